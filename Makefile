@@ -1,0 +1,40 @@
+# Layanan — the two commands are `make demo` and `make test`; see README.md.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test lint typecheck messages assets bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@scripts/setup.sh $(VENV)
+	@touch $(STAMP)
+
+demo: setup
+	$(BIN)/layanan demo $(if $(PORT),--port $(PORT),)
+
+test: setup
+	@scripts/test.sh
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy layanan
+
+# Rebuild locale/*/LC_MESSAGES/django.mo from the .po files (no system gettext needed).
+messages: setup
+	$(BIN)/layanan messages compile
+
+# Rebuild the committed CSS/JS from assets/ (needs Node.js and npm; running the site does not).
+assets:
+	cd assets && npm ci --no-audit --no-fund && npm run build
+
+bench: setup
+	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(BIN)/python $$b; done || echo "no benchmarks yet"
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

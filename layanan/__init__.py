@@ -1,0 +1,1 @@
+"""Layanan: public-service delivery with executable citizen charters."""

@@ -1,0 +1,121 @@
+"""Every change to services and charter versions goes through these functions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from layanan.accounts.models import User
+from layanan.agencies.models import Agency, Unit
+from layanan.charters.models import Charter, Service
+from layanan.charters.spec import Problem, UnitRef, read_charter
+
+
+class CharterInvalid(Exception):
+    """The charter cannot be saved or adopted; `problems` says why, each with its path."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class CharterLocked(Exception):
+    """An adopted or superseded version was asked to change."""
+
+
+def known_units() -> dict[str, UnitRef]:
+    return {
+        code: UnitRef(code=code, agency_code=agency_code)
+        for code, agency_code in Unit.objects.filter(active=True).values_list(
+            "code", "agency__code"
+        )
+    }
+
+
+def check_charter(content: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    """Read and check components against the units that exist now."""
+    return read_charter(content, units=known_units())
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    service: Service,
+    content: Mapping[str, Any],
+    by: User | None,
+    change_note: str = "",
+    charter: Charter | None = None,
+) -> tuple[Charter, list[Problem]]:
+    """Write a draft: a new version, or the given draft/consultation version in place.
+
+    A draft may be incomplete; it is stored in normalised form and the problems that
+    would stop its adoption are returned, so the editor can show them.
+    """
+    normalised, problems = check_charter(content)
+    if charter is None:
+        latest = service.charters.aggregate(latest=Max("version"))["latest"] or 0
+        created = Charter.objects.create(
+            service=service,
+            version=latest + 1,
+            status=Charter.Status.DRAFT,
+            content=normalised,
+            change_note=change_note,
+            created_by=by,
+        )
+        return created, problems
+    locked = Charter.objects.select_for_update().get(pk=charter.pk)
+    if not locked.is_editable:
+        raise CharterLocked(
+            _("Version %(v)d is adopted and can no longer change.") % {"v": locked.version}
+        )
+    locked.content = normalised
+    locked.change_note = change_note
+    locked.save(update_fields=["content", "change_note"])
+    return locked, problems
+
+
+@transaction.atomic
+def open_consultation(*, charter: Charter, by: User | None) -> Charter:
+    if charter.status != Charter.Status.DRAFT:
+        raise CharterLocked(_("Only a draft can be opened for public consultation."))
+    Charter.objects.filter(pk=charter.pk, status=Charter.Status.DRAFT).update(
+        status=Charter.Status.CONSULTATION
+    )
+    charter.refresh_from_db()
+    return charter
+
+
+@transaction.atomic
+def adopt_charter(*, charter: Charter, by: User | None, effective_from: Any = None) -> Charter:
+    """Check a draft completely, put it in force, and retire the version it replaces."""
+    locked = Charter.objects.select_for_update().select_related("service").get(pk=charter.pk)
+    if not locked.is_editable:
+        raise CharterLocked(
+            _("Version %(v)d is already %(status)s.")
+            % {"v": locked.version, "status": locked.get_status_display()}
+        )
+    normalised, problems = check_charter(locked.content)
+    if problems:
+        raise CharterInvalid(problems)
+    now = timezone.now()
+    Charter.objects.filter(service=locked.service, status=Charter.Status.ADOPTED).update(
+        status=Charter.Status.SUPERSEDED, superseded_at=now
+    )
+    locked.content = normalised
+    locked.status = Charter.Status.ADOPTED
+    locked.adopted_at = now
+    locked.adopted_by = by
+    locked.effective_from = effective_from or timezone.localdate(now)
+    locked.save(update_fields=["content", "status", "adopted_at", "adopted_by", "effective_from"])
+    agencies = Agency.objects.filter(code__in=locked.agency_codes())
+    locked.service.agencies.set([locked.service.lead_agency, *agencies])
+    return locked
+
+
+def charter_in_force(service: Service) -> Charter | None:
+    return service.charters.filter(status=Charter.Status.ADOPTED).first()

@@ -1,0 +1,580 @@
+"""The structured parts of a charter, read from plain data and checked.
+
+Pure: no database. The same reader serves the YAML import, the Django admin and the
+adoption check, so an agency administrator gets the same messages everywhere. Each problem
+is a `Problem` with a path into the data (``procedure.stages[1].steps[0].unit``) and a
+message a person can act on.
+
+The normalised form returned by `read_charter` is what the database stores in the
+charter's JSON columns, and what `export` writes back: reading it again gives the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+CODE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+FIELD_TYPES = ("text", "textarea", "number", "date", "email", "phone", "nik", "select", "checkbox")
+TIME_UNITS = ("working_days", "working_hours")
+CLOCK_STARTS = ("submission", "file_complete")
+ROLES = ("front_office", "processor", "approver", "supervisor", "agency_admin")
+REQUIREMENT_KINDS = ("document", "field")
+COMPENSATION_KINDS = ("refund_percent", "fixed", "waiver", "per_day")
+ESCALATION_TARGETS = ("supervisor", "agency_head")
+STATUSES = ("draft", "consultation", "adopted")
+WORKING_HOURS_PER_DAY = 8
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+@dataclass
+class Reader:
+    """Walks plain data, collecting every problem instead of stopping at the first."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def mapping(self, data: Any, path: str) -> Mapping[str, Any]:
+        if data is None:
+            return {}
+        if not isinstance(data, Mapping):
+            self.error(path, _("must be a mapping of keys to values"))
+            return {}
+        return data
+
+    def items(self, data: Any, path: str) -> list[Any]:
+        if data is None:
+            return []
+        if not isinstance(data, list):
+            self.error(path, _("must be a list"))
+            return []
+        return data
+
+    def text(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = False) -> str:
+        value = data.get(key)
+        where = join(path, key)
+        if value is None or value == "":
+            if required:
+                self.error(where, _("is required"))
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.error(where, _("must be text"))
+            return ""
+        return str(value).strip()
+
+    def bilingual(
+        self, data: Mapping[str, Any], key: str, path: str, *, required: bool = False
+    ) -> dict[str, str]:
+        """Text in Indonesian and, optionally, English: a string or {id: ..., en: ...}."""
+        value = data.get(key)
+        where = join(path, key)
+        if isinstance(value, Mapping):
+            unknown = set(value) - {"id", "en"}
+            if unknown:
+                self.error(where, _("languages must be 'id' and 'en'"))
+            result = {
+                "id": str(value.get("id") or "").strip(),
+                "en": str(value.get("en") or "").strip(),
+            }
+        elif value is None or isinstance(value, str):
+            result = {"id": (value or "").strip(), "en": ""}
+        else:
+            self.error(where, _("must be text, or a mapping with 'id' and 'en'"))
+            return {"id": "", "en": ""}
+        if required and not result["id"]:
+            self.error(where, _("the Indonesian text is required"))
+        return result
+
+    def integer(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        minimum: int | None = None,
+        default: int = 0,
+    ) -> int:
+        value = data.get(key)
+        where = join(path, key)
+        if value is None or value == "":
+            if required:
+                self.error(where, _("is required"))
+            return default
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(where, _("must be a whole number"))
+            return default
+        if minimum is not None and value < minimum:
+            if minimum == 1:
+                self.error(where, _("must be greater than zero"))
+            else:
+                self.error(where, _("must be at least %(minimum)d") % {"minimum": minimum})
+        return value
+
+    def boolean(self, data: Mapping[str, Any], key: str, path: str, *, default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.error(join(path, key), _("must be true or false"))
+            return default
+        return value
+
+    def choice(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        path: str,
+        choices: tuple[str, ...],
+        *,
+        default: str | None = None,
+    ) -> str:
+        value = data.get(key, default)
+        if value is None:
+            self.error(join(path, key), _("is required"))
+            return ""
+        if value not in choices:
+            self.error(
+                join(path, key),
+                _("unknown value '%(value)s'; use one of: %(choices)s")
+                % {"value": value, "choices": ", ".join(choices)},
+            )
+            return str(value)
+        return str(value)
+
+    def unknown_keys(self, data: Mapping[str, Any], allowed: set[str], path: str) -> None:
+        for key in data:
+            if key not in allowed:
+                self.error(join(path, str(key)), _("unknown key"))
+
+
+def join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def index(path: str, i: int) -> str:
+    return f"{path}[{i}]"
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """What the reader needs to know about a unit: which agency it belongs to."""
+
+    code: str
+    agency_code: str
+
+
+# -- components ----------------------------------------------------------------------------
+
+
+def read_time_limit(r: Reader, data: Any, path: str) -> dict[str, Any]:
+    if isinstance(data, int) and not isinstance(data, bool):
+        data = {"amount": data, "unit": "working_days"}
+    limit = r.mapping(data, path)
+    if not limit:
+        r.error(path, _("is required"))
+        return {"amount": 0, "unit": "working_days"}
+    r.unknown_keys(limit, {"amount", "unit"}, path)
+    amount = r.integer(limit, "amount", path, required=True, minimum=1)
+    unit = r.choice(limit, "unit", path, TIME_UNITS, default="working_days")
+    return {"amount": amount, "unit": unit}
+
+
+def read_form(r: Reader, data: Any, path: str) -> list[dict[str, Any]]:
+    fields = []
+    seen: set[str] = set()
+    for i, raw in enumerate(r.items(data, path)):
+        where = index(path, i)
+        item = r.mapping(raw, where)
+        r.unknown_keys(
+            item, {"key", "label", "type", "required", "help", "choices", "group"}, where
+        )
+        key = r.text(item, "key", where, required=True)
+        if key and not KEY_RE.match(key):
+            r.error(
+                join(where, "key"),
+                _("'%(key)s' must start with a letter and use lowercase letters, digits, _")
+                % {"key": key},
+            )
+        if key in seen:
+            r.error(join(where, "key"), _("duplicate form key '%(key)s'") % {"key": key})
+        seen.add(key)
+        kind = r.choice(item, "type", where, FIELD_TYPES, default="text")
+        choices = []
+        for j, raw_choice in enumerate(r.items(item.get("choices"), join(where, "choices"))):
+            cwhere = index(join(where, "choices"), j)
+            if isinstance(raw_choice, str):
+                raw_choice = {"value": raw_choice, "label": raw_choice}
+            choice = r.mapping(raw_choice, cwhere)
+            choices.append(
+                {
+                    "value": r.text(choice, "value", cwhere, required=True),
+                    "label": r.bilingual(choice, "label", cwhere, required=True),
+                }
+            )
+        if kind == "select" and not choices:
+            r.error(join(where, "choices"), _("a select field needs at least one choice"))
+        if kind != "select" and choices:
+            r.error(join(where, "choices"), _("only a select field has choices"))
+        values = [c["value"] for c in choices]
+        if len(set(values)) != len(values):
+            r.error(join(where, "choices"), _("choice values must be unique"))
+        fields.append(
+            {
+                "key": key,
+                "label": r.bilingual(item, "label", where, required=True),
+                "type": kind,
+                "required": r.boolean(item, "required", where, default=True),
+                "help": r.bilingual(item, "help", where),
+                "choices": choices,
+                "group": r.bilingual(item, "group", where),
+            }
+        )
+    return fields
+
+
+def read_requirements(r: Reader, data: Any, path: str, form_keys: set[str]) -> list[dict[str, Any]]:
+    requirements = []
+    seen: set[str] = set()
+    for i, raw in enumerate(r.items(data, path)):
+        where = index(path, i)
+        item = r.mapping(raw, where)
+        r.unknown_keys(item, {"key", "name", "kind", "required", "field", "note"}, where)
+        key = r.text(item, "key", where, required=True)
+        if key and not KEY_RE.match(key):
+            r.error(
+                join(where, "key"),
+                _("'%(key)s' must start with a letter and use lowercase letters, digits, _")
+                % {"key": key},
+            )
+        if key in seen:
+            r.error(join(where, "key"), _("duplicate requirement key '%(key)s'") % {"key": key})
+        seen.add(key)
+        kind = r.choice(item, "kind", where, REQUIREMENT_KINDS, default="document")
+        form_field = r.text(item, "field", where)
+        if kind == "field":
+            if not form_field:
+                r.error(join(where, "field"), _("a data requirement names its form field"))
+            elif form_field not in form_keys:
+                r.error(
+                    join(where, "field"),
+                    _("no form field has the key '%(key)s'") % {"key": form_field},
+                )
+        elif form_field:
+            r.error(join(where, "field"), _("only a requirement of kind 'field' names a field"))
+        requirements.append(
+            {
+                "key": key,
+                "name": r.bilingual(item, "name", where, required=True),
+                "kind": kind,
+                "required": r.boolean(item, "required", where, default=True),
+                "field": form_field,
+                "note": r.bilingual(item, "note", where),
+            }
+        )
+    return requirements
+
+
+def read_procedure(
+    r: Reader, data: Any, path: str, units: Mapping[str, UnitRef] | None
+) -> dict[str, Any]:
+    procedure = r.mapping(data, path)
+    r.unknown_keys(procedure, {"stages"}, path)
+    stages = []
+    step_keys: set[str] = set()
+    raw_stages = r.items(procedure.get("stages"), join(path, "stages"))
+    if not raw_stages:
+        r.error(join(path, "stages"), _("the procedure needs at least one stage"))
+    for i, raw_stage in enumerate(raw_stages):
+        swhere = index(join(path, "stages"), i)
+        stage = r.mapping(raw_stage, swhere)
+        r.unknown_keys(stage, {"name", "steps"}, swhere)
+        steps = []
+        raw_steps = r.items(stage.get("steps"), join(swhere, "steps"))
+        if not raw_steps:
+            r.error(join(swhere, "steps"), _("a stage needs at least one step"))
+        for j, raw_step in enumerate(raw_steps):
+            where = index(join(swhere, "steps"), j)
+            step = r.mapping(raw_step, where)
+            r.unknown_keys(
+                step, {"key", "name", "unit", "role", "time_limit", "description"}, where
+            )
+            key = r.text(step, "key", where, required=True)
+            if key and not KEY_RE.match(key):
+                r.error(
+                    join(where, "key"),
+                    _("'%(key)s' must start with a letter and use lowercase letters, digits, _")
+                    % {"key": key},
+                )
+            if key in step_keys:
+                r.error(join(where, "key"), _("duplicate step key '%(key)s'") % {"key": key})
+            step_keys.add(key)
+            unit = r.text(step, "unit", where, required=True)
+            if unit and units is not None and unit not in units:
+                r.error(join(where, "unit"), _("unknown unit '%(unit)s'") % {"unit": unit})
+            steps.append(
+                {
+                    "key": key,
+                    "name": r.bilingual(step, "name", where, required=True),
+                    "unit": unit,
+                    "agency": units[unit].agency_code if units and unit in units else "",
+                    "role": r.choice(step, "role", where, ROLES, default="processor"),
+                    "time_limit": read_time_limit(
+                        r, step.get("time_limit"), join(where, "time_limit")
+                    ),
+                    "description": r.bilingual(step, "description", where),
+                }
+            )
+        stages.append({"name": r.bilingual(stage, "name", swhere, required=True), "steps": steps})
+    return {"stages": stages}
+
+
+def read_guarantee(r: Reader, data: Any, path: str, *, fee: int) -> dict[str, Any]:
+    guarantee = r.mapping(data, path)
+    r.unknown_keys(
+        guarantee,
+        {
+            "statement",
+            "notify_supervisor",
+            "due_soon_percent",
+            "escalation",
+            "compensation",
+            "deemed_approval",
+            "apology",
+        },
+        path,
+    )
+    due_soon = r.integer(guarantee, "due_soon_percent", path, default=80, minimum=1)
+    if due_soon >= 100:
+        r.error(join(path, "due_soon_percent"), _("must be below 100 (the due date itself)"))
+
+    ladder = []
+    last = 0
+    for i, raw in enumerate(r.items(guarantee.get("escalation"), join(path, "escalation"))):
+        where = index(join(path, "escalation"), i)
+        rung = r.mapping(raw, where)
+        r.unknown_keys(rung, {"at_percent", "to"}, where)
+        at = r.integer(rung, "at_percent", where, required=True, minimum=100)
+        if at <= last:
+            r.error(join(where, "at_percent"), _("each rung must come later than the one before"))
+        last = max(last, at)
+        ladder.append({"at_percent": at, "to": r.choice(rung, "to", where, ESCALATION_TARGETS)})
+
+    compensation: dict[str, Any] | None = None
+    if guarantee.get("compensation") is not None:
+        where = join(path, "compensation")
+        comp = r.mapping(guarantee["compensation"], where)
+        r.unknown_keys(comp, {"kind", "percent", "amount", "cap", "basis"}, where)
+        kind = r.choice(comp, "kind", where, COMPENSATION_KINDS)
+        compensation = {"kind": kind, "percent": 0, "amount": 0, "cap": 0}
+        if kind == "refund_percent":
+            percent = r.integer(comp, "percent", where, required=True, minimum=1)
+            if percent > 100:
+                r.error(join(where, "percent"), _("a refund cannot exceed 100 percent"))
+            compensation["percent"] = percent
+        if kind in ("fixed", "per_day"):
+            compensation["amount"] = r.integer(comp, "amount", where, required=True, minimum=1)
+        if kind == "per_day":
+            cap = r.integer(comp, "cap", where, required=True, minimum=1)
+            if cap and cap < compensation["amount"]:
+                r.error(join(where, "cap"), _("the cap must be at least the daily amount"))
+            compensation["cap"] = cap
+        if kind in ("refund_percent", "waiver") and fee == 0:
+            r.error(
+                join(where, "kind"),
+                _("this service is free: there is no fee to refund or waive"),
+            )
+        compensation["basis"] = r.text(comp, "basis", where)
+
+    deemed: dict[str, Any] | None = None
+    if guarantee.get("deemed_approval") is not None:
+        where = join(path, "deemed_approval")
+        raw = guarantee["deemed_approval"]
+        if raw is False:
+            deemed = None
+        else:
+            item = r.mapping(raw, where)
+            r.unknown_keys(item, {"legal_basis"}, where)
+            basis = r.text(item, "legal_basis", where)
+            if not basis:
+                r.error(
+                    join(where, "legal_basis"),
+                    _("deemed approval needs the legal basis that grants it"),
+                )
+            deemed = {"legal_basis": basis}
+
+    return {
+        "statement": r.bilingual(guarantee, "statement", path),
+        "notify_supervisor": r.boolean(guarantee, "notify_supervisor", path, default=True),
+        "due_soon_percent": due_soon,
+        "escalation": ladder,
+        "compensation": compensation,
+        "deemed_approval": deemed,
+        "apology": r.bilingual(guarantee, "apology", path),
+    }
+
+
+def minutes_of(limit: Mapping[str, Any]) -> int:
+    """A time limit in working minutes, taking a working day as 8 hours (for comparisons)."""
+    per = WORKING_HOURS_PER_DAY * 60 if limit["unit"] == "working_days" else 60
+    return int(limit["amount"]) * per
+
+
+CHARTER_KEYS = {
+    "legal_basis",
+    "requirements",
+    "form",
+    "procedure",
+    "time_limit",
+    "clock_starts",
+    "fee",
+    "product",
+    "complaints",
+    "facilities",
+    "competence",
+    "internal_supervision",
+    "executors",
+    "guarantee",
+    "security",
+    "performance_evaluation",
+}
+TEXT_COMPONENTS = (
+    "facilities",
+    "competence",
+    "internal_supervision",
+    "security",
+    "performance_evaluation",
+)
+
+
+def read_charter(
+    data: Mapping[str, Any],
+    *,
+    units: Mapping[str, UnitRef] | None,
+    path: str = "",
+    reader: Reader | None = None,
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Read the fourteen components from plain data; return them normalised, with problems.
+
+    `units` maps known unit codes to their agency; None skips the unit check (for a draft
+    being typed in the admin before its units exist).
+    """
+    r = reader or Reader()
+    start = len(r.problems)
+
+    basis = [
+        str(item).strip()
+        for item in r.items(data.get("legal_basis"), join(path, "legal_basis"))
+        if str(item).strip()
+    ]
+    if not basis:
+        r.error(join(path, "legal_basis"), _("name at least one legal basis"))
+
+    form = read_form(r, data.get("form"), join(path, "form"))
+    requirements = read_requirements(
+        r, data.get("requirements"), join(path, "requirements"), {f["key"] for f in form}
+    )
+    if not requirements:
+        r.error(join(path, "requirements"), _("list at least one requirement"))
+    procedure = read_procedure(r, data.get("procedure"), join(path, "procedure"), units)
+    time_limit = read_time_limit(r, data.get("time_limit"), join(path, "time_limit"))
+    clock_starts = r.choice(data, "clock_starts", path, CLOCK_STARTS, default="file_complete")
+
+    fee_data = data.get("fee", 0)
+    if isinstance(fee_data, int) and not isinstance(fee_data, bool):
+        fee_data = {"amount": fee_data}
+    fee_map = r.mapping(fee_data, join(path, "fee"))
+    r.unknown_keys(fee_map, {"amount", "legal_basis", "note"}, join(path, "fee"))
+    fee = r.integer(fee_map, "amount", join(path, "fee"), required=True, minimum=0)
+    fee_basis = r.text(fee_map, "legal_basis", join(path, "fee"))
+    if fee > 0 and not fee_basis:
+        r.error(join(path, "fee.legal_basis"), _("a fee needs the regulation that sets it"))
+
+    product_map = r.mapping(data.get("product"), join(path, "product"))
+    r.unknown_keys(product_map, {"name", "description"}, join(path, "product"))
+    product = {
+        "name": r.bilingual(product_map, "name", join(path, "product"), required=True),
+        "description": r.bilingual(product_map, "description", join(path, "product")),
+    }
+
+    complaints_map = r.mapping(data.get("complaints"), join(path, "complaints"))
+    r.unknown_keys(complaints_map, {"channel", "handling_days"}, join(path, "complaints"))
+    complaints = {
+        "channel": r.bilingual(complaints_map, "channel", join(path, "complaints"), required=True),
+        "handling_days": r.integer(
+            complaints_map, "handling_days", join(path, "complaints"), required=True, minimum=1
+        ),
+    }
+
+    guarantee = read_guarantee(r, data.get("guarantee"), join(path, "guarantee"), fee=fee)
+    executors = r.integer(data, "executors", path, minimum=1, required=True)
+
+    content: dict[str, Any] = {
+        "legal_basis": basis,
+        "requirements": requirements,
+        "form": form,
+        "procedure": procedure,
+        "time_limit": time_limit,
+        "clock_starts": clock_starts,
+        "fee": {"amount": fee, "legal_basis": fee_basis, "note": r.bilingual(fee_map, "note", "")},
+        "product": product,
+        "complaints": complaints,
+        "guarantee": guarantee,
+        "executors": executors,
+    }
+    for key in TEXT_COMPONENTS:
+        content[key] = r.bilingual(data, key, path)
+
+    check_timing(r, content, path)
+    return content, r.problems[start:]
+
+
+def check_timing(r: Reader, content: Mapping[str, Any], path: str) -> None:
+    """The steps on the longest path must fit in the total limit the charter promises."""
+    total = content["time_limit"]
+    if total["amount"] < 1:
+        return
+    longest = 0
+    for stage in content["procedure"]["stages"]:
+        limits = [minutes_of(s["time_limit"]) for s in stage["steps"] if s["time_limit"]["amount"]]
+        longest += max(limits, default=0)
+    if longest > minutes_of(total):
+        r.error(
+            join(path, "time_limit"),
+            _(
+                "the stages take up to %(steps)s working hours one after another, more than "
+                "the total limit of %(total)s working hours"
+            )
+            % {"steps": longest // 60, "total": minutes_of(total) // 60},
+        )
+
+
+def participating_agencies(content: Mapping[str, Any]) -> list[str]:
+    """Agency codes named by the procedure, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for stage in content.get("procedure", {}).get("stages", []):
+        for step in stage["steps"]:
+            if step.get("agency"):
+                seen.setdefault(step["agency"], None)
+    return list(seen)
+
+
+def text_in(value: Mapping[str, str] | None, language: str) -> str:
+    """Pick the text for a language, falling back to Indonesian."""
+    if not value:
+        return ""
+    return value.get(language) or value.get("id") or ""

@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from layanan.accounts.views import LoginView
+
 admin.site.site_header = settings.LAYANAN_ADMIN_TITLE
 admin.site.site_title = settings.LAYANAN_ADMIN_TITLE
 
@@ -11,7 +13,7 @@ urlpatterns = [
     path("", include("layanan.portal.urls")),
     path("layanan/", include("layanan.charters.urls")),
     path("instansi/", include("layanan.agencies.urls")),
-    path("masuk/", auth_views.LoginView.as_view(), name="login"),
+    path("masuk/", LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("bahasa/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

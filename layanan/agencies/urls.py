@@ -1,3 +1,9 @@
+from django.urls import path
+
+from layanan.agencies import views
 
 app_name = "agencies"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.agency_list, name="list"),
+    path("<slug:code>/", views.agency_detail, name="detail"),
+]

@@ -355,7 +355,7 @@ def check_references(batch: Batch) -> None:
                 f"{service.source}: agency: "
                 + _("unknown agency '%(code)s'") % {"code": service.agency}
             )
-        content, problems = read_charter(service.charter, units=units)
+        content, problems = read_charter(service.charter, units=units, strict_keys=False)
         batch.problems.extend(f"{service.source}: {p}" for p in problems)
         service.charter = content
         if service.version and not problems:

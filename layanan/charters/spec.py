@@ -311,7 +311,10 @@ def read_procedure(
             where = index(join(swhere, "steps"), j)
             step = r.mapping(raw_step, where)
             r.unknown_keys(
-                step, {"key", "name", "unit", "role", "time_limit", "description"}, where
+                step,
+                # "agency" is derived from the unit; accepted so the stored form reads again
+                {"key", "name", "unit", "agency", "role", "time_limit", "description"},
+                where,
             )
             key = r.text(step, "key", where, required=True)
             if key and not KEY_RE.match(key):
@@ -467,14 +470,18 @@ def read_charter(
     units: Mapping[str, UnitRef] | None,
     path: str = "",
     reader: Reader | None = None,
+    strict_keys: bool = True,
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Read the fourteen components from plain data; return them normalised, with problems.
 
-    `units` maps known unit codes to their agency; None skips the unit check (for a draft
-    being typed in the admin before its units exist).
+    `units` maps known unit codes to their agency; None skips the unit check. With
+    `strict_keys`, keys that are not components are reported (the importer turns it off: a
+    service file also holds the service's own keys).
     """
     r = reader or Reader()
     start = len(r.problems)
+    if strict_keys:
+        r.unknown_keys(data, CHARTER_KEYS, path)
 
     basis = [
         str(item).strip()

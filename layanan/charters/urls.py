@@ -1,3 +1,9 @@
+from django.urls import path
+
+from layanan.charters import views
 
 app_name = "charters"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("<slug:code>/", views.charter_page, name="charter"),
+]

@@ -1,3 +1,9 @@
 from django.urls import path
-app_name = 'portal'
-urlpatterns: list = []
+
+from layanan.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("aksesibilitas/", views.accessibility, name="accessibility"),
+]

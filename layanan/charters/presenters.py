@@ -1,0 +1,152 @@
+"""Turn a charter's stored components into what the public pages show, in plain words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+
+from layanan.agencies.models import Agency, Unit
+from layanan.charters.models import Charter
+from layanan.charters.spec import text_in
+
+
+def local(value: Any) -> str:
+    return text_in(value, get_language() or "id")
+
+
+def describe_limit(limit: dict[str, Any]) -> str:
+    amount = int(limit.get("amount", 0))
+    if limit.get("unit") == "working_hours":
+        return ngettext("%(n)d working hour", "%(n)d working hours", amount) % {"n": amount}
+    return ngettext("%(n)d working day", "%(n)d working days", amount) % {"n": amount}
+
+
+def describe_fee(amount: int) -> str:
+    if amount == 0:
+        return _("Free of charge")
+    return "Rp" + f"{amount:,}".replace(",", ".")
+
+
+@dataclass
+class StepView:
+    key: str
+    name: str
+    description: str
+    unit: Unit | None
+    unit_code: str
+    role: str
+    limit: str
+
+
+@dataclass
+class StageView:
+    number: int
+    name: str
+    steps: list[StepView]
+
+    @property
+    def parallel(self) -> bool:
+        return len(self.steps) > 1
+
+
+def stages_of(charter: Charter) -> list[StageView]:
+    codes = {s["unit"] for stage in charter.stages for s in stage["steps"]}
+    units = {u.code: u for u in Unit.objects.filter(code__in=codes).select_related("agency")}
+    roles = {
+        "front_office": _("Front-office officer"),
+        "processor": _("Processing officer"),
+        "approver": _("Approver (signatory)"),
+        "supervisor": _("Supervisor"),
+        "agency_admin": _("Agency administrator"),
+    }
+    return [
+        StageView(
+            number=i,
+            name=local(stage["name"]),
+            steps=[
+                StepView(
+                    key=step["key"],
+                    name=local(step["name"]),
+                    description=local(step.get("description")),
+                    unit=units.get(step["unit"]),
+                    unit_code=step["unit"],
+                    role=str(roles.get(step["role"], step["role"])),
+                    limit=describe_limit(step["time_limit"]),
+                )
+                for step in stage["steps"]
+            ],
+        )
+        for i, stage in enumerate(charter.stages, start=1)
+    ]
+
+
+def guarantee_sentences(charter: Charter) -> list[str]:
+    """The guarantee in plain words: what happens if the standard is missed."""
+    g = charter.guarantee
+    lines: list[str] = []
+    limit = describe_limit(charter.time_limit)
+    if g.get("due_soon_percent"):
+        lines.append(
+            _("When %(p)d%% of a step's time has passed, the officer holding it is reminded.")
+            % {"p": g["due_soon_percent"]}
+        )
+    if g.get("notify_supervisor", True):
+        lines.append(
+            _(
+                "If your application is not finished within %(limit)s, you are told, with the "
+                "new expected date, and the supervisor of the unit is notified."
+            )
+            % {"limit": limit}
+        )
+    targets = {"supervisor": _("the supervisor"), "agency_head": _("the head of the agency")}
+    for rung in g.get("escalation", []):
+        lines.append(
+            _("At %(p)d%% of the time limit the file is escalated to %(to)s.")
+            % {"p": rung["at_percent"], "to": targets.get(rung["to"], rung["to"])}
+        )
+    comp = g.get("compensation")
+    if comp:
+        kind = comp["kind"]
+        if kind == "refund_percent":
+            text = _("%(p)d%% of the fee (%(amount)s) is refunded to you.") % {
+                "p": comp["percent"],
+                "amount": describe_fee(charter.fee * comp["percent"] // 100),
+            }
+        elif kind == "fixed":
+            text = _("You receive compensation of %(amount)s.") % {
+                "amount": describe_fee(comp["amount"])
+            }
+        elif kind == "waiver":
+            text = _("You do not pay the fee.")
+        else:
+            text = _(
+                "You receive %(amount)s for each working day late, up to %(cap)s in total."
+            ) % {"amount": describe_fee(comp["amount"]), "cap": describe_fee(comp["cap"])}
+        lines.append(
+            _(
+                "If the time limit is missed: %(what)s It is computed and offered to you "
+                "without a claim."
+            )
+            % {"what": text}
+        )
+    deemed = g.get("deemed_approval")
+    if deemed:
+        lines.append(
+            _(
+                "If no decision is made within %(limit)s, your application is granted by law "
+                "(fiktif positif) under %(basis)s."
+            )
+            % {"limit": limit, "basis": deemed["legal_basis"]}
+        )
+    if local(g.get("apology")):
+        lines.append(_("A public apology is posted on the application's timeline."))
+    return lines
+
+
+def participating(charter: Charter) -> list[Agency]:
+    codes = charter.agency_codes()
+    by_code = {a.code: a for a in Agency.objects.filter(code__in=codes)}
+    return [by_code[c] for c in codes if c in by_code]

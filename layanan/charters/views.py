@@ -1,0 +1,141 @@
+from itertools import groupby
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from layanan.charters import presenters
+from layanan.charters.models import Charter, Service
+
+GROUPINGS = ("agency", "category")
+
+
+def public_services(query: str = "") -> QuerySet[Service]:
+    """Active services that have a charter in force, matching a search."""
+    services = (
+        Service.objects.filter(active=True, charters__status=Charter.Status.ADOPTED)
+        .select_related("lead_agency")
+        .prefetch_related(
+            Prefetch(
+                "charters",
+                queryset=Charter.objects.filter(status=Charter.Status.ADOPTED),
+                to_attr="in_force",
+            )
+        )
+    )
+    for word in query.split()[:8]:
+        services = services.filter(
+            Q(name__icontains=word)
+            | Q(name_en__icontains=word)
+            | Q(description__icontains=word)
+            | Q(code__icontains=word)
+            | Q(lead_agency__name__icontains=word)
+            | Q(lead_agency__short_name__icontains=word)
+        )
+    return services.distinct()
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    grouping = request.GET.get("kelompok", "agency")
+    if grouping not in GROUPINGS:
+        grouping = "agency"
+    if grouping == "agency":
+        services = list(public_services(query).order_by("lead_agency__name", "name"))
+        groups = [
+            (agency.name, list(items))
+            for agency, items in groupby(services, key=lambda s: s.lead_agency)
+        ]
+    else:
+        services = list(public_services(query).order_by("category", "name"))
+        labels = dict(Service.Category.choices)
+        groups = [
+            (str(labels.get(category, category)), list(items))
+            for category, items in groupby(services, key=lambda s: s.category)
+        ]
+    rows = [
+        (
+            name,
+            [
+                {
+                    "service": s,
+                    "limit": presenters.describe_limit(s.in_force[0].time_limit),
+                    "fee": presenters.describe_fee(s.in_force[0].fee),
+                }
+                for s in items
+            ],
+        )
+        for name, items in groups
+    ]
+    return render(
+        request,
+        "charters/catalogue.html",
+        {
+            "groups": rows,
+            "query": query,
+            "grouping": grouping,
+            "count": len(services),
+        },
+    )
+
+
+def charter_page(request: HttpRequest, code: str) -> HttpResponse:
+    service = get_object_or_404(
+        Service.objects.select_related("lead_agency"), code=code, active=True
+    )
+    versions = list(service.charters.exclude(status=Charter.Status.DRAFT).order_by("-version"))
+    requested = request.GET.get("versi")
+    if requested:
+        if not requested.isdigit():
+            raise Http404(_("No such version."))
+        charter = next((c for c in versions if c.version == int(requested)), None)
+    else:
+        charter = next((c for c in versions if c.status == Charter.Status.ADOPTED), None)
+    if charter is None:
+        raise Http404(_("This service has no charter in force."))
+    content = charter.content
+    return render(
+        request,
+        "charters/charter.html",
+        {
+            "service": service,
+            "charter": charter,
+            "versions": versions,
+            "requirements": [
+                {
+                    "name": presenters.local(r["name"]),
+                    "note": presenters.local(r.get("note")),
+                    "required": r["required"],
+                    "kind": r["kind"],
+                }
+                for r in content["requirements"]
+            ],
+            "stages": presenters.stages_of(charter),
+            "time_limit": presenters.describe_limit(charter.time_limit),
+            "clock_starts": content.get("clock_starts"),
+            "fee": presenters.describe_fee(charter.fee),
+            "fee_basis": content["fee"].get("legal_basis", ""),
+            "fee_note": presenters.local(content["fee"].get("note")),
+            "product": presenters.local(content["product"]["name"]),
+            "product_description": presenters.local(content["product"].get("description")),
+            "complaint_channel": presenters.local(content["complaints"]["channel"]),
+            "complaint_days": content["complaints"]["handling_days"],
+            "guarantee_statement": presenters.local(content["guarantee"].get("statement")),
+            "guarantee": presenters.guarantee_sentences(charter),
+            "apology": presenters.local(content["guarantee"].get("apology")),
+            "legal_basis": content.get("legal_basis", []),
+            "other_components": [
+                (_("Facilities and infrastructure"), presenters.local(content.get("facilities"))),
+                (_("Competence of the officers"), presenters.local(content.get("competence"))),
+                (_("Internal supervision"), presenters.local(content.get("internal_supervision"))),
+                (_("Number of officers"), str(content.get("executors", ""))),
+                (_("Security and safety guarantee"), presenters.local(content.get("security"))),
+                (
+                    _("Evaluation of officers' performance"),
+                    presenters.local(content.get("performance_evaluation")),
+                ),
+            ],
+            "agencies": presenters.participating(charter),
+        },
+    )

@@ -1,0 +1,77 @@
+"""Demo data: the catalogue of Kabupaten Contoh and the demo accounts.
+
+Loading is idempotent: a second run finds everything in place and changes nothing.
+Demo accounts are created only here, never by migrations or by the import command.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from layanan.accounts.models import User
+from layanan.agencies.models import OfficerRole, Role, Unit
+from layanan.charters.importer import Report, import_files
+
+CATALOGUE = Path(__file__).resolve().parent / "demo" / "catalogue"
+PASSWORD = "layanan-demo"  # noqa: S105 - published demo password, demo accounts only
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    full_name: str
+    description: str
+    roles: tuple[str, ...] = ()
+    superuser: bool = False
+
+
+ACCOUNTS = (
+    DemoAccount("warga", "Siti Rahayu", "citizen"),
+    DemoAccount("warga2", "Budi Santoso", "citizen"),
+    DemoAccount(
+        "petugas",
+        "Dewi Lestari",
+        "officer: processing and approving in every unit",
+        roles=(Role.PROCESSOR, Role.APPROVER),
+    ),
+    DemoAccount("atasan", "Agus Wibowo", "supervisor of every unit", roles=(Role.SUPERVISOR,)),
+    DemoAccount("admin", "Admin Layanan", "superuser (Django admin)", superuser=True),
+)
+
+
+def catalogue_files() -> list[Path]:
+    return sorted(CATALOGUE.glob("*.yaml"))
+
+
+@transaction.atomic
+def load_demo() -> tuple[Report, int]:
+    """Import the catalogue and make the demo accounts; return the report and account changes."""
+    report = import_files(catalogue_files())
+    return report, ensure_accounts()
+
+
+def ensure_accounts() -> int:
+    changes = 0
+    units = list(Unit.objects.filter(active=True))
+    for account in ACCOUNTS:
+        user, created = User.objects.get_or_create(
+            username=account.username,
+            defaults={
+                "full_name": account.full_name,
+                "email": f"{account.username}@demo.layanan.invalid",
+                "is_staff": account.superuser,
+                "is_superuser": account.superuser,
+            },
+        )
+        if created or not user.check_password(PASSWORD):
+            user.set_password(PASSWORD)
+            user.save(update_fields=["password"])
+            changes += 1
+        for role in account.roles:
+            for unit in units:
+                _role, made = OfficerRole.objects.get_or_create(user=user, unit=unit, role=role)
+                changes += int(made)
+    return changes

@@ -1,0 +1,58 @@
+import os
+import sys
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from layanan.portal.demo_data import ACCOUNTS, PASSWORD, load_demo
+from layanan.portal.processes import gunicorn_command, layanan_command, run_together
+
+
+class Command(BaseCommand):
+    help = "Set up the demo (migrate, demo catalogue, demo accounts) and run the service."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--load-only", action="store_true", help="load the demo data, then exit"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        report, account_changes = load_demo()
+        self.stdout.write(
+            f"Demo data: {report.changed} catalogue change(s), {account_changes} account change(s)."
+        )
+        if options["load_only"]:
+            return
+        url = f"http://127.0.0.1:{options['port']}/"
+        self.stdout.write(self.banner(url))
+        env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "false")}
+        status = run_together(
+            [
+                gunicorn_command(port=options["port"], workers=options["workers"]),
+                [*layanan_command(), "worker"],
+            ],
+            env=env,
+        )
+        self.stdout.write("Stopped.")
+        sys.exit(status)
+
+    def banner(self, url: str) -> str:
+        width = max(len(a.username) for a in ACCOUNTS)
+        lines = [
+            "",
+            "Layanan demo is running:",
+            f"  {url}            public site (catalogue: {url}layanan/)",
+            f"  {url}admin/      Django admin",
+            "",
+            f"Demo accounts (password for all: {PASSWORD}):",
+            *(f"  {a.username.ljust(width)}  {a.description}" for a in ACCOUNTS),
+            "",
+            "Press Ctrl-C to stop the web server and the worker.",
+            "",
+        ]
+        return "\n".join(lines)

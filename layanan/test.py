@@ -1,0 +1,151 @@
+"""Shared test scaffolding: named people and a small catalogue built in code.
+
+The people (STYLE.md): siti and agus are citizens; budi processes and approves in the
+Disdukcapil counter unit; charlie is an officer of DPMPTSP (elsewhere); ani supervises the
+Disdukcapil units; root is a superuser. Tests say who acts, so a reader sees why a result
+is allowed or refused.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.test import TestCase
+
+from layanan.accounts.models import User
+from layanan.agencies.models import Agency, OfficerRole, Role, Unit
+from layanan.charters.actions import adopt_charter, save_draft
+from layanan.charters.models import Charter, Service
+
+PASSWORD = "correct horse battery"  # noqa: S105
+
+CHARTER_CONTENT: dict[str, Any] = {
+    "legal_basis": ["UU 24/2013 tentang Administrasi Kependudukan"],
+    "requirements": [
+        {"key": "surat_lahir", "name": "Surat keterangan lahir", "kind": "document"},
+        {"key": "nik_ibu", "name": "NIK ibu", "kind": "field", "field": "nik_ibu"},
+    ],
+    "form": [
+        {"key": "nama_anak", "label": {"id": "Nama anak", "en": "Child's name"}, "type": "text"},
+        {"key": "nik_ibu", "label": "NIK ibu", "type": "nik"},
+        {
+            "key": "jenis_kelamin",
+            "label": "Jenis kelamin",
+            "type": "select",
+            "choices": [
+                {"value": "l", "label": "Laki-laki"},
+                {"value": "p", "label": "Perempuan"},
+            ],
+        },
+    ],
+    "procedure": {
+        "stages": [
+            {
+                "name": "Verifikasi",
+                "steps": [
+                    {
+                        "key": "verifikasi",
+                        "name": "Verifikasi berkas",
+                        "unit": "disdukcapil-loket",
+                        "time_limit": {"amount": 1, "unit": "working_days"},
+                    }
+                ],
+            },
+            {
+                "name": "Penerbitan",
+                "steps": [
+                    {
+                        "key": "terbit",
+                        "name": "Penerbitan akta",
+                        "unit": "disdukcapil-capil",
+                        "role": "approver",
+                        "time_limit": {"amount": 2, "unit": "working_days"},
+                    }
+                ],
+            },
+        ]
+    },
+    "time_limit": {"amount": 3, "unit": "working_days"},
+    "clock_starts": "file_complete",
+    "fee": 0,
+    "product": {"name": {"id": "Kutipan akta kelahiran", "en": "Birth certificate"}},
+    "complaints": {"channel": "Loket pengaduan Disdukcapil", "handling_days": 5},
+    "executors": 4,
+    "guarantee": {
+        "escalation": [{"at_percent": 100, "to": "supervisor"}],
+        "apology": "Mohon maaf atas keterlambatan.",
+    },
+    "facilities": "Ruang tunggu, loket prioritas.",
+}
+
+
+def charter_content(**changes: Any) -> dict[str, Any]:
+    """A valid set of components, with top-level keys replaced by `changes`."""
+    content = copy.deepcopy(CHARTER_CONTENT)
+    content.update(changes)
+    return content
+
+
+class BaseTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.disdukcapil = Agency.objects.create(
+            code="disdukcapil",
+            name="Dinas Kependudukan dan Pencatatan Sipil",
+            short_name="Disdukcapil",
+            region_code="33.99",
+            phone="(0271) 123456",
+            maklumat="Kami siap melayani sesuai standar pelayanan.",
+        )
+        cls.dpmptsp = Agency.objects.create(
+            code="dpmptsp", name="Dinas Penanaman Modal dan PTSP", region_code="33.99"
+        )
+        cls.loket = Unit.objects.create(
+            agency=cls.disdukcapil, code="disdukcapil-loket", name="Loket Pelayanan"
+        )
+        cls.capil = Unit.objects.create(
+            agency=cls.disdukcapil, code="disdukcapil-capil", name="Bidang Pencatatan Sipil"
+        )
+        cls.perizinan = Unit.objects.create(
+            agency=cls.dpmptsp, code="dpmptsp-perizinan", name="Bidang Perizinan"
+        )
+        cls.siti = cls.make_user("siti", "Siti Rahayu")
+        cls.agus = cls.make_user("agus", "Agus Salim")
+        cls.budi = cls.make_user("budi", "Budi Santoso")
+        cls.charlie = cls.make_user("charlie", "Charlie Wijaya")
+        cls.ani = cls.make_user("ani", "Ani Yudhoyono")
+        cls.root = cls.make_user("root", "Root", is_staff=True, is_superuser=True)
+        for unit in (cls.loket, cls.capil):
+            OfficerRole.objects.create(user=cls.budi, unit=unit, role=Role.PROCESSOR)
+            OfficerRole.objects.create(user=cls.budi, unit=unit, role=Role.APPROVER)
+            OfficerRole.objects.create(user=cls.ani, unit=unit, role=Role.SUPERVISOR)
+        OfficerRole.objects.create(user=cls.charlie, unit=cls.perizinan, role=Role.PROCESSOR)
+        cls.akta = Service.objects.create(
+            code="akta-kelahiran",
+            name="Akta Kelahiran",
+            name_en="Birth Certificate",
+            lead_agency=cls.disdukcapil,
+            category=Service.Category.CIVIL_REGISTRY,
+            channels=["online", "loket"],
+        )
+        cls.akta_v1 = cls.adopt(cls.akta, charter_content())
+
+    @classmethod
+    def make_user(cls, username: str, name: str, **extra: Any) -> User:
+        return User.objects.create_user(
+            username=username,
+            password=PASSWORD,
+            full_name=name,
+            email=f"{username}@example.test",
+            **extra,
+        )
+
+    @classmethod
+    def adopt(cls, service: Service, content: dict[str, Any], note: str = "") -> Charter:
+        draft, problems = save_draft(service=service, content=content, by=None, change_note=note)
+        assert not problems, problems
+        return adopt_charter(charter=draft, by=None)
+
+    def login(self, user: User) -> None:
+        self.client.force_login(user)

@@ -395,7 +395,7 @@ def upsert(model: Any, lookup: Mapping[str, Any], values: Mapping[str, Any]) -> 
     """Create or update one row; report whether anything changed."""
     row = model.objects.filter(**lookup).first()
     if row is None:
-        row = model(**lookup, **values)
+        row = model(**{**lookup, **values})
         row.full_clean()
         row.save()
         return row, True

@@ -6,4 +6,5 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("aksesibilitas/", views.accessibility, name="accessibility"),
+    path("lisensi/", views.licence, name="licence"),
 ]

@@ -34,3 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/accessibility.html")
+
+
+def licence(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/licence.html")

@@ -82,9 +82,7 @@ class ImmutabilityTests(BaseTestCase):
         with self.assertRaises(DatabaseError), transaction.atomic():
             self.akta_v1.save(update_fields=["change_note"])
         with self.assertRaises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
-            cur.execute(
-                "UPDATE charters_charter SET version = 9 WHERE id = %s", [self.akta_v1.pk]
-            )
+            cur.execute("UPDATE charters_charter SET version = 9 WHERE id = %s", [self.akta_v1.pk])
         self.akta_v1.refresh_from_db()
         self.assertEqual((self.akta_v1.version, self.akta_v1.change_note), (1, ""))
 

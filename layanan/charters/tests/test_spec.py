@@ -113,7 +113,9 @@ class ReadCharterTests(SimpleTestCase):
         )
 
     def test_a_free_service_cannot_promise_a_refund(self) -> None:
-        content = charter_content(guarantee={"compensation": {"kind": "refund_percent", "percent": 50}})
+        content = charter_content(
+            guarantee={"compensation": {"kind": "refund_percent", "percent": 50}}
+        )
         self.assertIn(
             "guarantee.compensation.kind: this service is free: there is no fee to refund or waive",
             problems_of(content),

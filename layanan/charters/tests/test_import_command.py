@@ -1,0 +1,161 @@
+"""`layanan charters import|export`: all or nothing, every problem with its place, idempotent."""
+
+import tempfile
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.management import CommandError, call_command
+
+from layanan.agencies.models import Agency, CalendarDay, ServiceHours, Unit
+from layanan.charters.models import Charter, Service
+from layanan.test import BaseTestCase, charter_content
+
+AGENCIES = {
+    "agencies": [
+        {
+            "code": "dpupr",
+            "name": "Dinas Pekerjaan Umum dan Penataan Ruang",
+            "short_name": "DPUPR",
+            "region_code": "33.99",
+            "service_hours": {"mon": "07:30-16:00", "fri": "07:30-11:00"},
+            "calendar": [{"date": "2026-07-01", "kind": "closed", "name": "HUT Dinas"}],
+            "units": [{"code": "dpupr-tata-bangunan", "name": "Bidang Tata Bangunan"}],
+        }
+    ],
+    "national_calendar": [{"date": "2026-05-29", "kind": "closed", "name": "Cuti bersama"}],
+}
+
+
+def pbg(**changes: Any) -> dict[str, Any]:
+    content = charter_content()
+    content["procedure"]["stages"][1]["steps"].append(
+        {
+            "key": "teknis",
+            "name": "Pemeriksaan teknis",
+            "unit": "dpupr-tata-bangunan",
+            "time_limit": {"amount": 2, "unit": "working_days"},
+        }
+    )
+    return {
+        "code": "pbg",
+        "name": {"id": "Persetujuan Bangunan Gedung", "en": "Building Approval"},
+        "agency": "dpmptsp",
+        "category": "perizinan",
+        "channels": ["online", "mpp"],
+        **content,
+        **changes,
+    }
+
+
+class ImportCommandTests(BaseTestCase):
+    def setUp(self) -> None:
+        self.dir = Path(tempfile.mkdtemp())
+
+    def write(self, name: str, data: Any) -> Path:
+        path = self.dir / name
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        return path
+
+    def run_import(self, *paths: Path) -> str:
+        out = StringIO()
+        call_command("charters", "import", *[str(p) for p in paths], stdout=out)
+        return out.getvalue()
+
+    def failed_import(self, *paths: Path) -> list[str]:
+        err = StringIO()
+        with self.assertRaises(CommandError) as raised:
+            call_command("charters", "import", *[str(p) for p in paths], stderr=err)
+        self.assertIn("nothing was imported", str(raised.exception))
+        return err.getvalue().splitlines()
+
+    def test_it_imports_agencies_and_a_cross_agency_service(self) -> None:
+        output = self.run_import(self.write("pbg.yaml", pbg()), self.write("a.yaml", AGENCIES))
+        self.assertIn("service pbg: v1 adopted", output)
+        dpupr = Agency.objects.get(code="dpupr")
+        self.assertEqual(dpupr.units.get().code, "dpupr-tata-bangunan")
+        self.assertEqual(ServiceHours.objects.filter(agency=dpupr).count(), 2)
+        self.assertTrue(CalendarDay.objects.filter(agency=None, date="2026-05-29").exists())
+        service = Service.objects.get(code="pbg")
+        self.assertEqual(service.name_en, "Building Approval")
+        self.assertEqual(
+            sorted(a.code for a in service.agencies.all()), ["disdukcapil", "dpmptsp", "dpupr"]
+        )
+
+    def test_a_second_import_changes_nothing(self) -> None:
+        files = [self.write("a.yaml", AGENCIES), self.write("pbg.yaml", pbg())]
+        self.run_import(*files)
+        output = self.run_import(*files)
+        self.assertIn("2 file(s) read, 0 change(s).", output)
+        self.assertEqual(Charter.objects.filter(service__code="pbg").count(), 1)
+
+    def test_every_problem_is_reported_with_file_and_path_and_nothing_changes(self) -> None:
+        bad = pbg(fee=-1)
+        bad["procedure"]["stages"][1]["steps"][1]["unit"] = "dpupr-bangunan"
+        problems = self.failed_import(self.write("a.yaml", AGENCIES), self.write("pbg.yaml", bad))
+        self.assertIn(
+            "pbg.yaml: procedure.stages[1].steps[1].unit: unknown unit 'dpupr-bangunan'", problems
+        )
+        self.assertIn("pbg.yaml: fee.amount: must be at least 0", problems)
+        self.assertFalse(Agency.objects.filter(code="dpupr").exists())
+        self.assertFalse(Service.objects.filter(code="pbg").exists())
+
+    def test_broken_yaml_and_missing_files_are_reported(self) -> None:
+        broken = self.dir / "broken.yaml"
+        broken.write_text("code: [unclosed\n", encoding="utf-8")
+        problems = self.failed_import(broken, self.dir / "absent.yaml")
+        self.assertTrue(any(p.startswith("broken.yaml: line") for p in problems), problems)
+        self.assertTrue(any("absent.yaml: file not found" in p for p in problems), problems)
+
+    def test_unknown_references_are_reported(self) -> None:
+        problems = self.failed_import(self.write("x.yaml", pbg(agency="dinas-tidak-ada")))
+        self.assertIn("x.yaml: agency: unknown agency 'dinas-tidak-ada'", problems)
+
+    def test_a_changed_charter_becomes_a_new_version(self) -> None:
+        agencies = self.write("a.yaml", AGENCIES)
+        self.run_import(agencies, self.write("pbg.yaml", pbg()))
+        changed = pbg(fee={"amount": 50000, "legal_basis": "Perda 1/2024"}, change_note="tarif")
+        output = self.run_import(agencies, self.write("pbg.yaml", changed))
+        self.assertIn("service pbg: v2 adopted", output)
+        versions = dict(
+            Charter.objects.filter(service__code="pbg").values_list("version", "status")
+        )
+        self.assertEqual(versions, {1: "superseded", 2: "adopted"})
+
+    def test_version_guards_an_adopted_version(self) -> None:
+        agencies = self.write("a.yaml", AGENCIES)
+        self.run_import(agencies, self.write("pbg.yaml", pbg()))
+        changed = pbg(version=1, fee={"amount": 5, "legal_basis": "Perda 1/2024"})
+        problems = self.failed_import(agencies, self.write("pbg.yaml", changed))
+        self.assertEqual(len(problems), 1)
+        self.assertIn("pbg.yaml: version: version 1 is adopted", problems[0])
+
+    def test_a_draft_file_creates_a_draft_beside_the_version_in_force(self) -> None:
+        agencies = self.write("a.yaml", AGENCIES)
+        self.run_import(agencies, self.write("pbg.yaml", pbg()))
+        self.run_import(agencies, self.write("pbg.yaml", pbg(status="draft", fee=0, executors=9)))
+        versions = dict(
+            Charter.objects.filter(service__code="pbg").values_list("version", "status")
+        )
+        self.assertEqual(versions, {1: "adopted", 2: "draft"})
+
+    def test_export_then_import_changes_nothing(self) -> None:
+        self.run_import(self.write("a.yaml", AGENCIES), self.write("pbg.yaml", pbg()))
+        exported = self.dir / "exported.yaml"
+        call_command("charters", "export", "pbg", "-o", str(exported))
+        text = exported.read_text(encoding="utf-8")
+        self.assertIn("code: pbg", text)
+        self.assertIn("dpupr-tata-bangunan", text)
+        output = self.run_import(self.write("a.yaml", AGENCIES), exported)
+        self.assertIn("0 change(s)", output)
+
+    def test_export_of_an_unknown_service_is_a_clear_error(self) -> None:
+        with self.assertRaisesMessage(CommandError, "unknown service 'tidak-ada'"):
+            call_command("charters", "export", "tidak-ada")
+
+    def test_a_unit_defined_twice_is_reported(self) -> None:
+        twice = {"agencies": [AGENCIES["agencies"][0], {**AGENCIES["agencies"][0], "code": "x"}]}
+        problems = self.failed_import(self.write("a.yaml", twice))
+        self.assertTrue(any("unit 'dpupr-tata-bangunan' is defined twice" in p for p in problems))
+        self.assertFalse(Unit.objects.filter(code="dpupr-tata-bangunan").exists())

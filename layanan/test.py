@@ -87,9 +87,11 @@ def charter_content(**changes: Any) -> dict[str, Any]:
     return content
 
 
-class BaseTestCase(TestCase):
+class Scenario:
+    """The people and the small catalogue; mixed into test cases of either kind."""
+
     @classmethod
-    def setUpTestData(cls) -> None:
+    def create_scenario(cls) -> None:
         cls.disdukcapil = Agency.objects.create(
             code="disdukcapil",
             name="Dinas Kependudukan dan Pencatatan Sipil",
@@ -146,6 +148,12 @@ class BaseTestCase(TestCase):
         draft, problems = save_draft(service=service, content=content, by=None, change_note=note)
         assert not problems, problems
         return adopt_charter(charter=draft, by=None)
+
+
+class BaseTestCase(Scenario, TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.create_scenario()
 
     def login(self, user: User) -> None:
         self.client.force_login(user)

@@ -1,0 +1,63 @@
+"""Template helpers for rendering Django forms and pages with GOV.UK Frontend classes.
+
+Load with ``{% load layanan_tags %}``. Used by templates/includes/field.html and
+templates/includes/pagination.html; page templates rarely need them directly.
+"""
+
+from django import template
+from django.core.paginator import Page
+from django.forms import BoundField
+from django.forms.boundfield import BoundWidget
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+# widget_type (see BoundField.widget_type) -> (class, extra class when invalid)
+WIDGET_CLASSES: dict[str, tuple[str, str]] = {
+    "textarea": ("govuk-textarea", "govuk-textarea--error"),
+    "select": ("govuk-select", "govuk-select--error"),
+    "selectmultiple": ("govuk-select", "govuk-select--error"),
+    "nullbooleanselect": ("govuk-select", "govuk-select--error"),
+    "checkbox": ("govuk-checkboxes__input", ""),
+    "file": ("govuk-file-upload", "govuk-file-upload--error"),
+    "clearablefile": ("govuk-file-upload", "govuk-file-upload--error"),
+}
+INPUT_CLASSES = ("govuk-input", "govuk-input--error")
+
+
+def join_classes(*classes: str | None) -> str:
+    return " ".join(name for name in classes if name)
+
+
+@register.simple_tag
+def govuk_widget(field: BoundField) -> SafeString:
+    """Render a bound field's widget with the GOV.UK class for its kind.
+
+    Classes already set on the widget (such as ``govuk-input--width-10``) are kept.
+    Django itself adds ``aria-describedby`` pointing at ``<id>_helptext`` and
+    ``<id>_error``, the ids that field.html gives the hint and the error message,
+    and ``aria-invalid`` when the field has errors.
+    """
+    base, invalid = WIDGET_CLASSES.get(field.widget_type, INPUT_CLASSES)
+    css_class = join_classes(
+        base, invalid if field.errors else "", field.field.widget.attrs.get("class")
+    )
+    return field.as_widget(attrs={"class": css_class})
+
+
+@register.simple_tag
+def govuk_option(option: BoundWidget, css_class: str) -> SafeString:
+    """Render one radio or checkbox of a RadioSelect/CheckboxSelectMultiple, without its label."""
+    attrs = {**option.data["attrs"]}
+    attrs["class"] = join_classes(css_class, attrs.get("class"))
+    return BoundWidget(option.parent_widget, {**option.data, "attrs": attrs}, option.renderer).tag()
+
+
+@register.simple_tag
+def elided_page_range(page_obj: Page, on_each_side: int = 1, on_ends: int = 1) -> list[int | str]:
+    """Page numbers around the current one, with Paginator.ELLIPSIS for the gaps."""
+    return list(
+        page_obj.paginator.get_elided_page_range(
+            page_obj.number, on_each_side=on_each_side, on_ends=on_ends
+        )
+    )

@@ -90,6 +90,20 @@ def charter_content(**changes: Any) -> dict[str, Any]:
 class Scenario:
     """The people and the small catalogue; mixed into test cases of either kind."""
 
+    disdukcapil: Agency
+    dpmptsp: Agency
+    loket: Unit
+    capil: Unit
+    perizinan: Unit
+    siti: User
+    agus: User
+    budi: User
+    charlie: User
+    ani: User
+    root: User
+    akta: Service
+    akta_v1: Charter
+
     @classmethod
     def create_scenario(cls) -> None:
         cls.disdukcapil = Agency.objects.create(

@@ -152,9 +152,9 @@ def read_document(batch: Batch, source: str, data: Any) -> None:
                 batch.agencies.append(spec)
         batch.national.extend(read_calendar(r, data.get("national_calendar"), "national_calendar"))
     else:
-        spec = read_service(r, data, source)
-        if spec:
-            batch.services.append(spec)
+        service = read_service(r, data, source)
+        if service:
+            batch.services.append(service)
     batch.problems.extend(f"{source}: {p}" for p in r.problems)
 
 
@@ -363,6 +363,8 @@ def check_references(batch: Batch) -> None:
 
 
 def check_version(batch: Batch, spec: ServiceSpec) -> None:
+    if spec.version is None:
+        return
     existing = Charter.objects.filter(
         service__code=spec.values["code"], version=spec.version
     ).first()
@@ -428,16 +430,16 @@ def apply_batch(batch: Batch, *, by: User | None) -> Report:
         apply_calendar(report, agency, spec.calendar)
     for spec in batch.agencies:
         parent = Agency.objects.filter(code=spec.parent).first() if spec.parent else None
-        changed = (
+        moved = (
             Agency.objects.filter(code=spec.values["code"])
             .exclude(parent=parent)
             .update(parent=parent)
         )
-        if changed:
+        if moved:
             report.note(f"agency {spec.values['code']}: parent set", changed=True)
     apply_calendar(report, None, batch.national)
-    for spec in batch.services:
-        apply_service(report, spec, by=by)
+    for service in batch.services:
+        apply_service(report, service, by=by)
     return report
 
 

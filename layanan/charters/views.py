@@ -36,6 +36,12 @@ def public_services(query: str = "") -> QuerySet[Service]:
     return services.distinct()
 
 
+def in_force(service: Service) -> Charter:
+    """The charter in force, prefetched by `public_services`."""
+    charters: list[Charter] = getattr(service, "in_force")  # noqa: B009
+    return charters[0]
+
+
 def catalogue(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     grouping = request.GET.get("kelompok", "agency")
@@ -60,8 +66,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             [
                 {
                     "service": s,
-                    "limit": presenters.describe_limit(s.in_force[0].time_limit),
-                    "fee": presenters.describe_fee(s.in_force[0].fee),
+                    "limit": presenters.describe_limit(in_force(s).time_limit),
+                    "fee": presenters.describe_fee(in_force(s).fee),
                 }
                 for s in items
             ],

@@ -12,7 +12,16 @@ from layanan.agencies.models import Agency, CalendarDay, ServiceHours, Unit
 from layanan.charters.models import Charter, Service
 from layanan.test import BaseTestCase, charter_content
 
-AGENCIES = {
+DPUPR: dict[str, Any] = {
+    "code": "dpupr",
+    "name": "Dinas Pekerjaan Umum dan Penataan Ruang",
+    "short_name": "DPUPR",
+    "region_code": "33.99",
+    "service_hours": {"mon": "07:30-16:00", "fri": "07:30-11:00"},
+    "calendar": [{"date": "2026-07-01", "kind": "closed", "name": "HUT Dinas"}],
+    "units": [{"code": "dpupr-tata-bangunan", "name": "Bidang Tata Bangunan"}],
+}
+AGENCIES: dict[str, Any] = {
     "agencies": [
         {
             "code": "dpupr",
@@ -155,7 +164,7 @@ class ImportCommandTests(BaseTestCase):
             call_command("charters", "export", "tidak-ada")
 
     def test_a_unit_defined_twice_is_reported(self) -> None:
-        twice = {"agencies": [AGENCIES["agencies"][0], {**AGENCIES["agencies"][0], "code": "x"}]}
+        twice = {"agencies": [DPUPR, {**DPUPR, "code": "x"}]}
         problems = self.failed_import(self.write("a.yaml", twice))
         self.assertTrue(any("unit 'dpupr-tata-bangunan' is defined twice" in p for p in problems))
         self.assertFalse(Unit.objects.filter(code="dpupr-tata-bangunan").exists())

@@ -43,10 +43,11 @@ class CharterForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        if self.instance.pk and "components" in self.fields:
             self.fields["components"].initial = yaml.safe_dump(
                 strip_agency(self.instance.content), allow_unicode=True, sort_keys=False
             )
+        if self.instance.pk and "service" in self.fields:
             self.fields["service"].disabled = True
 
     def clean_components(self) -> dict[str, Any]:

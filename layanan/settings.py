@@ -188,4 +188,3 @@ LAYANAN_REGION_NAME = os.environ.get("LAYANAN_REGION_NAME", "Kabupaten Contoh")
 LAYANAN_SITE_NAME = "Layanan"
 LAYANAN_ADMIN_TITLE = _("Layanan administration")
 AUTHENTICATION_BACKENDS = ["layanan.accounts.backends.UsernameEmailOrPhoneBackend"]
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, opted into now

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from layanan.agencies.models import Agency, CalendarDay, OfficerRole, ServiceHours, Unit
@@ -27,6 +28,7 @@ class AgencyAdmin(admin.ModelAdmin):
     list_filter = ("kind", "time_zone")
     search_fields = ("name", "short_name", "code")
     inlines = [UnitInline, ServiceHoursInline, CalendarDayInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("code", "name", "short_name", "kind", "parent", "region_code")}),
         (_("Contact"), {"fields": ("address", "phone", "email", "website", "complaint_contact")}),

@@ -1,6 +1,7 @@
 """Charter versions: adoption, supersession, and the immutability of adopted versions."""
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import translation
 
 from layanan.charters.actions import (
     CharterInvalid,
@@ -15,6 +16,9 @@ from layanan.test import BaseTestCase, charter_content
 
 
 class AdoptionTests(BaseTestCase):
+    def setUp(self) -> None:
+        self.enterContext(translation.override("en"))
+
     def test_adopting_a_new_version_supersedes_the_old_one(self) -> None:
         draft, problems = save_draft(
             service=self.akta, content=charter_content(fee=0), by=self.root, change_note="v2"

@@ -1,9 +1,11 @@
 """`layanan charters import|export`: all or nothing, every problem with its place, idempotent."""
 
+import os
 import tempfile
 from io import StringIO
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import yaml
 from django.core.management import CommandError, call_command
@@ -60,6 +62,7 @@ def pbg(**changes: Any) -> dict[str, Any]:
 
 class ImportCommandTests(BaseTestCase):
     def setUp(self) -> None:
+        self.enterContext(mock.patch.dict(os.environ, {"LAYANAN_LANGUAGE": "en"}))
         self.dir = Path(tempfile.mkdtemp())
 
     def write(self, name: str, data: Any) -> Path:
@@ -109,6 +112,17 @@ class ImportCommandTests(BaseTestCase):
         self.assertIn("pbg.yaml: fee.amount: must be at least 0", problems)
         self.assertFalse(Agency.objects.filter(code="dpupr").exists())
         self.assertFalse(Service.objects.filter(code="pbg").exists())
+
+    def test_problems_are_in_indonesian_for_an_indonesian_shell(self) -> None:
+        bad = pbg()
+        bad["procedure"]["stages"][0]["steps"][0]["unit"] = "dpupr-bangunan"
+        with mock.patch.dict(os.environ, {"LAYANAN_LANGUAGE": "id"}):
+            problems = self.failed_import(self.write("pbg.yaml", bad))
+        self.assertIn(
+            "pbg.yaml: procedure.stages[0].steps[0].unit: "
+            "unit kerja 'dpupr-bangunan' tidak dikenal",
+            problems,
+        )
 
     def test_broken_yaml_and_missing_files_are_reported(self) -> None:
         broken = self.dir / "broken.yaml"

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.test import SimpleTestCase
+from django.utils import translation
 
 from layanan.charters.spec import UnitRef, read_charter
 from layanan.test import charter_content
@@ -25,6 +26,18 @@ def with_step(**changes: Any) -> dict[str, Any]:
 
 
 class ReadCharterTests(SimpleTestCase):
+    def setUp(self) -> None:
+        # Messages are asserted in English, the source language; see test_messages_in_indonesian.
+        self.enterContext(translation.override("en"))
+
+    def test_messages_in_indonesian(self) -> None:
+        with translation.override("id"):
+            problems = problems_of(with_step(unit="dpupr-bangunan"))
+        self.assertIn(
+            "procedure.stages[0].steps[0].unit: unit kerja 'dpupr-bangunan' tidak dikenal",
+            problems,
+        )
+
     def test_a_complete_charter_has_no_problems(self) -> None:
         self.assertEqual(problems_of(charter_content()), [])
 

@@ -3,9 +3,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from layanan.charters.importer import ImportFailed, export_service, import_files
 from layanan.charters.models import Service
+from layanan.cli import cli_language
 
 
 class Command(BaseCommand):
@@ -21,6 +23,7 @@ class Command(BaseCommand):
         exp.add_argument("--output", "-o", type=Path, help="write to this file instead")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        translation.activate(cli_language())
         if options["action"] == "import":
             self.do_import(options["files"], quiet=options["quiet_unchanged"])
         else:

@@ -1,0 +1,167 @@
+"""A citizen's journey in the real browser (system Chromium) against the real service.
+
+The fixture loads the demo with `layanan demo --load-only` into a fresh data dir and starts
+`layanan serve` (gunicorn and the worker) on a free loopback port: the same processes an agency
+runs. Every page visited is scanned with axe. Screenshots go to test-results/ so a person can
+look at what a citizen sees on a phone. Run by `make test` when Chromium is installed (always
+in CI).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SHOTS = Path(os.environ.get("LAYANAN_SCREENSHOTS", "test-results"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[str]:
+    env = {**os.environ, "LAYANAN_DATA_DIR": tempfile.mkdtemp(prefix="layanan-browser-")}
+    env.pop("DATABASE_URL", None)
+    cli = [sys.executable, "-m", "layanan.cli"]
+    subprocess.run([*cli, "demo", "--load-only"], env=env, check=True, capture_output=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port), "--workers", "1", "--no-migrate"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/", timeout=2)  # noqa: S310 - loopback only
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("layanan serve did not answer within 20 seconds")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    yield context.new_page()
+    context.close()
+
+
+def assert_accessible(page: Any) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    found = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    assert found == [], f"accessibility problems on {page.url}: {found}"
+
+
+def screenshot(page: Any, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_a_citizen_finds_a_service_reads_its_charter_and_switches_to_english(
+    site: str, phone: Any
+) -> None:
+    phone.goto(site + "/")
+    assert_accessible(phone)
+    phone.get_by_label("Apa yang Anda perlukan?").fill("akta kelahiran")
+    phone.get_by_role("button", name="Cari layanan").click()
+    phone.wait_for_url("**/layanan/?q=akta+kelahiran")
+    assert_accessible(phone)
+    phone.get_by_role("link", name="Penerbitan Kutipan Akta Kelahiran").click()
+    phone.wait_for_url("**/layanan/akta-kelahiran/")
+    assert phone.locator("h1").inner_text() == "Penerbitan Kutipan Akta Kelahiran"
+    for heading in ("Persyaratan", "Prosedur", "Biaya", "Jaminan pelayanan", "Riwayat versi"):
+        assert phone.get_by_role("heading", name=heading, exact=True).is_visible(), heading
+    assert phone.get_by_text("Gratis").first.is_visible()
+    assert_accessible(phone)
+    screenshot(phone, "charter-page-phone")
+
+    phone.get_by_role("button", name="English").click()
+    phone.wait_for_load_state()
+    assert phone.locator("html").get_attribute("lang") == "en"
+    assert phone.get_by_role("heading", name="Requirements", exact=True).is_visible()
+    assert phone.get_by_text("Free of charge").first.is_visible()
+
+
+def test_a_cross_agency_procedure_shows_who_does_each_step(site: str, phone: Any) -> None:
+    phone.goto(site + "/layanan/pbg-rumah-sederhana/")
+    assert phone.get_by_text("pada waktu yang sama").first.is_visible()
+    assert phone.get_by_text("5 hari kerja").first.is_visible()
+    assert_accessible(phone)
+    screenshot(phone, "pbg-phone")
+
+
+def test_the_pages_work_without_javascript(site: str, browser: Any) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/layanan/?q=akta")
+    page.get_by_role("link", name="Penerbitan Kutipan Akta Kelahiran").click()
+    assert page.locator("h1").inner_text() == "Penerbitan Kutipan Akta Kelahiran"
+    page.get_by_role("button", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    context.close()
+
+
+def test_agency_page_and_a_failed_sign_in(site: str, phone: Any) -> None:
+    phone.goto(site + "/instansi/")
+    assert_accessible(phone)
+    phone.get_by_role("link", name="Dinas Kependudukan dan Pencatatan Sipil").click()
+    assert phone.get_by_role("heading", name="Maklumat pelayanan").is_visible()
+    assert_accessible(phone)
+    phone.goto(site + "/masuk/")
+    phone.get_by_label("Nama pengguna").fill("warga")
+    phone.get_by_label("Kata sandi").fill("salah")
+    phone.locator("main").get_by_role("button", name="Masuk").click()
+    assert phone.locator(".govuk-error-summary").is_visible()
+    assert_accessible(phone)
+    screenshot(phone, "sign-in-error-phone")
+    phone.get_by_label("Kata sandi").fill("layanan-demo")
+    phone.locator("main").get_by_role("button", name="Masuk").click()
+    phone.wait_for_url(site + "/")
+    assert phone.get_by_text("warga").first.is_visible()

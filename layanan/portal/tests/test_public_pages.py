@@ -135,3 +135,19 @@ class PublicPagesTests(BaseTestCase):
                     "/masuk/", {"username": login, "password": "correct horse battery"}
                 )
                 self.assertEqual(response.status_code, 302)
+
+
+class LanguageTests(BaseTestCase):
+    def test_indonesian_even_when_the_browser_asks_for_english(self) -> None:
+        response = self.client.get("/layanan/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        self.assertContains(response, '<html lang="id"')
+
+    def test_the_chosen_language_is_remembered(self) -> None:
+        self.client.post("/bahasa/", {"language": "en", "next": "/"})
+        self.assertContains(self.client.get("/instansi/"), '<html lang="en"')
+        self.client.post("/bahasa/", {"language": "id", "next": "/"})
+        self.assertContains(self.client.get("/instansi/"), '<html lang="id"')
+
+    def test_an_unknown_language_cookie_falls_back_to_indonesian(self) -> None:
+        self.client.cookies["django_language"] = "fr"
+        self.assertContains(self.client.get("/"), '<html lang="id"')

@@ -180,7 +180,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The task worker polls every second; its per-poll lines would drown everything else.
+        "django_tasks_db": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+    },
 }
 
 # Layanan's own settings.

@@ -71,6 +71,16 @@ SERVICE_KEYS = {
 }
 
 
+class Loader(yaml.SafeLoader):
+    """Safe YAML, but dates stay text: the reader parses them and reports a bad one with its
+    path, instead of the YAML library failing on 2026-13-01 with no place named."""
+
+
+Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
+
+
 @dataclass
 class AgencySpec:
     source: str
@@ -125,7 +135,7 @@ def read_files(paths: Iterable[Path]) -> Batch:
     for path in paths:
         name = path.name
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506
         except FileNotFoundError:
             batch.problems.append(f"{path}: " + _("file not found"))
             continue
@@ -212,7 +222,7 @@ def read_calendar(r: Reader, data: Any, path: str) -> list[dict[str, Any]]:
         item = r.mapping(raw, where)
         r.unknown_keys(item, {"date", "kind", "name"}, where)
         day = read_date(r, item, "date", where)
-        if day is None and "date" not in item:
+        if item.get("date") in (None, ""):
             r.error(join(where, "date"), _("is required"))
         if day in seen:
             r.error(join(where, "date"), _("this date is listed twice"))
@@ -306,6 +316,7 @@ def read_service(r: Reader, data: Mapping[str, Any], source: str) -> ServiceSpec
 def check_references(batch: Batch) -> None:
     """Cross-file checks: codes unique, references resolve against the batch and the database."""
     agencies = set(Agency.objects.values_list("code", flat=True))
+    owners = dict(Unit.objects.values_list("code", "agency__code"))
     units = {
         code: UnitRef(code, agency)
         for code, agency in Unit.objects.filter(active=True).values_list("code", "agency__code")
@@ -330,6 +341,13 @@ def check_references(batch: Batch) -> None:
                     % {"code": unit["code"], "other": seen_units[unit["code"]]}
                 )
             seen_units[unit["code"]] = spec.source
+            owner = owners.get(unit["code"])
+            if owner and owner != code:
+                batch.problems.append(
+                    f"{spec.source}: agencies: {code}.units: "
+                    + _("unit '%(unit)s' already belongs to agency '%(owner)s'")
+                    % {"unit": unit["code"], "owner": owner}
+                )
             if unit["active"]:
                 units[unit["code"]] = UnitRef(unit["code"], code)
             else:
@@ -368,7 +386,17 @@ def check_version(batch: Batch, spec: ServiceSpec) -> None:
     existing = Charter.objects.filter(
         service__code=spec.values["code"], version=spec.version
     ).first()
-    if existing and not existing.is_editable and existing.content != spec.charter:
+    if existing and existing.status == Charter.Status.SUPERSEDED:
+        latest = Charter.objects.filter(service=existing.service).order_by("-version").first()
+        batch.problems.append(
+            f"{spec.source}: version: "
+            + _(
+                "version %(v)d was replaced by version %(latest)d; remove 'version' to publish "
+                "this content again as a new version"
+            )
+            % {"v": spec.version, "latest": latest.version if latest else spec.version}
+        )
+    elif existing and not existing.is_editable and existing.content != spec.charter:
         batch.problems.append(
             f"{spec.source}: version: "
             + _(
@@ -393,38 +421,36 @@ def import_files(paths: Iterable[Path], *, by: User | None = None) -> Report:
         raise ImportFailed([str(m) for m in exc.messages]) from exc
 
 
-def upsert(model: Any, lookup: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[Any, bool]:
-    """Create or update one row; report whether anything changed."""
+def upsert(model: Any, lookup: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[Any, str]:
+    """Create or update one row; say "created", "updated" or "" (nothing changed)."""
     row = model.objects.filter(**lookup).first()
     if row is None:
         row = model(**{**lookup, **values})
         row.full_clean()
         row.save()
-        return row, True
+        return row, "created"
     changed = [k for k, v in values.items() if getattr(row, k) != v]
     if changed:
         for key in changed:
             setattr(row, key, values[key])
         row.full_clean()
         row.save(update_fields=changed)
-    return row, bool(changed)
+    return row, "updated" if changed else ""
 
 
 def apply_batch(batch: Batch, *, by: User | None) -> Report:
     report = Report()
     for spec in batch.agencies:
-        agency, changed = upsert(Agency, {"code": spec.values["code"]}, spec.values)
-        report.note(
-            f"agency {agency.code}: " + ("updated" if changed else "unchanged"), changed=changed
-        )
+        agency, what = upsert(Agency, {"code": spec.values["code"]}, spec.values)
+        report.note(f"agency {agency.code}: {what or 'unchanged'}", changed=bool(what))
         for unit in spec.units:
-            row, changed = upsert(
+            row, what = upsert(
                 Unit,
                 {"code": unit["code"]},
                 {"agency": agency, "name": unit["name"], "active": unit["active"]},
             )
-            if changed:
-                report.note(f"unit {row.code}: updated", changed=True)
+            if what:
+                report.note(f"unit {row.code}: {what}", changed=True)
         if spec.hours is not None:
             apply_hours(report, agency, spec.hours)
         apply_calendar(report, agency, spec.calendar)
@@ -457,21 +483,22 @@ def apply_hours(report: Report, agency: Agency, hours: dict[int, tuple[dt.time, 
 
 def apply_calendar(report: Report, agency: Agency | None, days: list[dict[str, Any]]) -> None:
     for day in days:
-        _row, changed = upsert(
+        _row, what = upsert(
             CalendarDay,
             {"agency": agency, "date": day["date"]},
             {"kind": day["kind"], "name": day["name"]},
         )
-        if changed:
+        if what:
             owner = agency.code if agency else "national"
             report.note(f"calendar {owner} {day['date']}: {day['name']}", changed=True)
 
 
 def apply_service(report: Report, spec: ServiceSpec, *, by: User | None) -> None:
     values = {**spec.values, "lead_agency": Agency.objects.get(code=spec.agency)}
-    service, changed = upsert(Service, {"code": spec.values["code"]}, values)
+    service, what = upsert(Service, {"code": spec.values["code"]}, values)
+    changed = bool(what)
     if changed:
-        report.note(f"service {service.code}: saved", changed=True)
+        report.note(f"service {service.code}: {what}", changed=True)
     latest = service.charters.order_by("-version").first()
     if (
         latest

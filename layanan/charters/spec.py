@@ -66,17 +66,29 @@ class Reader:
             return []
         return data
 
-    def text(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = False) -> str:
+    def text(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        numbers: bool = False,
+    ) -> str:
+        """Text; a bare number is refused unless `numbers`, because YAML changes it silently
+        (a phone number 0271123456 reads as an octal number, a region code 33.10 as 33.1)."""
         value = data.get(key)
         where = join(path, key)
         if value is None or value == "":
             if required:
                 self.error(where, _("is required"))
             return ""
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.error(where, _("must be text"))
+        if numbers and isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str):
+            self.error(where, _("must be text; put it in quotes"))
             return ""
-        return str(value).strip()
+        return value.strip()
 
     def bilingual(
         self, data: Mapping[str, Any], key: str, path: str, *, required: bool = False
@@ -89,8 +101,8 @@ class Reader:
             if unknown:
                 self.error(where, _("languages must be 'id' and 'en'"))
             result = {
-                "id": str(value.get("id") or "").strip(),
-                "en": str(value.get("en") or "").strip(),
+                "id": self.text(value, "id", where),
+                "en": self.text(value, "en", where),
             }
         elif value is None or isinstance(value, str):
             result = {"id": (value or "").strip(), "en": ""}
@@ -222,7 +234,7 @@ def read_form(r: Reader, data: Any, path: str) -> list[dict[str, Any]]:
             choice = r.mapping(raw_choice, cwhere)
             choices.append(
                 {
-                    "value": r.text(choice, "value", cwhere, required=True),
+                    "value": r.text(choice, "value", cwhere, required=True, numbers=True),
                     "label": r.bilingual(choice, "label", cwhere, required=True),
                 }
             )
@@ -537,7 +549,11 @@ def read_charter(
         "procedure": procedure,
         "time_limit": time_limit,
         "clock_starts": clock_starts,
-        "fee": {"amount": fee, "legal_basis": fee_basis, "note": r.bilingual(fee_map, "note", "")},
+        "fee": {
+            "amount": fee,
+            "legal_basis": fee_basis,
+            "note": r.bilingual(fee_map, "note", join(path, "fee")),
+        },
         "product": product,
         "complaints": complaints,
         "guarantee": guarantee,

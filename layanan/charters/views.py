@@ -50,18 +50,19 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     if grouping == "agency":
         services = list(public_services(query).order_by("lead_agency__name", "name"))
         groups = [
-            (agency.name, list(items))
+            (agency.code, agency.name, list(items))
             for agency, items in groupby(services, key=lambda s: s.lead_agency)
         ]
     else:
         services = list(public_services(query).order_by("category", "name"))
         labels = dict(Service.Category.choices)
         groups = [
-            (str(labels.get(category, category)), list(items))
+            (category, str(labels.get(category, category)), list(items))
             for category, items in groupby(services, key=lambda s: s.category)
         ]
     rows = [
         (
+            anchor,
             name,
             [
                 {
@@ -72,7 +73,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
                 for s in items
             ],
         )
-        for name, items in groups
+        for anchor, name, items in groups
     ]
     return render(
         request,

@@ -60,7 +60,7 @@ def pbg(**changes: Any) -> dict[str, Any]:
     }
 
 
-class ImportCommandTests(BaseTestCase):
+class ImportTestCase(BaseTestCase):
     def setUp(self) -> None:
         self.enterContext(mock.patch.dict(os.environ, {"LAYANAN_LANGUAGE": "en"}))
         self.dir = Path(tempfile.mkdtemp())
@@ -82,6 +82,8 @@ class ImportCommandTests(BaseTestCase):
         self.assertIn("nothing was imported", str(raised.exception))
         return err.getvalue().splitlines()
 
+
+class ImportCommandTests(ImportTestCase):
     def test_it_imports_agencies_and_a_cross_agency_service(self) -> None:
         output = self.run_import(self.write("pbg.yaml", pbg()), self.write("a.yaml", AGENCIES))
         self.assertIn("service pbg: v1 adopted", output)
@@ -182,3 +184,62 @@ class ImportCommandTests(BaseTestCase):
         problems = self.failed_import(self.write("a.yaml", twice))
         self.assertTrue(any("unit 'dpupr-tata-bangunan' is defined twice" in p for p in problems))
         self.assertFalse(Unit.objects.filter(code="dpupr-tata-bangunan").exists())
+
+
+class ImportEdgeCaseTests(ImportTestCase):
+    """Inputs that YAML or a careless edit would otherwise turn into silent damage."""
+
+    def test_numbers_where_text_is_expected_are_refused(self) -> None:
+        agency = {**DPUPR, "phone": 271123456, "region_code": 33.10}
+        problems = self.failed_import(self.write("a.yaml", {"agencies": [agency]}))
+        self.assertIn("a.yaml: agencies[0].phone: must be text; put it in quotes", problems)
+        self.assertIn("a.yaml: agencies[0].region_code: must be text; put it in quotes", problems)
+
+    def test_yes_and_no_are_not_text(self) -> None:
+        bad = pbg()
+        bad["form"][0]["label"] = {"id": "Setuju", "en": True}
+        problems = self.failed_import(self.write("a.yaml", AGENCIES), self.write("p.yaml", bad))
+        self.assertIn("p.yaml: form[0].label.en: must be text; put it in quotes", problems)
+
+    def test_impossible_and_empty_dates_are_reported_with_their_place(self) -> None:
+        agency = {
+            **DPUPR,
+            "calendar": [
+                {"date": "2026-13-01", "kind": "closed", "name": "x"},
+                {"date": None, "kind": "closed", "name": "y"},
+            ],
+        }
+        path = self.write("a.yaml", {"agencies": [agency]})
+        path.write_text(path.read_text().replace("'2026-13-01'", "2026-13-01"))
+        problems = self.failed_import(path)
+        self.assertIn(
+            "a.yaml: agencies[0].calendar[0].date: '2026-13-01' is not a date (YYYY-MM-DD)",
+            problems,
+        )
+        self.assertIn("a.yaml: agencies[0].calendar[1].date: is required", problems)
+
+    def test_a_unit_cannot_move_to_another_agency_silently(self) -> None:
+        moved = {**DPUPR, "units": [{"code": "disdukcapil-loket", "name": "Loket"}]}
+        problems = self.failed_import(self.write("a.yaml", {"agencies": [moved]}))
+        self.assertIn(
+            "a.yaml: agencies: dpupr.units: unit 'disdukcapil-loket' already belongs to agency "
+            "'disdukcapil'",
+            problems,
+        )
+
+    def test_an_old_file_cannot_roll_back_a_newer_version(self) -> None:
+        agencies = self.write("a.yaml", AGENCIES)
+        self.run_import(agencies, self.write("pbg.yaml", pbg(version=1)))
+        self.run_import(agencies, self.write("pbg.yaml", pbg(executors=8)))
+        problems = self.failed_import(agencies, self.write("pbg.yaml", pbg(version=1)))
+        self.assertIn(
+            "pbg.yaml: version: version 1 was replaced by version 2; remove 'version' to "
+            "publish this content again as a new version",
+            problems,
+        )
+
+    def test_the_report_says_created_then_unchanged(self) -> None:
+        first = self.run_import(self.write("a.yaml", AGENCIES))
+        self.assertIn("agency dpupr: created", first)
+        self.assertIn("unit dpupr-tata-bangunan: created", first)
+        self.assertIn("agency dpupr: unchanged", self.run_import(self.write("a.yaml", AGENCIES)))

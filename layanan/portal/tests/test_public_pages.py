@@ -24,6 +24,7 @@ class PublicPagesTests(BaseTestCase):
     def test_the_catalogue_groups_by_category_and_searches(self) -> None:
         response = self.client.get("/layanan/?kelompok=category&q=akta")
         self.assertContains(response, "Kependudukan dan pencatatan sipil")
+        self.assertContains(response, 'id="kependudukan"')
         self.assertContains(response, "akta-kelahiran")
         empty = self.client.get("/layanan/?q=zzzz")
         self.assertContains(empty, "Layanan tidak ditemukan")

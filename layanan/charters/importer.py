@@ -76,9 +76,11 @@ class Loader(yaml.SafeLoader):
     path, instead of the YAML library failing on 2026-13-01 with no place named."""
 
 
-Loader.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
-)
+def _date_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    return str(node.value)
+
+
+Loader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_text)
 
 
 @dataclass

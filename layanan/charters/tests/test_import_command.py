@@ -24,17 +24,7 @@ DPUPR: dict[str, Any] = {
     "units": [{"code": "dpupr-tata-bangunan", "name": "Bidang Tata Bangunan"}],
 }
 AGENCIES: dict[str, Any] = {
-    "agencies": [
-        {
-            "code": "dpupr",
-            "name": "Dinas Pekerjaan Umum dan Penataan Ruang",
-            "short_name": "DPUPR",
-            "region_code": "33.99",
-            "service_hours": {"mon": "07:30-16:00", "fri": "07:30-11:00"},
-            "calendar": [{"date": "2026-07-01", "kind": "closed", "name": "HUT Dinas"}],
-            "units": [{"code": "dpupr-tata-bangunan", "name": "Bidang Tata Bangunan"}],
-        }
-    ],
+    "agencies": [DPUPR],
     "national_calendar": [{"date": "2026-05-29", "kind": "closed", "name": "Cuti bersama"}],
 }
 

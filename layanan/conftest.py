@@ -1,8 +1,20 @@
 """pytest configuration shared by every app's tests."""
 
-import os
+import pytest
 
-# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run in
-# a thread with a running loop unless told it is safe. Only the browser tests need this, and
-# there the ORM work happens in the live server's own thread.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests use a per-process memory cache: the file cache of the data dir would be shared by
+    parallel test processes and would carry sign-in failures from one test to the next."""
+    from django.conf import settings
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Password hashing is deliberately slow; tests sign in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()

@@ -9,9 +9,11 @@ is allowed or refused.
 from __future__ import annotations
 
 import copy
+import importlib
 from typing import Any
 
-from django.test import TestCase
+from django.db import connection
+from django.test import TestCase, TransactionTestCase
 
 from layanan.accounts.models import User
 from layanan.agencies.models import Agency, OfficerRole, Role, Unit
@@ -171,3 +173,30 @@ class BaseTestCase(Scenario, TestCase):
 
     def login(self, user: User) -> None:
         self.client.force_login(user)
+
+
+TRIGGER_MIGRATIONS = (
+    "layanan.charters.migrations.0002_adopted_versions_are_immutable",
+    "layanan.cases.migrations.0002_events_are_append_only",
+)
+
+
+class ConcurrentTestCase(Scenario, TransactionTestCase):
+    """For tests that need several real connections at once (threads).
+
+    TransactionTestCase empties every table after each test; the immutability triggers
+    forbid exactly that on SQLite, so they are dropped for the flush and put back after.
+    """
+
+    def setUp(self) -> None:
+        self.create_scenario()
+
+    def _fixture_teardown(self) -> None:
+        modules = [importlib.import_module(name) for name in TRIGGER_MIGRATIONS]
+        with connection.schema_editor() as editor:
+            for module in modules:
+                module.drop_triggers(None, editor)
+        super()._fixture_teardown()  # type: ignore[misc]
+        with connection.schema_editor() as editor:
+            for module in modules:
+                module.create_triggers(None, editor)

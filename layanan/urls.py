@@ -5,16 +5,20 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from layanan.accounts.views import LoginView
+from layanan.api import v1
 
 admin.site.site_header = settings.LAYANAN_ADMIN_TITLE
 admin.site.site_title = settings.LAYANAN_ADMIN_TITLE
 
 urlpatterns = [
     path("", include("layanan.portal.urls")),
+    path("", include("layanan.cases.urls")),
+    path("kantor/", include("layanan.cases.urls_office")),
     path("layanan/", include("layanan.charters.urls")),
     path("instansi/", include("layanan.agencies.urls")),
     path("masuk/", LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("bahasa/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", v1.urls),
 ]

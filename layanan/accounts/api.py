@@ -1,0 +1,39 @@
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from layanan.accounts import throttle
+from layanan.accounts.backends import UsernameEmailOrPhoneBackend
+from layanan.accounts.tokens import issue_token
+from layanan.api.core import ApiError, with_language
+
+router = Router(tags=["auth"])
+
+
+class Credentials(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+
+
+@router.post("/token", response={200: TokenOut}, auth=None, summary="Get a bearer token")
+def token(request: HttpRequest, credentials: Credentials) -> dict[str, str]:
+    """Exchange a username (or email or phone) and password for a bearer token (30 days).
+
+    After 5 failed attempts for one name from one address, wait 5 minutes (429).
+    """
+    with_language(request)
+    address = request.META.get("REMOTE_ADDR", "")
+    if throttle.is_locked(credentials.username, address):
+        raise ApiError(429, "rate_limited", _("Too many attempts; wait 5 minutes."))
+    user = UsernameEmailOrPhoneBackend().authenticate(
+        request, username=credentials.username, password=credentials.password
+    )
+    if user is None:
+        throttle.record_failure(credentials.username, address)
+        raise ApiError(401, "invalid_credentials", _("Wrong username or password."))
+    throttle.clear(credentials.username, address)
+    return {"token": issue_token(user)}

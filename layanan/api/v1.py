@@ -1,0 +1,14 @@
+"""Mount each app's router on the one API (the contract is in docs/api.md)."""
+
+from layanan.accounts.api import router as auth_router
+from layanan.api.core import BearerToken, api
+from layanan.cases.api import router as applications_router
+from layanan.cases.api import tracking_router
+from layanan.charters.api import router as services_router
+
+api.add_router("/auth", auth_router)
+api.add_router("/services", services_router)
+api.add_router("/applications", applications_router, auth=BearerToken())
+api.add_router("/track", tracking_router)
+
+urls = api.urls

@@ -1,0 +1,105 @@
+"""Who may see or touch which application: the one place that decides.
+
+Views and the API call these and never fetch protected rows themselves. Anything a user may
+not see is answered as if it did not exist (404), so numbers cannot be probed.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from layanan.accounts.models import User
+from layanan.agencies.models import OfficerRole, Role
+from layanan.cases.models import Application, Step
+from layanan.lib import tracking
+
+
+def canonical_number(text: str) -> str | None:
+    """The stored (display) form of a typed tracking number, or None if it cannot be one."""
+    if not text or len(text) > 40 or not tracking.is_valid(text):
+        return None
+    return tracking.format(text)
+
+
+def officer_unit_ids(user: User, *, roles: tuple[str, ...] | None = None) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    rows = OfficerRole.objects.filter(user=user)
+    if roles:
+        rows = rows.filter(role__in=roles)
+    return set(rows.values_list("unit_id", flat=True))
+
+
+def is_officer(user: User) -> bool:
+    return bool(officer_unit_ids(user))
+
+
+def supervised_unit_ids(user: User) -> set[int]:
+    return officer_unit_ids(user, roles=(Role.SUPERVISOR,))
+
+
+def applications_for_officer(user: User) -> QuerySet[Application]:
+    """Applications with at least one step in one of the officer's units."""
+    units = officer_unit_ids(user)
+    return Application.objects.filter(steps__unit_id__in=units).distinct()
+
+
+def _by_number(number: str) -> QuerySet[Application]:
+    canonical = canonical_number(number)
+    if canonical is None:
+        raise Http404("no such application")
+    return Application.objects.filter(number=canonical).select_related(
+        "service", "charter", "agency", "service__lead_agency"
+    )
+
+
+def get_application_for_applicant(user: User, number: str) -> Application:
+    application = _by_number(number).filter(applicant_id=user.pk).first()
+    if application is None:
+        raise Http404("no such application")
+    return application
+
+
+def get_application_for_officer(user: User, number: str) -> Application:
+    units = officer_unit_ids(user)
+    application = _by_number(number).filter(steps__unit_id__in=units).distinct().first()
+    if application is None:
+        raise Http404("no such application")
+    return application
+
+
+def get_application_for_viewer(user: User, number: str) -> tuple[Application, bool]:
+    """The applicant or an officer of an involved unit; returns (application, is_applicant)."""
+    units = officer_unit_ids(user)
+    application = (
+        _by_number(number)
+        .filter(Q(applicant_id=user.pk) | Q(steps__unit_id__in=units))
+        .distinct()
+        .first()
+    )
+    if application is None:
+        raise Http404("no such application")
+    return application, application.applicant_id == user.pk
+
+
+def get_application_for_public(number: str) -> Application:
+    """For the tracking page: anyone with the number, drafts excluded."""
+    application = _by_number(number).exclude(status="draft").first()
+    if application is None:
+        raise Http404("no such application")
+    return application
+
+
+def get_step_for_officer(user: User, number: str, key: str) -> Step:
+    """A step the officer may act on: one in their units (supervisors included)."""
+    application = get_application_for_officer(user, number)
+    step = (
+        application.steps.select_related("unit", "agency", "assignee")
+        .filter(key=key, unit_id__in=officer_unit_ids(user))
+        .first()
+    )
+    if step is None:
+        raise Http404("no such step")
+    step.application = application
+    return step

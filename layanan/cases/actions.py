@@ -1,0 +1,476 @@
+"""Every change to an application goes through these functions.
+
+Each is atomic and writes Events with the actor. Workflow changes run the pure engine
+(`cases.engine`) on the stored state and write the outcome back with a conditional update on
+`Application.revision`: of two officers acting on the same state at the same moment, exactly
+one write matches and the other gets `AlreadyHandled`, with nothing changed. Reactions
+(notifications, breach checks) are done by other apps from the committed Event rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from layanan.accounts.models import User
+from layanan.agencies.calendars import calendar_for
+from layanan.agencies.models import Agency, Unit
+from layanan.cases import engine
+from layanan.cases.answers import clean_answers
+from layanan.cases.events import record_event
+from layanan.cases.models import Application, Document, Step
+from layanan.cases.uploads import UploadRefused, check_upload
+from layanan.charters.actions import charter_in_force
+from layanan.charters.models import Charter, Service
+from layanan.lib.tracking import new_tracking_number
+from layanan.lib.workdays import WorkCalendar
+
+
+class CaseError(Exception):
+    """An action that cannot be done; `code` is machine-readable, the message is for people."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class InvalidInput(CaseError):
+    code = "invalid"
+
+
+class NotAllowed(CaseError):
+    code = "not_allowed"
+
+
+class AlreadyHandled(CaseError):
+    """Somebody else changed the application first; nothing was done."""
+
+    code = "conflict"
+
+
+def now() -> dt.datetime:
+    return timezone.now()
+
+
+# -- state in and out ------------------------------------------------------------------------
+
+
+def procedure_of(application: Application) -> engine.Procedure:
+    return engine.Procedure.from_content(
+        application.charter.content, lead_agency=application.agency.code
+    )
+
+
+class AgencyCalendars:
+    """The engine's `Calendars`: an agency's calendar by code, looked up once per action."""
+
+    def __init__(self) -> None:
+        self.cache: dict[str, WorkCalendar] = {}
+
+    def __call__(self, agency_code: str) -> WorkCalendar:
+        if agency_code not in self.cache:
+            self.cache[agency_code] = calendar_for(Agency.objects.get(code=agency_code))
+        return self.cache[agency_code]
+
+
+def state_of(application: Application, steps: list[Step]) -> engine.CaseState:
+    return engine.CaseState(
+        status=engine.Status(application.status),
+        steps=tuple(
+            engine.StepState(
+                key=s.key,
+                stage=s.stage,
+                unit=s.unit.code,
+                agency=s.agency.code,
+                state=engine.StepStatus(s.state),
+                started_at=s.started_at,
+                due_at=s.due_at,
+                ended_at=s.ended_at,
+                paused_at=s.paused_at,
+            )
+            for s in sorted(steps, key=lambda s: (s.stage, s.position))
+        ),
+        submitted_at=application.submitted_at,
+        clock_started_at=application.clock_started_at,
+        due_at=application.due_at,
+        paused_at=application.paused_at,
+        paused_minutes=application.paused_minutes,
+        ended_at=application.ended_at,
+    )
+
+
+STATE_FIELDS = (
+    "status",
+    "submitted_at",
+    "clock_started_at",
+    "due_at",
+    "paused_at",
+    "paused_minutes",
+    "ended_at",
+)
+STEP_FIELDS = ("state", "started_at", "due_at", "ended_at", "paused_at")
+
+
+@dataclass
+class Loaded:
+    application: Application
+    steps: list[Step]
+    state: engine.CaseState
+
+
+def load(application: Application) -> Loaded:
+    fresh = Application.objects.select_related("charter", "agency", "service").get(
+        pk=application.pk
+    )
+    steps = list(fresh.steps.select_related("unit", "agency"))
+    return Loaded(fresh, steps, state_of(fresh, steps))
+
+
+def store(
+    loaded: Loaded,
+    outcome: engine.Outcome,
+    *,
+    actor: User | None,
+    at: dt.datetime,
+    notes: dict[str, str] | None = None,
+) -> Application:
+    """Write the engine's outcome: application, changed steps, events. Raises AlreadyHandled."""
+    state, events = outcome
+    application = loaded.application
+    values: dict[str, Any] = {name: getattr(state, name) for name in STATE_FIELDS}
+    values["status"] = str(state.status)
+    updated = Application.objects.filter(pk=application.pk, revision=application.revision).update(
+        revision=application.revision + 1, updated_at=at, **values
+    )
+    if updated != 1:
+        raise AlreadyHandled(_("This application was already handled by someone else."))
+    for name, value in values.items():
+        setattr(application, name, value)
+    application.revision += 1
+    by_key = {s.key: s for s in loaded.steps}
+    for new in state.steps:
+        step = by_key[new.key]
+        changes = {
+            "state": str(new.state),
+            "started_at": new.started_at,
+            "due_at": new.due_at,
+            "ended_at": new.ended_at,
+            "paused_at": new.paused_at,
+        }
+        changed = [k for k, v in changes.items() if getattr(step, k) != v]
+        if notes and new.key in notes and step.note != notes[new.key]:
+            step.note = notes[new.key]
+            changed.append("note")
+        if changed:
+            for key in changed:
+                if key != "note":
+                    setattr(step, key, changes[key])
+            step.save(update_fields=changed)
+    for event in events:
+        record_event(
+            application,
+            event.kind,
+            at=at,
+            actor=actor,
+            step=event.step or "",
+            note=event.note,
+            public=event.public,
+            data=event.data,
+        )
+    return application
+
+
+def run(
+    application: Application,
+    action: Any,
+    *,
+    actor: User | None,
+    at: dt.datetime | None = None,
+    notes: dict[str, str] | None = None,
+    **kwargs: Any,
+) -> Application:
+    at = at or now()
+    loaded = load(application)
+    if loaded.application.revision != application.revision:
+        raise AlreadyHandled(_("This application was already handled by someone else."))
+    try:
+        outcome = action(
+            procedure_of(loaded.application),
+            loaded.state,
+            at=at,
+            calendars=AgencyCalendars(),
+            **kwargs,
+        )
+    except engine.InvalidAction as invalid:
+        if invalid.code in ("not_active", "ended"):
+            raise AlreadyHandled(_("This step was already handled.")) from invalid
+        raise NotAllowed(str(invalid)) from invalid
+    return store(loaded, outcome, actor=actor, at=at, notes=notes)
+
+
+# -- citizen actions ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_application(
+    *,
+    citizen: User,
+    service: Service,
+    answers: dict[str, Any],
+    channel: str = "online",
+    idempotency_key: str | None = None,
+    filed_by: User | None = None,
+) -> tuple[Application, bool]:
+    """A draft bound to the charter in force; returns (application, created).
+
+    With an idempotency key, a retry returns the application the first call created.
+    """
+    if idempotency_key:
+        existing = Application.objects.filter(
+            applicant=citizen, idempotency_key=idempotency_key
+        ).first()
+        if existing:
+            return existing, False
+    charter = charter_in_force(service)
+    if charter is None or not service.active:
+        raise NotAllowed(_("This service does not accept applications now."))
+    cleaned, errors = clean_answers(charter, answers, partial=True)
+    if errors:
+        raise InvalidInput(_("Some answers need correcting."), fields=errors)
+    units = {u.code: u for u in Unit.objects.select_related("agency")}
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                application = Application.objects.create(
+                    number=new_tracking_number(),
+                    service=service,
+                    charter=charter,
+                    agency=service.lead_agency,
+                    applicant=citizen,
+                    filed_by=filed_by,
+                    channel=channel,
+                    answers=cleaned,
+                    idempotency_key=idempotency_key or None,
+                )
+        except IntegrityError:
+            if idempotency_key and (
+                existing := Application.objects.filter(
+                    applicant=citizen, idempotency_key=idempotency_key
+                ).first()
+            ):
+                return existing, False
+            if attempt == 4:
+                raise
+            continue  # a tracking-number collision: draw another
+        break
+    procedure = engine.Procedure.from_content(charter.content, lead_agency=service.lead_agency.code)
+    Step.objects.bulk_create(
+        Step(
+            application=application,
+            key=spec.key,
+            stage=spec.stage,
+            position=position,
+            unit=units[spec.unit],
+            agency=units[spec.unit].agency,
+        )
+        for stage in procedure.stages
+        for position, spec in enumerate(stage)
+    )
+    record_event(
+        application,
+        "created",
+        at=application.created_at,
+        actor=filed_by or citizen,
+        data={"charter_version": charter.version, "channel": channel},
+    )
+    return application, True
+
+
+@transaction.atomic
+def update_answers(
+    *, application: Application, citizen: User, answers: dict[str, Any]
+) -> Application:
+    if application.status not in ("draft", "returned"):
+        raise NotAllowed(_("Answers can only change while the application is a draft or returned."))
+    cleaned, errors = clean_answers(application.charter, answers, partial=True)
+    if errors:
+        raise InvalidInput(_("Some answers need correcting."), fields=errors)
+    merged = {**application.answers, **cleaned}
+    if merged != application.answers:
+        application.answers = merged
+        application.save(update_fields=["answers", "updated_at"])
+        record_event(
+            application,
+            "answers_changed",
+            at=now(),
+            actor=citizen,
+            data={"fields": sorted(cleaned)},
+        )
+    return application
+
+
+@transaction.atomic
+def attach_document(
+    *, application: Application, user: User, requirement: str, upload: UploadedFile
+) -> Document:
+    if application.status not in ("draft", "returned"):
+        raise NotAllowed(
+            _("Documents can only be added while the application is a draft or returned.")
+        )
+    documents = {
+        r["key"]: r for r in application.charter.content["requirements"] if r["kind"] == "document"
+    }
+    if requirement not in documents:
+        raise InvalidInput(
+            _("This service has no document requirement '%(key)s'.") % {"key": requirement},
+            fields={"requirement": [_("Choose one of the required documents.")]},
+        )
+    try:
+        content_type, content = check_upload(upload)
+    except UploadRefused as refused:
+        raise InvalidInput(refused.message, fields={"file": [refused.message]}) from None
+    digest = hashlib.sha256(content).hexdigest()
+    application.documents.filter(requirement=requirement, replaced=False).update(replaced=True)
+    document = Document(
+        application=application,
+        requirement=requirement,
+        original_name=(upload.name or "dokumen")[:200],
+        content_type=content_type,
+        size=len(content),
+        sha256=digest,
+        uploaded_by=user,
+    )
+    from django.core.files.base import ContentFile
+
+    document.file.save(digest, ContentFile(content), save=False)
+    document.save()
+    record_event(
+        application,
+        "document_added",
+        at=now(),
+        actor=user,
+        data={"requirement": requirement, "sha256": digest, "size": len(content)},
+    )
+    return document
+
+
+def missing_requirements(application: Application) -> dict[str, list[str]]:
+    """What stops a submission: required answers and documents not yet given."""
+    _cleaned, errors = clean_answers(application.charter, application.answers, partial=False)
+    have = set(application.documents.filter(replaced=False).values_list("requirement", flat=True))
+    for requirement in application.charter.content["requirements"]:
+        needed = requirement["kind"] == "document" and requirement["required"]
+        if needed and requirement["key"] not in have:
+            errors.setdefault(requirement["key"], []).append(_("This document is required."))
+    return errors
+
+
+@transaction.atomic
+def submit_application(*, application: Application, citizen: User) -> Application:
+    if application.status != "draft":
+        raise NotAllowed(_("Only a draft can be submitted."))
+    missing = missing_requirements(application)
+    if missing:
+        raise InvalidInput(_("The application is not complete yet."), fields=missing)
+    return run(application, engine.submit, actor=citizen)
+
+
+@transaction.atomic
+def resubmit_application(*, application: Application, citizen: User) -> Application:
+    if application.status != "returned":
+        raise NotAllowed(_("Only an application returned for correction can be resubmitted."))
+    missing = missing_requirements(application)
+    if missing:
+        raise InvalidInput(_("The application is not complete yet."), fields=missing)
+    return run(application, engine.resubmit, actor=citizen)
+
+
+@transaction.atomic
+def withdraw_application(*, application: Application, citizen: User) -> Application:
+    if application.has_ended:
+        raise NotAllowed(_("This application has already ended."))
+    return run(application, engine.withdraw, actor=citizen)
+
+
+# -- officer actions ----------------------------------------------------------------------------
+
+STEP_ACTIONS = ("approve", "return", "reject")
+
+
+@transaction.atomic
+def act_on_step(
+    *, application: Application, step: Step, officer: User, action: str, note: str = ""
+) -> Application:
+    """Approve, return for correction (reason required) or reject (reason required)."""
+    note = (note or "").strip()
+    if action not in STEP_ACTIONS:
+        raise InvalidInput(
+            _("Unknown action."), fields={"action": [_("Choose approve, return or reject.")]}
+        )
+    if action in ("return", "reject") and not note:
+        raise InvalidInput(
+            _("A reason is required."), fields={"note": [_("Write the reason for the citizen.")]}
+        )
+    if action == "approve":
+        updated = run(application, engine.approve, actor=officer, step_key=step.key)
+        if note:
+            record_event(updated, "comment", at=now(), actor=officer, step=step.key, note=note)
+        return updated
+    function = engine.return_for_correction if action == "return" else engine.reject
+    return run(
+        application,
+        function,
+        actor=officer,
+        step_key=step.key,
+        reason=note,
+        notes={step.key: note},
+    )
+
+
+@transaction.atomic
+def assign_step(*, step: Step, assignee: User | None, by: User) -> Step:
+    """Claim (assignee = by), assign to a colleague of the unit, or release (None)."""
+    if step.state not in ("active", "returned", "pending"):
+        raise AlreadyHandled(_("This step has already ended."))
+    previous = step.assignee_id
+    updated = Step.objects.filter(pk=step.pk, assignee_id=previous).update(assignee=assignee)
+    if updated != 1:
+        raise AlreadyHandled(_("This step was already assigned by someone else."))
+    step.assignee = assignee
+    record_event(
+        step.application,
+        "assigned",
+        at=now(),
+        actor=by,
+        step=step.key,
+        data={"assignee": assignee.pk if assignee else None, "previous": previous},
+    )
+    return step
+
+
+@transaction.atomic
+def comment_on_step(*, step: Step, officer: User, note: str) -> None:
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput(_("Write a comment."), fields={"note": [_("This field is required.")]})
+    record_event(step.application, "comment", at=now(), actor=officer, step=step.key, note=note)
+
+
+def record_access(*, application: Application, officer: User, what: str) -> None:
+    """An officer looked at personal data; the citizen can see who and when."""
+    with transaction.atomic():
+        record_event(application, "data_viewed", at=now(), actor=officer, data={"what": what})
+
+
+def latest_charter(service: Service) -> Charter | None:
+    return charter_in_force(service)

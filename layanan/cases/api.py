@@ -1,0 +1,360 @@
+"""Applications over JSON: apply, attach documents, submit, act on steps, track."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from layanan.accounts.models import User
+from layanan.api.core import ApiError, with_language
+from layanan.cases import access, actions
+from layanan.cases.models import Application
+from layanan.cases.presenters import public_view, step_name
+from layanan.charters.models import Service
+
+router = Router(tags=["applications"])
+tracking_router = Router(tags=["tracking"])
+
+PAGE_SIZE = 20
+
+
+class ApplicationIn(Schema):
+    service: str
+    answers: dict[str, Any] = {}
+
+
+class ActionIn(Schema):
+    action: str
+    note: str = ""
+
+
+class StepOut(Schema):
+    key: str
+    name: str
+    unit: str
+    agency: str
+    state: str
+    due_at: dt.datetime | None
+    assignee: str | None
+    note: str
+
+
+class DocumentOut(Schema):
+    requirement: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class ApplicationOut(Schema):
+    number: str
+    service: str
+    status: str
+    created_at: dt.datetime
+    submitted_at: dt.datetime | None
+    due_at: dt.datetime | None
+    ended_at: dt.datetime | None
+
+
+class ApplicationDetailOut(ApplicationOut):
+    charter_version: int
+    answers: dict[str, Any]
+    steps: list[StepOut]
+    documents: list[DocumentOut]
+    missing: dict[str, list[str]]
+
+
+class ApplicationPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[ApplicationOut]
+
+
+class TrackStepOut(Schema):
+    key: str
+    name: str
+    stage: int
+    unit: str
+    agency: str
+    state: str
+    due_at: dt.datetime | None
+
+
+class TrackEventOut(Schema):
+    at: dt.datetime
+    kind: str
+    label: str
+    step: str
+
+
+class TrackOut(Schema):
+    number: str
+    service: dict[str, str]
+    agency: dict[str, str]
+    status: str
+    status_label: str
+    submitted_at: dt.datetime | None
+    due_at: dt.datetime | None
+    due_explanation: str
+    ended_at: dt.datetime | None
+    steps: list[TrackStepOut]
+    events: list[TrackEventOut]
+
+
+class Error(Schema):
+    code: str
+    message: str
+    fields: dict[str, Any]
+
+
+def fail(error: actions.CaseError) -> ApiError:
+    status = {"invalid": 400, "not_allowed": 409, "conflict": 409}.get(error.code, 400)
+    return ApiError(status, error.code, error.message, error.fields)
+
+
+def summary(application: Application) -> dict[str, Any]:
+    return {
+        "number": application.number,
+        "service": application.service.code,
+        "status": application.status,
+        "created_at": application.created_at,
+        "submitted_at": application.submitted_at,
+        "due_at": application.due_at,
+        "ended_at": application.ended_at,
+    }
+
+
+def detail(application: Application, *, viewer: User, is_applicant: bool) -> dict[str, Any]:
+    if not is_applicant:
+        actions.record_access(application=application, officer=viewer, what="api:detail")
+    steps = application.steps.select_related("unit", "agency", "assignee")
+    return {
+        **summary(application),
+        "charter_version": application.charter.version,
+        "answers": application.answers,
+        "steps": [
+            {
+                "key": s.key,
+                "name": step_name(application, s.key),
+                "unit": s.unit.code,
+                "agency": s.agency.code,
+                "state": s.state,
+                "due_at": s.due_at,
+                "assignee": s.assignee.username if s.assignee else None,
+                "note": s.note,
+            }
+            for s in steps
+        ],
+        "documents": [
+            {
+                "requirement": d.requirement,
+                "name": d.original_name,
+                "content_type": d.content_type,
+                "size": d.size,
+                "sha256": d.sha256,
+            }
+            for d in application.documents.filter(replaced=False)
+        ],
+        "missing": actions.missing_requirements(application)
+        if application.status in ("draft", "returned")
+        else {},
+    }
+
+
+def user_of(request: HttpRequest) -> User:
+    user: User = request.auth  # type: ignore[attr-defined]
+    return user
+
+
+@router.post(
+    "",
+    response={201: ApplicationDetailOut, 200: ApplicationDetailOut, 400: Error, 404: Error},
+    summary="Start an application (a draft)",
+)
+def create(request: HttpRequest, data: ApplicationIn) -> Status[dict[str, Any]]:
+    """Answers may be partial in a draft; each given answer is checked. Send an
+    `Idempotency-Key` header to make a retry return the same application."""
+    with_language(request)
+    user = user_of(request)
+    service = Service.objects.filter(code=data.service, active=True).first()
+    if service is None:
+        raise ApiError(
+            404, "not_found", _("Unknown service."), {"service": [_("Unknown service.")]}
+        )
+    key = (request.headers.get("Idempotency-Key") or "").strip()[:100] or None
+    try:
+        application, created = actions.create_application(
+            citizen=user,
+            service=service,
+            answers=data.answers,
+            channel="api",
+            idempotency_key=key,
+        )
+    except actions.CaseError as error:
+        raise fail(error) from None
+    return Status(201 if created else 200, detail(application, viewer=user, is_applicant=True))
+
+
+@router.get("", response=ApplicationPage, summary="My applications, or my units' applications")
+def list_applications(request: HttpRequest, page: int = 1) -> dict[str, Any]:
+    with_language(request)
+    user = user_of(request)
+    if access.is_officer(user):
+        rows = access.applications_for_officer(user).exclude(status="draft")
+    else:
+        rows = Application.objects.filter(applicant=user)
+    paginator = Paginator(rows.select_related("service").order_by("-created_at", "-pk"), PAGE_SIZE)
+    current = paginator.get_page(page)
+    return {
+        "count": paginator.count,
+        "page": current.number,
+        "pages": paginator.num_pages,
+        "results": [summary(a) for a in current.object_list],
+    }
+
+
+@router.get(
+    "/{number}", response={200: ApplicationDetailOut, 404: Error}, summary="One application"
+)
+def get_application(request: HttpRequest, number: str) -> dict[str, Any]:
+    with_language(request)
+    user = user_of(request)
+    application, is_applicant = access.get_application_for_viewer(user, number)
+    return detail(application, viewer=user, is_applicant=is_applicant)
+
+
+@router.patch(
+    "/{number}",
+    response={200: ApplicationDetailOut, 400: Error, 404: Error, 409: Error},
+    summary="Change answers of a draft or returned application",
+)
+def update(request: HttpRequest, number: str, data: dict[str, Any]) -> dict[str, Any]:
+    with_language(request)
+    user = user_of(request)
+    application = access.get_application_for_applicant(user, number)
+    answers = data.get("answers", {})
+    if not isinstance(answers, dict):
+        raise ApiError(
+            400,
+            "invalid",
+            _("Some values need correcting."),
+            {"answers": [_("Enter a valid value.")]},
+        )
+    try:
+        actions.update_answers(application=application, citizen=user, answers=answers)
+    except actions.CaseError as error:
+        raise fail(error) from None
+    return detail(application, viewer=user, is_applicant=True)
+
+
+@router.post(
+    "/{number}/documents",
+    response={201: DocumentOut, 400: Error, 404: Error, 409: Error},
+    summary="Attach a document (multipart: requirement, file)",
+)
+def upload(
+    request: HttpRequest,
+    number: str,
+    requirement: Form[str],
+    file: File[UploadedFile],
+) -> Status[dict[str, Any]]:
+    """PDF, JPEG or PNG, at most 10 MB (configurable); the content must match the name."""
+    with_language(request)
+    user = user_of(request)
+    application = access.get_application_for_applicant(user, number)
+    try:
+        document = actions.attach_document(
+            application=application, user=user, requirement=requirement, upload=file
+        )
+    except actions.CaseError as error:
+        raise fail(error) from None
+    return Status(
+        201,
+        {
+            "requirement": document.requirement,
+            "name": document.original_name,
+            "content_type": document.content_type,
+            "size": document.size,
+            "sha256": document.sha256,
+        },
+    )
+
+
+def citizen_action(request: HttpRequest, number: str, function: Any) -> dict[str, Any]:
+    with_language(request)
+    user = user_of(request)
+    application = access.get_application_for_applicant(user, number)
+    try:
+        application = function(application=application, citizen=user)
+    except actions.CaseError as error:
+        raise fail(error) from None
+    return detail(application, viewer=user, is_applicant=True)
+
+
+@router.post(
+    "/{number}/submit",
+    response={200: ApplicationDetailOut, 400: Error, 404: Error, 409: Error},
+    summary="Submit a draft",
+)
+def submit(request: HttpRequest, number: str) -> dict[str, Any]:
+    """Missing answers or documents give 400 listing each of them under `fields`."""
+    return citizen_action(request, number, actions.submit_application)
+
+
+@router.post(
+    "/{number}/resubmit",
+    response={200: ApplicationDetailOut, 400: Error, 404: Error, 409: Error},
+    summary="Send the corrections of a returned application",
+)
+def resubmit(request: HttpRequest, number: str) -> dict[str, Any]:
+    return citizen_action(request, number, actions.resubmit_application)
+
+
+@router.post(
+    "/{number}/withdraw",
+    response={200: ApplicationDetailOut, 404: Error, 409: Error},
+    summary="Withdraw an application that has not ended",
+)
+def withdraw(request: HttpRequest, number: str) -> dict[str, Any]:
+    return citizen_action(request, number, actions.withdraw_application)
+
+
+@router.post(
+    "/{number}/steps/{key}/actions",
+    response={200: ApplicationDetailOut, 400: Error, 404: Error, 409: Error},
+    summary="Approve, return or reject a step (officers of its unit)",
+)
+def act(request: HttpRequest, number: str, key: str, data: ActionIn) -> dict[str, Any]:
+    """`return` and `reject` need a `note` (the reason, shown to the applicant). A step that
+    is not active answers 409."""
+    with_language(request)
+    user = user_of(request)
+    step = access.get_step_for_officer(user, number, key)
+    try:
+        application = actions.act_on_step(
+            application=step.application,
+            step=step,
+            officer=user,
+            action=data.action,
+            note=data.note,
+        )
+    except actions.CaseError as error:
+        raise fail(error) from None
+    return detail(application, viewer=user, is_applicant=False)
+
+
+@tracking_router.get(
+    "/{number}", response={200: TrackOut, 404: Error}, auth=None, summary="Public tracking"
+)
+def track(request: HttpRequest, number: str) -> dict[str, Any]:
+    """What anyone with the number may see: no name, NIK, contacts, answers or documents."""
+    with_language(request)
+    return public_view(access.get_application_for_public(number))

@@ -1,0 +1,278 @@
+"""Applications, their steps, their documents and their event log.
+
+The workflow state lives in columns that mirror `cases.engine.CaseState` and `StepState`;
+`actions.py` is the only writer. Due dates are stored when computed, never recomputed on read.
+Every table carries the owning agency (directly or through the application) so that it can be
+partitioned by agency later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from layanan.agencies.models import Agency, Unit
+from layanan.charters.models import Charter, Service
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_PROGRESS = "in_progress", _("Being processed")
+    RETURNED = "returned", _("Returned for correction")
+    COMPLETED = "completed", _("Completed")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_STATUSES = (Status.SUBMITTED, Status.IN_PROGRESS, Status.RETURNED)
+ENDED_STATUSES = (Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN)
+
+
+class StepState(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    ACTIVE = "active", _("In progress")
+    APPROVED = "approved", _("Done")
+    RETURNED = "returned", _("Returned for correction")
+    REJECTED = "rejected", _("Rejected")
+    SKIPPED = "skipped", _("Not needed")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    COUNTER = "loket", _("At the counter")
+    API = "api", _("API")
+
+
+class Application(models.Model):
+    number = models.CharField(_("tracking number"), max_length=16, unique=True)
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="applications"
+    )
+    charter = models.ForeignKey(
+        Charter,
+        verbose_name=_("charter version"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("lead agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by (front office)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    # NULL, not "", when absent: the uniqueness per applicant applies only to given keys.
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
+    # Optimistic lock: every state change bumps it with a conditional update, so that of two
+    # officers acting at the same moment exactly one wins.
+    revision = models.PositiveIntegerField(default=0)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    clock_started_at = models.DateTimeField(_("clock started"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
+    paused_minutes = models.PositiveIntegerField(_("working minutes paused"), default=0)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="cases_application_idempotency",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["applicant", "-created_at"]),
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["agency", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def has_ended(self) -> bool:
+        return self.status in ENDED_STATUSES
+
+
+class Step(models.Model):
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="steps"
+    )
+    key = models.CharField(_("key"), max_length=60)
+    stage = models.PositiveSmallIntegerField(_("stage"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=StepState.choices, default=StepState.PENDING
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_steps",
+    )
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
+    note = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        ordering = ["stage", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "key"], name="cases_step_unique_key")
+        ]
+        indexes = [
+            models.Index(fields=["unit", "state", "due_at"]),
+            models.Index(fields=["state", "due_at"]),
+            models.Index(fields=["assignee", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.number}/{self.key}"
+
+    def spec(self) -> dict[str, Any]:
+        """This step as the charter version of its application describes it."""
+        for stage in self.application.charter.stages:
+            for step in stage["steps"]:
+                if step["key"] == self.key:
+                    return dict(step)
+        return {}
+
+
+def private_storage() -> FileSystemStorage:
+    """Uploaded documents live outside the web root; only an access-checked view serves them."""
+    return FileSystemStorage(location=settings.PRIVATE_FILES_ROOT, base_url=None)
+
+
+def document_path(document: Document, filename: str) -> str:
+    return f"{document.application.agency_id}/{document.application.number}/{document.sha256}"
+
+
+class Document(models.Model):
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    requirement = models.CharField(_("requirement"), max_length=60)
+    file = models.FileField(_("file"), storage=private_storage, upload_to=document_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    replaced = models.BooleanField(_("replaced by a newer file"), default=False)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        indexes = [models.Index(fields=["application", "requirement"])]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Event(models.Model):
+    """One change to an application. Append-only and hash-chained per application.
+
+    `hash` covers the previous row's hash and this row's content, so editing or deleting any
+    row breaks every later link; `layanan audit verify` finds the first broken one.
+    """
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="events"
+    )
+    seq = models.PositiveIntegerField(_("sequence"))
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    step = models.CharField(_("step"), max_length=60, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    public = models.BooleanField(_("public"), default=False)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["application", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "seq"], name="cases_event_seq_unique")
+        ]
+        indexes = [models.Index(fields=["kind", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}#{self.seq} {self.kind}"
+
+    def content_hash(self) -> str:
+        """The hash this row must carry, from its content and the previous row's hash."""
+        content = {
+            "application": self.application_id,
+            "seq": self.seq,
+            "at": self.at.astimezone(dt.UTC).isoformat(),
+            "actor": self.actor_id,
+            "kind": self.kind,
+            "step": self.step,
+            "note": self.note,
+            "public": self.public,
+            "data": self.data,
+        }
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256((self.prev_hash + canonical).encode()).hexdigest()

@@ -1,0 +1,339 @@
+"""The citizen's pages: start, answer page by page, documents, check, submit, follow up.
+
+Long forms are split into pages by the `group` of each form field (GOV.UK's task-list
+pattern); a check-your-answers page comes before submission.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from layanan.accounts.models import User
+from layanan.cases import access, actions
+from layanan.cases.answers import answers_form_class
+from layanan.cases.models import Application, Document
+from layanan.cases.presenters import due_marker, explain_due, public_view
+from layanan.charters.actions import charter_in_force
+from layanan.charters.models import Service
+from layanan.charters.spec import text_in
+
+
+def user_of(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    return user
+
+
+# -- pages of the form ---------------------------------------------------------------------------
+
+
+def form_pages(application: Application) -> list[dict[str, Any]]:
+    """The form's fields grouped into pages, in order, with whether each page is answered."""
+    language = get_language() or "id"
+    pages: dict[str, dict[str, Any]] = {}
+    for spec in application.charter.content.get("form", []):
+        title = text_in(spec.get("group"), language) or str(_("Application details"))
+        slug = slugify(text_in(spec.get("group"), "id")) or "data"
+        page = pages.setdefault(slug, {"slug": slug, "title": title, "keys": [], "done": True})
+        page["keys"].append(spec["key"])
+        if spec["required"] and application.answers.get(spec["key"]) in (None, ""):
+            page["done"] = False
+    return list(pages.values())
+
+
+def document_requirements(application: Application) -> list[dict[str, Any]]:
+    language = get_language() or "id"
+    current = {
+        d.requirement: d for d in application.documents.filter(replaced=False).order_by("pk")
+    }
+    return [
+        {
+            "key": r["key"],
+            "name": text_in(r["name"], language),
+            "note": text_in(r.get("note"), language),
+            "required": r["required"],
+            "document": current.get(r["key"]),
+        }
+        for r in application.charter.content["requirements"]
+        if r["kind"] == "document"
+    ]
+
+
+def answer_rows(application: Application) -> list[dict[str, Any]]:
+    language = get_language() or "id"
+    rows = []
+    for spec in application.charter.content.get("form", []):
+        value = application.answers.get(spec["key"])
+        if spec["type"] == "select":
+            labels = {c["value"]: text_in(c["label"], language) for c in spec["choices"]}
+            value = labels.get(value, value)
+        elif spec["type"] == "checkbox":
+            value = _("Yes") if value else _("No")
+        rows.append(
+            {
+                "key": spec["key"],
+                "label": text_in(spec["label"], language),
+                "value": value,
+                "page": slugify(text_in(spec.get("group"), "id")) or "data",
+            }
+        )
+    return rows
+
+
+# -- start ---------------------------------------------------------------------------------------
+
+
+@login_required
+def start(request: HttpRequest, code: str) -> HttpResponse:
+    service = get_object_or_404(Service, code=code, active=True)
+    charter = charter_in_force(service)
+    if charter is None:
+        raise Http404
+    if request.method == "POST":
+        application, _created = actions.create_application(
+            citizen=user_of(request), service=service, answers={}
+        )
+        return redirect("cases:tasks", number=application.number)
+    language = get_language() or "id"
+    return render(
+        request,
+        "cases/start.html",
+        {
+            "service": service,
+            "requirements": [text_in(r["name"], language) for r in charter.content["requirements"]],
+        },
+    )
+
+
+# -- my applications -----------------------------------------------------------------------------
+
+
+@login_required
+def my_applications(request: HttpRequest) -> HttpResponse:
+    rows = (
+        Application.objects.filter(applicant=user_of(request))
+        .select_related("service")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(rows, 20).get_page(request.GET.get("halaman"))
+    return render(request, "cases/mine.html", {"page_obj": page})
+
+
+@login_required
+def tasks(request: HttpRequest, number: str) -> HttpResponse:
+    """The task list of a draft or returned application, or its status once submitted."""
+    application = access.get_application_for_applicant(user_of(request), number)
+    if application.status not in ("draft", "returned"):
+        return redirect("cases:detail", number=application.number)
+    pages = form_pages(application)
+    documents = document_requirements(application)
+    returned = (
+        application.steps.filter(state="returned") if application.status == "returned" else []
+    )
+    return render(
+        request,
+        "cases/tasks.html",
+        {
+            "application": application,
+            "pages": pages,
+            "documents": documents,
+            "documents_done": all(d["document"] or not d["required"] for d in documents),
+            "ready": all(p["done"] for p in pages),
+            "returned": returned,
+        },
+    )
+
+
+@login_required
+def answer_page(request: HttpRequest, number: str, page: str) -> HttpResponse:
+    application = access.get_application_for_applicant(user_of(request), number)
+    if application.status not in ("draft", "returned"):
+        return redirect("cases:detail", number=application.number)
+    current = next((p for p in form_pages(application) if p["slug"] == page), None)
+    if current is None:
+        raise Http404
+    form_class = answers_form_class(application.charter, keys=current["keys"])
+    if request.method == "POST":
+        form = form_class(data=request.POST)
+        if form.is_valid():
+            try:
+                actions.update_answers(
+                    application=application, citizen=user_of(request), answers=form.cleaned_data
+                )
+            except actions.CaseError as error:
+                for field, problems in error.fields.items():
+                    for problem in problems:
+                        form.add_error(field if field in form.fields else None, problem)
+            else:
+                return redirect("cases:tasks", number=application.number)
+        status = 400
+    else:
+        form = form_class(initial=application.answers)
+        status = 200
+    return render(
+        request,
+        "cases/answer_page.html",
+        {"application": application, "page": current, "form": form},
+        status=status,
+    )
+
+
+class DocumentForm(forms.Form):
+    use_required_attribute = False
+    requirement = forms.ChoiceField(label=gettext_lazy("Which document"), widget=forms.RadioSelect)
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("A PDF, JPEG or PNG file of at most 10 MB."),
+    )
+
+
+@login_required
+def documents(request: HttpRequest, number: str) -> HttpResponse:
+    application = access.get_application_for_applicant(user_of(request), number)
+    if application.status not in ("draft", "returned"):
+        return redirect("cases:detail", number=application.number)
+    requirements = document_requirements(application)
+    choices = [(r["key"], r["name"]) for r in requirements]
+    status = 200
+    if request.method == "POST":
+        form = DocumentForm(request.POST, request.FILES)
+        form.fields["requirement"].choices = choices  # type: ignore[attr-defined]
+        if form.is_valid():
+            try:
+                actions.attach_document(
+                    application=application,
+                    user=user_of(request),
+                    requirement=form.cleaned_data["requirement"],
+                    upload=form.cleaned_data["file"],
+                )
+            except actions.CaseError as error:
+                form.add_error("file", error.fields.get("file", [error.message])[0])
+            else:
+                messages.success(request, _("The document was added."))
+                return redirect("cases:documents", number=application.number)
+        status = 400
+    else:
+        form = DocumentForm(initial={"requirement": request.GET.get("persyaratan")})
+        form.fields["requirement"].choices = choices  # type: ignore[attr-defined]
+    return render(
+        request,
+        "cases/documents.html",
+        {"application": application, "requirements": requirements, "form": form},
+        status=status,
+    )
+
+
+@login_required
+def check_answers(request: HttpRequest, number: str) -> HttpResponse:
+    application = access.get_application_for_applicant(user_of(request), number)
+    if application.status not in ("draft", "returned"):
+        return redirect("cases:detail", number=application.number)
+    missing: dict[str, list[str]] = {}
+    if request.method == "POST":
+        function = (
+            actions.submit_application
+            if application.status == "draft"
+            else actions.resubmit_application
+        )
+        try:
+            function(application=application, citizen=user_of(request))
+        except actions.CaseError as error:
+            missing = error.fields or {"": [error.message]}
+        else:
+            if application.status == "draft":
+                return redirect("cases:receipt", number=application.number)
+            messages.success(request, _("Your corrections were sent. The clock runs again."))
+            return redirect("cases:detail", number=application.number)
+    return render(
+        request,
+        "cases/check.html",
+        {
+            "application": application,
+            "rows": answer_rows(application),
+            "documents": document_requirements(application),
+            "missing": missing,
+        },
+        status=400 if missing else 200,
+    )
+
+
+@login_required
+def receipt(request: HttpRequest, number: str) -> HttpResponse:
+    application = access.get_application_for_applicant(user_of(request), number)
+    if application.status == "draft":
+        return redirect("cases:tasks", number=application.number)
+    return render(
+        request,
+        "cases/receipt.html",
+        {"application": application, "view": public_view(application)},
+    )
+
+
+@login_required
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    application = access.get_application_for_applicant(user_of(request), number)
+    if application.status == "draft":
+        return redirect("cases:tasks", number=application.number)
+    steps = list(application.steps.select_related("unit", "agency"))
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "application": application,
+            "view": public_view(application),
+            "explanation": explain_due(application, steps),
+            "marker": due_marker(application.due_at) if application.is_open else "",
+            "returned": [s for s in steps if s.state == "returned"],
+            "rejected": [s for s in steps if s.state == "rejected"],
+            "rows": answer_rows(application),
+            "documents": document_requirements(application),
+            "accesses": application.events.filter(kind="data_viewed")
+            .select_related("actor")
+            .order_by("-seq")[:20],
+        },
+    )
+
+
+@login_required
+def withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    application = access.get_application_for_applicant(user_of(request), number)
+    if application.has_ended:
+        return redirect("cases:detail", number=application.number)
+    if request.method == "POST":
+        try:
+            actions.withdraw_application(application=application, citizen=user_of(request))
+        except actions.CaseError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your application was withdrawn."))
+        return redirect("cases:detail", number=application.number)
+    return render(request, "cases/withdraw.html", {"application": application})
+
+
+@login_required
+def download(request: HttpRequest, number: str, document_id: int) -> FileResponse:
+    """A document, to its applicant or an officer of an involved unit; never inline."""
+    user = user_of(request)
+    application, is_applicant = access.get_application_for_viewer(user, number)
+    document = get_object_or_404(Document, pk=document_id, application=application)
+    if not is_applicant:
+        actions.record_access(application=application, officer=user, what=f"document:{document.pk}")
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

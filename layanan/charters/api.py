@@ -1,0 +1,175 @@
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import get_language
+from ninja import Router, Schema
+
+from layanan.api.core import with_language
+from layanan.charters.models import Charter, Service
+from layanan.charters.spec import text_in
+from layanan.charters.views import in_force, public_services
+
+router = Router(tags=["services"])
+
+
+class AgencyRef(Schema):
+    code: str
+    name: str
+
+
+class TimeLimitOut(Schema):
+    amount: int
+    unit: str
+
+
+class ServiceOut(Schema):
+    code: str
+    name: str
+    agency: AgencyRef
+    time_limit: TimeLimitOut
+    fee: int
+    charter_version: int
+
+
+class ChoiceOut(Schema):
+    value: str
+    label: str
+
+
+class FieldOut(Schema):
+    key: str
+    label: str
+    type: str
+    required: bool
+    help: str
+    choices: list[ChoiceOut]
+
+
+class RequirementOut(Schema):
+    key: str
+    name: str
+    kind: str
+    required: bool
+    field: str
+
+
+class StepOut(Schema):
+    key: str
+    name: str
+    unit: str
+    agency: str
+    role: str
+    time_limit: TimeLimitOut
+
+
+class StageOut(Schema):
+    name: str
+    steps: list[StepOut]
+
+
+class ProcedureOut(Schema):
+    stages: list[StageOut]
+
+
+class ServiceDetailOut(ServiceOut):
+    description: str
+    category: str
+    channels: list[str]
+    clock_starts: str
+    fee_legal_basis: str
+    product: str
+    complaints: dict[str, Any]
+    guarantee: dict[str, Any]
+    legal_basis: list[str]
+    form: list[FieldOut]
+    requirements: list[RequirementOut]
+    procedure: ProcedureOut
+
+
+def summary(service: Service, charter: Charter) -> dict[str, Any]:
+    return {
+        "code": service.code,
+        "name": service.display_name,
+        "agency": {"code": service.lead_agency.code, "name": service.lead_agency.name},
+        "time_limit": charter.time_limit,
+        "fee": charter.fee,
+        "charter_version": charter.version,
+    }
+
+
+@router.get("", response=list[ServiceOut], auth=None, summary="Services with a charter in force")
+def list_services(request: HttpRequest) -> list[dict[str, Any]]:
+    with_language(request)
+    return [summary(s, in_force(s)) for s in public_services().order_by("name")]
+
+
+@router.get("/{code}", response=ServiceDetailOut, auth=None, summary="A service's charter")
+def service_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    with_language(request)
+    service = public_services().filter(code=code).first()
+    if service is None:
+        raise Http404
+    charter = in_force(service)
+    content = charter.content
+    language = get_language() or "id"
+
+    def local(value: Any) -> str:
+        return text_in(value, language)
+
+    return {
+        **summary(service, charter),
+        "description": service.display_description,
+        "category": service.category,
+        "channels": service.channels,
+        "clock_starts": content["clock_starts"],
+        "fee_legal_basis": content["fee"].get("legal_basis", ""),
+        "product": local(content["product"]["name"]),
+        "complaints": {
+            "channel": local(content["complaints"]["channel"]),
+            "handling_days": content["complaints"]["handling_days"],
+        },
+        "guarantee": content["guarantee"],
+        "legal_basis": content["legal_basis"],
+        "form": [
+            {
+                "key": f["key"],
+                "label": local(f["label"]),
+                "type": f["type"],
+                "required": f["required"],
+                "help": local(f.get("help")),
+                "choices": [
+                    {"value": c["value"], "label": local(c["label"])} for c in f["choices"]
+                ],
+            }
+            for f in content["form"]
+        ],
+        "requirements": [
+            {
+                "key": r["key"],
+                "name": local(r["name"]),
+                "kind": r["kind"],
+                "required": r["required"],
+                "field": r.get("field", ""),
+            }
+            for r in content["requirements"]
+        ],
+        "procedure": {
+            "stages": [
+                {
+                    "name": local(stage["name"]),
+                    "steps": [
+                        {
+                            "key": s["key"],
+                            "name": local(s["name"]),
+                            "unit": s["unit"],
+                            "agency": s.get("agency", ""),
+                            "role": s["role"],
+                            "time_limit": s["time_limit"],
+                        }
+                        for s in stage["steps"]
+                    ],
+                }
+                for stage in content["procedure"]["stages"]
+            ]
+        },
+    }

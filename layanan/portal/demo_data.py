@@ -14,6 +14,7 @@ from django.db import transaction
 from layanan.accounts.models import User
 from layanan.agencies.models import OfficerRole, Role, Unit
 from layanan.charters.importer import Report, import_files
+from layanan.portal.demo_applications import ensure_sample_applications
 
 CATALOGUE = Path(__file__).resolve().parent / "demo" / "catalogue"
 PASSWORD = "layanan-demo"  # noqa: S105 - published demo password, demo accounts only
@@ -47,10 +48,14 @@ def catalogue_files() -> list[Path]:
 
 
 @transaction.atomic
-def load_demo() -> tuple[Report, int]:
-    """Import the catalogue and make the demo accounts; return the report and account changes."""
+def load_demo() -> tuple[Report, int, int]:
+    """Import the catalogue, make the demo accounts and the sample applications.
+
+    Returns the import report, the number of account changes and of applications created.
+    """
     report = import_files(catalogue_files())
-    return report, ensure_accounts()
+    accounts = ensure_accounts()
+    return report, accounts, ensure_sample_applications()
 
 
 def ensure_accounts() -> int:

@@ -10,10 +10,11 @@ from django.test import TestCase
 
 from layanan.accounts.models import User
 from layanan.agencies.models import Agency, OfficerRole, Unit
+from layanan.cases.models import Application, Event
 from layanan.charters.models import Charter, Service
 from layanan.portal.demo_data import PASSWORD
 
-MODELS = (User, Agency, Unit, OfficerRole, Service, Charter)
+MODELS = (User, Agency, Unit, OfficerRole, Service, Charter, Application, Event)
 
 
 def snapshot() -> str:
@@ -35,7 +36,10 @@ class DemoDataTests(TestCase):
         before = snapshot()
         out = StringIO()
         call_command("demo", "--load-only", stdout=out)
-        self.assertIn("0 catalogue change(s), 0 account change(s)", out.getvalue())
+        self.assertIn(
+            "0 catalogue change(s), 0 account change(s), 0 sample application(s) created",
+            out.getvalue(),
+        )
         self.assertEqual(snapshot(), before)
 
     def test_the_catalogue_is_a_realistic_kabupaten(self) -> None:
@@ -100,3 +104,16 @@ class DemoDataTests(TestCase):
         catalogue = self.client.get("/layanan/")
         for service in Service.objects.all():
             self.assertContains(catalogue, f'href="/layanan/{service.code}/"')
+
+    def test_sample_applications_in_every_status_for_both_citizens(self) -> None:
+        statuses = set(Application.objects.values_list("status", flat=True))
+        self.assertEqual(
+            statuses, {"draft", "in_progress", "returned", "completed", "rejected", "withdrawn"}
+        )
+        for username in ("warga", "warga2"):
+            self.assertTrue(Application.objects.filter(applicant__username=username).exists())
+        petugas = User.objects.get(username="petugas")
+        self.client.force_login(petugas)
+        self.assertContains(self.client.get("/kantor/"), "govuk-table")
+        returned = Application.objects.get(status="returned")
+        self.assertContains(self.client.get(f"/lacak/{returned.number}/"), returned.number)

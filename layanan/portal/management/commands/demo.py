@@ -22,9 +22,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        report, account_changes = load_demo()
+        report, account_changes, applications = load_demo()
         self.stdout.write(
-            f"Demo data: {report.changed} catalogue change(s), {account_changes} account change(s)."
+            f"Demo data: {report.changed} catalogue change(s), {account_changes} account "
+            f"change(s), {applications} sample application(s) created."
         )
         if options["load_only"]:
             return

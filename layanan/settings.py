@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "layanan.agencies",
     "layanan.charters",
     "layanan.cases",
+    "layanan.notifications",
     "layanan.portal",
 ]
 
@@ -206,4 +207,8 @@ LOGGING = {
 LAYANAN_REGION_NAME = os.environ.get("LAYANAN_REGION_NAME", "Kabupaten Contoh")
 LAYANAN_SITE_NAME = "Layanan"
 LAYANAN_ADMIN_TITLE = _("Layanan administration")
+# Periodic jobs run by `layanan worker`: (dotted path, every N seconds).
+LAYANAN_PERIODIC_JOBS = [
+    ("layanan.notifications.jobs.run", 15),
+]
 AUTHENTICATION_BACKENDS = ["layanan.accounts.backends.UsernameEmailOrPhoneBackend"]

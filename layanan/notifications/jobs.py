@@ -1,0 +1,122 @@
+"""Plan messages from new events and send the ones that are due. Run by the worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from layanan.cases.models import Event
+from layanan.notifications.models import Cursor, Message
+
+logger = logging.getLogger("layanan.notifications")
+
+NOTIFIED_KINDS = ("submitted", "returned", "completed", "rejected")
+BATCH = 200
+MAX_BACKOFF = dt.timedelta(hours=6)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """1, 2, 4, 8 … minutes after each failure, at most six hours."""
+    return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def plan_messages() -> int:
+    """Turn committed events of the notified kinds into outbox rows, once each."""
+    cursor, _ = Cursor.objects.get_or_create(name="notifications")
+    events = list(
+        Event.objects.filter(pk__gt=cursor.position)
+        .select_related("application", "application__applicant", "application__service")
+        .order_by("pk")[:BATCH]
+    )
+    planned = 0
+    now = timezone.now()
+    for event in events:
+        if event.kind in NOTIFIED_KINDS and event.public:
+            application = event.application
+            recipient = application.applicant.email
+            with translation.override(settings.LANGUAGE_CODE):
+                context = {"application": application, "event": event}
+                subject = render_to_string(
+                    f"notifications/{event.kind}_subject.txt", context
+                ).strip()
+                body = render_to_string(f"notifications/{event.kind}.txt", context)
+            try:
+                with transaction.atomic():
+                    Message.objects.create(
+                        event=event,
+                        application=application,
+                        recipient=recipient,
+                        subject=subject[:200],
+                        body=body,
+                        status=Message.Status.PENDING if recipient else Message.Status.SKIPPED,
+                        next_attempt_at=now,
+                    )
+                planned += 1
+            except IntegrityError:
+                pass  # planned by a previous pass that stopped before moving the cursor
+    if events:
+        Cursor.objects.filter(pk=cursor.pk).update(position=events[-1].pk)
+    return planned
+
+
+def claim(message: Message) -> bool:
+    """Take a message for sending; False if another worker took it first."""
+    return (
+        Message.objects.filter(pk=message.pk, status=Message.Status.PENDING).update(
+            # next_attempt_at now marks when the send started, for release_stuck
+            status=Message.Status.SENDING,
+            next_attempt_at=timezone.now(),
+        )
+        == 1
+    )
+
+
+def send_due_messages() -> tuple[int, int]:
+    """Send what is due; return (sent, failed). Failures wait and are tried again."""
+    now = timezone.now()
+    due = Message.objects.filter(status=Message.Status.PENDING, next_attempt_at__lte=now)
+    sent = failed = 0
+    for message in due.order_by("next_attempt_at", "pk")[:BATCH]:
+        if not claim(message):
+            continue
+        try:
+            EmailMessage(message.subject, message.body, to=[message.recipient]).send()
+        except Exception as error:  # any transport failure: keep the message, try later
+            attempts = message.attempts + 1
+            Message.objects.filter(pk=message.pk).update(
+                status=Message.Status.PENDING,
+                attempts=attempts,
+                next_attempt_at=timezone.now() + backoff(attempts),
+                last_error=f"{type(error).__name__}: {error}"[:1000],
+            )
+            logger.warning("message %s not sent (attempt %d): %s", message.pk, attempts, error)
+            failed += 1
+        else:
+            Message.objects.filter(pk=message.pk).update(
+                status=Message.Status.SENT,
+                attempts=message.attempts + 1,
+                sent_at=timezone.now(),
+                last_error="",
+            )
+            sent += 1
+    return sent, failed
+
+
+def release_stuck(older_than: dt.timedelta = dt.timedelta(minutes=10)) -> int:
+    """A worker that died while sending leaves a message 'sending'; put it back in the queue."""
+    return Message.objects.filter(
+        status=Message.Status.SENDING, next_attempt_at__lt=timezone.now() - older_than
+    ).update(status=Message.Status.PENDING)
+
+
+def run() -> None:
+    """The periodic job: plan, release stuck sends, send."""
+    plan_messages()
+    release_stuck()
+    send_due_messages()

@@ -55,11 +55,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "layanan.accounts",
     "layanan.agencies",
     "layanan.charters",
     "layanan.cases",
     "layanan.notifications",
+    "layanan.citizens",
     "layanan.portal",
 ]
 

@@ -18,6 +18,29 @@ urlpatterns = [
     path("instansi/", include("layanan.agencies.urls")),
     path("masuk/", LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("layanan.citizens.urls")),
+    path(
+        "masuk/lupa-sandi/",
+        auth_views.PasswordResetView.as_view(
+            subject_template_name="registration/password_reset_subject.txt"
+        ),
+        name="password_reset",
+    ),
+    path(
+        "masuk/lupa-sandi/terkirim/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "masuk/sandi-baru/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "masuk/sandi-baru/selesai/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("bahasa/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", v1.urls),

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from layanan.accounts.fields import NikField, phone_validator
+from layanan.accounts.models import User
+
+
+def normalise_phone(phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+    return "0" + digits[3:] if digits.startswith("+62") else digits
+
+
+class ProfileFields(forms.Form):
+    use_required_attribute = False
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    nik = NikField(
+        label=_("NIK"),
+        required=False,
+        help_text=_("16 digits, on your KTP or family card. It is checked for form only."),
+    )
+    email = forms.EmailField(label=_("Email address"), required=False)
+    phone = forms.CharField(
+        label=_("Mobile phone number"),
+        required=False,
+        max_length=20,
+        validators=[phone_validator],
+        help_text=_("For example 0812 3456 7890."),
+    )
+    address = forms.CharField(
+        label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    user: User | None = None
+
+    def clean_phone(self) -> str:
+        return normalise_phone(self.cleaned_data["phone"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        email, phone = data.get("email", ""), data.get("phone", "")
+        if (
+            not email
+            and not phone
+            and not self.errors.get("email")
+            and not self.errors.get("phone")
+        ):
+            self.add_error("email", _("Give an email address or a phone number (or both)."))
+        others = User.objects.exclude(pk=self.user.pk) if self.user else User.objects.all()
+        if email and others.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
+            self.add_error("email", _("This email address already has an account. Sign in."))
+        if phone and others.filter(Q(phone=phone) | Q(username=phone)).exists():
+            self.add_error("phone", _("This phone number already has an account. Sign in."))
+        return data
+
+
+class SignUpForm(ProfileFields):
+    password1 = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif first:
+            candidate = User(
+                username=data.get("email") or data.get("phone") or "",
+                email=data.get("email", ""),
+                full_name=data.get("full_name", ""),
+            )
+            try:
+                password_validation.validate_password(first, candidate)
+            except forms.ValidationError as problems:
+                self.add_error("password1", problems)
+        return data

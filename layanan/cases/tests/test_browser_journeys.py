@@ -1,0 +1,325 @@
+"""Whole journeys of an application in the real browser, against the real service.
+
+Budi (`warga2`, a citizen) applies online for his daughter's birth certificate on his phone;
+Dewi (`petugas`, an officer of every unit) decides on each step in the back office; anyone
+with the tracking number follows it on the public page. The service, Chromium and the axe
+scan come from the portal's browser tests (`layanan demo --load-only`, then `layanan serve`).
+Every label is the Indonesian one from locale/id/LC_MESSAGES/django.po, as a citizen reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, ViewportSize, expect
+
+from layanan.portal.tests.test_browser import (
+    assert_accessible,
+    browser,
+    phone,
+    screenshot,
+    site,
+)
+
+pytestmark = pytest.mark.browser
+
+# Imported so that pytest registers them as this module's fixtures (a module-scoped `site` of
+# its own: these journeys never share a service with another test module).
+__all__ = ["browser", "phone", "site"]
+
+PHONE: ViewportSize = {"width": 390, "height": 844}
+PASSWORD = "layanan-demo"
+SERVICE_CODE = "akta-kelahiran"
+SERVICE_NAME = "Penerbitan Kutipan Akta Kelahiran"
+APPLICANT_NAME = "Budi Santoso"  # warga2 in layanan/portal/demo_data.py
+CHILD_NAME = "Ayu Lestari Santoso"
+MOTHER_NIK = "3399015508900001"
+FAMILY_CARD = "3399011203260002"
+PHONE_NUMBER = "0812 3456 7890"
+BIRTH_NOTICE = "Surat keterangan kelahiran"  # the one required document of akta-kelahiran
+# Personal data that must never appear on the public tracking page.
+PERSONAL_DATA = (MOTHER_NIK, APPLICANT_NAME, CHILD_NAME, FAMILY_CARD, PHONE_NUMBER)
+
+
+def pdf_file(folder: Path, name: str) -> Path:
+    """A tiny but well-formed PDF: the upload check looks at the signature and the name."""
+    path = folder / name
+    path.write_bytes(
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    return path
+
+
+def sign_in(page: Page, username: str) -> None:
+    """Fill the sign-in form the page is on; Django then follows its `next`."""
+    expect(page).to_have_url(re.compile(r"/masuk/"))
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi", exact=True).fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Masuk").click()
+    expect(page).not_to_have_url(re.compile(r"/masuk/"))
+
+
+@contextmanager
+def signed_in(browser: Browser, site: str, username: str) -> Iterator[Page]:
+    """A page in a browser context of its own (its own cookies), signed in as `username`."""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(site + "/masuk/")
+        sign_in(page, username)
+        yield page
+    finally:
+        context.close()
+
+
+@contextmanager
+def stranger(browser: Browser) -> Iterator[Page]:
+    """Somebody who only knows the tracking number: not signed in."""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def answer_page(page: Page, title: str) -> None:
+    page.get_by_role("link", name=title, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    assert_accessible(page)
+
+
+def save_and_continue(page: Page, page_title: str) -> None:
+    page.get_by_role("button", name="Simpan dan lanjutkan").click()
+    expect(page).to_have_url(re.compile(r"/permohonan/[^/]+/isian/$"))
+    status = page.get_by_role("listitem").filter(
+        has=page.get_by_role("link", name=page_title, exact=True)
+    )
+    expect(status).to_contain_text("Selesai")
+
+
+def upload(page: Page, requirement: str, file: Path) -> None:
+    page.get_by_role("group", name="Dokumen yang diunggah").get_by_label(
+        requirement, exact=True
+    ).check()
+    page.get_by_label("Berkas", exact=True).set_input_files(file)
+    page.get_by_role("button", name="Unggah").click()
+    expect(page.get_by_text("Dokumen telah ditambahkan.")).to_be_visible()
+    row = page.locator(".govuk-summary-list__row").filter(has_text=requirement)
+    expect(row.get_by_role("link", name=file.name)).to_be_visible()
+
+
+def apply_for_a_birth_certificate(site: str, page: Page, files: Path) -> str:
+    """Budi applies from the charter page to the receipt; returns the tracking number."""
+    page.goto(f"{site}/layanan/{SERVICE_CODE}/")
+    page.get_by_role("button", name="Ajukan permohonan secara daring").click()
+    sign_in(page, "warga2")
+    expect(page).to_have_url(f"{site}/layanan/{SERVICE_CODE}/ajukan/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(SERVICE_NAME)
+    assert_accessible(page)
+    page.get_by_role("button", name="Mulai sekarang").click()
+    expect(page).to_have_url(re.compile(r"/permohonan/[^/]+/isian/$"))
+    assert_accessible(page)
+    screenshot(page, "journey-task-list")
+
+    answer_page(page, "Data anak")
+    page.get_by_label("Nama anak", exact=True).fill(CHILD_NAME)
+    page.get_by_role("group", name="Jenis kelamin").get_by_label("Perempuan").check()
+    page.get_by_label("Tanggal lahir", exact=True).fill("2026-01-05")
+    page.get_by_label("Tempat lahir (kabupaten/kota)", exact=True).fill("Kabupaten Contoh")
+    page.get_by_role("group", name="Jenis kelahiran").get_by_label("Tunggal").check()
+    page.get_by_label("Anak ke-", exact=True).fill("1")
+    save_and_continue(page, "Data anak")
+
+    answer_page(page, "Orang tua")
+    page.get_by_label("Nomor KK tempat anak didaftarkan", exact=True).fill(FAMILY_CARD)
+    page.get_by_label("NIK ibu", exact=True).fill(MOTHER_NIK)
+    save_and_continue(page, "Orang tua")
+
+    answer_page(page, "Pelapor")
+    page.get_by_label("Nomor telepon/WhatsApp pelapor", exact=True).fill(PHONE_NUMBER)
+    save_and_continue(page, "Pelapor")
+
+    answer_page(page, "Rincian permohonan")
+    page.get_by_label("Saya menyatakan data kelahiran ini benar").check()
+    save_and_continue(page, "Rincian permohonan")
+
+    page.get_by_role("link", name="Dokumen", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dokumen")
+    assert_accessible(page)
+    upload(page, BIRTH_NOTICE, pdf_file(files, "surat-kelahiran.pdf"))
+    assert_accessible(page)
+    page.get_by_role("link", name="Lanjutkan").click()
+    documents = page.get_by_role("listitem").filter(
+        has=page.get_by_role("link", name="Dokumen", exact=True)
+    )
+    expect(documents).to_contain_text("Selesai")
+
+    page.get_by_role("link", name="Periksa jawaban Anda dan ajukan permohonan").click()
+    expect(page).to_have_url(re.compile(r"/permohonan/[^/]+/periksa/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Periksa jawaban Anda")
+    answers = page.locator("main")
+    for shown in (CHILD_NAME, "Perempuan", "Tunggal", MOTHER_NIK, PHONE_NUMBER, "Ya"):
+        expect(answers).to_contain_text(shown)
+    expect(answers).to_contain_text("surat-kelahiran.pdf")
+    expect(answers.get_by_text("Belum lengkap")).to_have_count(0)
+    assert_accessible(page)
+    screenshot(page, "journey-check-answers")
+
+    page.get_by_role("button", name="Ajukan permohonan").click()
+    expect(page).to_have_url(re.compile(r"/permohonan/[^/]+/tanda-terima/$"))
+    found = re.search(r"/permohonan/([^/]+)/tanda-terima/$", page.url)
+    assert found is not None
+    number = found.group(1)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Permohonan diajukan")
+    expect(page.locator(".govuk-panel")).to_contain_text("Nomor registrasi Anda")
+    expect(page.locator(".govuk-panel")).to_contain_text(number)
+    expect(page.get_by_role("link", name=f"/lacak/{number}/")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "journey-receipt")
+    return number
+
+
+def open_queue(officer: Page, site: str) -> None:
+    officer.goto(site + "/kantor/")
+    officer.get_by_role("combobox", name=re.compile(r"^Layanan\b")).select_option(
+        label=SERVICE_NAME
+    )
+    officer.get_by_role("button", name="Saring").click()
+    expect(officer).to_have_url(re.compile(rf"/kantor/\?layanan={SERVICE_CODE}"))
+    expect(officer.get_by_role("heading", level=1)).to_have_text("Antrean kerja")
+
+
+def open_first_step(officer: Page, site: str, number: str) -> str | None:
+    """Open the first open step of the application in the queue; return its key, or None."""
+    open_queue(officer, site)
+    links = officer.get_by_role("link", name=number, exact=True)
+    if links.count() == 0:
+        return None
+    assert_accessible(officer)
+    links.first.click()
+    expect(officer).to_have_url(re.compile(rf"/kantor/langkah/{re.escape(number)}/[\w-]+/$"))
+    key = officer.url.rstrip("/").rsplit("/", 1)[-1]
+    expect(officer.get_by_role("heading", name="Keputusan")).to_be_visible()
+    assert_accessible(officer)
+    return key
+
+
+def approve_every_step(officer: Page, site: str, number: str) -> list[str]:
+    """Approve whatever step of the application the queue offers, until none is left."""
+    approved: list[str] = []
+    for _ in range(10):  # far more than any demo procedure has
+        key = open_first_step(officer, site, number)
+        if key is None:
+            return approved
+        if not approved:
+            screenshot(officer, "journey-office-step")
+        officer.get_by_role("button", name="Setujui").click()
+        expect(officer).to_have_url(site + "/kantor/")
+        expect(officer.get_by_text("Selesai.", exact=True)).to_be_visible()
+        approved.append(key)
+    pytest.fail(f"the queue still offers steps of {number} after approving {approved}")
+
+
+def test_a_citizen_applies_an_officer_approves_and_anyone_can_track_it(
+    site: str, browser: Browser, phone: Page, tmp_path: Path
+) -> None:
+    number = apply_for_a_birth_certificate(site, phone, tmp_path)
+
+    with signed_in(browser, site, "petugas") as officer:
+        approved = approve_every_step(officer, site, number)
+    assert approved == ["verifikasi", "pencatatan", "tte"]
+
+    phone.goto(f"{site}/permohonan/{number}/")
+    expect(phone.get_by_role("heading", level=1)).to_have_text(number)
+    expect(phone.locator(".govuk-inset-text")).to_contain_text("Selesai.")
+    steps = phone.get_by_role("table", name="Langkah-langkah permohonan")
+    expect(steps.locator("tbody tr")).to_have_count(3)
+    expect(steps.get_by_text("Selesai", exact=True)).to_have_count(3)
+    expect(phone.get_by_text("Permohonan selesai")).to_be_visible()
+    expect(phone.get_by_role("link", name="Tarik permohonan ini")).to_have_count(0)
+    assert_accessible(phone)
+    screenshot(phone, "journey-completed")
+
+    with stranger(browser) as anyone:
+        anyone.goto(f"{site}/lacak/{number}/")
+        expect(anyone.get_by_role("heading", level=1)).to_have_text(number)
+        expect(anyone.locator(".govuk-inset-text")).to_contain_text("Selesai.")
+        public_steps = anyone.get_by_role("table", name="Langkah-langkah permohonan")
+        expect(public_steps.get_by_text("Selesai", exact=True)).to_have_count(3)
+        expect(anyone.get_by_text("Permohonan selesai")).to_be_visible()
+        page_text = anyone.locator("body").inner_text()
+        html = anyone.content()
+        for personal in PERSONAL_DATA:
+            assert personal not in page_text, personal
+            assert personal not in html, personal
+        assert_accessible(anyone)
+        screenshot(anyone, "journey-tracking-completed")
+
+
+def test_an_application_returned_for_correction_is_corrected_and_runs_again(
+    site: str, browser: Browser, phone: Page, tmp_path: Path
+) -> None:
+    number = apply_for_a_birth_certificate(site, phone, tmp_path)
+    reason = "Surat keterangan kelahiran tidak terbaca; unggah ulang hasil pindaian yang jelas."
+
+    with signed_in(browser, site, "petugas") as officer:
+        assert open_first_step(officer, site, number) == "verifikasi"
+        officer.get_by_label("Alasan atau catatan untuk pemohon").fill(reason)
+        officer.get_by_role("button", name="Kembalikan untuk perbaikan").click()
+        expect(officer).to_have_url(site + "/kantor/")
+        expect(officer.get_by_text("Selesai.", exact=True)).to_be_visible()
+
+    phone.goto(f"{site}/permohonan/{number}/")
+    banner = phone.get_by_role("region", name="Perlu tindakan Anda")
+    expect(banner).to_contain_text("Permohonan Anda dikembalikan untuk perbaikan:")
+    expect(banner).to_contain_text(reason)
+    assert_accessible(phone)
+    screenshot(phone, "journey-returned")
+
+    banner.get_by_role("link", name="Perbaiki dan kirim ulang").click()
+    expect(phone).to_have_url(f"{site}/permohonan/{number}/isian/")
+    expect(phone.get_by_role("region", name="Dikembalikan untuk perbaikan")).to_contain_text(reason)
+    assert_accessible(phone)
+
+    phone.get_by_role("link", name="Dokumen", exact=True).click()
+    upload(phone, BIRTH_NOTICE, pdf_file(tmp_path, "surat-kelahiran-jelas.pdf"))
+    assert_accessible(phone)
+    phone.get_by_role("link", name="Lanjutkan").click()
+
+    phone.get_by_role("link", name="Periksa dan kirim ulang perbaikan Anda").click()
+    expect(phone.locator("main")).to_contain_text("surat-kelahiran-jelas.pdf")
+    assert_accessible(phone)
+    phone.get_by_role("button", name="Kirim ulang perbaikan").click()
+
+    expect(phone).to_have_url(f"{site}/permohonan/{number}/")
+    expect(phone.get_by_text("Perbaikan Anda telah dikirim.")).to_be_visible()
+    expect(phone.get_by_role("region", name="Perlu tindakan Anda")).to_have_count(0)
+    expect(phone.locator(".govuk-inset-text")).to_contain_text("Sedang diproses.")
+    expect(phone.get_by_role("link", name="surat-kelahiran-jelas.pdf")).to_be_visible()
+    assert_accessible(phone)
+    screenshot(phone, "journey-corrected")
+
+    with stranger(browser) as anyone:
+        anyone.goto(f"{site}/lacak/{number}/")
+        expect(anyone.locator(".govuk-inset-text")).to_contain_text("Sedang diproses.")
+        first_step = anyone.get_by_role("table", name="Langkah-langkah permohonan").locator(
+            "tbody tr"
+        )
+        expect(first_step.first).to_contain_text("Sedang dikerjakan")
+        expect(anyone.get_by_text("Dikembalikan kepada pemohon untuk perbaikan")).to_be_visible()
+        expect(anyone.get_by_text("Perbaikan dikirim ulang")).to_be_visible()
+        # The reason is written for the citizen and may name them: it stays off the public page.
+        expect(anyone.get_by_text(reason)).to_have_count(0)
+        for personal in PERSONAL_DATA:
+            assert personal not in anyone.content(), personal
+        assert_accessible(anyone)
+        screenshot(anyone, "journey-tracking-corrected")
+
+    with signed_in(browser, site, "petugas") as officer:
+        assert open_first_step(officer, site, number) == "verifikasi"

@@ -20,6 +20,11 @@ class UsernameEmailOrPhoneBackend(ModelBackend):
         if not username or password is None:
             return None
         login = username.strip()
+        if len(login) > 254 or len(password) > 4096:
+            # Longer than any address, number or name we store (and SQLite refuses very long
+            # LIKE patterns): no such user.
+            User().set_password(password[:4096])
+            return None
         match = Q(username__iexact=login) | Q(email__iexact=login)
         if login.lstrip("+").isdigit():
             match |= Q(phone=login)

@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from layanan.accounts.models import User
@@ -39,7 +40,39 @@ def error_body(code: str, message: str, fields: dict[str, Any] | None = None) ->
     return {"code": code, "message": message, "fields": fields or {}}
 
 
+def is_storable(text: str) -> bool:
+    """JSON may escape half of a UTF-16 pair ("\\ud800") or a NUL ("\\u0000"); neither can
+    be stored (UTF-8 refuses the first, PostgreSQL text the second)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def has_unstorable_text(value: Any) -> bool:
+    if isinstance(value, str):
+        return not is_storable(value)
+    if isinstance(value, dict):
+        return any(has_unstorable_text(k) or has_unstorable_text(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_unstorable_text(item) for item in value)
+    return False
+
+
+class StrictJsonParser(Parser):
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if has_unstorable_text(data):
+            with_language(request)
+            raise ApiError(400, "invalid", _("The text contains characters that are not valid."))
+        return data
+
+
 api = NinjaAPI(
+    parser=StrictJsonParser(),
     title="Layanan API",
     version="1",
     urls_namespace="api",

@@ -152,3 +152,10 @@ class LanguageTests(BaseTestCase):
     def test_an_unknown_language_cookie_falls_back_to_indonesian(self) -> None:
         self.client.cookies["django_language"] = "fr"
         self.assertContains(self.client.get("/"), '<html lang="id"')
+
+
+class UnstorableInputTests(BaseTestCase):
+    def test_a_nul_in_the_address_is_400_not_500(self) -> None:
+        for url in ("/layanan/?q=a%00b", "/lacak/?nomor=%00", "/api/v1/services/a%00b"):
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 400)

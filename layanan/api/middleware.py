@@ -1,0 +1,48 @@
+"""Answers under /api/ are always JSON in the API's error shape, also where Django or
+django-ninja would answer in HTML or plain text (an unknown path, a method not allowed); and
+addresses with characters no database can store are refused everywhere with a 400."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from layanan.api.core import error_body, is_storable, with_language
+
+MESSAGES = {
+    404: ("not_found", "Not found."),
+    405: ("method_not_allowed", "This method is not allowed here."),
+}
+
+
+class ApiErrorShapeMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        texts = [request.path]
+        for key, values in request.GET.lists():
+            texts += [key, *values]
+        if not all(is_storable(text) for text in texts):
+            # Anywhere on the site: a NUL or half a surrogate pair in the address is refused
+            # before a view can hand it to the database.
+            if not request.path.startswith("/api/"):
+                return render(request, "400.html", status=400)
+            with_language(request)
+            return JsonResponse(
+                error_body("invalid", _("The address contains characters that are not valid.")),
+                status=400,
+            )
+        response = self.get_response(request)
+        is_json = response.get("Content-Type", "").startswith("application/json")
+        if request.path.startswith("/api/") and response.status_code in MESSAGES and not is_json:
+            with_language(request)
+            code, message = MESSAGES[response.status_code]
+            shaped = JsonResponse(error_body(code, _(message)), status=response.status_code)
+            if "Allow" in response:
+                shaped["Allow"] = response["Allow"]
+            return shaped
+        return response

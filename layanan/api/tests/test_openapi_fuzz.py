@@ -1,0 +1,291 @@
+"""Generated requests against the published OpenAPI schema never produce a server error.
+
+Schemathesis reads /api/v1/openapi.json from the WSGI application and turns every operation into
+a test of its own: requests that fit the schema, requests that break it (wrong types, missing
+fields, junk headers, bodies and bearer tokens, other methods and media types) and boundary
+values. Each request is sent three times: as generated (no token, or a made-up one), as siti
+(citizen) and as budi (officer of both Disdukcapil units). The claims: nothing answers 5xx, and
+every 4xx carries the API's error shape {code, message, fields}.
+
+The requests go through Django's test client, not Schemathesis' own WSGI call: the WSGI handler
+fires `request_finished`, whose `close_old_connections` would break the test's transaction,
+while the test client leaves it alone and hands back the exception behind a 500.
+
+Isolation: pytest-django's `db` wraps each operation's test in a transaction holding the
+scenario of `layanan.test` plus two applications of siti. Every request runs in a savepoint that
+is rolled back, and the cache (sign-in throttle) is emptied, so each example starts from the
+same state: runs and shrinking stay deterministic, and a failed query on PostgreSQL cannot
+poison the requests after it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.http import HttpResponse
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import APIOperation, GenerationMode
+from werkzeug.test import EnvironBuilder
+
+from layanan.test import PASSWORD, Scenario
+from layanan.wsgi import application
+
+ANSWERS = {"nama_anak": "Putri", "nik_ibu": "3374015508900001", "jenis_kelamin": "p"}
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+IDENTITIES = (None, "siti", "budi")
+
+# Values the generator may pick besides its own, so that requests also get past "unknown
+# number", "unknown service" and "wrong password" into the workflow. The numbers are stand-ins:
+# `send` swaps in those of the applications the fixture created.
+DRAFT, SUBMITTED = "draft-number", "submitted-number"
+KNOWN_PATH_VALUES = {
+    "number": [DRAFT, SUBMITTED],
+    "code": ["akta-kelahiran"],
+    "key": ["verifikasi", "terbit"],
+}
+KNOWN_BODY_VALUES: dict[str, list[Any]] = {
+    "username": ["siti", "budi"],
+    "password": [PASSWORD],
+    "service": ["akta-kelahiran"],
+    "action": ["approve", "return", "reject"],
+    "requirement": ["surat_lahir"],
+}
+# Text any client can send but that Schemathesis draws rarely (NUL, which PostgreSQL refuses)
+# or never (a lone surrogate: valid JSON as "\ud800", yet not encodable as UTF-8), and text
+# longer than any field. Surrogates only go into JSON: the test's own multipart and URL
+# encoders cannot carry them.
+HOSTILE_TEXT = ["a\x00b", "x" * 60_000]
+HOSTILE_JSON_TEXT = [*HOSTILE_TEXT, "\ud800"]
+# Answers to the form of akta-kelahiran: right keys, values of any JSON type.
+ANSWER_SETS = st.dictionaries(
+    st.sampled_from([*ANSWERS, "bukan_pertanyaan"]),
+    st.one_of(
+        st.sampled_from([*ANSWERS.values(), *HOSTILE_JSON_TEXT]),
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(),
+        st.text(max_size=20),
+        st.lists(st.integers(), max_size=2),
+    ),
+    max_size=4,
+)
+
+# pytest-django blocks the database at import; the schema view reads no table.
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+METHODS = ("get", "post", "put", "patch", "delete")
+OPERATIONS = {
+    f"{method.upper()} {path}": schema[path][method]
+    for path, operations in schema.raw_schema["paths"].items()
+    for method in operations
+    if method in METHODS
+}
+
+
+@schema.hook
+def flatmap_path_parameters(
+    context: schemathesis.HookContext, path_parameters: dict[str, Any] | None
+) -> st.SearchStrategy[Any]:
+    if not path_parameters:
+        return st.just(path_parameters)
+    return st.fixed_dictionaries(
+        {
+            name: st.sampled_from([value, *KNOWN_PATH_VALUES.get(name, []), *HOSTILE_TEXT])
+            for name, value in path_parameters.items()
+        }
+    )
+
+
+@schema.hook
+def flatmap_body(context: schemathesis.HookContext, body: Any) -> st.SearchStrategy[Any]:
+    if not isinstance(body, dict):
+        return st.just(body)
+    operation = context.operation
+    is_json = operation is not None and all(
+        alternative.media_type == "application/json" for alternative in operation.body
+    )
+    hostile = HOSTILE_JSON_TEXT if is_json else HOSTILE_TEXT
+    return st.fixed_dictionaries(
+        {
+            name: st.one_of(st.just(value), ANSWER_SETS)
+            if name == "answers"
+            else st.sampled_from([value, *KNOWN_BODY_VALUES.get(name, []), *hostile])
+            for name, value in body.items()
+        }
+    )
+
+
+class FuzzScenario(Scenario):
+    """BaseTestCase's people and catalogue, kept off the shared Scenario class."""
+
+
+@dataclass(frozen=True)
+class World:
+    client: Client
+    tokens: dict[str, str]
+    numbers: dict[str, str]
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def token_for(client: Client, username: str) -> str:
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": username, "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    return str(response.json()["token"])
+
+
+def new_draft(client: Client, token: str) -> str:
+    response = client.post(
+        "/api/v1/applications",
+        {"service": "akta-kelahiran", "answers": ANSWERS},
+        content_type="application/json",
+        headers=bearer(token),
+    )
+    assert response.status_code == 201, response.content
+    return str(response.json()["number"])
+
+
+def submit(client: Client, token: str, number: str) -> None:
+    upload = client.post(
+        f"/api/v1/applications/{number}/documents",
+        {"requirement": "surat_lahir", "file": SimpleUploadedFile("lahir.pdf", PDF)},
+        headers=bearer(token),
+    )
+    assert upload.status_code == 201, upload.content
+    response = client.post(f"/api/v1/applications/{number}/submit", headers=bearer(token))
+    assert response.status_code == 200, response.content
+
+
+@pytest.fixture
+def world(db: None) -> Iterator[World]:
+    """Tokens of siti and budi; siti's draft, and her submitted application at `verifikasi`."""
+    FuzzScenario.create_scenario()
+    client = Client(raise_request_exception=False)
+    tokens = {name: token_for(client, name) for name in ("siti", "budi")}
+    draft = new_draft(client, tokens["siti"])
+    submitted = new_draft(client, tokens["siti"])
+    submit(client, tokens["siti"], submitted)
+    # Django logs every 4xx and 5xx; thousands of them would bury the failure this test reports.
+    request_log = logging.getLogger("django.request")
+    level = request_log.level
+    request_log.setLevel(logging.CRITICAL)
+    try:
+        yield World(client=client, tokens=tokens, numbers={DRAFT: draft, SUBMITTED: submitted})
+    finally:
+        request_log.setLevel(level)
+
+
+def send(world: World, case: schemathesis.Case, identity: str | None) -> HttpResponse:
+    """Send the generated request, encoded as Schemathesis encodes it for a WSGI app."""
+    request = case.as_transport_kwargs()
+    request["path"] = "/".join(
+        world.numbers.get(segment, segment) for segment in request["path"].split("/")
+    )
+    if identity is not None:
+        request["headers"] = {**request["headers"], **bearer(world.tokens[identity])}
+    environ = EnvironBuilder(**request).get_environ()
+    cache.clear()
+    with transaction.atomic():
+        response = world.client.request(**environ)
+        transaction.set_rollback(True)
+    assert isinstance(response, HttpResponse), response
+    return response
+
+
+def body_of(response: HttpResponse) -> bytes:
+    # The generated requests accept gzip, and GZipMiddleware compresses longer bodies.
+    if response.get("Content-Encoding") == "gzip":
+        return gzip.decompress(response.content)
+    return response.content
+
+
+def has_error_shape(response: HttpResponse) -> bool:
+    try:
+        body = json.loads(body_of(response))
+    except ValueError:
+        return False
+    return isinstance(body, dict) and {"code", "message", "fields"} <= body.keys()
+
+
+def described(case: schemathesis.Case, identity: str | None) -> str:
+    return f"{case.method.upper()} {case.formatted_path} as {identity or 'generated auth'}"
+
+
+def explain(case: schemathesis.Case, identity: str | None, response: HttpResponse) -> str:
+    return (
+        f"{described(case, identity)} answered {response.status_code}\n"
+        f"{case!r:.500}\n{body_of(response)[:300]!r}"
+    )
+
+
+def raise_server_error(
+    case: schemathesis.Case, identity: str | None, response: HttpResponse
+) -> None:
+    """Raise the application's own exception, so that Hypothesis tells distinct bugs apart."""
+    exc_info = getattr(response, "exc_info", None)
+    if not exc_info:
+        raise AssertionError(explain(case, identity, response))
+    error = exc_info[1]
+    error.add_note(described(case, identity))
+    error.add_note(f"{case!r:.500}")
+    raise error.with_traceback(exc_info[2])
+
+
+def requests_for(operation: APIOperation) -> st.SearchStrategy[schemathesis.Case]:
+    return st.one_of([operation.as_strategy(generation_mode=mode) for mode in GenerationMode])
+
+
+@pytest.mark.parametrize("operation", OPERATIONS.values(), ids=OPERATIONS.keys())
+@settings(
+    max_examples=150,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    # `world` is one transaction per operation; every request rolls back its own savepoint.
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_no_generated_request_gets_a_server_error(
+    operation: APIOperation, world: World, data: st.DataObject
+) -> None:
+    case = data.draw(requests_for(operation), label="request")
+    for identity in IDENTITIES:
+        response = send(world, case, identity)
+        if response.status_code >= 500:
+            raise_server_error(case, identity, response)
+        if response.status_code >= 400:
+            assert has_error_shape(response), explain(case, identity, response)
+
+
+def test_a_method_the_schema_does_not_list_gets_405_in_the_error_shape() -> None:
+    client = Client(raise_request_exception=False)
+    wrong = []
+    for path, operations in schema.raw_schema["paths"].items():
+        url = re.sub(r"\{\w+\}", "x", path)
+        for method in METHODS:
+            if method in operations:
+                continue
+            response = client.generic(method.upper(), url)
+            assert isinstance(response, HttpResponse), response
+            if response.status_code != 405 or not has_error_shape(response):
+                wrong.append(f"{method.upper()} {url}: {response.status_code} {response.content!r}")
+    assert not wrong, "\n".join(wrong)

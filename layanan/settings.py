@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "layanan.agencies",
     "layanan.charters",
     "layanan.cases",
+    "layanan.guarantees",
     "layanan.notifications",
     "layanan.citizens",
     "layanan.portal",
@@ -212,6 +213,7 @@ LAYANAN_SITE_NAME = "Layanan"
 LAYANAN_ADMIN_TITLE = _("Layanan administration")
 # Periodic jobs run by `layanan worker`: (dotted path, every N seconds).
 LAYANAN_PERIODIC_JOBS = [
+    ("layanan.guarantees.sweep.run", 60),
     ("layanan.notifications.jobs.run", 15),
 ]
 AUTHENTICATION_BACKENDS = ["layanan.accounts.backends.UsernameEmailOrPhoneBackend"]

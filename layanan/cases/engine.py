@@ -72,6 +72,7 @@ __all__ = [
     "StepStatus",
     "TimeLimit",
     "approve",
+    "deem_approved",
     "explain_due",
     "new_case",
     "reject",
@@ -95,6 +96,7 @@ class Status(StrEnum):
     COMPLETED = "completed"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    DEEMED_APPROVED = "deemed_approved"  # granted by law because the time limit passed
 
 
 class StepStatus(StrEnum):
@@ -106,7 +108,7 @@ class StepStatus(StrEnum):
     SKIPPED = "skipped"
 
 
-TERMINAL = frozenset({Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN})
+TERMINAL = frozenset({Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN, Status.DEEMED_APPROVED})
 _STEP_ENDED = frozenset({StepStatus.APPROVED, StepStatus.REJECTED, StepStatus.SKIPPED})
 
 
@@ -546,6 +548,29 @@ def withdraw(
     change.end(Status.WITHDRAWN)
     change.emit("withdrawn", public=True, note=reason.strip())
     change.emit_extensions()
+    return change.result()
+
+
+def deem_approved(
+    procedure: Procedure,
+    state: CaseState,
+    *,
+    at: datetime,
+    calendars: Calendars,
+    legal_basis: str,
+) -> Outcome:
+    """The time limit passed without a decision and the charter grants the application by law
+    (fiktif positif): it ends as deemed approved, naming the legal basis. Only an application
+    being processed can be deemed approved; one waiting on the citizen cannot."""
+    change = _Change(procedure, state, at, calendars)
+    if state.status != Status.IN_PROGRESS:
+        raise InvalidAction(
+            "not_allowed", "Only an application being processed can be deemed approved."
+        )
+    change.end(Status.DEEMED_APPROVED)
+    change.emit(
+        "deemed_approved", public=True, note=legal_basis.strip(), data={"legal_basis": legal_basis}
+    )
     return change.result()
 
 

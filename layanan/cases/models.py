@@ -30,10 +30,11 @@ class Status(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    DEEMED_APPROVED = "deemed_approved", _("Granted by law (deemed approved)")
 
 
 OPEN_STATUSES = (Status.SUBMITTED, Status.IN_PROGRESS, Status.RETURNED)
-ENDED_STATUSES = (Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN)
+ENDED_STATUSES = (Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN, Status.DEEMED_APPROVED)
 
 
 class StepState(models.TextChoices):
@@ -276,3 +277,14 @@ class Event(models.Model):
         }
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256((self.prev_hash + canonical).encode()).hexdigest()
+
+
+class EventCursor(models.Model):
+    """How far a reader of the event log (notifications, guarantees) has come: the id of the
+    last event it handled. Readers never change events; they only move their cursor."""
+
+    name = models.CharField(max_length=60, unique=True)
+    position = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.position}"

@@ -32,6 +32,16 @@ EVENT_LABELS = {
     "rejected": gettext_lazy("Application rejected"),
     "completed": gettext_lazy("Application completed"),
     "withdrawn": gettext_lazy("Application withdrawn by the applicant"),
+    "deemed_approved": gettext_lazy("Granted by law (fiktif positif)"),
+    "late": gettext_lazy("Late"),
+    "very_late": gettext_lazy("Very late"),
+    "apology": gettext_lazy("Apology"),
+    "escalated": gettext_lazy("Escalated"),
+    "reminder": gettext_lazy("Reminder sent"),
+    "compensation_owed": gettext_lazy("Compensation owed"),
+    "compensation_paid": gettext_lazy("Compensation paid"),
+    "breach_withdrawn": gettext_lazy("Delay record withdrawn after a calendar correction"),
+    "due_recomputed": gettext_lazy("Due date recomputed after a calendar correction"),
     "comment": gettext_lazy("Comment"),
     "assigned": gettext_lazy("Assigned"),
     "document_added": gettext_lazy("Document added"),
@@ -51,6 +61,9 @@ STATUS_SENTENCES = {
     Status.COMPLETED: gettext_lazy("Completed."),
     Status.REJECTED: gettext_lazy("Rejected."),
     Status.WITHDRAWN: gettext_lazy("Withdrawn by the applicant."),
+    Status.DEEMED_APPROVED: gettext_lazy(
+        "Granted by law: no decision was made within the time limit (fiktif positif)."
+    ),
 }
 
 

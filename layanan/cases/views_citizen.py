@@ -296,6 +296,12 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "rejected": [s for s in steps if s.state == "rejected"],
             "rows": answer_rows(application),
             "documents": document_requirements(application),
+            # What the charter's guarantee did for this application: delays, apology,
+            # compensation, deemed approval (public events written by the guarantee sweep).
+            "guarantee_events": application.events.filter(
+                public=True,
+                kind__in=("late", "very_late", "apology", "compensation_owed", "deemed_approved"),
+            ).order_by("seq"),
             "accesses": application.events.filter(kind="data_viewed")
             .select_related("actor")
             .order_by("-seq")[:20],

@@ -11,12 +11,20 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from layanan.cases.models import Event
-from layanan.notifications.models import Cursor, Message
+from layanan.cases.models import Event, EventCursor
+from layanan.notifications.models import Message
 
 logger = logging.getLogger("layanan.notifications")
 
-NOTIFIED_KINDS = ("submitted", "returned", "completed", "rejected")
+NOTIFIED_KINDS = (
+    "submitted",
+    "returned",
+    "completed",
+    "rejected",
+    "late",
+    "deemed_approved",
+    "compensation_owed",
+)
 BATCH = 200
 MAX_BACKOFF = dt.timedelta(hours=6)
 
@@ -28,7 +36,7 @@ def backoff(attempts: int) -> dt.timedelta:
 
 def plan_messages() -> int:
     """Turn committed events of the notified kinds into outbox rows, once each."""
-    cursor, _ = Cursor.objects.get_or_create(name="notifications")
+    cursor, _ = EventCursor.objects.get_or_create(name="notifications")
     events = list(
         Event.objects.filter(pk__gt=cursor.position)
         .select_related("application", "application__applicant", "application__service")
@@ -61,7 +69,7 @@ def plan_messages() -> int:
             except IntegrityError:
                 pass  # planned by a previous pass that stopped before moving the cursor
     if events:
-        Cursor.objects.filter(pk=cursor.pk).update(position=events[-1].pk)
+        EventCursor.objects.filter(pk=cursor.pk).update(position=events[-1].pk)
     return planned
 
 

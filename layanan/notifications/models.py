@@ -46,13 +46,3 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.recipient}: {self.subject}"
-
-
-class Cursor(models.Model):
-    """How far a reader of the event log has come (the id of the last event handled)."""
-
-    name = models.CharField(max_length=60, unique=True)
-    position = models.BigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.name}@{self.position}"

@@ -54,6 +54,8 @@ SAMPLES = (
     Sample("demo-7", "warga2", "slhs", (("approve", ""),)),
     Sample("demo-8", "warga2", "izin-reklame", ()),
     Sample("demo-9", "warga2", "pendaftaran-dtsen", (("approve", ""),)),
+    # A licence whose charter grants it by law when the limit passes (fiktif positif).
+    Sample("demo-10", "warga2", "sertifikat-standar-usaha", (("approve", ""),)),
 )
 
 

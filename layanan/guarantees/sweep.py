@@ -1,0 +1,387 @@
+"""The sweep: plan deadline alarms from new events, fire the alarms that are due, and carry
+out what the charter's guarantee promises. `layanan sweep` runs one pass; the worker runs one
+every minute.
+
+Levels (the percentages come from the charter's guarantee):
+- due soon (`due_soon_percent` of a step's working time, 80 by default): a reminder;
+- late (100 %): a Breach, the citizen told with an apology and the new expected date, the
+  unit's supervisor notified (escalation); for the application's own limit also the
+  compensation and, where the charter grants it, deemed approval;
+- very late (the ladder's rung that reaches the head of the agency, 200 % by default): a
+  Breach flagged on the public register and an escalation to the head of the agency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from layanan.agencies.models import OfficerRole, Role
+from layanan.cases import engine
+from layanan.cases.actions import AgencyCalendars, AlreadyHandled, CaseError
+from layanan.cases.actions import run as run_action
+from layanan.cases.events import record_event
+from layanan.cases.models import Application, Event, EventCursor, Step
+from layanan.guarantees.models import Alarm, Breach, Compensation, Level
+from layanan.lib.workdays import WorkCalendar
+
+BATCH = 500
+WORKING_DAY = 8 * 60
+PLAN_KINDS = ("step_started", "resubmitted", "due_extended", "file_complete", "submitted")
+END_KINDS = ("completed", "rejected", "withdrawn", "deemed_approved")
+
+
+@dataclass
+class Summary:
+    checked: int = 0
+    new_breaches: int = 0
+    escalations: int = 0
+    compensations: int = 0
+    deemed_approved: int = 0
+    reminders: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def now() -> dt.datetime:
+    return timezone.now()
+
+
+def percent_of(
+    calendar: WorkCalendar, start: dt.datetime, due: dt.datetime, percent: int
+) -> dt.datetime:
+    """The instant when `percent` of the working time from start to due has passed."""
+    minutes = calendar.working_minutes_between(start, due)
+    return calendar.add_working_minutes(start, math.ceil(minutes * percent / 100))
+
+
+def very_late_percent(guarantee: dict[str, Any]) -> int:
+    rungs = [r["at_percent"] for r in guarantee.get("escalation", []) if r["to"] == "agency_head"]
+    return min(rungs) if rungs else 200
+
+
+# -- planning --------------------------------------------------------------------------------
+
+
+def plan_application(application: Application, calendars: AgencyCalendars) -> int:
+    """(Re)plan the alarms of an open application from its stored due dates."""
+    if application.status not in ("in_progress", "returned"):
+        return 0
+    guarantee = application.charter.guarantee
+    soon, very = int(guarantee.get("due_soon_percent", 80)), very_late_percent(guarantee)
+    alarms: list[Alarm] = []
+    for step in application.steps.filter(state="active").select_related("agency"):
+        if step.due_at is None or step.started_at is None:
+            continue
+        calendar = calendars(step.agency.code)
+        for level, fire_at in (
+            (Level.DUE_SOON, percent_of(calendar, step.started_at, step.due_at, soon)),
+            (Level.LATE, step.due_at),
+            (Level.VERY_LATE, percent_of(calendar, step.started_at, step.due_at, very)),
+        ):
+            alarms.append(
+                Alarm(
+                    application=application,
+                    step_key=step.key,
+                    level=level,
+                    due_at=step.due_at,
+                    fire_at=fire_at,
+                )
+            )
+    if application.due_at and application.clock_started_at:
+        calendar = calendars(application.agency.code)
+        for level, fire_at in (
+            (Level.LATE, application.due_at),
+            (
+                Level.VERY_LATE,
+                percent_of(calendar, application.clock_started_at, application.due_at, very),
+            ),
+        ):
+            alarms.append(
+                Alarm(
+                    application=application,
+                    step_key="",
+                    level=level,
+                    due_at=application.due_at,
+                    fire_at=fire_at,
+                )
+            )
+    Alarm.objects.bulk_create(alarms, ignore_conflicts=True)
+    return len(alarms)
+
+
+def plan_alarms() -> int:
+    """Read new events with a cursor; (re)plan alarms of the applications they touched and
+    settle per-day compensations of applications that ended."""
+    cursor, _ = EventCursor.objects.get_or_create(name="guarantees")
+    calendars = AgencyCalendars()
+    planned = 0
+    while True:
+        events = list(
+            Event.objects.filter(pk__gt=cursor.position)
+            .order_by("pk")
+            .values_list("pk", "application_id", "kind")[:BATCH]
+        )
+        if not events:
+            return planned
+        touched = {app for _pk, app, kind in events if kind in PLAN_KINDS}
+        ended = {app for _pk, app, kind in events if kind in END_KINDS}
+        for application in Application.objects.filter(pk__in=touched).select_related(
+            "charter", "agency"
+        ):
+            planned += plan_application(application, calendars)
+        for compensation in Compensation.objects.filter(
+            application_id__in=ended, kind="per_day", status="owed"
+        ):
+            settle_per_day(compensation, calendars)
+        cursor.position = events[-1][0]
+        EventCursor.objects.filter(pk=cursor.pk).update(position=cursor.position)
+
+
+# -- firing ------------------------------------------------------------------------------------
+
+
+def working_minutes_late(calendar: WorkCalendar, due: dt.datetime, at: dt.datetime) -> int:
+    return calendar.working_minutes_between(due, at) if at > due else 0
+
+
+def days_text(minutes: int) -> int:
+    return max(1, math.ceil(minutes / WORKING_DAY))
+
+
+def supervisors_of(unit_ids: set[int]) -> list[str]:
+    return sorted(
+        set(
+            OfficerRole.objects.filter(unit_id__in=unit_ids, role=Role.SUPERVISOR).values_list(
+                "user__username", flat=True
+            )
+        )
+    )
+
+
+def compensation_amount(kind: str, spec: dict[str, Any], fee: int, minutes_late: int) -> int:
+    if kind == "refund_percent":
+        return fee * int(spec["percent"]) // 100
+    if kind == "fixed":
+        return int(spec["amount"])
+    if kind == "waiver":
+        return fee
+    return min(int(spec["cap"]), int(spec["amount"]) * days_text(minutes_late))
+
+
+def settle_per_day(compensation: Compensation, calendars: AgencyCalendars) -> None:
+    """A per-day compensation grows until the application ends; fix it then."""
+    application = compensation.application
+    if application.ended_at is None or application.due_at is None:
+        return
+    spec = application.charter.guarantee.get("compensation") or {}
+    minutes = working_minutes_late(
+        calendars(application.agency.code), application.due_at, application.ended_at
+    )
+    amount = compensation_amount("per_day", spec, application.charter.fee, minutes)
+    if amount != compensation.amount:
+        Compensation.objects.filter(pk=compensation.pk, status="owed").update(amount=amount)
+
+
+def fire(alarm: Alarm, at: dt.datetime, summary: Summary, calendars: AgencyCalendars) -> None:
+    """Carry out one alarm inside the caller's transaction."""
+    application = Application.objects.select_related("charter", "agency", "service").get(
+        pk=alarm.application_id
+    )
+    if application.has_ended:
+        return
+    guarantee = application.charter.guarantee
+    if alarm.step_key:
+        step = (
+            Step.objects.select_related("unit", "agency", "assignee")
+            .filter(application=application, key=alarm.step_key)
+            .first()
+        )
+        if step is None or step.state != "active" or step.due_at != alarm.due_at:
+            return  # ended, paused or moved since the alarm was planned
+        calendar = calendars(step.agency.code)
+        unit_ids = {step.unit_id}
+    else:
+        if application.status != "in_progress" or application.due_at != alarm.due_at:
+            return
+        step = None
+        calendar = calendars(application.agency.code)
+        unit_ids = set(application.steps.values_list("unit_id", flat=True))
+
+    if alarm.level == Level.DUE_SOON:
+        record_event(
+            application,
+            "reminder",
+            at=at,
+            actor=None,
+            step=alarm.step_key,
+            data={
+                "to": step.assignee.username if step and step.assignee else None,
+                "unit": step.unit.code if step else "",
+                "due_at": alarm.due_at.isoformat(),
+            },
+        )
+        summary.reminders += 1
+        return
+
+    minutes = working_minutes_late(calendar, alarm.due_at, at)
+    try:
+        with transaction.atomic():
+            breach = Breach.objects.create(
+                application=application,
+                step_key=alarm.step_key,
+                level=alarm.level,
+                agency=step.agency if step else application.agency,
+                service=application.service,
+                due_at=alarm.due_at,
+                detected_at=at,
+                working_minutes_late=minutes,
+            )
+    except IntegrityError:
+        return  # recorded by another sweep
+    summary.new_breaches += 1
+    days = days_text(minutes)
+    if alarm.level == Level.LATE:
+        expected = max(application.due_at or at, calendar.add_working_days_at(at, 1))
+        record_event(
+            application,
+            "late",
+            at=at,
+            actor=None,
+            step=alarm.step_key,
+            public=True,
+            note=_("Late %(days)d working day(s); escalated to the supervisor.") % {"days": days},
+            data={
+                "breach": breach.pk,
+                "due_at": alarm.due_at.isoformat(),
+                "expected_at": expected.isoformat(),
+                "working_minutes_late": minutes,
+            },
+        )
+        if guarantee.get("notify_supervisor", True):
+            record_event(
+                application,
+                "escalated",
+                at=at,
+                actor=None,
+                step=alarm.step_key,
+                data={"to": "supervisor", "officers": supervisors_of(unit_ids), "level": "late"},
+            )
+            summary.escalations += 1
+        apology = (guarantee.get("apology") or {}).get("id")
+        if apology and not alarm.step_key:
+            record_event(application, "apology", at=at, actor=None, public=True, note=apology)
+        if not alarm.step_key:
+            owe_compensation(application, breach, at, minutes, summary)
+            deem_if_granted(application, at, summary)
+    else:
+        record_event(
+            application,
+            "very_late",
+            at=at,
+            actor=None,
+            step=alarm.step_key,
+            public=True,
+            note=_("Very late: %(days)d working day(s); escalated to the head of the agency.")
+            % {"days": days},
+            data={
+                "breach": breach.pk,
+                "due_at": alarm.due_at.isoformat(),
+                "working_minutes_late": minutes,
+            },
+        )
+        record_event(
+            application,
+            "escalated",
+            at=at,
+            actor=None,
+            step=alarm.step_key,
+            data={
+                "to": "agency_head",
+                "title": application.agency.head_title,
+                "level": "very_late",
+            },
+        )
+        summary.escalations += 1
+
+
+def owe_compensation(
+    application: Application, breach: Breach, at: dt.datetime, minutes: int, summary: Summary
+) -> None:
+    spec = application.charter.guarantee.get("compensation")
+    if not spec:
+        return
+    amount = compensation_amount(spec["kind"], spec, application.charter.fee, minutes)
+    if amount <= 0:
+        return
+    try:
+        with transaction.atomic():
+            Compensation.objects.create(
+                application=application,
+                breach=breach,
+                agency=application.agency,
+                kind=spec["kind"],
+                amount=amount,
+                owed_at=at,
+            )
+    except IntegrityError:
+        return
+    record_event(
+        application,
+        "compensation_owed",
+        at=at,
+        actor=None,
+        public=True,
+        note=_("Compensation of Rp%(amount)s is owed to the applicant.")
+        % {"amount": f"{amount:,}".replace(",", ".")},
+        data={"kind": spec["kind"], "amount": amount},
+    )
+    summary.compensations += 1
+
+
+def deem_if_granted(application: Application, at: dt.datetime, summary: Summary) -> None:
+    deemed = application.charter.guarantee.get("deemed_approval")
+    if not deemed or application.status != "in_progress":
+        return
+    try:
+        run_action(
+            application, engine.deem_approved, actor=None, at=at, legal_basis=deemed["legal_basis"]
+        )
+    except (AlreadyHandled, CaseError):
+        return
+    summary.deemed_approved += 1
+
+
+def fire_alarms(at: dt.datetime) -> Summary:
+    summary = Summary()
+    calendars = AgencyCalendars()
+    while True:
+        batch = list(
+            Alarm.objects.filter(fired=False, fire_at__lt=at).order_by("fire_at", "pk")[:BATCH]
+        )
+        if not batch:
+            return summary
+        for alarm in batch:
+            summary.checked += 1
+            with transaction.atomic():
+                if Alarm.objects.filter(pk=alarm.pk, fired=False).update(fired=True) != 1:
+                    continue  # another sweep took it
+                fire(alarm, at, summary, calendars)
+
+
+def sweep(at: dt.datetime | None = None) -> Summary:
+    at = at or now()
+    plan_alarms()
+    return fire_alarms(at)
+
+
+def run() -> None:
+    """The worker's periodic job."""
+    sweep()

@@ -1,0 +1,209 @@
+"""The sweep, with the clock moved by time-machine: breaches exactly once, at the right minute."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from io import StringIO
+from typing import Any
+
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from layanan.cases import actions
+from layanan.cases.models import Application, Event
+from layanan.cases.tests.test_api import ANSWERS, PDF
+from layanan.charters.models import Service
+from layanan.guarantees.models import Breach, Compensation
+from layanan.guarantees.sweep import sweep
+from layanan.test import BaseTestCase, charter_content
+
+WIB = dt.timezone(dt.timedelta(hours=7))
+MONDAY = dt.datetime(2026, 11, 30, 9, 0, tzinfo=WIB)
+MINUTE = dt.timedelta(minutes=1)
+
+
+class SweepTestCase(BaseTestCase):
+    def submit(self, service: Service | None = None, at: dt.datetime = MONDAY) -> Application:
+        with time_machine.travel(at, tick=False):
+            application, _ = actions.create_application(
+                citizen=self.siti, service=service or self.akta, answers=ANSWERS
+            )
+            actions.attach_document(
+                application=application,
+                user=self.siti,
+                requirement="surat_lahir",
+                upload=SimpleUploadedFile("lahir.pdf", PDF),
+            )
+            return actions.submit_application(application=application, citizen=self.siti)
+
+    def approve(self, application: Application, key: str, at: dt.datetime) -> Application:
+        with time_machine.travel(at, tick=False):
+            fresh = Application.objects.get(pk=application.pk)
+            return actions.act_on_step(
+                application=fresh,
+                step=fresh.steps.get(key=key),
+                officer=self.budi,
+                action="approve",
+            )
+
+    def sweep_at(self, at: dt.datetime) -> dict[str, Any]:
+        return sweep(at).as_dict()
+
+
+class BreachTimingTests(SweepTestCase):
+    def test_no_breach_a_minute_before_one_a_minute_after_none_on_the_next_pass(self) -> None:
+        application = self.submit()
+        due = application.steps.get(key="verifikasi").due_at
+        assert due is not None
+        self.assertEqual(due, dt.datetime(2026, 12, 1, 16, 0, tzinfo=WIB))
+        before = self.sweep_at(due - MINUTE)
+        self.assertEqual(before["new_breaches"], 0)
+        self.assertEqual(before["reminders"], 1)  # 80 % of the step's time had passed
+        after = self.sweep_at(due + MINUTE)
+        self.assertEqual(after["new_breaches"], 1)
+        self.assertEqual(self.sweep_at(due + 2 * MINUTE)["new_breaches"], 0)
+        breach = Breach.objects.get()
+        self.assertEqual(
+            (breach.step_key, breach.level, breach.due_at), ("verifikasi", "late", due)
+        )
+        late = Event.objects.get(application=application, kind="late")
+        self.assertTrue(late.public)
+        self.assertTrue(Event.objects.filter(application=application, kind="escalated").exists())
+
+    def test_paused_time_is_never_counted(self) -> None:
+        application = self.submit()
+        step = application.steps.get(key="verifikasi")
+        with time_machine.travel(MONDAY + dt.timedelta(hours=2), tick=False):
+            actions.act_on_step(
+                application=Application.objects.get(pk=application.pk),
+                step=step,
+                officer=self.budi,
+                action="return",
+                note="Foto buram",
+            )
+        # The citizen takes three working days; the old due date passes meanwhile.
+        old_due = step.due_at
+        assert old_due is not None
+        self.assertEqual(self.sweep_at(old_due + dt.timedelta(hours=1))["new_breaches"], 0)
+        with time_machine.travel(dt.datetime(2026, 12, 3, 11, 0, tzinfo=WIB), tick=False):
+            actions.resubmit_application(
+                application=Application.objects.get(pk=application.pk), citizen=self.siti
+            )
+        step.refresh_from_db()
+        assert step.due_at is not None
+        self.assertGreater(step.due_at, old_due)
+        self.assertEqual(self.sweep_at(step.due_at - MINUTE)["new_breaches"], 0)
+        self.assertEqual(self.sweep_at(step.due_at + MINUTE)["new_breaches"], 1)
+
+    def test_a_step_done_in_time_never_breaches(self) -> None:
+        application = self.submit()
+        self.approve(application, "verifikasi", MONDAY + dt.timedelta(hours=1))
+        terbit = Application.objects.get(pk=application.pk).steps.get(key="terbit")
+        self.approve(application, "terbit", MONDAY + dt.timedelta(hours=2))
+        assert terbit.due_at is not None
+        self.assertEqual(self.sweep_at(terbit.due_at + dt.timedelta(days=30))["new_breaches"], 0)
+
+    def test_very_late_escalates_to_the_head_of_the_agency(self) -> None:
+        application = self.submit()
+        due = application.steps.get(key="verifikasi").due_at
+        assert due is not None
+        summary = self.sweep_at(due + dt.timedelta(days=10))
+        self.assertEqual(summary["new_breaches"], 2)  # late and very late of the step
+        self.assertTrue(Breach.objects.filter(level="very_late").exists())
+        head = Event.objects.get(application=application, kind="escalated", data__to="agency_head")
+        self.assertFalse(head.public)
+
+
+class ConsequenceTests(SweepTestCase):
+    def service_with(self, code: str, **guarantee: Any) -> Service:
+        service = Service.objects.create(
+            code=code,
+            name=code,
+            lead_agency=self.disdukcapil,
+            category="perizinan",
+            channels=["online"],
+        )
+        self.adopt(
+            service,
+            charter_content(
+                fee={"amount": 100000, "legal_basis": "Perda 1/2026"},
+                clock_starts="submission",
+                guarantee={"apology": "Kami mohon maaf.", **guarantee},
+            ),
+        )
+        return service
+
+    def test_compensation_and_apology_when_the_application_is_late(self) -> None:
+        service = self.service_with(
+            "izin-a", compensation={"kind": "refund_percent", "percent": 50}
+        )
+        application = self.submit(service)
+        assert application.due_at is not None
+        summary = self.sweep_at(application.due_at + MINUTE)
+        self.assertEqual(summary["compensations"], 1)
+        compensation = Compensation.objects.get(application=application)
+        self.assertEqual((compensation.amount, compensation.status), (50000, "owed"))
+        apology = Event.objects.get(application=application, kind="apology")
+        self.assertEqual((apology.note, apology.public), ("Kami mohon maaf.", True))
+        self.login(self.siti)
+        page = self.client.get(f"/permohonan/{application.number}/")
+        self.assertContains(page, "Kami mohon maaf.")
+        self.assertContains(page, "50.000")
+
+    def test_per_day_compensation_is_settled_when_the_application_ends(self) -> None:
+        service = self.service_with(
+            "izin-b", compensation={"kind": "per_day", "amount": 20000, "cap": 50000}
+        )
+        application = self.submit(service)
+        assert application.due_at is not None
+        self.sweep_at(application.due_at + MINUTE)
+        self.assertEqual(Compensation.objects.get().amount, 20000)
+        ended = application.due_at + dt.timedelta(days=14)
+        self.approve(application, "verifikasi", ended)
+        self.approve(application, "terbit", ended + MINUTE)
+        self.sweep_at(ended + 2 * MINUTE)
+        self.assertEqual(Compensation.objects.get().amount, 50000)  # capped
+
+    def test_deemed_approval_happens_exactly_at_the_limit(self) -> None:
+        service = self.service_with(
+            "izin-c", deemed_approval={"legal_basis": "UU 30/2014 Pasal 53"}
+        )
+        application = self.submit(service)
+        due = application.due_at
+        assert due is not None
+        self.assertEqual(self.sweep_at(due)["deemed_approved"], 0)
+        summary = self.sweep_at(due + dt.timedelta(seconds=1))
+        self.assertEqual(summary["deemed_approved"], 1)
+        application.refresh_from_db()
+        self.assertEqual(application.status, "deemed_approved")
+        event = Event.objects.get(application=application, kind="deemed_approved")
+        self.assertEqual(event.note, "UU 30/2014 Pasal 53")
+        self.login(self.budi)
+        step = application.steps.get(key="verifikasi")
+        response = self.client.post(
+            f"/kantor/langkah/{application.number}/{step.key}/tindakan/",
+            {"action": "reject", "note": "Terlambat"},
+        )
+        self.assertEqual(response.status_code, 302)
+        application.refresh_from_db()
+        self.assertEqual(application.status, "deemed_approved", "officers can no longer reject")
+
+    def test_the_command_prints_a_json_summary_last(self) -> None:
+        self.submit()
+        out = StringIO()
+        call_command("sweep", "--at", "2027-06-01T09:00:00+07:00", stdout=out)
+        summary = json.loads(out.getvalue().strip().splitlines()[-1])
+        self.assertEqual(
+            set(summary),
+            {
+                "checked",
+                "new_breaches",
+                "escalations",
+                "compensations",
+                "deemed_approved",
+                "reminders",
+            },
+        )
+        self.assertGreater(summary["new_breaches"], 0)

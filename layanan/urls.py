@@ -13,6 +13,7 @@ admin.site.site_title = settings.LAYANAN_ADMIN_TITLE
 urlpatterns = [
     path("", include("layanan.portal.urls")),
     path("", include("layanan.cases.urls")),
+    path("", include("layanan.guarantees.urls")),
     path("kantor/", include("layanan.cases.urls_office")),
     path("layanan/", include("layanan.charters.urls")),
     path("instansi/", include("layanan.agencies.urls")),

@@ -1,0 +1,86 @@
+"""The public register at /jaminan/ (HTML, CSV, JSON) and the finance list of compensations."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from layanan.cases.models import Application, Event
+from layanan.guarantees.models import Compensation
+from layanan.guarantees.tests.test_sweep import MINUTE, SweepTestCase
+
+
+class RegisterTests(SweepTestCase):
+    def late_application_with_compensation(self) -> Application:
+        from layanan.charters.models import Service
+        from layanan.test import charter_content
+
+        service = Service.objects.create(
+            code="izin-r",
+            name="Izin R",
+            lead_agency=self.disdukcapil,
+            category="perizinan",
+            channels=["online"],
+        )
+        self.adopt(
+            service,
+            charter_content(
+                fee={"amount": 80000, "legal_basis": "Perda 1/2026"},
+                clock_starts="submission",
+                guarantee={"compensation": {"kind": "fixed", "amount": 25000}},
+            ),
+        )
+        application = self.submit(service)
+        assert application.due_at is not None
+        self.sweep_at(application.due_at + MINUTE)
+        return application
+
+    def test_the_register_counts_without_personal_data(self) -> None:
+        application = self.late_application_with_compensation()
+        page = self.client.get("/jaminan/")
+        self.assertContains(page, "Izin R")
+        self.assertContains(page, "Rp25000")
+        for secret in ("Siti", application.number, "Putri"):
+            self.assertNotContains(page, secret)
+        rows = list(
+            csv.DictReader(io.StringIO(self.client.get("/jaminan/data.csv").content.decode()))
+        )
+        self.assertEqual(rows[0]["service"], "izin-r")
+        self.assertEqual((rows[0]["compensations_owed"], rows[0]["amount_owed"]), ("1", "25000"))
+        data = self.client.get("/jaminan/data.json").json()
+        self.assertGreaterEqual(sum(r["late"] for r in data["rows"]), 1)
+        self.assertNotIn("Siti", str(data))
+
+    def test_filters_and_bad_filters(self) -> None:
+        self.late_application_with_compensation()
+        self.assertNotContains(self.client.get("/jaminan/", {"instansi": "dpmptsp"}), "Izin R")
+        self.assertEqual(self.client.get("/jaminan/", {"tahun": "abc"}).status_code, 400)
+        self.assertEqual(self.client.get("/jaminan/", {"instansi": "x"}).status_code, 400)
+
+    def test_finance_lists_owed_oldest_first_and_records_payment(self) -> None:
+        application = self.late_application_with_compensation()
+        self.login(self.budi)  # processor only: sees nothing to settle
+        self.assertContains(self.client.get("/kantor/kompensasi/"), "govuk-body")
+        self.assertNotContains(self.client.get("/kantor/kompensasi/"), application.number)
+        self.login(self.ani)  # supervisor of the agency
+        page = self.client.get("/kantor/kompensasi/")
+        self.assertContains(page, application.number)
+        compensation = Compensation.objects.get()
+        url = f"/kantor/kompensasi/{compensation.pk}/bayar/"
+        self.client.post(url, {"reference": ""})
+        compensation.refresh_from_db()
+        self.assertEqual(compensation.status, "owed")
+        self.client.post(url, {"reference": "TRF-123"})
+        compensation.refresh_from_db()
+        self.assertEqual((compensation.status, compensation.paid_by), ("paid", self.ani))
+        self.assertTrue(
+            Event.objects.filter(
+                application=application, kind="compensation_paid", public=True
+            ).exists()
+        )
+        self.login(self.charlie)
+        self.assertEqual(self.client.post(url, {"reference": "x"}).status_code, 404)
+
+    def test_only_officers_open_the_finance_list(self) -> None:
+        self.login(self.siti)
+        self.assertEqual(self.client.get("/kantor/kompensasi/").status_code, 403)

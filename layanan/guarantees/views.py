@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import csv
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from layanan.accounts.models import User
+from layanan.agencies.models import Agency, OfficerRole, Role
+from layanan.cases.events import record_event
+from layanan.cases.views_office import officer_required
+from layanan.guarantees.models import Compensation
+from layanan.guarantees.register import COLUMNS, register_rows
+
+
+class RegisterFilter(forms.Form):
+    instansi = forms.ChoiceField(label=gettext_lazy("Agency"), required=False)
+    tahun = forms.IntegerField(
+        label=gettext_lazy("Year"), required=False, min_value=2000, max_value=2100
+    )
+
+
+def filtered_rows(request: HttpRequest) -> tuple[RegisterFilter, list[dict[str, object]]]:
+    form = RegisterFilter(request.GET)
+    agency_field: forms.ChoiceField = form.fields["instansi"]  # type: ignore[assignment]
+    agency_field.choices = [
+        ("", _("All agencies")),
+        *Agency.objects.order_by("name").values_list("code", "name"),
+    ]
+    agency, year = "", None
+    if form.is_valid():
+        agency, year = form.cleaned_data["instansi"], form.cleaned_data["tahun"]
+    return form, register_rows(agency=agency, year=year)
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    form, rows = filtered_rows(request)
+    page = Paginator(rows, 50).get_page(request.GET.get("halaman"))
+    totals = {c: sum(int(r[c]) for r in rows) for c in COLUMNS[5:]}  # type: ignore[call-overload]
+    return render(
+        request,
+        "guarantees/register.html",
+        {"form": form, "page_obj": page, "totals": totals, "query": request.GET.urlencode()},
+        status=400 if form.errors else 200,
+    )
+
+
+def register_csv(request: HttpRequest) -> HttpResponse:
+    _form, rows = filtered_rows(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="register-jaminan.csv"'
+    writer = csv.DictWriter(response, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    return response
+
+
+def register_json(request: HttpRequest) -> JsonResponse:
+    _form, rows = filtered_rows(request)
+    return JsonResponse({"columns": list(COLUMNS), "rows": rows})
+
+
+def finance_agencies(user: User) -> set[int]:
+    """Agencies whose compensations this officer may see and settle: supervisors and agency
+    administrators of any unit of the agency."""
+    return set(
+        OfficerRole.objects.filter(
+            user=user, role__in=(Role.SUPERVISOR, Role.AGENCY_ADMIN)
+        ).values_list("unit__agency_id", flat=True)
+    )
+
+
+@officer_required
+def compensations(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    agencies = finance_agencies(user)
+    owed = (
+        Compensation.objects.filter(agency_id__in=agencies, status="owed")
+        .select_related("application", "application__service", "application__applicant", "agency")
+        .order_by("owed_at", "pk")
+    )
+    page = Paginator(owed, 25).get_page(request.GET.get("halaman"))
+    return render(
+        request, "guarantees/compensations.html", {"page_obj": page, "allowed": bool(agencies)}
+    )
+
+
+@officer_required
+def mark_paid(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if request.method != "POST":
+        return redirect("guarantees:compensations")
+    compensation = get_object_or_404(Compensation, pk=pk, agency_id__in=finance_agencies(user))
+    reference = request.POST.get("reference", "").strip()[:100]
+    if not reference:
+        messages.error(request, _("Enter the payment reference (transfer number or receipt)."))
+        return redirect("guarantees:compensations")
+    now = timezone.now()
+    updated = Compensation.objects.filter(pk=compensation.pk, status="owed").update(
+        status="paid", paid_at=now, paid_by=user, payment_reference=reference
+    )
+    if updated:
+        record_event(
+            compensation.application,
+            "compensation_paid",
+            at=now,
+            actor=user,
+            public=True,
+            note=_("Compensation of Rp%(amount)s was paid.")
+            % {"amount": f"{compensation.amount:,}".replace(",", ".")},
+            data={"amount": compensation.amount},
+        )
+        messages.success(request, _("Recorded as paid."))
+    else:
+        messages.error(request, _("Already recorded as paid."))
+    return redirect("guarantees:compensations")

@@ -204,6 +204,9 @@ class CalendarDay(models.Model):
         _("name"), max_length=200, help_text=_("e.g. 'Cuti bersama Idul Adha'.")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Read by the guarantee sweep: a day added or changed since its last pass moves the due
+    # dates of the open applications it touches.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("calendar day")

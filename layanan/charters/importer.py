@@ -436,7 +436,8 @@ def upsert(model: Any, lookup: Mapping[str, Any], values: Mapping[str, Any]) -> 
         for key in changed:
             setattr(row, key, values[key])
         row.full_clean()
-        row.save(update_fields=changed)
+        stamps = [f.name for f in model._meta.fields if getattr(f, "auto_now", False)]
+        row.save(update_fields=changed + stamps)
     return row, "updated" if changed else ""
 
 

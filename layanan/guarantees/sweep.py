@@ -28,12 +28,20 @@ from layanan.cases.actions import AgencyCalendars, AlreadyHandled, CaseError
 from layanan.cases.actions import run as run_action
 from layanan.cases.events import record_event
 from layanan.cases.models import Application, Event, EventCursor, Step
+from layanan.guarantees.corrections import apply_calendar_corrections
 from layanan.guarantees.models import Alarm, Breach, Compensation, Level
 from layanan.lib.workdays import WorkCalendar
 
 BATCH = 500
 WORKING_DAY = 8 * 60
-PLAN_KINDS = ("step_started", "resubmitted", "due_extended", "file_complete", "submitted")
+PLAN_KINDS = (
+    "step_started",
+    "resubmitted",
+    "due_extended",
+    "file_complete",
+    "submitted",
+    "due_recomputed",
+)
 END_KINDS = ("completed", "rejected", "withdrawn", "deemed_approved")
 
 
@@ -378,6 +386,7 @@ def fire_alarms(at: dt.datetime) -> Summary:
 
 def sweep(at: dt.datetime | None = None) -> Summary:
     at = at or now()
+    apply_calendar_corrections(at)
     plan_alarms()
     return fire_alarms(at)
 

@@ -207,3 +207,37 @@ class ConsequenceTests(SweepTestCase):
             },
         )
         self.assertGreater(summary["new_breaches"], 0)
+
+
+class CalendarCorrectionTests(SweepTestCase):
+    def test_a_closure_moves_due_dates_and_withdraws_a_breach_that_no_longer_holds(self) -> None:
+        from layanan.agencies.models import CalendarDay
+        from layanan.guarantees.models import Breach
+
+        application = self.submit()
+        step = application.steps.get(key="verifikasi")
+        old_due = step.due_at
+        assert old_due is not None  # Tuesday 1 December 16:00 WIB
+        self.assertEqual(self.sweep_at(old_due + MINUTE)["new_breaches"], 1)
+        # The agency announces it was closed on Tuesday (e.g. a flood): that day never counted.
+        with time_machine.travel(old_due + dt.timedelta(minutes=5), tick=False):
+            CalendarDay.objects.create(
+                agency=self.disdukcapil, date=dt.date(2026, 12, 1), kind="closed", name="Banjir"
+            )
+        self.sweep_at(old_due + dt.timedelta(minutes=10))
+        step.refresh_from_db()
+        new_due = step.due_at
+        assert new_due is not None
+        self.assertEqual(new_due, dt.datetime(2026, 12, 2, 16, 0, tzinfo=WIB))
+        breach = Breach.objects.get(due_at=old_due)
+        self.assertIsNotNone(breach.withdrawn_at)
+        kinds = list(
+            Event.objects.filter(application=application, public=True).values_list("kind", flat=True)
+        )
+        self.assertIn("due_recomputed", kinds)
+        self.assertIn("breach_withdrawn", kinds)
+        # Late again only after the new due date, and once.
+        self.assertEqual(self.sweep_at(new_due - MINUTE)["new_breaches"], 0)
+        self.assertEqual(self.sweep_at(new_due + MINUTE)["new_breaches"], 1)
+        self.assertEqual(self.sweep_at(new_due + 2 * MINUTE)["new_breaches"], 0)
+        self.assertNotContains(self.client.get("/jaminan/"), "Banjir")

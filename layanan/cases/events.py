@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from layanan.accounts.models import User
 from layanan.cases.models import Application, Event
@@ -107,3 +107,76 @@ def verify_all(batch: int = 500) -> tuple[int, list[BrokenLink]]:
 
 def last_event_seq(application: Application) -> int:
     return int(Event.objects.filter(application=application).aggregate(m=Max("seq"))["m"] or 0)
+
+
+class ChainWriter:
+    """Appends events for many applications inside one transaction with few queries.
+
+    For batch work (the guarantee sweep): the caller locks the applications first (PostgreSQL
+    row locks; SQLite serialises write transactions), `preload` reads the head of each chain in
+    one query, `append` builds the rows in memory, `flush` inserts them in one statement.
+    """
+
+    def __init__(self) -> None:
+        self.heads: dict[int, tuple[int, str]] = {}
+        self.pending: list[Event] = []
+
+    def preload(self, application_ids: Iterable[int]) -> None:
+        ids = [pk for pk in application_ids if pk not in self.heads]
+        for start in range(0, len(ids), 200):
+            chunk = ids[start : start + 200]
+            latest = (
+                Event.objects.filter(application_id__in=chunk)
+                .values("application_id")
+                .annotate(top=Max("seq"))
+                .values_list("application_id", "top")
+            )
+            match = Q(pk__in=[])
+            for application_id, top in latest:
+                match |= Q(application_id=application_id, seq=top)
+            for application_id, seq, digest in Event.objects.filter(match).values_list(
+                "application_id", "seq", "hash"
+            ):
+                self.heads[application_id] = (seq, digest)
+            for application_id in chunk:
+                self.heads.setdefault(application_id, (0, GENESIS))
+
+    def append(
+        self,
+        application_id: int,
+        kind: str,
+        *,
+        at: dt.datetime,
+        step: str = "",
+        note: str = "",
+        public: bool = False,
+        data: dict[str, Any] | None = None,
+    ) -> Event:
+        if application_id not in self.heads:
+            self.preload([application_id])
+        seq, prev_hash = self.heads[application_id]
+        event = Event(
+            application_id=application_id,
+            seq=seq + 1,
+            at=at,
+            actor=None,
+            kind=kind,
+            step=step,
+            note=note,
+            public=public,
+            data=data or {},
+            prev_hash=prev_hash,
+        )
+        event.hash = event.content_hash()
+        self.heads[application_id] = (event.seq, event.hash)
+        self.pending.append(event)
+        return event
+
+    def flush(self) -> None:
+        if self.pending:
+            Event.objects.bulk_create(self.pending, batch_size=500)
+            self.pending = []
+
+    def forget(self, application_id: int) -> None:
+        """Another writer appended to this chain: read its head again next time."""
+        self.heads.pop(application_id, None)

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,8 +27,9 @@ from layanan.agencies.models import OfficerRole, Role
 from layanan.cases import engine
 from layanan.cases.actions import AgencyCalendars, AlreadyHandled, CaseError
 from layanan.cases.actions import run as run_action
-from layanan.cases.events import record_event
+from layanan.cases.events import ChainWriter
 from layanan.cases.models import Application, Event, EventCursor, Step
+from layanan.charters.models import Charter
 from layanan.guarantees.corrections import apply_calendar_corrections
 from layanan.guarantees.models import Alarm, Breach, Compensation, Level
 from layanan.lib.workdays import WorkCalendar
@@ -164,16 +166,6 @@ def days_text(minutes: int) -> int:
     return max(1, math.ceil(minutes / WORKING_DAY))
 
 
-def supervisors_of(unit_ids: set[int]) -> list[str]:
-    return sorted(
-        set(
-            OfficerRole.objects.filter(unit_id__in=unit_ids, role=Role.SUPERVISOR).values_list(
-                "user__username", flat=True
-            )
-        )
-    )
-
-
 def compensation_amount(kind: str, spec: dict[str, Any], fee: int, minutes_late: int) -> int:
     if kind == "refund_percent":
         return fee * int(spec["percent"]) // 100
@@ -198,103 +190,170 @@ def settle_per_day(compensation: Compensation, calendars: AgencyCalendars) -> No
         Compensation.objects.filter(pk=compensation.pk, status="owed").update(amount=amount)
 
 
-def fire(alarm: Alarm, at: dt.datetime, summary: Summary, calendars: AgencyCalendars) -> None:
-    """Carry out one alarm inside the caller's transaction."""
-    application = Application.objects.select_related("charter", "agency", "service").get(
-        pk=alarm.application_id
-    )
-    if application.has_ended:
-        return
-    guarantee = application.charter.guarantee
-    if alarm.step_key:
-        step = (
-            Step.objects.select_related("unit", "agency", "assignee")
-            .filter(application=application, key=alarm.step_key)
-            .first()
-        )
-        if step is None or step.state != "active" or step.due_at != alarm.due_at:
-            return  # ended, paused or moved since the alarm was planned
-        calendar = calendars(step.agency.code)
-        unit_ids = {step.unit_id}
-    else:
-        if application.status != "in_progress" or application.due_at != alarm.due_at:
-            return
-        step = None
-        calendar = calendars(application.agency.code)
-        unit_ids = set(application.steps.values_list("unit_id", flat=True))
+class Firing:
+    """One batch of alarms, carried out in one transaction with a bounded number of queries."""
 
-    if alarm.level == Level.DUE_SOON:
-        record_event(
-            application,
-            "reminder",
-            at=at,
-            actor=None,
-            step=alarm.step_key,
-            data={
-                "to": step.assignee.username if step and step.assignee else None,
-                "unit": step.unit.code if step else "",
-                "due_at": alarm.due_at.isoformat(),
-            },
-        )
-        summary.reminders += 1
-        return
+    def __init__(self, at: dt.datetime, summary: Summary, calendars: AgencyCalendars) -> None:
+        self.at = at
+        self.summary = summary
+        self.calendars = calendars
+        self.writer = ChainWriter()
+        self.supervisors: dict[int, list[str]] = {}
+        self.breaches: list[tuple[Breach, Alarm, Application, Step | None, int]] = []
 
-    minutes = working_minutes_late(calendar, alarm.due_at, at)
-    try:
-        with transaction.atomic():
-            breach = Breach.objects.create(
+    def supervisors_of(self, unit_ids: set[int]) -> list[str]:
+        missing = unit_ids - set(self.supervisors)
+        if missing:
+            for unit_id in missing:
+                self.supervisors[unit_id] = []
+            for unit_id, username in OfficerRole.objects.filter(
+                unit_id__in=missing, role=Role.SUPERVISOR
+            ).values_list("unit_id", "user__username"):
+                self.supervisors[unit_id].append(username)
+        return sorted({name for unit in unit_ids for name in self.supervisors[unit]})
+
+    def run(self, batch: list[Alarm]) -> None:
+        app_ids = {alarm.application_id for alarm in batch}
+        # Lock the applications (PostgreSQL) so no officer action interleaves with the chains.
+        list(Application.objects.select_for_update().filter(pk__in=app_ids).values_list("pk"))
+        applications = Application.objects.select_related("agency", "service").in_bulk(
+            list(app_ids)
+        )
+        # Few charter versions serve many applications: read each one (and its JSON) once.
+        charters = Charter.objects.in_bulk({a.charter_id for a in applications.values()})
+        for application in applications.values():
+            application.charter = charters[application.charter_id]
+        keys = {alarm.step_key for alarm in batch if alarm.step_key}
+        steps = {
+            (step.application_id, step.key): step
+            for step in Step.objects.filter(
+                application_id__in=app_ids, key__in=keys
+            ).select_related("unit", "agency", "assignee")
+        }
+        units: dict[int, set[int]] = defaultdict(set)
+        for application_id, unit_id in Step.objects.filter(application_id__in=app_ids).values_list(
+            "application_id", "unit_id"
+        ):
+            units[application_id].add(unit_id)
+        recorded = set(
+            Breach.objects.filter(application_id__in=app_ids).values_list(
+                "application_id", "step_key", "level", "due_at"
+            )
+        )
+        self.writer.preload(app_ids)
+        for alarm in batch:
+            self.summary.checked += 1
+            application = applications.get(alarm.application_id)
+            if application is None or application.has_ended:
+                continue
+            step = steps.get((alarm.application_id, alarm.step_key)) if alarm.step_key else None
+            if alarm.step_key:
+                if step is None or step.state != "active" or step.due_at != alarm.due_at:
+                    continue  # ended, paused or moved since the alarm was planned
+                calendar = self.calendars(step.agency.code)
+            else:
+                if application.status != "in_progress" or application.due_at != alarm.due_at:
+                    continue
+                calendar = self.calendars(application.agency.code)
+            if alarm.level == Level.DUE_SOON:
+                self.writer.append(
+                    application.pk,
+                    "reminder",
+                    at=self.at,
+                    step=alarm.step_key,
+                    data={
+                        "to": step.assignee.username if step and step.assignee else None,
+                        "unit": step.unit.code if step else "",
+                        "due_at": alarm.due_at.isoformat(),
+                    },
+                )
+                self.summary.reminders += 1
+                continue
+            identity = (application.pk, alarm.step_key, alarm.level, alarm.due_at)
+            if identity in recorded:
+                continue
+            recorded.add(identity)
+            minutes = working_minutes_late(calendar, alarm.due_at, self.at)
+            breach = Breach(
                 application=application,
                 step_key=alarm.step_key,
                 level=alarm.level,
                 agency=step.agency if step else application.agency,
                 service=application.service,
                 due_at=alarm.due_at,
-                detected_at=at,
+                detected_at=self.at,
                 working_minutes_late=minutes,
             )
-    except IntegrityError:
-        return  # recorded by another sweep
-    summary.new_breaches += 1
-    days = days_text(minutes)
-    if alarm.level == Level.LATE:
-        expected = max(application.due_at or at, calendar.add_working_days_at(at, 1))
-        record_event(
-            application,
-            "late",
-            at=at,
-            actor=None,
-            step=alarm.step_key,
-            public=True,
-            note=_("Late %(days)d working day(s); escalated to the supervisor.") % {"days": days},
-            data={
-                "breach": breach.pk,
-                "due_at": alarm.due_at.isoformat(),
-                "expected_at": expected.isoformat(),
-                "working_minutes_late": minutes,
-            },
-        )
-        if guarantee.get("notify_supervisor", True):
-            record_event(
-                application,
-                "escalated",
-                at=at,
-                actor=None,
+            self.breaches.append((breach, alarm, application, step, minutes))
+        # The unique constraint stays the last word: a breach another sweep recorded between
+        # our read and this insert makes the whole batch roll back, and its alarms fire again.
+        Breach.objects.bulk_create([b for b, *_rest in self.breaches])
+        deem: list[Application] = []
+        for breach, alarm, application, step, minutes in self.breaches:
+            self.summary.new_breaches += 1
+            self.consequences(breach, alarm, application, step, minutes, units[application.pk])
+            if alarm.level == Level.LATE and not alarm.step_key:
+                deem.append(application)
+        self.writer.flush()
+        for application in deem:
+            if deem_if_granted(application, self.at, self.summary):
+                self.writer.forget(application.pk)
+
+    def consequences(
+        self,
+        breach: Breach,
+        alarm: Alarm,
+        application: Application,
+        step: Step | None,
+        minutes: int,
+        unit_ids: set[int],
+    ) -> None:
+        guarantee = application.charter.guarantee
+        days = days_text(minutes)
+        if alarm.level == Level.LATE:
+            calendar = self.calendars(step.agency.code if step else application.agency.code)
+            expected = max(application.due_at or self.at, calendar.add_working_days_at(self.at, 1))
+            self.writer.append(
+                application.pk,
+                "late",
+                at=self.at,
                 step=alarm.step_key,
-                data={"to": "supervisor", "officers": supervisors_of(unit_ids), "level": "late"},
+                public=True,
+                note=_("Late %(days)d working day(s); escalated to the supervisor.")
+                % {"days": days},
+                data={
+                    "breach": breach.pk,
+                    "due_at": alarm.due_at.isoformat(),
+                    "expected_at": expected.isoformat(),
+                    "working_minutes_late": minutes,
+                },
             )
-            summary.escalations += 1
-        apology = (guarantee.get("apology") or {}).get("id")
-        if apology and not alarm.step_key:
-            record_event(application, "apology", at=at, actor=None, public=True, note=apology)
-        if not alarm.step_key:
-            owe_compensation(application, breach, at, minutes, summary)
-            deem_if_granted(application, at, summary)
-    else:
-        record_event(
-            application,
+            if guarantee.get("notify_supervisor", True):
+                scope = {step.unit_id} if step else unit_ids
+                self.writer.append(
+                    application.pk,
+                    "escalated",
+                    at=self.at,
+                    step=alarm.step_key,
+                    data={
+                        "to": "supervisor",
+                        "officers": self.supervisors_of(scope),
+                        "level": "late",
+                    },
+                )
+                self.summary.escalations += 1
+            if not alarm.step_key:
+                apology = (guarantee.get("apology") or {}).get("id")
+                if apology:
+                    self.writer.append(
+                        application.pk, "apology", at=self.at, public=True, note=apology
+                    )
+                self.owe_compensation(application, breach, minutes)
+            return
+        self.writer.append(
+            application.pk,
             "very_late",
-            at=at,
-            actor=None,
+            at=self.at,
             step=alarm.step_key,
             public=True,
             note=_("Very late: %(days)d working day(s); escalated to the head of the agency.")
@@ -305,11 +364,10 @@ def fire(alarm: Alarm, at: dt.datetime, summary: Summary, calendars: AgencyCalen
                 "working_minutes_late": minutes,
             },
         )
-        record_event(
-            application,
+        self.writer.append(
+            application.pk,
             "escalated",
-            at=at,
-            actor=None,
+            at=self.at,
             step=alarm.step_key,
             data={
                 "to": "agency_head",
@@ -317,71 +375,74 @@ def fire(alarm: Alarm, at: dt.datetime, summary: Summary, calendars: AgencyCalen
                 "level": "very_late",
             },
         )
-        summary.escalations += 1
+        self.summary.escalations += 1
+
+    def owe_compensation(self, application: Application, breach: Breach, minutes: int) -> None:
+        spec = application.charter.guarantee.get("compensation")
+        if not spec:
+            return
+        amount = compensation_amount(spec["kind"], spec, application.charter.fee, minutes)
+        if amount <= 0 or Compensation.objects.filter(application=application).exists():
+            return
+        Compensation.objects.create(
+            application=application,
+            breach=breach,
+            agency=application.agency,
+            kind=spec["kind"],
+            amount=amount,
+            owed_at=self.at,
+        )
+        self.writer.append(
+            application.pk,
+            "compensation_owed",
+            at=self.at,
+            public=True,
+            note=_("Compensation of Rp%(amount)s is owed to the applicant.")
+            % {"amount": f"{amount:,}".replace(",", ".")},
+            data={"kind": spec["kind"], "amount": amount},
+        )
+        self.summary.compensations += 1
 
 
-def owe_compensation(
-    application: Application, breach: Breach, at: dt.datetime, minutes: int, summary: Summary
-) -> None:
-    spec = application.charter.guarantee.get("compensation")
-    if not spec:
-        return
-    amount = compensation_amount(spec["kind"], spec, application.charter.fee, minutes)
-    if amount <= 0:
-        return
-    try:
-        with transaction.atomic():
-            Compensation.objects.create(
-                application=application,
-                breach=breach,
-                agency=application.agency,
-                kind=spec["kind"],
-                amount=amount,
-                owed_at=at,
-            )
-    except IntegrityError:
-        return
-    record_event(
-        application,
-        "compensation_owed",
-        at=at,
-        actor=None,
-        public=True,
-        note=_("Compensation of Rp%(amount)s is owed to the applicant.")
-        % {"amount": f"{amount:,}".replace(",", ".")},
-        data={"kind": spec["kind"], "amount": amount},
-    )
-    summary.compensations += 1
-
-
-def deem_if_granted(application: Application, at: dt.datetime, summary: Summary) -> None:
+def deem_if_granted(application: Application, at: dt.datetime, summary: Summary) -> bool:
     deemed = application.charter.guarantee.get("deemed_approval")
     if not deemed or application.status != "in_progress":
-        return
+        return False
     try:
         run_action(
-            application, engine.deem_approved, actor=None, at=at, legal_basis=deemed["legal_basis"]
+            Application.objects.get(pk=application.pk),
+            engine.deem_approved,
+            actor=None,
+            at=at,
+            legal_basis=deemed["legal_basis"],
         )
     except (AlreadyHandled, CaseError):
-        return
+        return False
     summary.deemed_approved += 1
+    return True
 
 
 def fire_alarms(at: dt.datetime) -> Summary:
+    """Fire every alarm due before `at`, a batch per transaction.
+
+    A batch is claimed inside its transaction: PostgreSQL skips rows another sweep has locked;
+    SQLite runs one write transaction at a time. A crash rolls the batch back, alarms and all,
+    and the next pass fires it again."""
     summary = Summary()
     calendars = AgencyCalendars()
     while True:
-        batch = list(
-            Alarm.objects.filter(fired=False, fire_at__lt=at).order_by("fire_at", "pk")[:BATCH]
-        )
-        if not batch:
-            return summary
-        for alarm in batch:
-            summary.checked += 1
-            with transaction.atomic():
-                if Alarm.objects.filter(pk=alarm.pk, fired=False).update(fired=True) != 1:
-                    continue  # another sweep took it
-                fire(alarm, at, summary, calendars)
+        with transaction.atomic():
+            batch = list(
+                Alarm.objects.select_for_update(skip_locked=True)
+                .filter(fired=False, fire_at__lt=at)
+                .order_by("fire_at", "pk")[:BATCH]
+            )
+            if not batch:
+                return summary
+            Alarm.objects.filter(pk__in=[alarm.pk for alarm in batch], fired=False).update(
+                fired=True
+            )
+            Firing(at, summary, calendars).run(batch)
 
 
 def sweep(at: dt.datetime | None = None) -> Summary:

@@ -232,7 +232,9 @@ class CalendarCorrectionTests(SweepTestCase):
         breach = Breach.objects.get(due_at=old_due)
         self.assertIsNotNone(breach.withdrawn_at)
         kinds = list(
-            Event.objects.filter(application=application, public=True).values_list("kind", flat=True)
+            Event.objects.filter(application=application, public=True).values_list(
+                "kind", flat=True
+            )
         )
         self.assertIn("due_recomputed", kinds)
         self.assertIn("breach_withdrawn", kinds)

@@ -221,8 +221,8 @@ class Firing:
         )
         # Few charter versions serve many applications: read each one (and its JSON) once.
         charters = Charter.objects.in_bulk({a.charter_id for a in applications.values()})
-        for application in applications.values():
-            application.charter = charters[application.charter_id]
+        for loaded in applications.values():
+            loaded.charter = charters[loaded.charter_id]
         keys = {alarm.step_key for alarm in batch if alarm.step_key}
         steps = {
             (step.application_id, step.key): step

@@ -1,21 +1,24 @@
 """Generated requests against the published OpenAPI schema never produce a server error.
 
-Schemathesis reads /api/v1/openapi.json from the WSGI application and turns every operation into
-a test of its own: requests that fit the schema, requests that break it (wrong types, missing
-fields, junk headers, bodies and bearer tokens, other methods and media types) and boundary
-values. Each request is sent three times: as generated (no token, or a made-up one), as siti
-(citizen) and as budi (officer of both Disdukcapil units). The claims: nothing answers 5xx, and
-every 4xx carries the API's error shape {code, message, fields}.
+Schemathesis reads /api/v1/openapi.json from the WSGI application and builds, for every
+operation, requests that fit the schema and requests that break it (wrong types, missing fields,
+junk headers, bodies and bearer tokens). Each request is sent three times: as generated (no
+token, or a made-up one), as siti (citizen) and as budi (officer of both Disdukcapil units). The
+claims: nothing answers 5xx, and every 4xx carries the API's error shape {code, message, fields}.
+Two companions walk what generation reaches rarely or never: text no database can store, put
+into each text field of a valid request, and the methods the schema does not list.
 
 The requests go through Django's test client, not Schemathesis' own WSGI call: the WSGI handler
 fires `request_finished`, whose `close_old_connections` would break the test's transaction,
-while the test client leaves it alone and hands back the exception behind a 500.
+while the test client leaves it alone and hands back the exception behind a 500. Schemathesis'
+pytest integration (`schema.parametrize`) is not used: under pytest 9.2 its items share one node
+id, which pytest-xdist cannot schedule; plain `@given` over `operation.as_strategy()` can.
 
-Isolation: pytest-django's `db` wraps each operation's test in a transaction holding the
-scenario of `layanan.test` plus two applications of siti. Every request runs in a savepoint that
-is rolled back, and the cache (sign-in throttle) is emptied, so each example starts from the
-same state: runs and shrinking stay deterministic, and a failed query on PostgreSQL cannot
-poison the requests after it.
+Isolation: pytest-django's `db` wraps each test in a transaction holding the scenario of
+`layanan.test` plus two applications of siti. Every request runs in a savepoint that is rolled
+back, and the cache (sign-in throttle) is emptied, so each example starts from the same state:
+runs and shrinking stay deterministic, and a failed query on PostgreSQL cannot poison the
+requests after it.
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ import gzip
 import json
 import logging
 import re
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,7 +40,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import APIOperation, GenerationMode
 from werkzeug.test import EnvironBuilder
@@ -46,16 +51,18 @@ from layanan.wsgi import application
 ANSWERS = {"nama_anak": "Putri", "nik_ibu": "3374015508900001", "jenis_kelamin": "p"}
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 IDENTITIES = (None, "siti", "budi")
+APP_DIR = str(Path(__file__).resolve().parents[2])
 
-# Values the generator may pick besides its own, so that requests also get past "unknown
-# number", "unknown service" and "wrong password" into the workflow. The numbers are stand-ins:
-# `send` swaps in those of the applications the fixture created.
+# Rows the generator may point at besides its own values, so that requests also get past "unknown
+# number" into the workflow. The numbers are stand-ins: `send` swaps in those of the applications
+# the fixture created. Each dict is one coherent target (budi may act on `verifikasi` of the
+# submitted application).
 DRAFT, SUBMITTED = "draft-number", "submitted-number"
-KNOWN_PATH_VALUES = {
-    "number": [DRAFT, SUBMITTED],
-    "code": ["akta-kelahiran"],
-    "key": ["verifikasi", "terbit"],
-}
+KNOWN_TARGETS = [
+    {"number": SUBMITTED, "key": "verifikasi", "code": "akta-kelahiran"},
+    {"number": SUBMITTED, "key": "terbit", "code": "akta-kelahiran"},
+    {"number": DRAFT, "key": "verifikasi", "code": "akta-kelahiran"},
+]
 KNOWN_BODY_VALUES: dict[str, list[Any]] = {
     "username": ["siti", "budi"],
     "password": [PASSWORD],
@@ -63,17 +70,11 @@ KNOWN_BODY_VALUES: dict[str, list[Any]] = {
     "action": ["approve", "return", "reject"],
     "requirement": ["surat_lahir"],
 }
-# Text any client can send but that Schemathesis draws rarely (NUL, which PostgreSQL refuses)
-# or never (a lone surrogate: valid JSON as "\ud800", yet not encodable as UTF-8), and text
-# longer than any field. Surrogates only go into JSON: the test's own multipart and URL
-# encoders cannot carry them.
-HOSTILE_TEXT = ["a\x00b", "x" * 60_000]
-HOSTILE_JSON_TEXT = [*HOSTILE_TEXT, "\ud800"]
 # Answers to the form of akta-kelahiran: right keys, values of any JSON type.
 ANSWER_SETS = st.dictionaries(
     st.sampled_from([*ANSWERS, "bukan_pertanyaan"]),
     st.one_of(
-        st.sampled_from([*ANSWERS.values(), *HOSTILE_JSON_TEXT]),
+        st.sampled_from(list(ANSWERS.values())),
         st.none(),
         st.booleans(),
         st.integers(),
@@ -83,6 +84,24 @@ ANSWER_SETS = st.dictionaries(
     ),
     max_size=4,
 )
+
+# A request per operation that gets past validation and lookups, to spoil one value at a time.
+VALID_TARGET = KNOWN_TARGETS[0]
+VALID_BODIES: dict[str, dict[str, Any]] = {
+    "POST /api/v1/auth/token": {"username": "siti", "password": PASSWORD},
+    "POST /api/v1/applications": {"service": "akta-kelahiran", "answers": ANSWERS},
+    "PATCH /api/v1/applications/{number}": {"answers": ANSWERS},
+    "POST /api/v1/applications/{number}/documents": {"requirement": "surat_lahir", "file": PDF},
+    "POST /api/v1/applications/{number}/steps/{key}/actions": {
+        "action": "return",
+        "note": "Foto surat lahir buram.",
+    },
+}
+# Text any client can send but generators draw rarely (NUL, which PostgreSQL refuses) or never
+# (a lone surrogate: valid JSON as "\ud800", yet not encodable as UTF-8), and text longer than
+# any field. A surrogate only travels in JSON: a URL or a multipart part cannot carry one.
+UNSTORABLE_TEXT = ["a\x00b", "x" * 60_000]
+UNSTORABLE_JSON_TEXT = [*UNSTORABLE_TEXT, "\ud800"]
 
 # pytest-django blocks the database at import; the schema view reads no table.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
@@ -101,28 +120,22 @@ def flatmap_path_parameters(
 ) -> st.SearchStrategy[Any]:
     if not path_parameters:
         return st.just(path_parameters)
-    return st.fixed_dictionaries(
-        {
-            name: st.sampled_from([value, *KNOWN_PATH_VALUES.get(name, []), *HOSTILE_TEXT])
-            for name, value in path_parameters.items()
-        }
-    )
+    known = [
+        {name: target.get(name, value) for name, value in path_parameters.items()}
+        for target in KNOWN_TARGETS
+    ]
+    return st.one_of(st.just(path_parameters), st.sampled_from(known))
 
 
 @schema.hook
 def flatmap_body(context: schemathesis.HookContext, body: Any) -> st.SearchStrategy[Any]:
     if not isinstance(body, dict):
         return st.just(body)
-    operation = context.operation
-    is_json = operation is not None and all(
-        alternative.media_type == "application/json" for alternative in operation.body
-    )
-    hostile = HOSTILE_JSON_TEXT if is_json else HOSTILE_TEXT
     return st.fixed_dictionaries(
         {
             name: st.one_of(st.just(value), ANSWER_SETS)
             if name == "answers"
-            else st.sampled_from([value, *KNOWN_BODY_VALUES.get(name, []), *hostile])
+            else st.sampled_from([value, *KNOWN_BODY_VALUES.get(name, [])])
             for name, value in body.items()
         }
     )
@@ -184,7 +197,7 @@ def world(db: None) -> Iterator[World]:
     draft = new_draft(client, tokens["siti"])
     submitted = new_draft(client, tokens["siti"])
     submit(client, tokens["siti"], submitted)
-    # Django logs every 4xx and 5xx; thousands of them would bury the failure this test reports.
+    # Django logs every 4xx and 5xx; thousands of them would bury the failure these tests report.
     request_log = logging.getLogger("django.request")
     level = request_log.level
     request_log.setLevel(logging.CRITICAL)
@@ -195,7 +208,7 @@ def world(db: None) -> Iterator[World]:
 
 
 def send(world: World, case: schemathesis.Case, identity: str | None) -> HttpResponse:
-    """Send the generated request, encoded as Schemathesis encodes it for a WSGI app."""
+    """Send the request, encoded as Schemathesis encodes it for a WSGI app."""
     request = case.as_transport_kwargs()
     request["path"] = "/".join(
         world.numbers.get(segment, segment) for segment in request["path"].split("/")
@@ -212,7 +225,7 @@ def send(world: World, case: schemathesis.Case, identity: str | None) -> HttpRes
 
 
 def body_of(response: HttpResponse) -> bytes:
-    # The generated requests accept gzip, and GZipMiddleware compresses longer bodies.
+    # Generated requests accept gzip, and GZipMiddleware compresses the longer bodies.
     if response.get("Content-Encoding") == "gzip":
         return gzip.decompress(response.content)
     return response.content
@@ -227,27 +240,26 @@ def has_error_shape(response: HttpResponse) -> bool:
 
 
 def described(case: schemathesis.Case, identity: str | None) -> str:
-    return f"{case.method.upper()} {case.formatted_path} as {identity or 'generated auth'}"
+    return f"{case.method.upper()} {case.formatted_path!r:.120} as {identity or 'generated auth'}"
 
 
-def explain(case: schemathesis.Case, identity: str | None, response: HttpResponse) -> str:
-    return (
-        f"{described(case, identity)} answered {response.status_code}\n"
-        f"{case!r:.500}\n{body_of(response)[:300]!r}"
+def check(case: schemathesis.Case, identity: str | None, response: HttpResponse) -> None:
+    """No 5xx, and a 4xx in the error shape. A 500 re-raises the application's own exception,
+    so that Hypothesis tells distinct bugs apart and the report shows where it happened."""
+    exc_info = getattr(response, "exc_info", None)
+    if response.status_code >= 500 and exc_info:
+        error = exc_info[1]
+        error.add_note(described(case, identity))
+        error.add_note(f"{case!r:.500}")
+        raise error.with_traceback(exc_info[2])
+    assert response.status_code < 500, summary(case, identity, response)
+    assert response.status_code < 400 or has_error_shape(response), summary(
+        case, identity, response
     )
 
 
-def raise_server_error(
-    case: schemathesis.Case, identity: str | None, response: HttpResponse
-) -> None:
-    """Raise the application's own exception, so that Hypothesis tells distinct bugs apart."""
-    exc_info = getattr(response, "exc_info", None)
-    if not exc_info:
-        raise AssertionError(explain(case, identity, response))
-    error = exc_info[1]
-    error.add_note(described(case, identity))
-    error.add_note(f"{case!r:.500}")
-    raise error.with_traceback(exc_info[2])
+def summary(case: schemathesis.Case, identity: str | None, response: HttpResponse) -> str:
+    return f"{described(case, identity)}: {response.status_code} {body_of(response)[:300]!r}"
 
 
 def requests_for(operation: APIOperation) -> st.SearchStrategy[schemathesis.Case]:
@@ -260,6 +272,8 @@ def requests_for(operation: APIOperation) -> st.SearchStrategy[schemathesis.Case
     derandomize=True,
     database=None,
     deadline=None,
+    # No "explain" phase: it re-runs each failure many times to no benefit here.
+    phases=[Phase.explicit, Phase.generate, Phase.shrink],
     # `world` is one transaction per operation; every request rolls back its own savepoint.
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -269,11 +283,64 @@ def test_no_generated_request_gets_a_server_error(
 ) -> None:
     case = data.draw(requests_for(operation), label="request")
     for identity in IDENTITIES:
-        response = send(world, case, identity)
-        if response.status_code >= 500:
-            raise_server_error(case, identity, response)
-        if response.status_code >= 400:
-            assert has_error_shape(response), explain(case, identity, response)
+        check(case, identity, send(world, case, identity))
+
+
+def spoiled_requests(operation: APIOperation) -> Iterator[schemathesis.Case]:
+    """The valid request of `operation` with one text value at a time made unstorable."""
+    path_parameters = {name: VALID_TARGET[name] for name in re.findall(r"{(\w+)}", operation.path)}
+    body = VALID_BODIES.get(operation.label)
+    if body is None:
+        for name in path_parameters:
+            for text in UNSTORABLE_TEXT:
+                yield operation.Case(path_parameters={**path_parameters, name: text})
+        return
+    is_json = "file" not in body
+    media_type = "application/json" if is_json else "multipart/form-data"
+    for name in path_parameters:
+        for text in UNSTORABLE_TEXT:
+            yield operation.Case(
+                path_parameters={**path_parameters, name: text}, body=body, media_type=media_type
+            )
+    spoiled_bodies = [
+        {**body, name: text}
+        for name in body
+        for text in (UNSTORABLE_JSON_TEXT if is_json else UNSTORABLE_TEXT)
+    ]
+    if "answers" in body:
+        spoiled_bodies += [
+            {**body, "answers": {**ANSWERS, key: text}}
+            for key in [*ANSWERS, *UNSTORABLE_JSON_TEXT]
+            for text in UNSTORABLE_JSON_TEXT
+        ]
+    for spoiled in spoiled_bodies:
+        yield operation.Case(path_parameters=path_parameters, body=spoiled, media_type=media_type)
+
+
+def where_it_broke(error: Exception) -> tuple[str, str]:
+    """The exception's type and the innermost line of Layanan's own code it passed through."""
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename.startswith(APP_DIR) and frame.filename != __file__
+    ]
+    place = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
+    return type(error).__name__, place
+
+
+@pytest.mark.parametrize("operation", OPERATIONS.values(), ids=OPERATIONS.keys())
+def test_text_no_database_can_store_gets_a_client_error(
+    operation: APIOperation, world: World
+) -> None:
+    problems: dict[tuple[str, str], str] = {}  # one report per distinct failure
+    for case in spoiled_requests(operation):
+        for identity in IDENTITIES:
+            try:
+                check(case, identity, send(world, case, identity))
+            except Exception as error:
+                report = "".join(traceback.format_exception(error))
+                problems.setdefault(where_it_broke(error), report)
+    assert not problems, "\n\n".join(problems.values())
 
 
 def test_a_method_the_schema_does_not_list_gets_405_in_the_error_shape() -> None:

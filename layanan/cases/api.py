@@ -29,6 +29,10 @@ class ApplicationIn(Schema):
     answers: dict[str, Any] = {}
 
 
+class AnswersIn(Schema):
+    answers: dict[str, Any]
+
+
 class ActionIn(Schema):
     action: str
     note: str = ""
@@ -236,18 +240,11 @@ def get_application(request: HttpRequest, number: str) -> dict[str, Any]:
     response={200: ApplicationDetailOut, 400: Error, 404: Error, 409: Error},
     summary="Change answers of a draft or returned application",
 )
-def update(request: HttpRequest, number: str, data: dict[str, Any]) -> dict[str, Any]:
+def update(request: HttpRequest, number: str, data: AnswersIn) -> dict[str, Any]:
     with_language(request)
     user = user_of(request)
     application = access.get_application_for_applicant(user, number)
-    answers = data.get("answers", {})
-    if not isinstance(answers, dict):
-        raise ApiError(
-            400,
-            "invalid",
-            _("Some values need correcting."),
-            {"answers": [_("Enter a valid value.")]},
-        )
+    answers = data.answers
     try:
         actions.update_answers(application=application, citizen=user, answers=answers)
     except actions.CaseError as error:

@@ -306,3 +306,21 @@ class TrackingTests(ApiTestCase):
     def test_a_draft_is_not_tracked(self) -> None:
         number = self.draft()
         self.assertEqual(self.client.get(f"/api/v1/track/{number}").status_code, 404)
+
+
+class PatchAnswersTests(ApiTestCase):
+    def test_answers_of_a_draft_can_be_changed_with_a_json_body(self) -> None:
+        number = self.draft(answers={"nama_anak": "Putri"})
+        response = self.call(
+            "patch",
+            f"/api/v1/applications/{number}",
+            "siti",
+            json={"answers": {"jenis_kelamin": "p", "nik_ibu": "3374015508900001"}},
+        )
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(response.json()["answers"]["jenis_kelamin"], "p")
+        bad = self.call(
+            "patch", f"/api/v1/applications/{number}", "siti", json={"answers": {"nik_ibu": "1"}}
+        )
+        self.assertEqual(bad.status_code, 400)
+        self.assertIn("nik_ibu", bad.json()["fields"])

@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from layanan.accounts.models import User
+from layanan.agencies.models import OfficerRole, Role
 from layanan.cases.models import Event, EventCursor
 from layanan.notifications.models import Message
 
@@ -34,26 +36,60 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
+OFFICER_KINDS = ("escalated", "reminder")
+
+
+def recipients_of(event: Event) -> list[str]:
+    """Who is told of an event: the applicant, or for officer events the officers concerned
+    (the supervisors escalated to, the head of the agency's address, the step's assignee or
+    the processing officers of its unit)."""
+    application = event.application
+    if event.kind not in OFFICER_KINDS:
+        return [application.applicant.email]
+    data = event.data or {}
+    if event.kind == "escalated" and data.get("to") == "agency_head":
+        return [application.agency.email]
+    if event.kind == "escalated":
+        usernames = data.get("officers") or []
+    elif data.get("to"):
+        usernames = [data["to"]]
+    else:
+        usernames = list(
+            OfficerRole.objects.filter(
+                unit__code=data.get("unit", ""), role=Role.PROCESSOR
+            ).values_list("user__username", flat=True)
+        )
+    return sorted(
+        set(
+            User.objects.filter(username__in=usernames)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+
+
 def plan_messages() -> int:
-    """Turn committed events of the notified kinds into outbox rows, once each."""
+    """Turn committed events of the notified kinds into outbox rows, once per recipient."""
     cursor, _ = EventCursor.objects.get_or_create(name="notifications")
     events = list(
         Event.objects.filter(pk__gt=cursor.position)
-        .select_related("application", "application__applicant", "application__service")
+        .select_related(
+            "application", "application__applicant", "application__service", "application__agency"
+        )
         .order_by("pk")[:BATCH]
     )
     planned = 0
     now = timezone.now()
     for event in events:
-        if event.kind in NOTIFIED_KINDS and event.public:
-            application = event.application
-            recipient = application.applicant.email
-            with translation.override(settings.LANGUAGE_CODE):
-                context = {"application": application, "event": event}
-                subject = render_to_string(
-                    f"notifications/{event.kind}_subject.txt", context
-                ).strip()
-                body = render_to_string(f"notifications/{event.kind}.txt", context)
+        wanted = (event.kind in NOTIFIED_KINDS and event.public) or event.kind in OFFICER_KINDS
+        if not wanted:
+            continue
+        application = event.application
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {"application": application, "event": event}
+            subject = render_to_string(f"notifications/{event.kind}_subject.txt", context).strip()
+            body = render_to_string(f"notifications/{event.kind}.txt", context)
+        for recipient in recipients_of(event) or [""]:
             try:
                 with transaction.atomic():
                     Message.objects.create(

@@ -40,7 +40,9 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         constraints = [
-            models.UniqueConstraint(fields=["event", "channel"], name="notifications_once")
+            models.UniqueConstraint(
+                fields=["event", "channel", "recipient"], name="notifications_once"
+            )
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 

@@ -99,3 +99,20 @@ class OutboxTests(OfficeTestCase):
         message = Message.objects.get()
         self.assertTrue(jobs.claim(message))
         self.assertFalse(jobs.claim(message))
+
+
+class OfficerMessagesTests(OfficeTestCase):
+    def test_supervisors_are_mailed_when_a_step_is_escalated(self) -> None:
+        from layanan.guarantees.sweep import sweep
+
+        application = self.submitted()
+        jobs.run()
+        mail.outbox.clear()
+        due = application.steps.get(key="verifikasi").due_at
+        assert due is not None
+        sweep(due + dt.timedelta(minutes=1))
+        jobs.run()
+        by_recipient = {m.to[0]: m for m in mail.outbox}
+        self.assertIn("ani@example.test", by_recipient)  # the supervisor of the unit
+        self.assertIn(application.number, by_recipient["ani@example.test"].subject)
+        self.assertIn("siti@example.test", by_recipient)  # the citizen is told too

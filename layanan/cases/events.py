@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max, Q
+from django.db.models import Max, OuterRef, Subquery
 
 from layanan.accounts.models import User
 from layanan.cases.models import Application, Event
@@ -123,19 +123,17 @@ class ChainWriter:
 
     def preload(self, application_ids: Iterable[int]) -> None:
         ids = [pk for pk in application_ids if pk not in self.heads]
-        for start in range(0, len(ids), 200):
-            chunk = ids[start : start + 200]
-            latest = (
-                Event.objects.filter(application_id__in=chunk)
-                .values("application_id")
-                .annotate(top=Max("seq"))
-                .values_list("application_id", "top")
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            newest = (
+                Event.objects.filter(application_id=OuterRef("application_id"))
+                .order_by("-seq")
+                .values("seq")[:1]
             )
-            match = Q(pk__in=[])
-            for application_id, top in latest:
-                match |= Q(application_id=application_id, seq=top)
-            for application_id, seq, digest in Event.objects.filter(match).values_list(
-                "application_id", "seq", "hash"
+            for application_id, seq, digest in (
+                Event.objects.filter(application_id__in=chunk, seq=Subquery(newest))
+                .order_by()
+                .values_list("application_id", "seq", "hash")
             ):
                 self.heads[application_id] = (seq, digest)
             for application_id in chunk:

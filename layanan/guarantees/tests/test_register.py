@@ -39,7 +39,7 @@ class RegisterTests(SweepTestCase):
         application = self.late_application_with_compensation()
         page = self.client.get("/jaminan/")
         self.assertContains(page, "Izin R")
-        self.assertContains(page, "Rp25000")
+        self.assertContains(page, "Rp25.000")
         for secret in ("Siti", application.number, "Putri"):
             self.assertNotContains(page, secret)
         rows = list(

@@ -61,3 +61,13 @@ def elided_page_range(page_obj: Page, on_each_side: int = 1, on_ends: int = 1) -
             page_obj.number, on_each_side=on_each_side, on_ends=on_ends
         )
     )
+
+
+@register.filter
+def rupiah(amount: object) -> str:
+    """An amount in rupiah as Indonesians write it: Rp75.000."""
+    try:
+        value = int(amount)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return ""
+    return "Rp" + f"{value:,}".replace(",", ".")

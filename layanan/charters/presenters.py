@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from layanan.agencies.models import Agency, Unit
 from layanan.charters.models import Charter
 from layanan.charters.spec import text_in
+from layanan.lib.money import rupiah
 
 
 def local(value: Any) -> str:
@@ -27,7 +28,7 @@ def describe_limit(limit: dict[str, Any]) -> str:
 def describe_fee(amount: int) -> str:
     if amount == 0:
         return _("Free of charge")
-    return "Rp" + f"{amount:,}".replace(",", ".")
+    return rupiah(amount)
 
 
 @dataclass

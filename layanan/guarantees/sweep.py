@@ -32,6 +32,7 @@ from layanan.cases.models import Application, Event, EventCursor, Step
 from layanan.charters.models import Charter
 from layanan.guarantees.corrections import apply_calendar_corrections
 from layanan.guarantees.models import Alarm, Breach, Compensation, Level
+from layanan.lib.money import digits
 from layanan.lib.workdays import WorkCalendar
 
 BATCH = 500
@@ -398,7 +399,7 @@ class Firing:
             at=self.at,
             public=True,
             note=_("Compensation of Rp%(amount)s is owed to the applicant.")
-            % {"amount": f"{amount:,}".replace(",", ".")},
+            % {"amount": digits(amount)},
             data={"kind": spec["kind"], "amount": amount},
         )
         self.summary.compensations += 1

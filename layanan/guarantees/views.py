@@ -17,6 +17,7 @@ from layanan.cases.events import record_event
 from layanan.cases.views_office import officer_required
 from layanan.guarantees.models import Compensation
 from layanan.guarantees.register import COLUMNS, register_rows
+from layanan.lib.money import digits
 
 
 class RegisterFilter(forms.Form):
@@ -113,7 +114,7 @@ def mark_paid(request: HttpRequest, pk: int) -> HttpResponse:
             actor=user,
             public=True,
             note=_("Compensation of Rp%(amount)s was paid.")
-            % {"amount": f"{compensation.amount:,}".replace(",", ".")},
+            % {"amount": digits(compensation.amount)},
             data={"amount": compensation.amount},
         )
         messages.success(request, _("Recorded as paid."))

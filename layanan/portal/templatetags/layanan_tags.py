@@ -10,6 +10,8 @@ from django.forms import BoundField
 from django.forms.boundfield import BoundWidget
 from django.utils.safestring import SafeString
 
+from layanan.lib import money
+
 register = template.Library()
 
 # widget_type (see BoundField.widget_type) -> (class, extra class when invalid)
@@ -70,4 +72,4 @@ def rupiah(amount: object) -> str:
         value = int(amount)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return ""
-    return "Rp" + f"{value:,}".replace(",", ".")
+    return money.rupiah(value)

@@ -55,7 +55,13 @@ def _by_number(number: str) -> QuerySet[Application]:
 
 
 def get_application_for_applicant(user: User, number: str) -> Application:
-    application = _by_number(number).filter(applicant_id=user.pk).first()
+    """The applicant's own application, or one a front-office officer is filing for a
+    walk-in citizen (only while it is a draft or returned, and only by that officer)."""
+    application = (
+        _by_number(number)
+        .filter(Q(applicant_id=user.pk) | Q(filed_by_id=user.pk, status__in=("draft", "returned")))
+        .first()
+    )
     if application is None:
         raise Http404("no such application")
     return application

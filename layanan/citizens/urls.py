@@ -1,9 +1,10 @@
 from django.urls import path
 
-from layanan.citizens import views
+from layanan.citizens import views, views_counter
 
 app_name = "citizens"
 urlpatterns = [
     path("daftar/", views.sign_up, name="sign_up"),
     path("profil/", views.profile, name="profile"),
+    path("kantor/loket/", views_counter.counter, name="counter"),
 ]

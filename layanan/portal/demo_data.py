@@ -35,8 +35,8 @@ ACCOUNTS = (
     DemoAccount(
         "petugas",
         "Dewi Lestari",
-        "officer: processing and approving in every unit",
-        roles=(Role.PROCESSOR, Role.APPROVER),
+        "officer: processing and approving in every unit, and the counter (/kantor/loket/)",
+        roles=(Role.PROCESSOR, Role.APPROVER, Role.FRONT_OFFICE),
     ),
     DemoAccount("atasan", "Agus Wibowo", "supervisor of every unit", roles=(Role.SUPERVISOR,)),
     DemoAccount("admin", "Admin Layanan", "superuser (Django admin)", superuser=True),

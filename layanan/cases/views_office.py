@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -273,7 +274,12 @@ def step_assign(request: HttpRequest, number: str, key: str) -> HttpResponse:
         actions.assign_step(step=step, assignee=target, by=user)
     except actions.AlreadyHandled as handled:
         messages.error(request, handled.message)
-    return redirect(request.POST.get("next") or "office:queue")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    return redirect(back or "office:queue")
 
 
 @officer_required

@@ -142,3 +142,14 @@ class StepPageTests(OfficeTestCase):
         comment = Event.objects.get(application=application, kind="comment")
         self.assertFalse(comment.public)
         self.assertNotContains(self.client.get(f"/lacak/{application.number}/"), "Cek ulang")
+
+
+class RedirectTests(OfficeTestCase):
+    def test_assignment_never_redirects_off_site(self) -> None:
+        application = self.submitted()
+        self.login(self.budi)
+        response = self.client.post(
+            f"/kantor/langkah/{application.number}/verifikasi/tugaskan/",
+            {"assignee": "budi", "next": "https://evil.example/phish"},
+        )
+        self.assertEqual(response["Location"], "/kantor/")

@@ -6,6 +6,7 @@ not see is answered as if it did not exist (404), so numbers cannot be probed.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -69,7 +70,14 @@ def get_application_for_applicant(user: User, number: str) -> Application:
 
 def get_application_for_officer(user: User, number: str) -> Application:
     units = officer_unit_ids(user)
-    application = _by_number(number).filter(steps__unit_id__in=units).distinct().first()
+    # A draft is still the citizen's own: officers see an application once it is submitted.
+    application = (
+        _by_number(number)
+        .filter(steps__unit_id__in=units)
+        .exclude(status="draft")
+        .distinct()
+        .first()
+    )
     if application is None:
         raise Http404("no such application")
     return application
@@ -80,7 +88,7 @@ def get_application_for_viewer(user: User, number: str) -> tuple[Application, bo
     units = officer_unit_ids(user)
     application = (
         _by_number(number)
-        .filter(Q(applicant_id=user.pk) | Q(steps__unit_id__in=units))
+        .filter(Q(applicant_id=user.pk) | (Q(steps__unit_id__in=units) & ~Q(status="draft")))
         .distinct()
         .first()
     )
@@ -109,3 +117,17 @@ def get_step_for_officer(user: User, number: str, key: str) -> Step:
         raise Http404("no such step")
     step.application = application
     return step
+
+
+def can_act_on_step(user: User, step: Step) -> bool:
+    """The charter names the role that works a step (a signatory step needs an approver);
+    an officer holding that role in the step's unit may act, and so may its supervisors."""
+    role = step.spec().get("role") or Role.PROCESSOR
+    return OfficerRole.objects.filter(
+        user=user, unit_id=step.unit_id, role__in={role, Role.SUPERVISOR}
+    ).exists()
+
+
+def ensure_can_act_on_step(user: User, step: Step) -> None:
+    if not can_act_on_step(user, step):
+        raise PermissionDenied("this step needs another role")

@@ -397,6 +397,8 @@ def resubmit_application(*, application: Application, citizen: User) -> Applicat
 
 @transaction.atomic
 def withdraw_application(*, application: Application, citizen: User) -> Application:
+    if application.applicant_id != citizen.pk:
+        raise NotAllowed(_("Only the applicant can withdraw an application."))
     if application.has_ended:
         raise NotAllowed(_("This application has already ended."))
     return run(application, engine.withdraw, actor=citizen)

@@ -326,7 +326,7 @@ def withdraw(request: HttpRequest, number: str) -> dict[str, Any]:
 
 @router.post(
     "/{number}/steps/{key}/actions",
-    response={200: ApplicationDetailOut, 400: Error, 404: Error, 409: Error},
+    response={200: ApplicationDetailOut, 400: Error, 403: Error, 404: Error, 409: Error},
     summary="Approve, return or reject a step (officers of its unit)",
 )
 def act(request: HttpRequest, number: str, key: str, data: ActionIn) -> dict[str, Any]:
@@ -335,6 +335,8 @@ def act(request: HttpRequest, number: str, key: str, data: ActionIn) -> dict[str
     with_language(request)
     user = user_of(request)
     step = access.get_step_for_officer(user, number, key)
+    if not access.can_act_on_step(user, step):
+        raise ApiError(403, "forbidden", _("This step is worked by another role."))
     try:
         application = actions.act_on_step(
             application=step.application,

@@ -312,6 +312,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def withdraw(request: HttpRequest, number: str) -> HttpResponse:
     application = access.get_application_for_applicant(user_of(request), number)
+    if application.applicant_id != request.user.pk:
+        raise Http404  # only the citizen withdraws, not the officer who filed it
     if application.has_ended:
         return redirect("cases:detail", number=application.number)
     if request.method == "POST":

@@ -186,7 +186,7 @@ def step_page_context(request: HttpRequest, step: Step) -> dict[str, Any]:
             for e in events[:50]
         ],
         "colleagues": colleagues,
-        "can_act": step.state == "active",
+        "can_act": step.state == "active" and access.can_act_on_step(user_of(request), step),
         "action_form": ActionForm(),
         "comment_form": CommentForm(),
     }
@@ -203,6 +203,7 @@ def step_page(request: HttpRequest, number: str, key: str) -> HttpResponse:
 def step_action(request: HttpRequest, number: str, key: str) -> HttpResponse:
     user = user_of(request)
     step = access.get_step_for_officer(user, number, key)
+    access.ensure_can_act_on_step(user, step)
     form = ActionForm(request.POST)
     if form.is_valid():
         try:

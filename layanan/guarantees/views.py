@@ -5,6 +5,7 @@ import csv
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -93,6 +94,7 @@ def compensations(request: HttpRequest) -> HttpResponse:
 
 
 @officer_required
+@transaction.atomic
 def mark_paid(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if request.method != "POST":

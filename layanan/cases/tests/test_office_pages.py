@@ -153,3 +153,43 @@ class RedirectTests(OfficeTestCase):
             {"assignee": "budi", "next": "https://evil.example/phish"},
         )
         self.assertEqual(response["Location"], "/kantor/")
+
+
+class RoleTests(OfficeTestCase):
+    def test_a_step_is_worked_by_the_role_the_charter_names(self) -> None:
+        from layanan.agencies.models import OfficerRole, Role
+
+        dewi = self.make_user("dewi", "Dewi")  # a counter officer of the signing unit
+        OfficerRole.objects.create(user=dewi, unit=self.capil, role=Role.FRONT_OFFICE)
+        OfficerRole.objects.create(user=dewi, unit=self.loket, role=Role.PROCESSOR)
+        application = self.submitted()
+        self.login(dewi)
+        self.client.post(
+            f"/kantor/langkah/{application.number}/verifikasi/tindakan/", {"action": "approve"}
+        )
+        application.refresh_from_db()
+        terbit = application.steps.get(key="terbit")
+        self.assertEqual(terbit.state, "active")
+        page = self.client.get(f"/kantor/langkah/{application.number}/terbit/")
+        self.assertNotContains(page, 'value="approve"')
+        denied = self.client.post(
+            f"/kantor/langkah/{application.number}/terbit/tindakan/", {"action": "approve"}
+        )
+        self.assertEqual(denied.status_code, 403)
+        terbit.refresh_from_db()
+        self.assertEqual(terbit.state, "active")
+        self.login(self.ani)  # the supervisor may act
+        self.client.post(
+            f"/kantor/langkah/{application.number}/terbit/tindakan/", {"action": "approve"}
+        )
+        application.refresh_from_db()
+        self.assertEqual(application.status, "completed")
+
+    def test_officers_do_not_see_drafts(self) -> None:
+        application, _ = actions.create_application(
+            citizen=self.siti, service=self.akta, answers=ANSWERS
+        )
+        self.login(self.budi)
+        self.assertEqual(
+            self.client.get(f"/kantor/langkah/{application.number}/verifikasi/").status_code, 404
+        )

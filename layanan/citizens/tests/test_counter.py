@@ -69,3 +69,13 @@ class CounterTests(BaseTestCase):
             with self.subTest(data=data):
                 self.assertEqual(self.client.post("/kantor/loket/", data).status_code, 400)
         self.assertFalse(Application.objects.exists())
+
+    def test_the_filing_officer_cannot_withdraw_for_the_citizen(self) -> None:
+        self.client.post(
+            "/kantor/loket/", {"service": "akta-kelahiran", "contact": "siti@example.test"}
+        )
+        application = Application.objects.get(applicant=self.siti)
+        response = self.client.post(f"/permohonan/{application.number}/tarik/")
+        self.assertEqual(response.status_code, 404)
+        application.refresh_from_db()
+        self.assertEqual(application.status, "draft")

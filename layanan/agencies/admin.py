@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from layanan.agencies.models import Agency, CalendarDay, OfficerRole, ServiceHours, Unit
@@ -16,18 +19,12 @@ class ServiceHoursInline(admin.TabularInline):
     extra = 0
 
 
-class CalendarDayInline(admin.TabularInline):
-    model = CalendarDay
-    extra = 0
-    fields = ("date", "kind", "name")
-
-
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "kind", "region_code", "time_zone")
     list_filter = ("kind", "time_zone")
     search_fields = ("name", "short_name", "code")
-    inlines = [UnitInline, ServiceHoursInline, CalendarDayInline]
+    inlines = [UnitInline, ServiceHoursInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("code", "name", "short_name", "kind", "parent", "region_code")}),
@@ -58,7 +55,17 @@ class OfficerRoleAdmin(admin.ModelAdmin):
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
+    """Calendar days move the due dates of open applications (the guarantee sweep reads
+    their changes). So a day is never deleted and its date and agency never change: to undo
+    a closure, set it to 'open'; for another date, add another day."""
+
     list_display = ("date", "name", "kind", "agency")
     list_filter = ("kind", "agency")
     date_hierarchy = "date"
     search_fields = ("name",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: CalendarDay | None = None) -> Any:
+        return ("date", "agency") if obj else ()
+
+    def has_delete_permission(self, request: HttpRequest, obj: CalendarDay | None = None) -> bool:
+        return False

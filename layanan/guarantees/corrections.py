@@ -23,7 +23,7 @@ from layanan.cases.actions import AgencyCalendars
 from layanan.cases.engine import TimeLimit
 from layanan.cases.events import record_event
 from layanan.cases.models import Application, Event, EventCursor
-from layanan.guarantees.models import Breach
+from layanan.guarantees.models import Breach, Compensation
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -106,6 +106,18 @@ def recompute_application(
                     withdrawn_at=at,
                     withdrawn_reason=_("The due date moved later: %(reason)s") % {"reason": reason},
                 )
+                withdrawn_compensation = Compensation.objects.filter(
+                    breach=breach, status=Compensation.Status.OWED
+                ).update(status=Compensation.Status.WITHDRAWN)
+                if withdrawn_compensation:
+                    record_event(
+                        application,
+                        "compensation_withdrawn",
+                        at=at,
+                        actor=None,
+                        public=True,
+                        note=_("The compensation was withdrawn with the delay record."),
+                    )
                 record_event(
                     application,
                     "breach_withdrawn",

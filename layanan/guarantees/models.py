@@ -91,6 +91,7 @@ class Compensation(models.Model):
     class Status(models.TextChoices):
         OWED = "owed", _("Owed")
         PAID = "paid", _("Paid")
+        WITHDRAWN = "withdrawn", _("Withdrawn with its breach")
 
     application = models.OneToOneField(
         Application,

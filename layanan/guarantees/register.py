@@ -31,7 +31,9 @@ COLUMNS = (
 def register_rows(*, agency: str = "", year: int | None = None) -> list[dict[str, Any]]:
     """One row per (month, agency, service) with anything to report, newest month first."""
     breaches: QuerySet[Breach] = Breach.objects.filter(withdrawn_at__isnull=True)
-    compensations: QuerySet[Compensation] = Compensation.objects.all()
+    compensations: QuerySet[Compensation] = Compensation.objects.filter(
+        status__in=(Compensation.Status.OWED, Compensation.Status.PAID)
+    )
     deemed: QuerySet[Application] = Application.objects.filter(status="deemed_approved")
     if agency:
         breaches = breaches.filter(application__agency__code=agency)

@@ -124,7 +124,18 @@ def plan_application(application: Application, calendars: AgencyCalendars) -> in
                     fire_at=fire_at,
                 )
             )
-    Alarm.objects.bulk_create(alarms, ignore_conflicts=True)
+    # Reminders are planned once. Late and very late alarms are armed again when planned
+    # again (a pause that ended, a correction undone): the breach check keeps them from
+    # recording the same lateness twice.
+    Alarm.objects.bulk_create(
+        [a for a in alarms if a.level == Level.DUE_SOON], ignore_conflicts=True
+    )
+    Alarm.objects.bulk_create(
+        [a for a in alarms if a.level != Level.DUE_SOON],
+        update_conflicts=True,
+        unique_fields=["application", "step_key", "level", "due_at"],
+        update_fields=["fire_at", "fired"],
+    )
     return len(alarms)
 
 
@@ -236,11 +247,17 @@ class Firing:
             "application_id", "unit_id"
         ):
             units[application_id].add(unit_id)
-        recorded = set(
-            Breach.objects.filter(application_id__in=app_ids).values_list(
-                "application_id", "step_key", "level", "due_at"
-            )
-        )
+        # One breach per step (or application) and level while it stands: a due date that moved
+        # because of a pause is the same lateness, not a new one. A withdrawn breach (its due
+        # date moved later) can stand again; its row is reused for the same due date.
+        recorded: set[tuple[int, str, str]] = set()
+        withdrawn: dict[tuple[int, str, str, dt.datetime], Breach] = {}
+        for existing in Breach.objects.filter(application_id__in=app_ids):
+            if existing.withdrawn_at is None:
+                recorded.add((existing.application_id, existing.step_key, existing.level))
+            else:
+                key = (existing.application_id, existing.step_key, existing.level, existing.due_at)
+                withdrawn[key] = existing
         self.writer.preload(app_ids)
         for alarm in batch:
             self.summary.checked += 1
@@ -270,11 +287,21 @@ class Firing:
                 )
                 self.summary.reminders += 1
                 continue
-            identity = (application.pk, alarm.step_key, alarm.level, alarm.due_at)
+            identity = (application.pk, alarm.step_key, alarm.level)
             if identity in recorded:
                 continue
             recorded.add(identity)
             minutes = working_minutes_late(calendar, alarm.due_at, self.at)
+            reused = withdrawn.get((*identity, alarm.due_at))
+            if reused is not None:
+                Breach.objects.filter(pk=reused.pk).update(
+                    withdrawn_at=None,
+                    withdrawn_reason="",
+                    detected_at=self.at,
+                    working_minutes_late=minutes,
+                )
+                self.breaches.append((reused, alarm, application, step, minutes))
+                continue
             breach = Breach(
                 application=application,
                 step_key=alarm.step_key,
@@ -288,7 +315,7 @@ class Firing:
             self.breaches.append((breach, alarm, application, step, minutes))
         # The unique constraint stays the last word: a breach another sweep recorded between
         # our read and this insert makes the whole batch roll back, and its alarms fire again.
-        Breach.objects.bulk_create([b for b, *_rest in self.breaches])
+        Breach.objects.bulk_create([b for b, *_rest in self.breaches if b.pk is None])
         deem: list[Application] = []
         for breach, alarm, application, step, minutes in self.breaches:
             self.summary.new_breaches += 1
@@ -383,16 +410,22 @@ class Firing:
         if not spec:
             return
         amount = compensation_amount(spec["kind"], spec, application.charter.fee, minutes)
-        if amount <= 0 or Compensation.objects.filter(application=application).exists():
+        existing = Compensation.objects.filter(application=application).first()
+        if amount <= 0 or (existing and existing.status != Compensation.Status.WITHDRAWN):
             return
-        Compensation.objects.create(
-            application=application,
-            breach=breach,
-            agency=application.agency,
-            kind=spec["kind"],
-            amount=amount,
-            owed_at=self.at,
-        )
+        if existing:  # withdrawn with its breach, owed again now: the same row, kept whole
+            Compensation.objects.filter(pk=existing.pk).update(
+                status=Compensation.Status.OWED, breach=breach, amount=amount, owed_at=self.at
+            )
+        else:
+            Compensation.objects.create(
+                application=application,
+                breach=breach,
+                agency=application.agency,
+                kind=spec["kind"],
+                amount=amount,
+                owed_at=self.at,
+            )
         self.writer.append(
             application.pk,
             "compensation_owed",

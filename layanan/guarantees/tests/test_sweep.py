@@ -48,6 +48,24 @@ class SweepTestCase(BaseTestCase):
                 action="approve",
             )
 
+    def service_with(self, code: str, **guarantee: Any) -> Service:
+        service = Service.objects.create(
+            code=code,
+            name=code,
+            lead_agency=self.disdukcapil,
+            category="perizinan",
+            channels=["online"],
+        )
+        self.adopt(
+            service,
+            charter_content(
+                fee={"amount": 100000, "legal_basis": "Perda 1/2026"},
+                clock_starts="submission",
+                guarantee={"apology": "Kami mohon maaf.", **guarantee},
+            ),
+        )
+        return service
+
     def sweep_at(self, at: dt.datetime) -> dict[str, Any]:
         return sweep(at).as_dict()
 
@@ -117,24 +135,6 @@ class BreachTimingTests(SweepTestCase):
 
 
 class ConsequenceTests(SweepTestCase):
-    def service_with(self, code: str, **guarantee: Any) -> Service:
-        service = Service.objects.create(
-            code=code,
-            name=code,
-            lead_agency=self.disdukcapil,
-            category="perizinan",
-            channels=["online"],
-        )
-        self.adopt(
-            service,
-            charter_content(
-                fee={"amount": 100000, "legal_basis": "Perda 1/2026"},
-                clock_starts="submission",
-                guarantee={"apology": "Kami mohon maaf.", **guarantee},
-            ),
-        )
-        return service
-
     def test_compensation_and_apology_when_the_application_is_late(self) -> None:
         service = self.service_with(
             "izin-a", compensation={"kind": "refund_percent", "percent": 50}
@@ -243,3 +243,99 @@ class CalendarCorrectionTests(SweepTestCase):
         self.assertEqual(self.sweep_at(new_due + MINUTE)["new_breaches"], 1)
         self.assertEqual(self.sweep_at(new_due + 2 * MINUTE)["new_breaches"], 0)
         self.assertNotContains(self.client.get("/jaminan/"), "Banjir")
+
+
+class ReviewedEdgeCaseTests(SweepTestCase):
+    """Cases found in review: a pause around the due date, a late step returned and
+    resubmitted, a correction undone, compensation withdrawn with its breach."""
+
+    def return_and_resubmit(
+        self, application: Application, returned: dt.datetime, back: dt.datetime
+    ) -> None:
+        with time_machine.travel(returned, tick=False):
+            fresh = Application.objects.get(pk=application.pk)
+            actions.act_on_step(
+                application=fresh,
+                step=fresh.steps.get(key="verifikasi"),
+                officer=self.budi,
+                action="return",
+                note="Foto buram",
+            )
+        with time_machine.travel(back, tick=False):
+            actions.resubmit_application(
+                application=Application.objects.get(pk=application.pk), citizen=self.siti
+            )
+
+    def test_a_pause_across_the_due_time_does_not_lose_the_breach(self) -> None:
+        application = self.submit()
+        due = application.steps.get(key="verifikasi").due_at
+        assert due is not None  # Tuesday 16:00
+        # Returned just after the due time, before any sweep; back the same evening (no
+        # working time passes, so the due date does not move).
+        self.return_and_resubmit(
+            application, due + dt.timedelta(seconds=30), due + dt.timedelta(hours=4)
+        )
+        self.sweep_at(due + MINUTE)  # had the alarm fired while paused, it would be lost
+        self.sweep_at(due + dt.timedelta(hours=5))
+        self.assertEqual(Breach.objects.filter(step_key="verifikasi", level="late").count(), 1)
+
+    def test_a_late_step_returned_and_resubmitted_is_not_late_twice(self) -> None:
+        application = self.submit()
+        due = application.steps.get(key="verifikasi").due_at
+        assert due is not None
+        self.sweep_at(due + MINUTE)
+        self.return_and_resubmit(
+            application, due + dt.timedelta(hours=17), due + dt.timedelta(hours=19)
+        )
+        self.sweep_at(due + dt.timedelta(hours=20))
+        self.assertEqual(Breach.objects.filter(step_key="verifikasi", level="late").count(), 1)
+        self.assertEqual(
+            Event.objects.filter(application=application, kind="late", step="verifikasi").count(), 1
+        )
+
+    def test_an_undone_correction_puts_the_breach_back(self) -> None:
+        from layanan.agencies.models import CalendarDay
+
+        application = self.submit()
+        due = application.steps.get(key="verifikasi").due_at
+        assert due is not None
+        self.sweep_at(due + MINUTE)
+        with time_machine.travel(due + dt.timedelta(minutes=5), tick=False):
+            day = CalendarDay.objects.create(
+                agency=self.disdukcapil, date=dt.date(2026, 12, 1), kind="closed", name="Banjir"
+            )
+        self.sweep_at(due + dt.timedelta(minutes=10))
+        self.assertIsNotNone(Breach.objects.get(due_at=due).withdrawn_at)
+        with time_machine.travel(due + dt.timedelta(minutes=15), tick=False):
+            day.kind = "open"  # the closure is undone: the day counts again
+            day.save()
+        self.sweep_at(due + dt.timedelta(minutes=20))
+        breach = Breach.objects.get(due_at=due)
+        self.assertIsNone(breach.withdrawn_at)
+        self.assertEqual(Breach.objects.filter(level="late", withdrawn_at__isnull=True).count(), 1)
+
+
+class CompensationWithdrawalTests(SweepTestCase):
+    def test_a_withdrawn_breach_withdraws_its_compensation(self) -> None:
+        from layanan.agencies.models import CalendarDay
+
+        service = self.service_with("izin-w", compensation={"kind": "fixed", "amount": 10000})
+        application = self.submit(service)
+        due = application.due_at
+        assert due is not None
+        self.sweep_at(due + MINUTE)
+        self.assertEqual(Compensation.objects.get().status, "owed")
+        with time_machine.travel(due + dt.timedelta(minutes=5), tick=False):
+            CalendarDay.objects.create(
+                agency=self.disdukcapil,
+                date=due.astimezone(WIB).date(),
+                kind="closed",
+                name="Libur daerah",
+            )
+        self.sweep_at(due + dt.timedelta(minutes=10))
+        self.assertEqual(Compensation.objects.get().status, "withdrawn")
+        self.assertTrue(
+            Event.objects.filter(application=application, kind="compensation_withdrawn").exists()
+        )
+        rows = self.client.get("/jaminan/data.json").json()["rows"]
+        self.assertEqual(sum(r["compensations_owed"] for r in rows), 0)

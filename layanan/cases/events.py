@@ -178,3 +178,42 @@ class ChainWriter:
     def forget(self, application_id: int) -> None:
         """Another writer appended to this chain: read its head again next time."""
         self.heads.pop(application_id, None)
+
+
+GAP_SECONDS = 300  # an id still missing after this long belongs to a rolled-back transaction
+
+
+def read_new_events(
+    name: str, *, limit: int, now: dt.datetime, queryset: Any = None
+) -> tuple[list[Event], Any]:
+    """The next events a reader has not handled, in id order, and a function that records them
+    as handled (call it in the same transaction as the work done with them).
+
+    Ids are handed out before commit on PostgreSQL, so an event with a lower id can become
+    visible after one with a higher id. Ids skipped over are kept as gaps and read again until
+    they appear or are older than GAP_SECONDS (a rolled-back transaction leaves a gap for good).
+    Readers must be idempotent, as each one here is (unique constraints on what they make).
+    """
+    from layanan.cases.models import EventCursor
+
+    cursor, _created = EventCursor.objects.get_or_create(name=name)
+    base = queryset if queryset is not None else Event.objects.all()
+    horizon = now.timestamp() - GAP_SECONDS
+    gaps = {int(pk): float(seen) for pk, seen in cursor.gaps if float(seen) >= horizon}
+    late = list(base.filter(pk__in=list(gaps)).order_by("pk")) if gaps else []
+    fresh = list(base.filter(pk__gt=cursor.position).order_by("pk")[:limit])
+    events = late + fresh
+
+    def done() -> None:
+        for event in late:
+            gaps.pop(event.pk, None)
+        position = cursor.position
+        for event in fresh:
+            for missing in range(position + 1, event.pk):
+                gaps.setdefault(missing, now.timestamp())
+            position = event.pk
+        EventCursor.objects.filter(pk=cursor.pk).update(
+            position=position, gaps=[[pk, seen] for pk, seen in sorted(gaps.items())][:10_000]
+        )
+
+    return events, done

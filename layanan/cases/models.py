@@ -285,6 +285,9 @@ class EventCursor(models.Model):
 
     name = models.CharField(max_length=60, unique=True)
     position = models.BigIntegerField(default=0)
+    # Ids below `position` not seen yet, with when they were first missed: on PostgreSQL an
+    # id is taken before its transaction commits, so a later id can become visible first.
+    gaps = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return f"{self.name}@{self.position}"

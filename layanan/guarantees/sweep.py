@@ -27,8 +27,8 @@ from layanan.agencies.models import OfficerRole, Role
 from layanan.cases import engine
 from layanan.cases.actions import AgencyCalendars, AlreadyHandled, CaseError
 from layanan.cases.actions import run as run_action
-from layanan.cases.events import ChainWriter
-from layanan.cases.models import Application, Event, EventCursor, Step
+from layanan.cases.events import ChainWriter, read_new_events
+from layanan.cases.models import Application, Event, Step
 from layanan.charters.models import Charter
 from layanan.guarantees.corrections import apply_calendar_corrections
 from layanan.guarantees.models import Alarm, Breach, Compensation, Level
@@ -142,29 +142,29 @@ def plan_application(application: Application, calendars: AgencyCalendars) -> in
 def plan_alarms() -> int:
     """Read new events with a cursor; (re)plan alarms of the applications they touched and
     settle per-day compensations of applications that ended."""
-    cursor, _ = EventCursor.objects.get_or_create(name="guarantees")
     calendars = AgencyCalendars()
     planned = 0
     while True:
-        events = list(
-            Event.objects.filter(pk__gt=cursor.position)
-            .order_by("pk")
-            .values_list("pk", "application_id", "kind")[:BATCH]
-        )
-        if not events:
-            return planned
-        touched = {app for _pk, app, kind in events if kind in PLAN_KINDS}
-        ended = {app for _pk, app, kind in events if kind in END_KINDS}
-        for application in Application.objects.filter(pk__in=touched).select_related(
-            "charter", "agency"
-        ):
-            planned += plan_application(application, calendars)
-        for compensation in Compensation.objects.filter(
-            application_id__in=ended, kind="per_day", status="owed"
-        ):
-            settle_per_day(compensation, calendars)
-        cursor.position = events[-1][0]
-        EventCursor.objects.filter(pk=cursor.pk).update(position=cursor.position)
+        with transaction.atomic():
+            events, done = read_new_events(
+                "guarantees",
+                limit=BATCH,
+                now=timezone.now(),
+                queryset=Event.objects.only("id", "application_id", "kind"),
+            )
+            if not events:
+                return planned
+            touched = {e.application_id for e in events if e.kind in PLAN_KINDS}
+            ended = {e.application_id for e in events if e.kind in END_KINDS}
+            for application in Application.objects.filter(pk__in=touched).select_related(
+                "charter", "agency"
+            ):
+                planned += plan_application(application, calendars)
+            for compensation in Compensation.objects.filter(
+                application_id__in=ended, kind="per_day", status="owed"
+            ):
+                settle_per_day(compensation, calendars)
+            done()
 
 
 # -- firing ------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from django.utils import timezone, translation
 
 from layanan.accounts.models import User
 from layanan.agencies.models import OfficerRole, Role
-from layanan.cases.models import Event, EventCursor
+from layanan.cases.events import read_new_events
+from layanan.cases.models import Event
 from layanan.notifications.models import Message
 
 logger = logging.getLogger("layanan.notifications")
@@ -70,13 +71,13 @@ def recipients_of(event: Event) -> list[str]:
 
 def plan_messages() -> int:
     """Turn committed events of the notified kinds into outbox rows, once per recipient."""
-    cursor, _ = EventCursor.objects.get_or_create(name="notifications")
-    events = list(
-        Event.objects.filter(pk__gt=cursor.position)
-        .select_related(
+    events, done = read_new_events(
+        "notifications",
+        limit=BATCH,
+        now=timezone.now(),
+        queryset=Event.objects.select_related(
             "application", "application__applicant", "application__service", "application__agency"
-        )
-        .order_by("pk")[:BATCH]
+        ),
     )
     planned = 0
     now = timezone.now()
@@ -104,8 +105,7 @@ def plan_messages() -> int:
                 planned += 1
             except IntegrityError:
                 pass  # planned by a previous pass that stopped before moving the cursor
-    if events:
-        EventCursor.objects.filter(pk=cursor.pk).update(position=events[-1].pk)
+    done()
     return planned
 
 

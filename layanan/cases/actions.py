@@ -28,7 +28,7 @@ from layanan.cases.events import record_event
 from layanan.cases.models import Application, Document, Step
 from layanan.cases.uploads import UploadRefused, check_upload
 from layanan.charters.actions import charter_in_force
-from layanan.charters.models import Charter, Service
+from layanan.charters.models import Service
 from layanan.lib.tracking import new_tracking_number
 from layanan.lib.workdays import WorkCalendar
 
@@ -472,7 +472,3 @@ def record_access(*, application: Application, officer: User, what: str) -> None
     """An officer looked at personal data; the citizen can see who and when."""
     with transaction.atomic():
         record_event(application, "data_viewed", at=now(), actor=officer, data={"what": what})
-
-
-def latest_charter(service: Service) -> Charter | None:
-    return charter_in_force(service)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 
 from layanan.accounts.models import User
 from layanan.cases.models import Application, Event
@@ -103,10 +103,6 @@ def verify_all(batch: int = 500) -> tuple[int, list[BrokenLink]]:
                 broken.append(link)
             checked += 1
         last_id = chunk[-1][0]
-
-
-def last_event_seq(application: Application) -> int:
-    return int(Event.objects.filter(application=application).aggregate(m=Max("seq"))["m"] or 0)
 
 
 class ChainWriter:

@@ -178,11 +178,7 @@ class Step(models.Model):
 
     def spec(self) -> dict[str, Any]:
         """This step as the charter version of its application describes it."""
-        for stage in self.application.charter.stages:
-            for step in stage["steps"]:
-                if step["key"] == self.key:
-                    return dict(step)
-        return {}
+        return self.application.charter.step_spec(self.key)
 
 
 def private_storage() -> FileSystemStorage:

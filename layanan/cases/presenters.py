@@ -84,11 +84,8 @@ def local_date(moment: dt.datetime | dt.date, zone: str | None = None) -> str:
 
 
 def step_name(application: Application, key: str) -> str:
-    for stage in application.charter.stages:
-        for step in stage["steps"]:
-            if step["key"] == key:
-                return text_in(step["name"], get_language() or "id")
-    return key
+    spec = application.charter.step_spec(key)
+    return text_in(spec["name"], get_language() or "id") if spec else key
 
 
 def explain_due(application: Application, steps: list[Step]) -> str:
@@ -146,7 +143,6 @@ def due_marker(due_at: dt.datetime | None, *, soon: dt.timedelta = dt.timedelta(
 def public_view(application: Application) -> dict[str, Any]:
     steps = list(application.steps.select_related("unit", "agency"))
     zone = application.agency.time_zone
-    language = get_language() or "id"
     events = Event.objects.filter(application=application, public=True).order_by("seq")
     return {
         "number": application.number,
@@ -165,18 +161,7 @@ def public_view(application: Application) -> dict[str, Any]:
         "steps": [
             {
                 "key": step.key,
-                "name": text_in(
-                    next(
-                        (
-                            s["name"]
-                            for stage in application.charter.stages
-                            for s in stage["steps"]
-                            if s["key"] == step.key
-                        ),
-                        {"id": step.key},
-                    ),
-                    language,
-                ),
+                "name": step_name(application, step.key),
                 "stage": step.stage + 1,
                 "unit": step.unit.name,
                 "agency": step.agency.name,

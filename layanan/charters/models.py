@@ -159,5 +159,13 @@ class Charter(models.Model):
     def guarantee(self) -> dict[str, Any]:
         return dict(self.content.get("guarantee", {}))
 
+    def step_spec(self, key: str) -> dict[str, Any]:
+        """One step of the procedure, by key ({} if this version has no such step)."""
+        for stage in self.stages:
+            for step in stage["steps"]:
+                if step["key"] == key:
+                    return dict(step)
+        return {}
+
     def agency_codes(self) -> list[str]:
         return participating_agencies(self.content)

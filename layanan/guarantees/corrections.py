@@ -37,11 +37,8 @@ def from_position(position: int) -> dt.datetime:
 
 
 def step_limit(application: Application, key: str) -> TimeLimit | None:
-    for stage in application.charter.stages:
-        for step in stage["steps"]:
-            if step["key"] == key:
-                return TimeLimit.from_content(step["time_limit"])
-    return None
+    spec = application.charter.step_spec(key)
+    return TimeLimit.from_content(spec["time_limit"]) if spec else None
 
 
 def paused_minutes_of_steps(application: Application) -> dict[str, int]:

@@ -36,7 +36,6 @@ from layanan.lib.money import digits
 from layanan.lib.workdays import WorkCalendar
 
 BATCH = 500
-WORKING_DAY = 8 * 60
 PLAN_KINDS = (
     "step_started",
     "resubmitted",
@@ -175,7 +174,7 @@ def working_minutes_late(calendar: WorkCalendar, due: dt.datetime, at: dt.dateti
 
 
 def days_text(minutes: int) -> int:
-    return max(1, math.ceil(minutes / WORKING_DAY))
+    return max(1, math.ceil(minutes / engine.WORKING_DAY_MINUTES))
 
 
 def compensation_amount(kind: str, spec: dict[str, Any], fee: int, minutes_late: int) -> int:

@@ -3,13 +3,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from layanan.accounts.models import User
+from layanan.citizens.actions import register_citizen
 from layanan.citizens.forms import ProfileFields, SignUpForm
 from layanan.citizens.models import Profile
 
@@ -24,15 +24,14 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         form = SignUpForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            with transaction.atomic():
-                user = User.objects.create_user(
-                    username=data["email"] or data["phone"],
-                    email=data["email"],
-                    password=data["password1"],
-                    full_name=data["full_name"],
-                    phone=data["phone"],
-                )
-                Profile.objects.create(user=user, nik=data["nik"], address=data["address"])
+            user = register_citizen(
+                full_name=data["full_name"],
+                email=data["email"],
+                phone=data["phone"],
+                nik=data["nik"],
+                address=data["address"],
+                password=data["password1"],
+            )
             login(request, user, backend="layanan.accounts.backends.UsernameEmailOrPhoneBackend")
             messages.success(request, _("Your account is ready."))
             return redirect(next_url or "cases:mine")

@@ -22,8 +22,8 @@ from layanan.accounts.models import User
 from layanan.agencies.models import OfficerRole, Role
 from layanan.cases import actions
 from layanan.charters.models import Charter, Service
+from layanan.citizens.actions import register_citizen
 from layanan.citizens.forms import normalise_phone
-from layanan.citizens.models import Profile
 
 
 class CounterForm(forms.Form):
@@ -83,14 +83,13 @@ def counter(request: HttpRequest) -> HttpResponse:
                         "full_name", _("No account has this contact: give the citizen's name.")
                     )
                     return render(request, "citizens/counter.html", {"form": form}, status=400)
-                email = data["contact"] if "@" in data["contact"] else ""
-                phone = "" if email else data["contact"]
-                citizen = User.objects.create_user(
-                    username=data["contact"], email=email, phone=phone, full_name=data["full_name"]
+                by_email = "@" in data["contact"]
+                citizen = register_citizen(
+                    full_name=data["full_name"],
+                    email=data["contact"] if by_email else "",
+                    phone="" if by_email else data["contact"],
+                    nik=data["nik"],
                 )
-                citizen.set_unusable_password()  # they choose one with "forgotten password"
-                citizen.save(update_fields=["password"])
-                Profile.objects.create(user=citizen, nik=data["nik"])
             application, _created = actions.create_application(
                 citizen=citizen,
                 service=services.get(code=data["service"]),

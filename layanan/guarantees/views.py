@@ -5,20 +5,17 @@ import csv
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from layanan.accounts.models import User
 from layanan.agencies.models import Agency, OfficerRole, Role
-from layanan.cases.events import record_event
 from layanan.cases.views_office import officer_required
+from layanan.guarantees.actions import record_payment
 from layanan.guarantees.models import Compensation
 from layanan.guarantees.register import COLUMNS, register_rows
-from layanan.lib.money import digits
 
 
 class RegisterFilter(forms.Form):
@@ -94,7 +91,6 @@ def compensations(request: HttpRequest) -> HttpResponse:
 
 
 @officer_required
-@transaction.atomic
 def mark_paid(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if request.method != "POST":
@@ -104,21 +100,7 @@ def mark_paid(request: HttpRequest, pk: int) -> HttpResponse:
     if not reference:
         messages.error(request, _("Enter the payment reference (transfer number or receipt)."))
         return redirect("guarantees:compensations")
-    now = timezone.now()
-    updated = Compensation.objects.filter(pk=compensation.pk, status="owed").update(
-        status="paid", paid_at=now, paid_by=user, payment_reference=reference
-    )
-    if updated:
-        record_event(
-            compensation.application,
-            "compensation_paid",
-            at=now,
-            actor=user,
-            public=True,
-            note=_("Compensation of Rp%(amount)s was paid.")
-            % {"amount": digits(compensation.amount)},
-            data={"amount": compensation.amount},
-        )
+    if record_payment(compensation=compensation, by=user, reference=reference):
         messages.success(request, _("Recorded as paid."))
     else:
         messages.error(request, _("Already recorded as paid."))

@@ -60,7 +60,9 @@ class RegisterTests(SweepTestCase):
     def test_finance_lists_owed_oldest_first_and_records_payment(self) -> None:
         application = self.late_application_with_compensation()
         self.login(self.budi)  # processor only: sees nothing to settle
-        self.assertContains(self.client.get("/kantor/kompensasi/"), "govuk-body")
+        self.assertContains(
+            self.client.get("/kantor/kompensasi/"), "Hanya atasan dan admin instansi"
+        )
         self.assertNotContains(self.client.get("/kantor/kompensasi/"), application.number)
         self.login(self.ani)  # supervisor of the agency
         page = self.client.get("/kantor/kompensasi/")

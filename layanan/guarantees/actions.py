@@ -1,0 +1,33 @@
+"""Changes to compensations; each writes its public event in the same transaction."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from layanan.accounts.models import User
+from layanan.cases.events import record_event
+from layanan.guarantees.models import Compensation
+from layanan.lib.money import digits
+
+
+@transaction.atomic
+def record_payment(*, compensation: Compensation, by: User, reference: str) -> bool:
+    """Mark an owed compensation paid; False if it was already recorded as paid."""
+    now = timezone.now()
+    updated = Compensation.objects.filter(
+        pk=compensation.pk, status=Compensation.Status.OWED
+    ).update(status=Compensation.Status.PAID, paid_at=now, paid_by=by, payment_reference=reference)
+    if not updated:
+        return False
+    record_event(
+        compensation.application,
+        "compensation_paid",
+        at=now,
+        actor=by,
+        public=True,
+        note=_("Compensation of Rp%(amount)s was paid.") % {"amount": digits(compensation.amount)},
+        data={"amount": compensation.amount},
+    )
+    return True

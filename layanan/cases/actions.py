@@ -244,6 +244,8 @@ def create_application(
     charter = charter_in_force(service)
     if charter is None or not service.active:
         raise NotAllowed(_("This service does not accept applications now."))
+    if channel != "loket" and not service.accepts_online:
+        raise NotAllowed(_("This service is applied for at the counter, not online."))
     cleaned, errors = clean_answers(charter, answers, partial=True)
     if errors:
         raise InvalidInput(_("Some answers need correcting."), fields=errors)

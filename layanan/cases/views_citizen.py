@@ -96,8 +96,8 @@ def answer_rows(application: Application) -> list[dict[str, Any]]:
 def start(request: HttpRequest, code: str) -> HttpResponse:
     service = get_object_or_404(Service, code=code, active=True)
     charter = charter_in_force(service)
-    if charter is None:
-        raise Http404
+    if charter is None or not service.accepts_online:
+        raise Http404  # a counter-only service has no online form
     if request.method == "POST":
         application, _created = actions.create_application(
             citizen=user_of(request), service=service, answers={}

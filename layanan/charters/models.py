@@ -68,6 +68,11 @@ class Service(models.Model):
             return self.description_en
         return self.description
 
+    @property
+    def accepts_online(self) -> bool:
+        """Citizens may apply online (and through the API); otherwise only at a counter."""
+        return self.Channel.ONLINE in self.channels
+
     def channel_labels(self) -> list[str]:
         labels = dict(self.Channel.choices)
         return [str(labels.get(c, c)) for c in self.channels]

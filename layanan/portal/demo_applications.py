@@ -88,11 +88,14 @@ def ensure_sample_applications() -> int:
         service = Service.objects.filter(code=sample.service).first()
         if service is None:
             continue
+        at_counter = not service.accepts_online
         application, _ = actions.create_application(
             citizen=citizen,
             service=service,
             answers=sample_answers(service.charters.get(status="adopted"), citizen),
             idempotency_key=sample.key,
+            channel="loket" if at_counter else "online",
+            filed_by=officer if at_counter else None,
         )
         created += 1
         if not sample.submit:

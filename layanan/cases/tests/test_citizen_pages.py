@@ -155,3 +155,19 @@ class TrackingPageTests(BaseTestCase):
         )
         self.assertEqual(self.client.get("/lacak/", {"nomor": "ABCD"}).status_code, 400)
         self.assertEqual(self.client.get("/lacak/2345-6789-AB/").status_code, 404)
+
+
+class CounterOnlyServiceTests(BaseTestCase):
+    def test_a_counter_only_service_has_no_online_form_and_no_api_draft(self) -> None:
+        self.akta.channels = ["loket"]
+        self.akta.save(update_fields=["channels"])
+        self.assertNotContains(self.client.get("/layanan/akta-kelahiran/"), "/ajukan/")
+        self.login(self.siti)
+        self.assertEqual(self.client.post("/layanan/akta-kelahiran/ajukan/").status_code, 404)
+        with self.assertRaises(actions.NotAllowed):
+            actions.create_application(citizen=self.siti, service=self.akta, answers={})
+        self.assertFalse(Application.objects.exists())
+        filed, _created = actions.create_application(
+            citizen=self.siti, service=self.akta, answers={}, channel="loket", filed_by=self.budi
+        )
+        self.assertEqual(filed.channel, "loket")

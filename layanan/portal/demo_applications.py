@@ -241,7 +241,9 @@ def moment_of(calendar: WorkCalendar, zero: dt.date, act: Act) -> dt.datetime:
     if act.day < 1:
         raise ValueError("A sample's acts happen before day zero.")
     day = working_day_before(calendar, zero, act.day)
-    opens, closes = calendar.service_hours(day) or (dt.time(8), dt.time(14))
+    hours = calendar.service_hours(day)
+    assert hours is not None  # a working day has service hours
+    opens, closes = hours
     hour, minute = (int(part) for part in act.time.split(":"))
     start = dt.datetime.combine(day, opens, tzinfo=calendar.tz)
     end = dt.datetime.combine(day, closes, tzinfo=calendar.tz) - dt.timedelta(minutes=1)

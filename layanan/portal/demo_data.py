@@ -14,6 +14,7 @@ from django.db import transaction
 from layanan.accounts.models import User
 from layanan.agencies.models import OfficerRole, Role, Unit
 from layanan.charters.importer import Report, import_files
+from layanan.guarantees.sweep import sweep
 from layanan.portal.demo_applications import ensure_sample_applications
 
 CATALOGUE = Path(__file__).resolve().parent / "demo" / "catalogue"
@@ -49,13 +50,17 @@ def catalogue_files() -> list[Path]:
 
 @transaction.atomic
 def load_demo() -> tuple[Report, int, int]:
-    """Import the catalogue, make the demo accounts and the sample applications.
+    """Import the catalogue, make the demo accounts and the sample applications, then run one
+    pass of the guarantee sweep at the real current time (what has fallen due since the last
+    load is recorded now, as the worker would).
 
     Returns the import report, the number of account changes and of applications created.
     """
     report = import_files(catalogue_files())
     accounts = ensure_accounts()
-    return report, accounts, ensure_sample_applications()
+    samples = ensure_sample_applications()
+    sweep()
+    return report, accounts, samples
 
 
 def ensure_accounts() -> int:

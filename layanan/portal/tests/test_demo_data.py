@@ -1,20 +1,51 @@
-"""`layanan demo --load-only`: the demo catalogue and accounts, loaded twice to the same data."""
+"""`layanan demo --load-only`: the demo catalogue, accounts and sample applications.
 
+The samples are late *today*, whenever the demo is loaded: loaded at the real current time, and
+with "today" pinned (time-machine) to days around weekends, a holiday and an agency closure.
+"""
+
+import datetime as dt
 import hashlib
+import itertools
 import json
 from io import StringIO
+from zoneinfo import ZoneInfo
 
+import time_machine
 from django.core import serializers
 from django.core.management import call_command
 from django.test import TestCase
+from django.utils import timezone
 
 from layanan.accounts.models import User
+from layanan.agencies.calendars import calendar_for
 from layanan.agencies.models import Agency, OfficerRole, Unit
-from layanan.cases.models import Application, Event
+from layanan.cases.actions import missing_requirements
+from layanan.cases.answers import clean_answers
+from layanan.cases.models import Application, Document, Event, Step
 from layanan.charters.models import Charter, Service
+from layanan.guarantees.models import Alarm, Breach, Compensation
+from layanan.lib.nik import parse_nik
+from layanan.portal.demo_applications import SAMPLES, day_zero
 from layanan.portal.demo_data import PASSWORD
 
-MODELS = (User, Agency, Unit, OfficerRole, Service, Charter, Application, Event)
+MODELS = (
+    User,
+    Agency,
+    Unit,
+    OfficerRole,
+    Service,
+    Charter,
+    Application,
+    Step,
+    Event,
+    Document,
+    Alarm,
+    Breach,
+    Compensation,
+)
+WIB = ZoneInfo("Asia/Jakarta")
+LOADED_AT = timezone.now()  # the real current time, frozen for the whole class
 
 
 def snapshot() -> str:
@@ -24,23 +55,123 @@ def snapshot() -> str:
     return hashlib.sha256(json.dumps(data).encode()).hexdigest()
 
 
-class DemoDataTests(TestCase):
+def load() -> str:
+    out = StringIO()
+    call_command("demo", "--load-only", stdout=out)
+    return out.getvalue()
+
+
+def sample(key: str) -> Application:
+    return Application.objects.get(idempotency_key=key)
+
+
+def when(moment: dt.datetime | None) -> dt.datetime:
+    assert moment is not None
+    return moment
+
+
+class DemoTestCase(TestCase):
+    """Checks shared by the test classes: every date of every sample tells one story."""
+
+    def assert_consistent(self, now: dt.datetime) -> None:
+        applications = list(Application.objects.order_by("pk"))
+        self.assertEqual(len(applications), len(SAMPLES))
+        for application in applications:
+            number = application.idempotency_key
+            self.assertLess(application.created_at, now, number)
+            events = list(application.events.order_by("seq"))
+            self.assertEqual(events[0].kind, "created", number)
+            self.assertEqual(events[0].at, application.created_at, number)
+            for before, after in itertools.pairwise(events):
+                self.assertLessEqual(before.at, after.at, f"{number} {after.seq} {after.kind}")
+            self.assertLessEqual(events[-1].at, now, number)
+            for document in application.documents.all():
+                self.assertEqual(document.uploaded_at, application.created_at, number)
+            if application.submitted_at is None:
+                self.assertEqual(application.status, "draft")
+                continue
+            self.assertLessEqual(application.created_at, application.submitted_at, number)
+            local = application.submitted_at.astimezone(WIB)
+            self.assertLess(local.weekday(), 5, f"{number} submitted on a weekend")
+            self.assertTrue(dt.time(8) <= local.time() <= dt.time(14), number)
+            if application.clock_started_at is not None:
+                self.assertLessEqual(application.submitted_at, application.clock_started_at, number)
+                self.assertLess(application.clock_started_at, when(application.due_at), number)
+            if application.ended_at is not None:
+                self.assertLessEqual(application.ended_at, now, number)
+        for breach in Breach.objects.select_related("application"):
+            label = f"{breach.application.idempotency_key} {breach.step_key} {breach.level}"
+            self.assertLess(breach.due_at, breach.detected_at, label)
+            self.assertLessEqual(breach.detected_at, now, label)
+            if not breach.step_key:
+                application = breach.application
+                self.assertIsNotNone(application.clock_started_at, label)
+                self.assertLess(when(application.clock_started_at), breach.due_at, label)
+        for compensation in Compensation.objects.select_related("breach"):
+            self.assertEqual(compensation.owed_at, compensation.breach.detected_at)
+        self.assertFalse(Event.objects.filter(at__gt=now).exists())
+
+    def assert_late_today(self, now: dt.datetime) -> None:
+        """The late samples are late at `now`, the on-time ones are not."""
+        for key in ("demo-3", "demo-7", "demo-9"):
+            application = sample(key)
+            self.assertEqual(application.status, "in_progress", key)
+            self.assertLess(when(application.due_at), now, key)
+            self.assertTrue(
+                Breach.objects.filter(application=application, step_key="", level="late").exists(),
+                key,
+            )
+            self.assertTrue(application.steps.filter(state="active", due_at__lt=now).exists(), key)
+            self.assertTrue(application.events.filter(kind="apology").exists(), key)
+            self.assertEqual(Compensation.objects.get(application=application).status, "owed", key)
+        self.assertTrue(Breach.objects.filter(application=sample("demo-3"), level="very_late"))
+        deemed = sample("demo-10")
+        self.assertEqual(deemed.status, "deemed_approved")
+        self.assertEqual(deemed.ended_at, when(deemed.due_at) + dt.timedelta(minutes=1))
+        for key in ("demo-4", "demo-8"):
+            on_time = sample(key)
+            self.assertEqual(on_time.status, "in_progress", key)
+            self.assertGreater(when(on_time.due_at), now, key)
+            self.assertFalse(Breach.objects.filter(application=on_time).exists(), key)
+        # The site review of the sign permit falls due at the next closing time.
+        review = sample("demo-8").steps.select_related("agency").get(key="kajian_lokasi")
+        self.assertEqual(review.state, "active")
+        self.assertGreater(when(review.due_at), now)
+        calendar = calendar_for(review.agency)
+        zero = day_zero(calendar, now)
+        self.assertEqual(when(review.due_at).astimezone(calendar.tz).date(), zero)
+
+    def assert_queue_shows_late_steps(self) -> None:
+        self.client.force_login(User.objects.get(username="petugas"))
+        response = self.client.get("/kantor/")
+        self.assertContains(response, "Terlambat")
+        for key in ("demo-3", "demo-7", "demo-9"):
+            self.assertContains(response, sample(key).number)
+
+
+class DemoDataTests(DemoTestCase):
+    output: str
+
     @classmethod
     def setUpTestData(cls) -> None:
-        call_command("demo", "--load-only", stdout=StringIO())
+        with time_machine.travel(LOADED_AT, tick=False):
+            cls.output = load()
 
     def in_force(self, code: str) -> Charter:
         return Charter.objects.get(service__code=code, status="adopted")
 
     def test_loading_twice_gives_the_same_data(self) -> None:
         before = snapshot()
-        out = StringIO()
-        call_command("demo", "--load-only", stdout=out)
+        with time_machine.travel(LOADED_AT, tick=False):
+            output = load()
         self.assertIn(
             "0 catalogue change(s), 0 account change(s), 0 sample application(s) created",
-            out.getvalue(),
+            output,
         )
         self.assertEqual(snapshot(), before)
+
+    def test_the_first_load_creates_every_sample(self) -> None:
+        self.assertIn(f"{len(SAMPLES)} sample application(s) created", self.output)
 
     def test_the_catalogue_is_a_realistic_kabupaten(self) -> None:
         services = Service.objects.filter(active=True, charters__status="adopted").distinct()
@@ -108,12 +239,149 @@ class DemoDataTests(TestCase):
     def test_sample_applications_in_every_status_for_both_citizens(self) -> None:
         statuses = set(Application.objects.values_list("status", flat=True))
         self.assertEqual(
-            statuses, {"draft", "in_progress", "returned", "completed", "rejected", "withdrawn"}
+            statuses,
+            {
+                "draft",
+                "in_progress",
+                "returned",
+                "completed",
+                "rejected",
+                "withdrawn",
+                "deemed_approved",
+            },
         )
         for username in ("warga", "warga2"):
             self.assertTrue(Application.objects.filter(applicant__username=username).exists())
-        petugas = User.objects.get(username="petugas")
-        self.client.force_login(petugas)
-        self.assertContains(self.client.get("/kantor/"), "govuk-table")
         returned = Application.objects.get(status="returned")
         self.assertContains(self.client.get(f"/lacak/{returned.number}/"), returned.number)
+        self.assertIsNotNone(returned.paused_at)
+
+    # -- late today --------------------------------------------------------------------------
+
+    def test_the_register_shows_breaches_compensation_and_deemed_approval_now(self) -> None:
+        response = self.client.get("/jaminan/data.json")
+        self.assertEqual(response.status_code, 200)
+        rows = response.json()["rows"]
+        total = {
+            column: sum(row[column] for row in rows)
+            for column in rows[0]
+            if column
+            in ("late", "very_late", "compensations_owed", "amount_owed", "deemed_approved")
+        }
+        self.assertGreaterEqual(total["late"], 5)
+        self.assertGreaterEqual(total["very_late"], 1)
+        self.assertEqual(total["compensations_owed"], 3)
+        # PBG Rp50.000 for its first late day, half the SLHS fee, the family card's fixed sum.
+        self.assertEqual(total["amount_owed"], 50_000 + 75_000 + 25_000)
+        self.assertEqual(total["deemed_approved"], 1)
+        page = self.client.get("/jaminan/")
+        self.assertContains(page, "Persetujuan Bangunan Gedung (PBG) Rumah Tinggal Sederhana")
+
+    def test_the_supervisor_sees_the_compensation_owed(self) -> None:
+        self.client.force_login(User.objects.get(username="atasan"))
+        response = self.client.get("/kantor/kompensasi/")
+        for key in ("demo-3", "demo-7", "demo-9"):
+            self.assertContains(response, sample(key).number)
+        kinds = set(Compensation.objects.filter(status="owed").values_list("kind", flat=True))
+        self.assertEqual(kinds, {"per_day", "refund_percent", "fixed"})
+
+    def test_late_work_is_escalated_to_the_supervisor_and_the_head_of_agency(self) -> None:
+        to_supervisor = Event.objects.filter(kind="escalated", data__to="supervisor")
+        self.assertTrue(to_supervisor.exists())
+        for event in to_supervisor:
+            self.assertIn("atasan", event.data["officers"])
+        head = Event.objects.get(
+            application=sample("demo-3"), kind="escalated", step="", data__to="agency_head"
+        )
+        self.assertEqual(head.data["title"], sample("demo-3").agency.head_title)
+
+    def test_the_queue_shows_late_steps(self) -> None:
+        self.assert_queue_shows_late_steps()
+
+    def test_the_citizen_reads_the_apology_and_the_compensation(self) -> None:
+        self.client.force_login(User.objects.get(username="warga"))
+        pbg = sample("demo-3")
+        response = self.client.get(f"/permohonan/{pbg.number}/")
+        self.assertContains(response, "Kami mohon maaf, PBG Anda melewati batas 5 hari kerja.")
+        self.assertContains(response, "50.000")
+
+    def test_the_samples_are_late_today_with_consistent_dates(self) -> None:
+        self.assert_consistent(LOADED_AT)
+        self.assert_late_today(LOADED_AT)
+
+    def test_every_event_chain_verifies(self) -> None:
+        out = StringIO()
+        call_command("audit", "verify", stdout=out)
+        self.assertEqual(out.getvalue().strip(), f"{len(SAMPLES)} chain(s) intact.")
+
+    def test_the_answers_pass_the_charters_validation(self) -> None:
+        for application in Application.objects.select_related("charter"):
+            with self.subTest(sample=application.idempotency_key):
+                _cleaned, errors = clean_answers(
+                    application.charter, application.answers, partial=False
+                )
+                self.assertEqual(errors, {})
+                self.assertEqual(missing_requirements(application), {})
+
+    def test_the_answers_are_realistic(self) -> None:
+        today = timezone.localdate()
+        for application in Application.objects.select_related("charter"):
+            form = {spec["key"]: spec for spec in application.charter.content["form"]}
+            for key, value in application.answers.items():
+                label = f"{application.idempotency_key} {key}"
+                kind = form[key]["type"]
+                if kind == "nik" or key == "nomor_kk":
+                    nik = parse_nik(value, today=today)
+                    self.assertEqual(nik.region_code, "33.99.01", label)
+                if kind == "textarea":
+                    self.assertRegex(value, r"^(Jl\.|Ruko|Puskesmas) .+ Kabupaten Contoh", label)
+                if key in ("nib", "kbli", "nomor_str", "anak_ke"):
+                    self.assertRegex(value, r"^\d+$", label)
+                self.assertNotIn("Contoh isian", str(value), label)
+        pbg = sample("demo-3").answers
+        self.assertLessEqual(float(pbg["luas_bangunan"]), 72)
+        self.assertLess(float(pbg["luas_bangunan"]), float(pbg["luas_tanah"]))
+        family_card = sample("demo-9").answers["nomor_kk"]
+        self.assertRegex(family_card, r"^\d{16}$")
+        sign = sample("demo-8")
+        self.assertGreater(dt.date.fromisoformat(sign.answers["masa_pasang"]), today)
+
+
+# Days the demo may be loaded on, in WIB: the samples must be late on each of them.
+PINNED = {
+    "monday_before_opening": dt.datetime(2026, 11, 30, 7, 15, tzinfo=WIB),
+    "wednesday_afternoon": dt.datetime(2026, 12, 9, 14, 40, tzinfo=WIB),
+    # Disdukcapil is closed on 11 December 2026 (a migration of its database).
+    "friday_of_an_agency_closure_after_closing": dt.datetime(2026, 12, 11, 16, 30, tzinfo=WIB),
+    # 24 December is cuti bersama and 25 December Christmas: day zero is 28 December.
+    "the_day_before_the_christmas_holidays": dt.datetime(2026, 12, 23, 16, 45, tzinfo=WIB),
+    # Nyepi, then Idul Fitri with cuti bersama: 8 to 15 March 2027 off but one day.
+    "the_first_day_after_idul_fitri": dt.datetime(2027, 3, 16, 9, 0, tzinfo=WIB),
+}
+
+
+class DemoLoadedOnAnyDayTests(DemoTestCase):
+    def check(self, now: dt.datetime) -> None:
+        with time_machine.travel(now, tick=False):
+            load()
+            self.assert_consistent(now)
+            self.assert_late_today(now)
+            self.assert_queue_shows_late_steps()
+            out = StringIO()
+            call_command("audit", "verify", stdout=out)
+            self.assertIn(f"{len(SAMPLES)} chain(s) intact.", out.getvalue())
+
+    def test_monday_before_opening(self) -> None:
+        self.check(PINNED["monday_before_opening"])
+
+    def test_wednesday_afternoon(self) -> None:
+        self.check(PINNED["wednesday_afternoon"])
+
+    def test_friday_of_an_agency_closure_after_closing(self) -> None:
+        self.check(PINNED["friday_of_an_agency_closure_after_closing"])
+
+    def test_the_day_before_the_christmas_holidays(self) -> None:
+        self.check(PINNED["the_day_before_the_christmas_holidays"])
+
+    def test_the_first_day_after_idul_fitri(self) -> None:
+        self.check(PINNED["the_first_day_after_idul_fitri"])

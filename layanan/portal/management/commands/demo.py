@@ -48,6 +48,8 @@ class Command(BaseCommand):
             "",
             "Layanan demo is running:",
             f"  {url}            public site (catalogue: {url}layanan/)",
+            f"  {url}jaminan/    guarantee register: applications late today, compensation owed",
+            f"  {url}kantor/     officers' queue (late steps first)",
             f"  {url}admin/      Django admin",
             "",
             f"Demo accounts (password for all: {PASSWORD}):",

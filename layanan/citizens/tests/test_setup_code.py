@@ -12,6 +12,7 @@ import re
 
 import time_machine
 from django.contrib.auth.hashers import check_password
+from django.test.client import _MonkeyPatchedWSGIResponse
 from django.utils import timezone
 
 from layanan.accounts.models import User
@@ -34,7 +35,9 @@ class SetupCodeTestCase(CounterTestCase):
         assert found is not None, "no code on the receipt"
         return found.group(1)
 
-    def redeem(self, code: str, *, who: str = "0812-9999-0000", again: str = "") -> object:
+    def redeem(
+        self, code: str, *, who: str = "0812-9999-0000", again: str = ""
+    ) -> _MonkeyPatchedWSGIResponse:
         self.client.logout()
         return self.client.post(
             "/akun/kode/",
@@ -67,6 +70,7 @@ class IssueTests(SetupCodeTestCase):
         self.assertIn("no-store", response["Cache-Control"])
         row = PasswordSetupCode.objects.get(user=self.tono)
         self.assertEqual(row.issued_by, self.budi)
+        assert row.application is not None
         self.assertEqual(row.application.number, receipt.split("/")[3])
         self.assertNotIn(code.replace("-", ""), row.code_hash)
         self.assertTrue(check_password(code.replace("-", ""), row.code_hash))

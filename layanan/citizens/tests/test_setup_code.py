@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 import time_machine
 from django.contrib.auth.hashers import check_password
-from django.test.client import _MonkeyPatchedWSGIResponse
 from django.utils import timezone
 
 from layanan.accounts.models import User
 from layanan.citizens.models import PasswordSetupCode
 from layanan.citizens.tests.test_counter import TONO, CounterTestCase
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 NEW_PASSWORD = "pohon mangga berbuah lebat"
 CODE = re.compile(r'<p class="govuk-heading-l lyn-code">([A-Z0-9]{4}-[A-Z0-9]{4})</p>')

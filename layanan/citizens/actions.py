@@ -28,7 +28,7 @@ from layanan.citizens.models import PasswordSetupCode, Profile
 from layanan.lib.phone import try_normalise
 
 # Letters and digits that cannot be mistaken for one another when read aloud or copied from
-# paper (no 0/O, 1/I/L): 32 symbols, 8 of them make 40 bits.
+# paper (no 0/O, 1/I/L): 31 symbols, 8 of them make almost 40 bits.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 # Earlier codes looked at to tell "used" or "expired" from "wrong".

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from layanan.accounts.models import User
 from layanan.agencies.models import OfficerRole, Role
-from layanan.cases.actions import CaseError
+from layanan.cases.actions import CaseError, act_on_step
 from layanan.cases.models import Application, Event
 from layanan.cases.tests.test_api import ANSWERS, PDF
 from layanan.charters.models import Service
@@ -208,6 +208,27 @@ class CounterReceiptTests(CounterTestCase):
         self.assertIn("no-store", response["Cache-Control"])
         # The citizen's own pages stay the citizen's.
         self.assertEqual(self.client.get(f"/permohonan/{application.number}/").status_code, 404)
+
+    def test_corrections_sent_at_the_counter_land_on_the_receipt_too(self) -> None:
+        application = self.start(TONO)
+        self.fill_and_submit(application)
+        application.refresh_from_db()
+        step = application.steps.get(key="verifikasi")
+        act_on_step(
+            application=application,
+            step=step,
+            officer=self.budi,
+            action="return",
+            note="Surat lahir tidak terbaca.",
+        )
+        # Tono comes back to the counter; budi sends the corrections for him.
+        tasks = self.client.get(f"/permohonan/{application.number}/isian/")
+        self.assertContains(tasks, "Periksa dan kirim perbaikan pemohon")
+        self.assertContains(tasks, "Bersama pemohon, perbaiki jawaban atau dokumen")
+        response = self.client.post(f"/permohonan/{application.number}/periksa/")
+        self.assertRedirects(response, f"/kantor/loket/{application.number}/tanda-terima/")
+        application.refresh_from_db()
+        self.assertEqual(application.status, "in_progress")
 
     def test_the_fee_of_the_charter_is_stated(self) -> None:
         self.adopt(

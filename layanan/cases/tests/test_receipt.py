@@ -15,6 +15,9 @@ from layanan.cases.models import Application
 from layanan.cases.tests.test_api import ANSWERS, PDF
 from layanan.test import BaseTestCase, charter_content
 
+# The declaration on the check page (ticked; ignored where the page has none).
+DECLARED = {"declaration": "on"}
+
 
 class ReceiptTests(BaseTestCase):
     def submit_as_siti(self) -> Application:
@@ -27,7 +30,7 @@ class ReceiptTests(BaseTestCase):
             f"{base}/dokumen/",
             {"requirement": "surat_lahir", "file": SimpleUploadedFile("lahir.pdf", PDF)},
         )
-        response = self.client.post(f"{base}/periksa/")
+        response = self.client.post(f"{base}/periksa/", DECLARED)
         self.assertRedirects(response, f"{base}/tanda-terima/", fetch_redirect_response=False)
         application.refresh_from_db()
         return application

@@ -109,6 +109,9 @@ def test_an_officer_files_at_the_counter_prints_the_receipt_and_the_citizen_sign
     expect(officer.get_by_role("heading", level=1)).to_have_text("Periksa jawaban pemohon")
     expect(officer.get_by_role("region", name="Permohonan di loket")).to_be_visible()
     assert_accessible(officer)
+    declaration = officer.locator("input[name=declaration]")  # where the page asks for it
+    if declaration.count():
+        declaration.check()
     officer.get_by_role("button", name="Ajukan permohonan").click()
 
     # The printable counter receipt, not the citizen's page (it used to end on a 404).

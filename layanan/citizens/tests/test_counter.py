@@ -32,6 +32,9 @@ TONO = {
     "nik": "3399011203800003",
 }
 
+# The declaration on the check page (ticked; ignored where the page has none).
+DECLARED = {"declaration": "on"}
+
 
 class CounterTestCase(BaseTestCase):
     dewi: User
@@ -57,7 +60,7 @@ class CounterTestCase(BaseTestCase):
         self.assertEqual(self.client.post(f"{base}/isian/data/", ANSWERS).status_code, 302)
         upload = {"requirement": "surat_lahir", "file": SimpleUploadedFile("lahir.pdf", PDF)}
         self.assertEqual(self.client.post(f"{base}/dokumen/", upload).status_code, 302)
-        response = self.client.post(f"{base}/periksa/")
+        response = self.client.post(f"{base}/periksa/", DECLARED)
         self.assertEqual(response.status_code, 302)
         return response["Location"]
 
@@ -225,7 +228,7 @@ class CounterReceiptTests(CounterTestCase):
         tasks = self.client.get(f"/permohonan/{application.number}/isian/")
         self.assertContains(tasks, "Periksa dan kirim perbaikan pemohon")
         self.assertContains(tasks, "Bersama pemohon, perbaiki jawaban atau dokumen")
-        response = self.client.post(f"/permohonan/{application.number}/periksa/")
+        response = self.client.post(f"/permohonan/{application.number}/periksa/", DECLARED)
         self.assertRedirects(response, f"/kantor/loket/{application.number}/tanda-terima/")
         application.refresh_from_db()
         self.assertEqual(application.status, "in_progress")

@@ -30,18 +30,23 @@ def ensure_front_office(user: User) -> None:
         raise PermissionDenied(_("This page is for front-office officers."))
 
 
-def find_citizen(identifier: str) -> User | None:
-    """The account an email address, user name or phone number (written any usual way)
-    names, or None. A phone number is matched in its one stored form, E.164."""
+def citizens_named(identifier: str) -> list[User]:
+    """The accounts (at most two) an email address, user name or phone number (written any
+    usual way) names. A phone number is matched in its one stored form, E.164."""
     text = identifier.strip()
     if not text or len(text) > 254:
-        return None
+        return []
     match = Q(username__iexact=text) | Q(email__iexact=text)
     phone = try_normalise(text)
     if phone is not None:
         match |= Q(phone=phone) | Q(username=phone)
-    users = list(User.objects.filter(match).order_by("pk")[:2])
-    # Two accounts for one writing (a user name that is another's email) name nobody for sure.
+    return list(User.objects.filter(match).order_by("pk")[:2])
+
+
+def find_citizen(identifier: str) -> User | None:
+    """The one account `identifier` names, or None. Two accounts for one writing (an email
+    address two accounts share) name nobody for sure."""
+    users = citizens_named(identifier)
     return users[0] if len(users) == 1 else None
 
 

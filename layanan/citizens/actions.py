@@ -23,7 +23,7 @@ from layanan.cases import actions as case_actions
 from layanan.cases.actions import InvalidInput, NotAllowed
 from layanan.cases.models import Application, Channel
 from layanan.charters.models import Service
-from layanan.citizens.access import ensure_front_office, find_citizen
+from layanan.citizens.access import citizens_named, ensure_front_office, find_citizen
 from layanan.citizens.models import PasswordSetupCode, Profile
 from layanan.lib.phone import try_normalise
 
@@ -104,7 +104,20 @@ def file_at_counter(
     phone number in any usual writing) or, when nobody has it, given a new account without a
     password. The officer then fills the pages as the citizen would online."""
     ensure_front_office(officer)
-    citizen = find_citizen(contact)
+    named = citizens_named(contact)
+    if len(named) > 1:
+        raise InvalidInput(
+            _("Check the citizen's contact."),
+            fields={
+                "contact": [
+                    _(
+                        "More than one account has this email address: enter the citizen's "
+                        "mobile phone number instead"
+                    )
+                ]
+            },
+        )
+    citizen = named[0] if named else None
     if citizen is None:
         citizen = _new_citizen(contact=contact, full_name=full_name, nik=nik)
     elif citizen.pk == officer.pk:

@@ -128,6 +128,19 @@ class CounterFormTests(CounterTestCase):
         self.assertFalse(Application.objects.exists())
         self.assertFalse(User.objects.filter(phone="+6281299990000").exists())
 
+    def test_an_email_two_accounts_share_names_nobody(self) -> None:
+        for name in ("kembar1", "kembar2"):
+            User.objects.create_user(username=name, email="kembar@example.test", full_name=name)
+        response = self.client.post(
+            "/kantor/loket/",
+            {"service": "akta-kelahiran", "contact": "kembar@example.test", "full_name": "Baru"},
+        )
+        self.assertContains(
+            response, "Lebih dari satu akun memakai alamat email ini", status_code=400
+        )
+        self.assertFalse(Application.objects.exists())
+        self.assertEqual(User.objects.filter(email="kembar@example.test").count(), 2)
+
     def test_an_officer_cannot_file_for_themselves(self) -> None:
         response = self.client.post(
             "/kantor/loket/", {"service": "akta-kelahiran", "contact": "budi@example.test"}

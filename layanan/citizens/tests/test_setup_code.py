@@ -210,3 +210,22 @@ class RedeemTests(SetupCodeTestCase):
     def test_a_signed_in_user_is_sent_to_their_profile(self) -> None:
         self.login(self.siti)
         self.assertRedirects(self.client.get("/akun/kode/"), "/profil/")
+
+
+class AdminTests(SetupCodeTestCase):
+    def test_administrators_read_who_gave_which_code_and_change_nothing(self) -> None:
+        self.give_code(self.file_for_tono())
+        row = PasswordSetupCode.objects.get()
+        self.login(self.root)
+        listing = self.client.get("/admin/citizens/passwordsetupcode/")
+        self.assertContains(listing, "Budi Santoso")
+        self.assertContains(listing, "Tono Sugiarto")
+        detail = self.client.get(f"/admin/citizens/passwordsetupcode/{row.pk}/change/")
+        self.assertEqual(detail.status_code, 200)
+        self.assertNotContains(detail, row.code_hash)
+        self.assertEqual(self.client.get("/admin/citizens/passwordsetupcode/add/").status_code, 403)
+        deleted = self.client.post(
+            f"/admin/citizens/passwordsetupcode/{row.pk}/delete/", {"post": "yes"}
+        )
+        self.assertEqual(deleted.status_code, 403)
+        self.assertTrue(PasswordSetupCode.objects.filter(pk=row.pk).exists())

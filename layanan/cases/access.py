@@ -131,3 +131,9 @@ def can_act_on_step(user: User, step: Step) -> bool:
 def ensure_can_act_on_step(user: User, step: Step) -> None:
     if not can_act_on_step(user, step):
         raise PermissionDenied("this step needs another role")
+
+
+def files_on_behalf(user: User, application: Application) -> bool:
+    """A front-office officer filling in a walk-in citizen's application at the counter (the
+    pages then name the citizen and speak of "the applicant")."""
+    return application.filed_by_id == user.pk and application.applicant_id != user.pk

@@ -25,6 +25,7 @@ from layanan.cases.models import Application, Document
 from layanan.cases.presenters import due_marker, explain_due, public_view
 from layanan.charters.actions import charter_in_force
 from layanan.charters.models import Service
+from layanan.charters.presenters import describe_fee
 from layanan.charters.spec import text_in
 
 
@@ -149,6 +150,7 @@ def tasks(request: HttpRequest, number: str) -> HttpResponse:
             "documents_done": all(d["document"] or not d["required"] for d in documents),
             "ready": all(p["done"] for p in pages),
             "returned": returned,
+            "on_behalf": access.files_on_behalf(user_of(request), application),
         },
     )
 
@@ -182,7 +184,12 @@ def answer_page(request: HttpRequest, number: str, page: str) -> HttpResponse:
     return render(
         request,
         "cases/answer_page.html",
-        {"application": application, "page": current, "form": form},
+        {
+            "application": application,
+            "page": current,
+            "form": form,
+            "on_behalf": access.files_on_behalf(user_of(request), application),
+        },
         status=status,
     )
 
@@ -227,7 +234,12 @@ def documents(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "cases/documents.html",
-        {"application": application, "requirements": requirements, "form": form},
+        {
+            "application": application,
+            "requirements": requirements,
+            "form": form,
+            "on_behalf": access.files_on_behalf(user_of(request), application),
+        },
         status=status,
     )
 
@@ -238,6 +250,7 @@ def check_answers(request: HttpRequest, number: str) -> HttpResponse:
     if application.status not in ("draft", "returned"):
         return redirect("cases:detail", number=application.number)
     missing: dict[str, list[str]] = {}
+    on_behalf = access.files_on_behalf(user_of(request), application)
     if request.method == "POST":
         function = (
             actions.submit_application
@@ -249,6 +262,10 @@ def check_answers(request: HttpRequest, number: str) -> HttpResponse:
         except actions.CaseError as error:
             missing = error.fields or {"": [error.message]}
         else:
+            if on_behalf:
+                # The counter's own receipt, printed for the citizen (the `citizens` app
+                # serves it; only its URL name is known here).
+                return redirect("citizens:counter_receipt", number=application.number)
             if application.status == "draft":
                 return redirect("cases:receipt", number=application.number)
             messages.success(request, _("Your corrections were sent. The clock runs again."))
@@ -261,6 +278,7 @@ def check_answers(request: HttpRequest, number: str) -> HttpResponse:
             "rows": answer_rows(application),
             "documents": document_requirements(application),
             "missing": missing,
+            "on_behalf": on_behalf,
         },
         status=400 if missing else 200,
     )
@@ -274,7 +292,11 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "cases/receipt.html",
-        {"application": application, "view": public_view(application)},
+        {
+            "application": application,
+            "view": public_view(application),
+            "fee": describe_fee(application.charter.fee),
+        },
     )
 
 

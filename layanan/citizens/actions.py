@@ -1,11 +1,42 @@
-"""Making citizen accounts: online sign-up and the counter use the same action."""
+"""Making citizen accounts, filing at the counter, and one-time password-setup codes.
+
+Online sign-up and the counter use the same `register_citizen`. The counter's writes
+(find-or-create the citizen, open the application) happen in one transaction in
+`file_at_counter`; the view only validates the form and calls it.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+import datetime as dt
+import secrets
+
+from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from layanan.accounts.models import User
-from layanan.citizens.models import Profile
+from layanan.cases import actions as case_actions
+from layanan.cases.actions import InvalidInput, NotAllowed
+from layanan.cases.models import Application, Channel
+from layanan.charters.models import Service
+from layanan.citizens.access import citizens_named, ensure_front_office, find_citizen
+from layanan.citizens.models import PasswordSetupCode, Profile
+from layanan.lib.phone import try_normalise
+
+# Letters and digits that cannot be mistaken for one another when read aloud or copied from
+# paper (no 0/O, 1/I/L): 31 symbols, 8 of them make almost 40 bits.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+# Earlier codes looked at to tell "used" or "expired" from "wrong".
+CODES_CHECKED = 3
+
+
+def now() -> dt.datetime:
+    return timezone.now()
 
 
 @transaction.atomic
@@ -19,7 +50,8 @@ def register_citizen(
     password: str | None = None,
 ) -> User:
     """A citizen account signed in to by email or phone. Without a password (made at the
-    counter) the citizen chooses one later with "forgotten password"."""
+    counter) the citizen chooses one later: by email with "forgotten password", or with a
+    one-time code from the counter (`issue_password_setup_code`)."""
     user = User.objects.create_user(
         username=email or phone,
         email=email,
@@ -29,3 +61,179 @@ def register_citizen(
     )
     Profile.objects.create(user=user, nik=nik, address=address)
     return user
+
+
+# -- the counter ---------------------------------------------------------------------------------
+
+
+def _new_citizen(*, contact: str, full_name: str, nik: str) -> User:
+    email = contact.lower() if "@" in contact else ""
+    phone = "" if email else try_normalise(contact)
+    if not email and phone is None:
+        raise InvalidInput(
+            _("Check the citizen's contact."),
+            fields={"contact": [_("Enter the citizen's email address or mobile phone number")]},
+        )
+    if not full_name.strip():
+        raise InvalidInput(
+            _("Check the citizen's details."),
+            fields={
+                "full_name": [
+                    _("Enter the citizen's full name: no account has this email address or phone")
+                ]
+            },
+        )
+    try:
+        with transaction.atomic():
+            return register_citizen(
+                full_name=full_name.strip(), email=email, phone=phone or "", nik=nik
+            )
+    except IntegrityError:
+        # Another counter made the same account a moment ago: use it.
+        found = find_citizen(contact)
+        if found is None:
+            raise
+        return found
+
+
+@transaction.atomic
+def file_at_counter(
+    *, officer: User, service: Service, contact: str, full_name: str = "", nik: str = ""
+) -> Application:
+    """Open a draft application for a walk-in citizen, found by `contact` (email, user name or
+    phone number in any usual writing) or, when nobody has it, given a new account without a
+    password. The officer then fills the pages as the citizen would online."""
+    ensure_front_office(officer)
+    named = citizens_named(contact)
+    if len(named) > 1:
+        raise InvalidInput(
+            _("Check the citizen's contact."),
+            fields={
+                "contact": [
+                    _(
+                        "More than one account has this email address: enter the citizen's "
+                        "mobile phone number instead"
+                    )
+                ]
+            },
+        )
+    citizen = named[0] if named else None
+    if citizen is None:
+        citizen = _new_citizen(contact=contact, full_name=full_name, nik=nik)
+    elif citizen.pk == officer.pk:
+        raise InvalidInput(
+            _("Check the citizen's contact."),
+            fields={
+                "contact": [
+                    _("This is your own account: apply online, not at the counter for yourself")
+                ]
+            },
+        )
+    application, _created = case_actions.create_application(
+        citizen=citizen, service=service, answers={}, channel=Channel.COUNTER, filed_by=officer
+    )
+    return application
+
+
+# -- one-time password-setup codes ---------------------------------------------------------------
+
+
+def may_get_setup_code(citizen: User) -> bool:
+    """A citizen who never chose a password, or who has no email address to reset one with.
+    A citizen with both signs in and resets by email: a code would only be a way in for
+    somebody else."""
+    return not citizen.has_usable_password() or not citizen.email
+
+
+def normalise_code(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def format_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+@transaction.atomic
+def issue_password_setup_code(*, officer: User, application: Application) -> str:
+    """A new code for the applicant of a counter filing; earlier codes stop working.
+    Returns the code, formatted for print; only its hash is stored."""
+    citizen = application.applicant
+    if not may_get_setup_code(citizen):
+        raise NotAllowed(
+            _(
+                "This citizen already has a password and an email address: they can use "
+                "'forgotten password' to choose a new one."
+            )
+        )
+    moment = now()
+    PasswordSetupCode.objects.filter(
+        user=citizen, used_at__isnull=True, replaced_at__isnull=True
+    ).update(replaced_at=moment)
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    PasswordSetupCode.objects.create(
+        user=citizen,
+        code_hash=make_password(code),
+        issued_by=officer,
+        application=application,
+        issued_at=moment,
+        expires_at=moment + PasswordSetupCode.VALID_FOR,
+    )
+    return format_code(code)
+
+
+class CodeRefused(Exception):
+    """`field` names the form field the message belongs to; `code` says why for machines:
+    wrong, used, replaced, expired, password."""
+
+    def __init__(self, code: str, field: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.field, self.message = code, field, message
+
+
+REFUSALS = {
+    "used": gettext_lazy(
+        "This code was already used. Sign in with your password, or ask at the counter for a "
+        "new code"
+    ),
+    "replaced": gettext_lazy("A newer code was given to you: use the code on your latest receipt"),
+    "expired": gettext_lazy(
+        "This code has expired (it works for 72 hours). Ask at the counter for a new code"
+    ),
+}
+
+
+@transaction.atomic
+def redeem_password_setup_code(*, identifier: str, code: str, password: str) -> User:
+    """Set the password of the citizen `identifier` names, with a code given at the counter.
+
+    The code works once: it is marked used with a conditional update, so that two requests
+    with the same code cannot both succeed."""
+    wrong = CodeRefused(
+        "wrong",
+        "code",
+        _("The code does not match this email address or phone number. Check both and try again"),
+    )
+    citizen = find_citizen(identifier)
+    typed = normalise_code(code)
+    if citizen is None or len(typed) != CODE_LENGTH:
+        raise wrong
+    moment = now()
+    recent = PasswordSetupCode.objects.filter(user=citizen).order_by("-issued_at")
+    match = next((c for c in recent[:CODES_CHECKED] if check_password(typed, c.code_hash)), None)
+    if match is None:
+        raise wrong
+    state = match.state_at(moment)
+    if state != "usable":
+        raise CodeRefused(state, "code", str(REFUSALS[state]))
+    try:
+        password_validation.validate_password(password, citizen)
+    except ValidationError as problems:
+        raise CodeRefused("password", "password1", " ".join(problems.messages)) from None
+    claimed = PasswordSetupCode.objects.filter(
+        pk=match.pk, used_at__isnull=True, replaced_at__isnull=True
+    ).update(used_at=moment)
+    if claimed != 1:
+        raise CodeRefused("used", "code", str(REFUSALS["used"]))
+    citizen.set_password(password)
+    citizen.save(update_fields=["password"])
+    return citizen

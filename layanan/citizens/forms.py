@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from layanan.accounts.fields import NikField, phone_validator
 from layanan.accounts.models import User
+from layanan.lib.phone import try_normalise
 
 
 def normalise_phone(phone: str) -> str:
@@ -85,4 +86,104 @@ class SignUpForm(ProfileFields):
                 password_validation.validate_password(first, candidate)
             except forms.ValidationError as problems:
                 self.add_error("password1", problems)
+        return data
+
+
+class CounterForm(forms.Form):
+    """What a front-office officer asks a walk-in citizen before filing for them."""
+
+    use_required_attribute = False
+    service = forms.ChoiceField(
+        label=_("Service"),
+        error_messages={
+            "required": _("Select the service the citizen applies for"),
+            "invalid_choice": _("Select the service the citizen applies for"),
+        },
+    )
+    contact = forms.CharField(
+        label=_("Citizen's email address or mobile phone number"),
+        max_length=254,
+        help_text=_(
+            "Used to find their account, or to make one for them. A phone number may be "
+            "written any usual way, such as 0812 3456 7890 or +62 812 3456 7890."
+        ),
+        error_messages={
+            "required": _("Enter the citizen's email address or mobile phone number"),
+            "max_length": _("The citizen's email address must be 254 characters or fewer"),
+        },
+    )
+    full_name = forms.CharField(
+        label=_("Full name (for a new account)"),
+        max_length=200,
+        required=False,
+        error_messages={"max_length": _("Full name must be 200 characters or fewer")},
+    )
+    nik = NikField(label=_("NIK (for a new account)"), required=False)
+
+    def __init__(self, *args: Any, services: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", _("Choose a service")), *services]  # type: ignore[attr-defined]
+
+    def clean_contact(self) -> str:
+        contact = self.cleaned_data["contact"].strip()
+        if "@" in contact:
+            try:
+                forms.EmailField().clean(contact)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("Enter the citizen's email address in the right form, like nama@contoh.id"),
+                    code="email",
+                ) from None
+            return contact.lower()
+        phone = try_normalise(contact)
+        if phone is None:
+            raise forms.ValidationError(
+                _(
+                    "Enter the citizen's email address, or a phone number such as "
+                    "0812 3456 7890 or +62 812 3456 7890"
+                ),
+                code="contact",
+            )
+        return phone
+
+
+class SetupCodeForm(forms.Form):
+    """Choose a password with the one-time code printed on a counter receipt."""
+
+    use_required_attribute = False
+    identifier = forms.CharField(
+        label=_("Email address or mobile phone number"),
+        max_length=254,
+        help_text=_("The one you gave at the counter, as printed on your receipt."),
+        error_messages={
+            "required": _("Enter the email address or phone number you gave at the counter"),
+            "max_length": _("The email address must be 254 characters or fewer"),
+        },
+    )
+    code = forms.CharField(
+        label=_("Code from your receipt"),
+        max_length=20,
+        help_text=_("8 letters and digits, for example ABCD-EF23."),
+        error_messages={
+            "required": _("Enter the code printed on your receipt"),
+            "max_length": _("Enter the code printed on your receipt: 8 letters and digits"),
+        },
+    )
+    password1 = forms.CharField(
+        label=_("New password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+        error_messages={"required": _("Enter a new password")},
+    )
+    password2 = forms.CharField(
+        label=_("New password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Enter the new password again")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two new passwords are not the same"))
         return data

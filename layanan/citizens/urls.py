@@ -6,5 +6,11 @@ app_name = "citizens"
 urlpatterns = [
     path("daftar/", views.sign_up, name="sign_up"),
     path("profil/", views.profile, name="profile"),
+    path("akun/kode/", views.setup_code, name="setup_code"),
     path("kantor/loket/", views_counter.counter, name="counter"),
+    path(
+        "kantor/loket/<str:number>/tanda-terima/",
+        views_counter.counter_receipt,
+        name="counter_receipt",
+    ),
 ]

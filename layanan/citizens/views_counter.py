@@ -1,103 +1,86 @@
 """The counter (loket): a front-office officer files an application for a walk-in citizen.
 
 The officer finds the citizen's account (or makes one from the NIK and contact details the
-citizen gives), then fills the same pages a citizen fills online. The application records the
-officer as `filed_by` and the channel as `loket`; the citizen follows it like any other.
+citizen gives), then fills the same pages a citizen fills online, marked "filed at the counter
+on behalf of …". After submission the officer lands on the counter receipt to print: the
+tracking number with a QR code of the tracking page, what was received, the clock, the fee and
+how the citizen follows it online, with a one-time code to choose a password if they have none.
 """
 
 from __future__ import annotations
 
-from django import forms
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Q
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
-from layanan.accounts.fields import NikField, phone_validator
 from layanan.accounts.models import User
-from layanan.agencies.models import OfficerRole, Role
-from layanan.cases import actions
+from layanan.cases.actions import CaseError
 from layanan.charters.models import Charter, Service
-from layanan.citizens.actions import register_citizen
-from layanan.citizens.forms import normalise_phone
+from layanan.citizens import access
+from layanan.citizens.actions import file_at_counter, issue_password_setup_code
+from layanan.citizens.forms import CounterForm
+from layanan.citizens.presenters import receipt_context
 
 
-class CounterForm(forms.Form):
-    use_required_attribute = False
-    service = forms.ChoiceField(label=gettext_lazy("Service"))
-    contact = forms.CharField(
-        label=gettext_lazy("Citizen's email address or phone number"),
-        max_length=254,
-        help_text=gettext_lazy("Used to find their account, or to make one for them."),
-    )
-    full_name = forms.CharField(
-        label=gettext_lazy("Full name (for a new account)"), max_length=200, required=False
-    )
-    nik = NikField(label=gettext_lazy("NIK (for a new account)"), required=False)
-
-    def clean_contact(self) -> str:
-        contact = self.cleaned_data["contact"].strip()
-        if "@" in contact:
-            forms.EmailField().clean(contact)
-            return contact.lower()
-        phone_validator(contact)
-        return normalise_phone(contact)
+def officer_of(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    return user
 
 
-def find_citizen(contact: str) -> User | None:
-    return (
-        User.objects.filter(
-            Q(email__iexact=contact) | Q(phone=contact) | Q(username__iexact=contact)
-        )
-        .order_by("pk")
-        .first()
-    )
-
-
+@login_required
 def counter(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    officer = request.user
-    if not OfficerRole.objects.filter(user=officer, role=Role.FRONT_OFFICE).exists():
-        raise PermissionDenied(_("This page is for front-office officers."))
+    officer = officer_of(request)
+    access.ensure_front_office(officer)
     services = (
         Service.objects.filter(active=True, charters__status=Charter.Status.ADOPTED)
         .distinct()
         .order_by("name")
     )
-    form = CounterForm(request.POST or None)
-    service_field = form.fields["service"]
-    assert isinstance(service_field, forms.ChoiceField)
-    service_field.choices = [(s.code, s.display_name) for s in services]
+    form = CounterForm(
+        request.POST if request.method == "POST" else None,
+        services=[(s.code, s.display_name) for s in services],
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
-            citizen = find_citizen(data["contact"])
-            if citizen is None:
-                if not data["full_name"]:
-                    form.add_error(
-                        "full_name", _("No account has this contact: give the citizen's name.")
-                    )
-                    return render(request, "citizens/counter.html", {"form": form}, status=400)
-                by_email = "@" in data["contact"]
-                citizen = register_citizen(
-                    full_name=data["full_name"],
-                    email=data["contact"] if by_email else "",
-                    phone="" if by_email else data["contact"],
-                    nik=data["nik"],
-                )
-            application, _created = actions.create_application(
-                citizen=citizen,
+        try:
+            application = file_at_counter(
+                officer=officer,
                 service=services.get(code=data["service"]),
-                answers={},
-                channel="loket",
-                filed_by=officer,
+                contact=data["contact"],
+                full_name=data["full_name"],
+                nik=data["nik"],
             )
-        return redirect("cases:tasks", number=application.number)
+        except CaseError as error:
+            for field, problems in (error.fields or {"service": [error.message]}).items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            return redirect("cases:tasks", number=application.number)
     return render(
         request, "citizens/counter.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+@never_cache
+@login_required
+def counter_receipt(request: HttpRequest, number: str) -> HttpResponse:
+    """The receipt the filing officer prints for the citizen. POST gives the citizen a new
+    one-time password-setup code, shown on this response only (only its hash is kept)."""
+    officer = officer_of(request)
+    application = access.get_counter_filing(officer, number)
+    code, problem = "", ""
+    if request.method == "POST":
+        try:
+            code = issue_password_setup_code(officer=officer, application=application)
+        except CaseError as error:
+            problem = error.message
+    context = receipt_context(
+        application=application,
+        tracking_url=request.build_absolute_uri(reverse("cases:track", args=[application.number])),
+        sign_in_url=request.build_absolute_uri(reverse("login")),
+        code_url=request.build_absolute_uri(reverse("citizens:setup_code")),
+    )
+    context.update({"code": code, "problem": problem})
+    return render(request, "citizens/counter_receipt.html", context, status=400 if problem else 200)

@@ -1,0 +1,73 @@
+"""Who may use the counter, and whose account a contact written at the counter names.
+
+Views call these and never decide access themselves. What a user may not see answers 404,
+as in `cases.access`, so that tracking numbers cannot be probed.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from layanan.accounts.models import User
+from layanan.agencies.models import OfficerRole, Role
+from layanan.cases.access import canonical_number
+from layanan.cases.models import Application, Channel, Status
+from layanan.lib.phone import try_normalise
+
+
+def is_front_office(user: User) -> bool:
+    return bool(
+        user.is_authenticated
+        and OfficerRole.objects.filter(user=user, role=Role.FRONT_OFFICE).exists()
+    )
+
+
+def ensure_front_office(user: User) -> None:
+    if not is_front_office(user):
+        raise PermissionDenied(_("This page is for front-office officers."))
+
+
+def citizens_named(identifier: str) -> list[User]:
+    """The accounts (at most two) an email address, user name or phone number (written any
+    usual way) names. A phone number is matched in its one stored form, E.164."""
+    text = identifier.strip()
+    if not text or len(text) > 254:
+        return []
+    match = Q(username__iexact=text) | Q(email__iexact=text)
+    phone = try_normalise(text)
+    if phone is not None:
+        match |= Q(phone=phone) | Q(username=phone)
+    return list(User.objects.filter(match).order_by("pk")[:2])
+
+
+def find_citizen(identifier: str) -> User | None:
+    """The one account `identifier` names, or None. Two accounts for one writing (an email
+    address two accounts share) name nobody for sure."""
+    users = citizens_named(identifier)
+    return users[0] if len(users) == 1 else None
+
+
+def get_counter_filing(user: User, number: str) -> Application:
+    """A submitted application `user` filed at the counter: its counter receipt is theirs
+    to print. Anyone else (another officer, the citizen) gets 404; the citizen has their own
+    receipt."""
+    if not is_front_office(user):
+        raise Http404("no such application")  # unseen, not forbidden: numbers are not probed
+    canonical = canonical_number(number)
+    application = (
+        Application.objects.filter(
+            number=canonical or "",
+            filed_by_id=user.pk,
+            channel=Channel.COUNTER,
+        )
+        .exclude(status=Status.DRAFT)
+        .exclude(applicant_id=user.pk)
+        .select_related("service", "charter", "agency", "applicant", "filed_by")
+        .first()
+    )
+    if canonical is None or application is None:
+        raise Http404("no such application")
+    return application

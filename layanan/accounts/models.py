@@ -40,3 +40,42 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+
+class AccountEvent(models.Model):
+    """One change to an account, for the audit trail: what kind, which fields, by whom, when.
+
+    Never the values: a NIK or a phone number does not belong in an audit log that more
+    people read than the profile itself. `actor` is empty when the system made the change
+    (a data migration).
+    """
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("account created")
+        PROFILE_CHANGED = "profile_changed", _("profile changed")
+        PHONE_CLEARED = "phone_cleared", _("phone number cleared")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="account_events"
+    )
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    fields = models.JSONField(_("fields"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+        ordering = ["user", "at", "id"]
+        indexes = [models.Index(fields=["user", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

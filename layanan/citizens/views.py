@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from layanan.accounts.models import User
-from layanan.citizens.actions import register_citizen
+from layanan.citizens.actions import register_citizen, update_profile
 from layanan.citizens.forms import ProfileFields, SignUpForm
 from layanan.citizens.models import Profile
 
@@ -45,16 +45,12 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    record, _created = Profile.objects.get_or_create(user=user)
+    record = Profile.objects.filter(user=user).first() or Profile(user=user)
     if request.method == "POST":
         form = ProfileFields(request.POST)
         form.user = user
         if form.is_valid():
-            data = form.cleaned_data
-            user.full_name, user.email, user.phone = data["full_name"], data["email"], data["phone"]
-            user.save(update_fields=["full_name", "email", "phone"])
-            record.nik, record.address = data["nik"], data["address"]
-            record.save(update_fields=["nik", "address", "updated_at"])
+            update_profile(citizen=user, by=user, **form.cleaned_data)
             messages.success(request, _("Your profile was saved."))
             return redirect("citizens:profile")
         status = 400

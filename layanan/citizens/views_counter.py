@@ -11,19 +11,18 @@ from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from layanan.accounts.fields import NikField, phone_validator
+from layanan.accounts.fields import NikField, PhoneField
+from layanan.accounts.identifiers import find_user_by_identifier
 from layanan.accounts.models import User
 from layanan.agencies.models import OfficerRole, Role
 from layanan.cases import actions
 from layanan.charters.models import Charter, Service
 from layanan.citizens.actions import register_citizen
-from layanan.citizens.forms import normalise_phone
 
 
 class CounterForm(forms.Form):
@@ -44,18 +43,11 @@ class CounterForm(forms.Form):
         if "@" in contact:
             forms.EmailField().clean(contact)
             return contact.lower()
-        phone_validator(contact)
-        return normalise_phone(contact)
+        return PhoneField(what=gettext_lazy("the citizen's phone number")).clean(contact)
 
 
 def find_citizen(contact: str) -> User | None:
-    return (
-        User.objects.filter(
-            Q(email__iexact=contact) | Q(phone=contact) | Q(username__iexact=contact)
-        )
-        .order_by("pk")
-        .first()
-    )
+    return find_user_by_identifier(contact)
 
 
 def counter(request: HttpRequest) -> HttpResponse:

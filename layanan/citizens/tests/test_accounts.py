@@ -25,7 +25,7 @@ class SignUpTests(BaseTestCase):
         self.assertRedirects(response, "/permohonan/")
         user = User.objects.get(email="wati@example.test")
         self.assertEqual(
-            (user.phone, Profile.objects.get(user=user).nik), ("081211112222", "3399016501950002")
+            (user.phone, Profile.objects.get(user=user).nik), ("+6281211112222", "3399016501950002")
         )
         self.client.logout()
         for login in ("wati@example.test", "081211112222"):

@@ -56,7 +56,7 @@ class CounterTests(BaseTestCase):
                 "nik": "3399011203800003",
             },
         )
-        tono = User.objects.get(phone="081299990000")
+        tono = User.objects.get(phone="+6281299990000")
         self.assertFalse(tono.has_usable_password())
         self.assertTrue(Application.objects.filter(applicant=tono, channel="loket").exists())
 

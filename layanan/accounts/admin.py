@@ -3,13 +3,13 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import Field
+from django.db.models import Field, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from layanan.accounts.fields import PhoneField
 from layanan.accounts.models import AccountEvent, User
-from layanan.lib.phone import national
+from layanan.lib.phone import national, try_normalise
 
 
 @admin.register(User)
@@ -28,6 +28,16 @@ class UserAdmin(DjangoUserAdmin):
             # The same reading of a number as everywhere else, stored in E.164 form.
             return PhoneField(label=_("Phone number"), required=False)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[User], search_term: str
+    ) -> tuple[QuerySet[User], bool]:
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        phone = try_normalise(search_term)
+        if phone is not None:
+            # "0812 0000 0001" finds the account whose number is stored as +6281200000001.
+            results |= queryset.filter(phone=phone)
+        return results, may_have_duplicates
 
     @admin.display(description=_("phone number"), ordering="phone")
     def phone_number(self, user: User) -> str:

@@ -18,7 +18,10 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(
-                fields=["phone"], condition=~models.Q(phone=""), name="accounts_user_phone_unique"
+                fields=["phone"],
+                condition=~models.Q(phone=""),
+                name="accounts_user_phone_unique",
+                violation_error_message=_("Another account already has this phone number."),
             ),
         ]
 

@@ -6,7 +6,7 @@ from django.core import mail
 
 from layanan.accounts.models import AccountEvent, User
 from layanan.citizens.models import Profile
-from layanan.test import BaseTestCase
+from layanan.test import PASSWORD, BaseTestCase
 
 SIGN_UP = {
     "full_name": "Wati Susanti",
@@ -154,3 +154,29 @@ class PasswordResetTests(BaseTestCase):
         self.assertRedirects(done, "/masuk/sandi-baru/selesai/")
         self.siti.refresh_from_db()
         self.assertTrue(self.siti.check_password("kata-sandi-baru-99"))
+
+    def test_the_reset_forms_name_their_fields(self) -> None:
+        empty = self.client.post("/masuk/lupa-sandi/", {"email": ""})
+        self.assertEqual(empty.context["form"].errors, {"email": ["Masukkan alamat email Anda"]})
+        self.assertEqual(len(mail.outbox), 0)
+        self.client.post("/masuk/lupa-sandi/", {"email": "siti@example.test"})
+        link = re.search(r"http://testserver(/masuk/sandi-baru/\S+)", str(mail.outbox[0].body))
+        assert link is not None
+        form = self.client.get(link.group(1), follow=True)
+        url = form.redirect_chain[-1][0]
+        blank = self.client.post(url, {"new_password1": "", "new_password2": ""})
+        self.assertEqual(
+            blank.context["form"].errors,
+            {
+                "new_password1": ["Masukkan kata sandi baru"],
+                "new_password2": ["Masukkan kata sandi baru sekali lagi"],
+            },
+        )
+        different = self.client.post(
+            url, {"new_password1": "kata-sandi-baru-99", "new_password2": "kata-sandi-lain-99"}
+        )
+        self.assertEqual(
+            different.context["form"].errors, {"new_password2": ["Kedua kata sandi tidak sama."]}
+        )
+        self.siti.refresh_from_db()
+        self.assertTrue(self.siti.check_password(PASSWORD))

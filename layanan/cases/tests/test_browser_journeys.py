@@ -59,7 +59,7 @@ def pdf_file(folder: Path, name: str) -> Path:
 def sign_in(page: Page, username: str) -> None:
     """Fill the sign-in form the page is on; Django then follows its `next`."""
     expect(page).to_have_url(re.compile(r"/masuk/"))
-    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Email atau nomor HP").fill(username)
     page.get_by_label("Kata sandi", exact=True).fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Masuk").click()
     expect(page).not_to_have_url(re.compile(r"/masuk/"))

@@ -13,7 +13,8 @@ Sign-in (web and API) and the counter's citizen search share these rules:
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Lower
 
 from layanan.accounts.models import User
 from layanan.lib.phone import try_normalise
@@ -30,6 +31,23 @@ def canonical_identifier(text: str) -> str:
     return try_normalise(login) or login.lower()
 
 
+def _phone_is(phone: str) -> Q:
+    # The "not empty" term lets SQLite use the partial unique index on phone.
+    return Q(phone=phone) & ~Q(phone="")
+
+
+def _named(text: str) -> Q:
+    """User name or email equal to `text` without regard to case, through the indexes on the
+    folded columns (a plain `iexact` is a LIKE on SQLite, which no index serves)."""
+    folded = Lower(Value(text))
+    return Q(username_folded=folded) | Q(email_folded=folded)
+
+
+def _accounts(exclude: User | None) -> QuerySet[User]:
+    users = User.objects.alias(username_folded=Lower("username"), email_folded=Lower("email"))
+    return users.exclude(pk=exclude.pk) if exclude is not None else users
+
+
 def find_user_by_identifier(text: str) -> User | None:
     """The one account that answers to `text`, or None when none does or more than one does."""
     login = (text or "").strip()
@@ -37,20 +55,18 @@ def find_user_by_identifier(text: str) -> User | None:
         return None
     phone = try_normalise(login)
     if phone is not None:
-        by_phone = User.objects.filter(phone=phone).first()
+        by_phone = User.objects.filter(_phone_is(phone)).first()
         if by_phone is not None:
             return by_phone
-    users = list(User.objects.filter(Q(username__iexact=login) | Q(email__iexact=login))[:2])
+    users = list(_accounts(None).filter(_named(login))[:2])
     return users[0] if len(users) == 1 else None
 
 
 def phone_taken(phone: str, *, exclude: User | None = None) -> bool:
-    """Whether another account already has this E.164 number (or it as its user name)."""
-    others = User.objects.exclude(pk=exclude.pk) if exclude is not None else User.objects.all()
-    return others.filter(Q(phone=phone) | Q(username=phone)).exists()
+    """Whether another account already has this E.164 number (or has it as its user name)."""
+    return _accounts(exclude).filter(_phone_is(phone) | Q(username=phone)).exists()
 
 
 def email_taken(email: str, *, exclude: User | None = None) -> bool:
     """Whether another account already signs in with this email address."""
-    others = User.objects.exclude(pk=exclude.pk) if exclude is not None else User.objects.all()
-    return others.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists()
+    return _accounts(exclude).filter(_named(email)).exists()

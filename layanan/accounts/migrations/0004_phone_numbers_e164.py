@@ -80,7 +80,7 @@ def store_numbers_in_e164(apps: StateApps, schema_editor: BaseDatabaseSchemaEdit
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_accountevent_phone_unique_message"),
+        ("accounts", "0003_accountevent_and_lookup_indexes"),
     ]
 
     operations = [

@@ -6,7 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from layanan.accounts.identifiers import email_taken, find_user_by_identifier, phone_taken
 from layanan.accounts.models import ApiToken, User
 from layanan.test import PASSWORD, BaseTestCase
 
@@ -120,3 +123,20 @@ class ApiTokenTests(SignInTestCase):
             self.token(WRITINGS[attempt % len(WRITINGS)], "salah")
         self.assertEqual(self.token("081200000001").status_code, 429)
         self.assertFalse(ApiToken.objects.exists())
+
+
+class LookupIndexTests(SignInTestCase):
+    def test_every_lookup_is_served_by_an_index(self) -> None:
+        if connection.vendor != "sqlite":
+            self.skipTest("the plan is read with SQLite's EXPLAIN QUERY PLAN")
+        with CaptureQueriesContext(connection) as captured:
+            for text in ("0812 0000 0001", "0812 9999 9999", "Siti@Example.test", "siti"):
+                find_user_by_identifier(text)
+            phone_taken("+6281200000001", exclude=self.agus)
+            email_taken("SITI@example.test", exclude=self.agus)
+        self.assertEqual(len(captured), 7)
+        with connection.cursor() as cursor:
+            for query in captured:
+                cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+                plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+                self.assertNotIn("SCAN accounts_user", plan, query["sql"])

@@ -81,6 +81,7 @@ def counter(request: HttpRequest) -> HttpResponse:
                     email=data["contact"] if by_email else "",
                     phone="" if by_email else data["contact"],
                     nik=data["nik"],
+                    by=officer,
                 )
             application, _created = actions.create_application(
                 citizen=citizen,

@@ -66,8 +66,9 @@ class ProfileTests(BaseTestCase):
 
     def test_a_number_another_account_has_is_refused_in_any_writing(self) -> None:
         User.objects.filter(pk=self.agus.pk).update(phone="+6281200000002")
-        response = self.save(full_name="Siti R.", phone="0812 0000 0002")
+        response = self.save(full_name="Siti R.", phone="+62 812 0000 0002")
         self.assertEqual(response.status_code, 400)
+        self.assertContains(response, 'value="+62 812 0000 0002"', status_code=400)  # as typed
         self.assertEqual(
             response.context["form"].errors["phone"],
             [

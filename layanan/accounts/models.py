@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from layanan.lib.phone import national
+
 
 class User(AbstractUser):
     """Anyone who signs in: a citizen, an officer, an administrator.
@@ -34,6 +36,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    @property
+    def sign_in_name(self) -> str:
+        """The user name as the person knows it: a phone number (the user name of a citizen
+        who signed up without email) is shown as 0812-3456-7890, not in E.164 form."""
+        return national(self.username)
 
 
 class ApiToken(models.Model):

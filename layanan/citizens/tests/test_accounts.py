@@ -68,6 +68,8 @@ class SignUpTests(BaseTestCase):
         self.assertRedirects(response, "/permohonan/")
         user = User.objects.get(phone="+6281277771234")
         self.assertEqual((user.username, user.email), ("+6281277771234", ""))
+        # the header names them by their number as they write it
+        self.assertContains(self.client.get("/permohonan/"), ">0812-7777-1234</a>")
         for login in ("0812 7777 1234", "+62 812 7777 1234", "081277771234"):
             self.client.logout()
             signed_in = self.client.post(

@@ -18,7 +18,10 @@ class SignInForm(AuthenticationForm):
         label=_("Email or phone number"),
         max_length=MAX_IDENTIFIER_LENGTH,
         help_text=_("Officers: your user name."),
-        error_messages={"required": _("Enter your email address or phone number")},
+        error_messages={
+            "required": _("Enter your email address or phone number"),
+            "max_length": _("Email or phone number must be 254 characters or fewer"),
+        },
         widget=forms.TextInput(
             attrs={"autofocus": True, "autocomplete": "username", "spellcheck": "false"}
         ),

@@ -73,6 +73,13 @@ class WebSignInTests(SignInTestCase):
         self.assertContains(response, "Masukkan kata sandi Anda", status_code=400)
         self.assertNotContains(response, "Kolom ini wajib diisi", status_code=400)
 
+    def test_a_very_long_name_is_refused_naming_the_field(self) -> None:
+        response = self.sign_in("a" * 250 + "@example.test")
+        self.assertEqual(
+            response.context["form"].errors,
+            {"username": ["Email atau nomor HP paling banyak 254 karakter"]},
+        )
+
     def test_an_email_shared_by_two_accounts_signs_neither_in(self) -> None:
         User.objects.filter(pk=self.agus.pk).update(email="siti@example.test")
         self.assertEqual(self.sign_in("siti@example.test").status_code, 400)

@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from layanan.accounts import throttle
 from layanan.accounts.backends import UsernameEmailOrPhoneBackend
@@ -11,7 +11,12 @@ router = Router(tags=["auth"])
 
 
 class Credentials(Schema):
-    username: str
+    username: str = Field(
+        description=(
+            "Email address (any case), phone number in any usual writing "
+            "(0812 3456 7890, +62 812-3456-7890) or user name"
+        )
+    )
     password: str
 
 

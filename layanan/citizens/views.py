@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,17 +25,26 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         form = SignUpForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            user = register_citizen(
-                full_name=data["full_name"],
-                email=data["email"],
-                phone=data["phone"],
-                nik=data["nik"],
-                address=data["address"],
-                password=data["password1"],
-            )
-            login(request, user, backend="layanan.accounts.backends.UsernameEmailOrPhoneBackend")
-            messages.success(request, _("Your account is ready."))
-            return redirect(next_url or "cases:mine")
+            try:
+                user = register_citizen(
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    nik=data["nik"],
+                    address=data["address"],
+                    password=data["password1"],
+                )
+            except IntegrityError:
+                # Another sign-up took the address or number between the check and the save:
+                # checking again says which, next to its field.
+                form = SignUpForm(request.POST)
+                form.is_valid()
+            else:
+                login(
+                    request, user, backend="layanan.accounts.backends.UsernameEmailOrPhoneBackend"
+                )
+                messages.success(request, _("Your account is ready."))
+                return redirect(next_url or "cases:mine")
         status = 400
     else:
         form = SignUpForm()

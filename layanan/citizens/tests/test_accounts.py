@@ -1,6 +1,7 @@
 """Sign up, sign in by email or phone, password reset by email (the profile: test_profile)."""
 
 import re
+from unittest import mock
 
 from django.core import mail
 
@@ -92,6 +93,23 @@ class SignUpTests(BaseTestCase):
                 )
         self.assertFalse(User.objects.filter(full_name="Wati Susanti").exists())
         self.assertEqual(User.objects.filter(phone="+6281211112222").get(), self.agus)
+
+    def test_a_number_taken_between_the_check_and_the_save_is_refused_too(self) -> None:
+        User.objects.filter(pk=self.agus.pk).update(phone="+6281211112222")
+        # the first check runs before agus's sign-up commits; the second sees it
+        with mock.patch("layanan.citizens.forms.phone_taken", side_effect=[False, True]):
+            response = self.client.post(
+                "/daftar/", {**SIGN_UP, "email": "", "phone": "0812 1111 2222"}
+            )
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(
+            response.context["form"].errors["phone"],
+            [
+                "Nomor HP ini sudah dipakai sebuah akun: masuk dengan nomor ini, "
+                "atau masukkan nomor lain"
+            ],
+        )
+        self.assertFalse(User.objects.filter(full_name="Wati Susanti").exists())
 
     def test_every_error_names_its_field(self) -> None:
         response = self.client.post("/daftar/", {})

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from layanan.accounts.forms import NewPasswordForm, PasswordResetRequestForm
 from layanan.accounts.views import LoginView
 from layanan.api import v1
 
@@ -23,7 +24,8 @@ urlpatterns = [
     path(
         "masuk/lupa-sandi/",
         auth_views.PasswordResetView.as_view(
-            subject_template_name="registration/password_reset_subject.txt"
+            form_class=PasswordResetRequestForm,
+            subject_template_name="registration/password_reset_subject.txt",
         ),
         name="password_reset",
     ),
@@ -34,7 +36,7 @@ urlpatterns = [
     ),
     path(
         "masuk/sandi-baru/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=NewPasswordForm),
         name="password_reset_confirm",
     ),
     path(

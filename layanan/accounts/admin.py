@@ -1,15 +1,64 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Field, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from layanan.accounts.models import User
+from layanan.accounts.fields import PhoneField
+from layanan.accounts.models import AccountEvent, User
+from layanan.lib.phone import national, try_normalise
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "full_name", "email", "phone", "is_staff", "is_active")
+    list_display = ("username", "full_name", "email", "phone_number", "is_staff", "is_active")
     search_fields = ("username", "full_name", "email", "phone")
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (_("Contact"), {"fields": ("full_name", "phone")}),
     )
+
+    def formfield_for_dbfield(
+        self, db_field: Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
+        if db_field.name == "phone":
+            # The same reading of a number as everywhere else, stored in E.164 form.
+            return PhoneField(label=_("Phone number"), required=False)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[User], search_term: str
+    ) -> tuple[QuerySet[User], bool]:
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        phone = try_normalise(search_term)
+        if phone is not None:
+            # "0812 0000 0001" finds the account whose number is stored as +6281200000001.
+            results |= queryset.filter(phone=phone)
+        return results, may_have_duplicates
+
+    @admin.display(description=_("phone number"), ordering="phone")
+    def phone_number(self, user: User) -> str:
+        return national(user.phone)
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(admin.ModelAdmin):
+    """The account audit trail, read-only: rows are written by actions, never by hand."""
+
+    list_display = ("at", "user", "kind", "fields", "actor")
+    list_filter = ("kind",)
+    search_fields = ("user__username", "user__full_name")
+    list_select_related = ("user", "actor")
+    readonly_fields = ("user", "actor", "kind", "fields", "note", "at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

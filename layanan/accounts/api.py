@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from layanan.accounts import throttle
 from layanan.accounts.backends import UsernameEmailOrPhoneBackend
@@ -11,7 +11,12 @@ router = Router(tags=["auth"])
 
 
 class Credentials(Schema):
-    username: str
+    username: str = Field(
+        description=(
+            "Email address (any case), phone number in any usual writing "
+            "(0812 3456 7890, +62 812-3456-7890) or user name"
+        )
+    )
     password: str
 
 
@@ -21,7 +26,8 @@ class TokenOut(Schema):
 
 @router.post("/token", response={200: TokenOut}, auth=None, summary="Get a bearer token")
 def token(request: HttpRequest, credentials: Credentials) -> dict[str, str]:
-    """Exchange a username (or email or phone) and password for a bearer token (30 days).
+    """Exchange an email address, phone number (in any usual writing: `0812 3456 7890`,
+    `+62 812-3456-7890`) or user name, and the password, for a bearer token (30 days).
 
     After 5 failed attempts for one name from one address, wait 5 minutes (429).
     """
@@ -34,6 +40,6 @@ def token(request: HttpRequest, credentials: Credentials) -> dict[str, str]:
     )
     if user is None:
         throttle.record_failure(credentials.username, address)
-        raise ApiError(401, "invalid_credentials", _("Wrong username or password."))
+        raise ApiError(401, "invalid_credentials", _("Email/phone number or password is incorrect"))
     throttle.clear(credentials.username, address)
     return {"token": issue_token(user)}

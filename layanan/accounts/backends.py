@@ -1,14 +1,15 @@
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Q
 from django.http import HttpRequest
 
+from layanan.accounts.identifiers import MAX_IDENTIFIER_LENGTH, find_user_by_identifier
 from layanan.accounts.models import User
 
 
 class UsernameEmailOrPhoneBackend(ModelBackend):
-    """Sign in with the username, the email address or the phone number."""
+    """Sign in with the user name, the email address or the phone number in any writing
+    (see accounts.identifiers)."""
 
     def authenticate(
         self,
@@ -19,21 +20,14 @@ class UsernameEmailOrPhoneBackend(ModelBackend):
     ) -> User | None:
         if not username or password is None:
             return None
-        login = username.strip()
-        if len(login) > 254 or len(password) > 4096:
-            # Longer than any address, number or name we store (and SQLite refuses very long
-            # LIKE patterns): no such user.
+        if len(username.strip()) > MAX_IDENTIFIER_LENGTH or len(password) > 4096:
             User().set_password(password[:4096])
             return None
-        match = Q(username__iexact=login) | Q(email__iexact=login)
-        if login.lstrip("+").isdigit():
-            match |= Q(phone=login)
-        users = list(User.objects.filter(match)[:2])
-        if len(users) != 1:
+        user = find_user_by_identifier(username)
+        if user is None:
             # Unknown or ambiguous: run the hasher anyway so timing does not tell which.
             User().set_password(password)
             return None
-        user = users[0]
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None

@@ -10,12 +10,15 @@ import hashlib
 
 from django.core.cache import cache
 
+from layanan.accounts.identifiers import canonical_identifier
+
 FAILURES_ALLOWED = 5
 WINDOW_SECONDS = 300
 
 
 def _key(username: str, address: str) -> str:
-    raw = f"{username.strip().lower()}|{address}"
+    # Every writing of one phone number counts as the same name.
+    raw = f"{canonical_identifier(username)}|{address}"
     return "login-failures:" + hashlib.sha256(raw.encode()).hexdigest()
 
 

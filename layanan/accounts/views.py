@@ -6,11 +6,14 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from layanan.accounts import throttle
+from layanan.accounts.forms import SignInForm
 
 
 class LoginView(auth_views.LoginView):
     """Django's login, answering a failed attempt with 400 as every invalid form here does,
     and refusing further attempts for a while after five failures (429)."""
+
+    form_class = SignInForm
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         name = request.POST.get("username", "")

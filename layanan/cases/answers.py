@@ -14,7 +14,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from layanan.accounts.fields import NikField, phone_validator
+from layanan.accounts.fields import NikField, PhoneField
 from layanan.charters.models import Charter
 from layanan.charters.spec import text_in
 
@@ -37,12 +37,7 @@ def build_field(spec: dict[str, Any], language: str) -> forms.Field:
     if kind == "email":
         return forms.EmailField(max_length=254, **common)
     if kind == "phone":
-        return forms.CharField(
-            max_length=20,
-            validators=[phone_validator],
-            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-            **common,
-        )
+        return PhoneField(**common)  # stored in E.164 form, shown as 0812-3456-7890
     if kind == "nik":
         return NikField(widget=forms.TextInput(attrs={"inputmode": "numeric"}), **common)
     if kind == "select":

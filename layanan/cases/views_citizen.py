@@ -27,6 +27,7 @@ from layanan.charters.actions import charter_in_force
 from layanan.charters.models import Service
 from layanan.charters.presenters import describe_fee
 from layanan.charters.spec import text_in
+from layanan.lib.phone import national
 
 
 def user_of(request: HttpRequest) -> User:
@@ -79,6 +80,8 @@ def answer_rows(application: Application) -> list[dict[str, Any]]:
             value = labels.get(value, value)
         elif spec["type"] == "checkbox":
             value = _("Yes") if value else _("No")
+        elif spec["type"] == "phone" and value:
+            value = national(value)
         rows.append(
             {
                 "key": spec["key"],

@@ -7,15 +7,14 @@ as in `cases.access`, so that tracking numbers cannot be probed.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from layanan.accounts.identifiers import find_user_by_identifier, users_named
 from layanan.accounts.models import User
 from layanan.agencies.models import OfficerRole, Role
 from layanan.cases.access import canonical_number
 from layanan.cases.models import Application, Channel, Status
-from layanan.lib.phone import try_normalise
 
 
 def is_front_office(user: User) -> bool:
@@ -32,22 +31,14 @@ def ensure_front_office(user: User) -> None:
 
 def citizens_named(identifier: str) -> list[User]:
     """The accounts (at most two) an email address, user name or phone number (written any
-    usual way) names. A phone number is matched in its one stored form, E.164."""
-    text = identifier.strip()
-    if not text or len(text) > 254:
-        return []
-    match = Q(username__iexact=text) | Q(email__iexact=text)
-    phone = try_normalise(text)
-    if phone is not None:
-        match |= Q(phone=phone) | Q(username=phone)
-    return list(User.objects.filter(match).order_by("pk")[:2])
+    usual way) names, by the rules sign-in uses (`accounts.identifiers`)."""
+    return users_named(identifier)
 
 
 def find_citizen(identifier: str) -> User | None:
     """The one account `identifier` names, or None. Two accounts for one writing (an email
     address two accounts share) name nobody for sure."""
-    users = citizens_named(identifier)
-    return users[0] if len(users) == 1 else None
+    return find_user_by_identifier(identifier)
 
 
 def get_counter_filing(user: User, number: str) -> Application:

@@ -1,6 +1,8 @@
-"""Making citizen accounts, filing at the counter, and one-time password-setup codes.
+"""Making and changing citizen accounts, filing at the counter, and one-time password-setup
+codes.
 
-Online sign-up and the counter use the same `register_citizen`. The counter's writes
+Online sign-up and the counter use the same `register_citizen`; every change to an account
+leaves an audit row in `accounts.AccountEvent` (field names, never values). The counter's writes
 (find-or-create the citizen, open the application) happen in one transaction in
 `file_at_counter`; the view only validates the form and calls it.
 """
@@ -12,20 +14,21 @@ import secrets
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from layanan.accounts.models import User
+from layanan.accounts.actions import record_account_event
+from layanan.accounts.models import AccountEvent, User
 from layanan.cases import actions as case_actions
 from layanan.cases.actions import InvalidInput, NotAllowed
 from layanan.cases.models import Application, Channel
 from layanan.charters.models import Service
 from layanan.citizens.access import citizens_named, ensure_front_office, find_citizen
 from layanan.citizens.models import PasswordSetupCode, Profile
-from layanan.lib.phone import try_normalise
+from layanan.lib.phone import normalise, try_normalise
 
 # Letters and digits that cannot be mistaken for one another when read aloud or copied from
 # paper (no 0/O, 1/I/L): 31 symbols, 8 of them make almost 40 bits.
@@ -48,10 +51,16 @@ def register_citizen(
     nik: str = "",
     address: str = "",
     password: str | None = None,
+    by: User | None = None,
 ) -> User:
     """A citizen account signed in to by email or phone. Without a password (made at the
     counter) the citizen chooses one later: by email with "forgotten password", or with a
-    one-time code from the counter (`issue_password_setup_code`)."""
+    one-time code from the counter (`issue_password_setup_code`). `by` is the officer who made
+    it at the counter; online the citizen makes it themselves.
+
+    The phone number may be written in any usual way; it is stored in E.164 form
+    (raises lib.phone.PhoneError when it is not an Indonesian number)."""
+    phone = normalise(phone) if phone.strip() else ""
     user = User.objects.create_user(
         username=email or phone,
         email=email,
@@ -60,13 +69,61 @@ def register_citizen(
         password=password,  # None sets an unusable password
     )
     Profile.objects.create(user=user, nik=nik, address=address)
+    given = {"full_name": full_name, "email": email, "phone": phone, "nik": nik, "address": address}
+    record_account_event(
+        user=user,
+        actor=by or user,
+        kind=AccountEvent.Kind.REGISTERED,
+        fields=[name for name, value in given.items() if value],
+    )
     return user
+
+
+@transaction.atomic
+def update_profile(
+    *,
+    citizen: User,
+    by: User,
+    full_name: str,
+    email: str,
+    phone: str,
+    nik: str,
+    address: str,
+) -> list[str]:
+    """Save what the citizen tells about themselves; return the names of the fields that
+    changed (nothing is written, and no audit row made, when none did).
+
+    Only the citizen changes their own profile; nobody else has a page for it."""
+    if by.pk != citizen.pk:
+        raise PermissionDenied
+    phone = normalise(phone) if phone.strip() else ""
+    profile, _created = Profile.objects.select_for_update().get_or_create(user=citizen)
+    on_user = {"full_name": full_name, "email": email, "phone": phone}
+    on_profile = {"nik": nik, "address": address}
+    changed_user = [name for name, value in on_user.items() if getattr(citizen, name) != value]
+    changed_profile = [
+        name for name, value in on_profile.items() if getattr(profile, name) != value
+    ]
+    if changed_user:
+        for name in changed_user:
+            setattr(citizen, name, on_user[name])
+        citizen.save(update_fields=changed_user)
+    if changed_profile:
+        for name in changed_profile:
+            setattr(profile, name, on_profile[name])
+        profile.save(update_fields=[*changed_profile, "updated_at"])
+    changed = changed_user + changed_profile
+    if changed:
+        record_account_event(
+            user=citizen, actor=by, kind=AccountEvent.Kind.PROFILE_CHANGED, fields=changed
+        )
+    return changed
 
 
 # -- the counter ---------------------------------------------------------------------------------
 
 
-def _new_citizen(*, contact: str, full_name: str, nik: str) -> User:
+def _new_citizen(*, officer: User, contact: str, full_name: str, nik: str) -> User:
     email = contact.lower() if "@" in contact else ""
     phone = "" if email else try_normalise(contact)
     if not email and phone is None:
@@ -86,7 +143,7 @@ def _new_citizen(*, contact: str, full_name: str, nik: str) -> User:
     try:
         with transaction.atomic():
             return register_citizen(
-                full_name=full_name.strip(), email=email, phone=phone or "", nik=nik
+                full_name=full_name.strip(), email=email, phone=phone or "", nik=nik, by=officer
             )
     except IntegrityError:
         # Another counter made the same account a moment ago: use it.
@@ -119,7 +176,7 @@ def file_at_counter(
         )
     citizen = named[0] if named else None
     if citizen is None:
-        citizen = _new_citizen(contact=contact, full_name=full_name, nik=nik)
+        citizen = _new_citizen(officer=officer, contact=contact, full_name=full_name, nik=nik)
     elif citizen.pk == officer.pk:
         raise InvalidInput(
             _("Check the citizen's contact."),
@@ -177,6 +234,12 @@ def issue_password_setup_code(*, officer: User, application: Application) -> str
         application=application,
         issued_at=moment,
         expires_at=moment + PasswordSetupCode.VALID_FOR,
+    )
+    record_account_event(
+        user=citizen,
+        actor=officer,
+        kind=AccountEvent.Kind.SETUP_CODE_ISSUED,
+        note=application.number,
     )
     return format_code(code)
 
@@ -236,4 +299,10 @@ def redeem_password_setup_code(*, identifier: str, code: str, password: str) -> 
         raise CodeRefused("used", "code", str(REFUSALS["used"]))
     citizen.set_password(password)
     citizen.save(update_fields=["password"])
+    record_account_event(
+        user=citizen,
+        actor=citizen,
+        kind=AccountEvent.Kind.PASSWORD_SET_WITH_CODE,
+        fields=["password"],
+    )
     return citizen

@@ -4,43 +4,58 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from layanan.accounts.fields import NikField, phone_validator
+from layanan.accounts.fields import NikField, PhoneField
+from layanan.accounts.identifiers import email_taken, phone_taken
 from layanan.accounts.models import User
 from layanan.lib.phone import try_normalise
 
 
-def normalise_phone(phone: str) -> str:
-    digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
-    return "0" + digits[3:] if digits.startswith("+62") else digits
-
-
 class ProfileFields(forms.Form):
+    """What a citizen tells about themselves; every message names its field."""
+
     use_required_attribute = False
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        error_messages={
+            "required": _("Enter your full name"),
+            "max_length": _("Full name must be 200 characters or fewer"),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+    )
     nik = NikField(
         label=_("NIK"),
         required=False,
         help_text=_("16 digits, on your KTP or family card. It is checked for form only."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    email = forms.EmailField(label=_("Email address"), required=False)
-    phone = forms.CharField(
-        label=_("Mobile phone number"),
+    email = forms.EmailField(
+        label=_("Email address"),
         required=False,
-        max_length=20,
-        validators=[phone_validator],
+        max_length=254,
+        error_messages={
+            "invalid": _("Enter an email address in the correct format, like nama@contoh.id"),
+            "max_length": _("Email address must be 254 characters or fewer"),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    phone = PhoneField(
+        label=_("Mobile number"),
+        what=_("your mobile number"),
+        required=False,
         help_text=_("For example 0812 3456 7890."),
     )
     address = forms.CharField(
-        label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Address"),
+        required=False,
+        max_length=500,
+        error_messages={"max_length": _("Address must be 500 characters or fewer")},
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
     )
 
     user: User | None = None
-
-    def clean_phone(self) -> str:
-        return normalise_phone(self.cleaned_data["phone"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -51,12 +66,17 @@ class ProfileFields(forms.Form):
             and not self.errors.get("email")
             and not self.errors.get("phone")
         ):
-            self.add_error("email", _("Give an email address or a phone number (or both)."))
-        others = User.objects.exclude(pk=self.user.pk) if self.user else User.objects.all()
-        if email and others.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
-            self.add_error("email", _("This email address already has an account. Sign in."))
-        if phone and others.filter(Q(phone=phone) | Q(username=phone)).exists():
-            self.add_error("phone", _("This phone number already has an account. Sign in."))
+            self.add_error("email", _("Enter an email address or a mobile number (or both)"))
+        if email and email_taken(email, exclude=self.user):
+            self.add_error(
+                "email",
+                _("An account already uses this email address: sign in, or enter another address"),
+            )
+        if phone and phone_taken(phone, exclude=self.user):
+            self.add_error(
+                "phone",
+                _("An account already uses this mobile number: sign in, or enter another number"),
+            )
         return data
 
 
@@ -65,10 +85,12 @@ class SignUpForm(ProfileFields):
         label=_("Password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 8 characters, not only digits, not a common password."),
+        error_messages={"required": _("Enter a password")},
     )
     password2 = forms.CharField(
         label=_("Password again"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Enter the password again")},
     )
 
     def clean(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,7 +13,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from layanan.accounts import throttle
 from layanan.accounts.models import User
-from layanan.citizens.actions import CodeRefused, redeem_password_setup_code, register_citizen
+from layanan.citizens.actions import (
+    CodeRefused,
+    redeem_password_setup_code,
+    register_citizen,
+    update_profile,
+)
 from layanan.citizens.forms import ProfileFields, SetupCodeForm, SignUpForm
 from layanan.citizens.models import Profile
 from layanan.lib.phone import try_normalise
@@ -28,17 +34,26 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         form = SignUpForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            user = register_citizen(
-                full_name=data["full_name"],
-                email=data["email"],
-                phone=data["phone"],
-                nik=data["nik"],
-                address=data["address"],
-                password=data["password1"],
-            )
-            login(request, user, backend="layanan.accounts.backends.UsernameEmailOrPhoneBackend")
-            messages.success(request, _("Your account is ready."))
-            return redirect(next_url or "cases:mine")
+            try:
+                user = register_citizen(
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    nik=data["nik"],
+                    address=data["address"],
+                    password=data["password1"],
+                )
+            except IntegrityError:
+                # Another sign-up took the address or number between the check and the save:
+                # checking again says which, next to its field.
+                form = SignUpForm(request.POST)
+                form.is_valid()
+            else:
+                login(
+                    request, user, backend="layanan.accounts.backends.UsernameEmailOrPhoneBackend"
+                )
+                messages.success(request, _("Your account is ready."))
+                return redirect(next_url or "cases:mine")
         status = 400
     else:
         form = SignUpForm()
@@ -49,16 +64,12 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    record, _created = Profile.objects.get_or_create(user=user)
+    record = Profile.objects.filter(user=user).first() or Profile(user=user)
     if request.method == "POST":
         form = ProfileFields(request.POST)
         form.user = user
         if form.is_valid():
-            data = form.cleaned_data
-            user.full_name, user.email, user.phone = data["full_name"], data["email"], data["phone"]
-            user.save(update_fields=["full_name", "email", "phone"])
-            record.nik, record.address = data["nik"], data["address"]
-            record.save(update_fields=["nik", "address", "updated_at"])
+            update_profile(citizen=user, by=user, **form.cleaned_data)
             messages.success(request, _("Your profile was saved."))
             return redirect("citizens:profile")
         status = 400

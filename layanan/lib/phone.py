@@ -24,6 +24,7 @@ MIN_DIGITS = 9  # national significant number, without the trunk 0
 MAX_DIGITS = 12
 
 _SEPARATORS = re.compile(r"[\s\-.()/]")
+_E164 = re.compile(rf"\+{COUNTRY_CODE}[1-9][0-9]{{{MIN_DIGITS - 1},{MAX_DIGITS - 1}}}")
 
 
 class PhoneError(ValueError):
@@ -83,8 +84,8 @@ def national(e164: str) -> str:
     Mobile numbers are grouped in fours after the 4-digit prefix; other numbers are shown as
     the trunk 0 followed by the digits. Text that is not in E.164 form is returned unchanged.
     """
-    if not e164.startswith("+" + COUNTRY_CODE):
-        return e164
+    if not _E164.fullmatch(e164):
+        return e164  # what somebody typed, or a number stored before E.164: shown as it is
     digits = "0" + e164[1 + len(COUNTRY_CODE) :]
     if digits.startswith("08"):
         head, rest = digits[:4], digits[4:]

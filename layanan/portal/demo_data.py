@@ -28,11 +28,12 @@ class DemoAccount:
     description: str
     roles: tuple[str, ...] = ()
     superuser: bool = False
+    phone: str = ""  # E.164; citizens also sign in with it, written any usual way
 
 
 ACCOUNTS = (
-    DemoAccount("warga", "Siti Rahayu", "citizen"),
-    DemoAccount("warga2", "Budi Santoso", "citizen"),
+    DemoAccount("warga", "Siti Rahayu", "citizen", phone="+6281200000001"),
+    DemoAccount("warga2", "Budi Santoso", "citizen", phone="+6281200000002"),
     DemoAccount(
         "petugas",
         "Dewi Lestari",
@@ -79,6 +80,15 @@ def ensure_accounts() -> int:
         if created or not user.check_password(PASSWORD):
             user.set_password(PASSWORD)
             user.save(update_fields=["password"])
+            changes += 1
+        if (
+            account.phone
+            and user.phone != account.phone
+            # Phone numbers are unique: never take one somebody signed up with.
+            and not User.objects.filter(phone=account.phone).exists()
+        ):
+            user.phone = account.phone
+            user.save(update_fields=["phone"])
             changes += 1
         for role in account.roles:
             for unit in units:

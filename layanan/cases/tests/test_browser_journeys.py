@@ -40,9 +40,10 @@ CHILD_NAME = "Ayu Lestari Santoso"
 MOTHER_NIK = "3399015508900001"
 FAMILY_CARD = "3399011203260002"
 PHONE_NUMBER = "0812 3456 7890"
+PHONE_SHOWN = "0812-3456-7890"  # stored once in E.164 form, shown the way Indonesians write it
 BIRTH_NOTICE = "Surat keterangan kelahiran"  # the one required document of akta-kelahiran
 # Personal data that must never appear on the public tracking page.
-PERSONAL_DATA = (MOTHER_NIK, APPLICANT_NAME, CHILD_NAME, FAMILY_CARD, PHONE_NUMBER)
+PERSONAL_DATA = (MOTHER_NIK, APPLICANT_NAME, CHILD_NAME, FAMILY_CARD, PHONE_NUMBER, PHONE_SHOWN)
 
 
 def pdf_file(folder: Path, name: str) -> Path:
@@ -59,7 +60,7 @@ def pdf_file(folder: Path, name: str) -> Path:
 def sign_in(page: Page, username: str) -> None:
     """Fill the sign-in form the page is on; Django then follows its `next`."""
     expect(page).to_have_url(re.compile(r"/masuk/"))
-    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Email atau nomor HP").fill(username)
     page.get_by_label("Kata sandi", exact=True).fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Masuk").click()
     expect(page).not_to_have_url(re.compile(r"/masuk/"))
@@ -164,7 +165,7 @@ def apply_for_a_birth_certificate(site: str, page: Page, files: Path) -> str:
     expect(page).to_have_url(re.compile(r"/permohonan/[^/]+/periksa/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Periksa jawaban Anda")
     answers = page.locator("main")
-    for shown in (CHILD_NAME, "Perempuan", "Tunggal", MOTHER_NIK, PHONE_NUMBER, "Ya"):
+    for shown in (CHILD_NAME, "Perempuan", "Tunggal", MOTHER_NIK, PHONE_SHOWN, "Ya"):
         expect(answers).to_contain_text(shown)
     expect(answers).to_contain_text("surat-kelahiran.pdf")
     expect(answers.get_by_text("Belum lengkap")).to_have_count(0)

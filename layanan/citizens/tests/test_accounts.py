@@ -1,12 +1,13 @@
-"""Sign up, profile, sign in by email or phone, password reset by email."""
+"""Sign up, sign in by email or phone, password reset by email (the profile: test_profile)."""
 
 import re
+from unittest import mock
 
 from django.core import mail
 
-from layanan.accounts.models import User
+from layanan.accounts.models import AccountEvent, User
 from layanan.citizens.models import Profile
-from layanan.test import BaseTestCase
+from layanan.test import PASSWORD, BaseTestCase
 
 SIGN_UP = {
     "full_name": "Wati Susanti",
@@ -25,7 +26,7 @@ class SignUpTests(BaseTestCase):
         self.assertRedirects(response, "/permohonan/")
         user = User.objects.get(email="wati@example.test")
         self.assertEqual(
-            (user.phone, Profile.objects.get(user=user).nik), ("081211112222", "3399016501950002")
+            (user.phone, Profile.objects.get(user=user).nik), ("+6281211112222", "3399016501950002")
         )
         self.client.logout()
         for login in ("wati@example.test", "081211112222"):
@@ -49,28 +50,104 @@ class SignUpTests(BaseTestCase):
                 self.assertIn(field, response.context["form"].errors)
         self.assertFalse(User.objects.filter(full_name="Wati Susanti").exists())
 
+    def test_sign_up_leaves_an_audit_row_without_values(self) -> None:
+        self.client.post("/daftar/", SIGN_UP)
+        user = User.objects.get(email="wati@example.test")
+        event = AccountEvent.objects.get(user=user)
+        self.assertEqual(
+            (event.kind, event.actor, event.fields),
+            (
+                AccountEvent.Kind.REGISTERED,
+                user,
+                ["address", "email", "full_name", "nik", "phone"],
+            ),
+        )
+        self.assertNotIn("3399016501950002", event.note)
+
+    def test_a_phone_only_citizen_signs_up_and_in_with_any_writing(self) -> None:
+        response = self.client.post("/daftar/", {**SIGN_UP, "email": "", "phone": "0812-7777-1234"})
+        self.assertRedirects(response, "/permohonan/")
+        user = User.objects.get(phone="+6281277771234")
+        self.assertEqual((user.username, user.email), ("+6281277771234", ""))
+        # the header names them by their number as they write it
+        self.assertContains(self.client.get("/permohonan/"), ">0812-7777-1234</a>")
+        for login in ("0812 7777 1234", "+62 812 7777 1234", "081277771234"):
+            self.client.logout()
+            signed_in = self.client.post(
+                "/masuk/", {"username": login, "password": "sangat-rahasia-2026"}
+            )
+            self.assertEqual(signed_in.status_code, 302, login)
+
+    def test_a_number_already_taken_in_another_writing_is_refused(self) -> None:
+        User.objects.filter(pk=self.agus.pk).update(phone="+6281211112222")
+        for writing in ("0812 1111 2222", "+62 812-1111-2222", "(0812) 1111 2222"):
+            with self.subTest(writing=writing):
+                response = self.client.post("/daftar/", {**SIGN_UP, "email": "", "phone": writing})
+                self.assertEqual(response.status_code, 400)
+                self.assertEqual(
+                    response.context["form"].errors["phone"],
+                    [
+                        "Nomor HP ini sudah dipakai sebuah akun: masuk dengan nomor ini, "
+                        "atau masukkan nomor lain"
+                    ],
+                )
+        self.assertFalse(User.objects.filter(full_name="Wati Susanti").exists())
+        self.assertEqual(User.objects.filter(phone="+6281211112222").get(), self.agus)
+
+    def test_a_number_taken_between_the_check_and_the_save_is_refused_too(self) -> None:
+        User.objects.filter(pk=self.agus.pk).update(phone="+6281211112222")
+        # the first check runs before agus's sign-up commits; the second sees it
+        with mock.patch("layanan.citizens.forms.phone_taken", side_effect=[False, True]):
+            response = self.client.post(
+                "/daftar/", {**SIGN_UP, "email": "", "phone": "0812 1111 2222"}
+            )
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(
+            response.context["form"].errors["phone"],
+            [
+                "Nomor HP ini sudah dipakai sebuah akun: masuk dengan nomor ini, "
+                "atau masukkan nomor lain"
+            ],
+        )
+        self.assertFalse(User.objects.filter(full_name="Wati Susanti").exists())
+
+    def test_every_error_names_its_field(self) -> None:
+        response = self.client.post("/daftar/", {})
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(
+            {field: list(errors) for field, errors in response.context["form"].errors.items()},
+            {
+                "full_name": ["Masukkan nama lengkap Anda"],
+                "email": ["Masukkan alamat email atau nomor HP (atau keduanya)"],
+                "password1": ["Masukkan kata sandi"],
+                "password2": ["Masukkan kata sandi sekali lagi"],
+            },
+        )
+        self.assertNotContains(response, "Kolom ini wajib diisi", status_code=400)
+        bad = self.client.post(
+            "/daftar/",
+            {**SIGN_UP, "email": "wati@", "phone": "0812 1111", "full_name": "W" * 201},
+        )
+        self.assertEqual(
+            {field: list(errors) for field, errors in bad.context["form"].errors.items()},
+            {
+                "full_name": ["Nama lengkap paling banyak 200 karakter"],
+                "email": ["Masukkan alamat email dengan format yang benar, seperti nama@contoh.id"],
+                "phone": [
+                    "Masukkan nomor HP Anda dengan 10 sampai 13 angka, seperti 0812 3456 7890"
+                ],
+            },
+        )
+        # the summary links each message to its field
+        self.assertContains(
+            bad, '<a href="#id_phone">Masukkan nomor HP Anda dengan', status_code=400
+        )
+        self.assertFalse(User.objects.filter(email="wati@").exists())
+
     def test_an_address_already_used_is_refused(self) -> None:
         response = self.client.post("/daftar/", {**SIGN_UP, "email": "siti@example.test"})
         self.assertEqual(response.status_code, 400)
         self.assertIn("email", response.context["form"].errors)
-
-    def test_the_profile_can_be_changed(self) -> None:
-        self.login(self.siti)
-        response = self.client.post(
-            "/profil/",
-            {
-                "full_name": "Siti R.",
-                "email": "siti@example.test",
-                "phone": "",
-                "nik": "",
-                "address": "Desa",
-            },
-        )
-        self.assertRedirects(response, "/profil/")
-        self.siti.refresh_from_db()
-        self.assertEqual(
-            (self.siti.full_name, Profile.objects.get(user=self.siti).address), ("Siti R.", "Desa")
-        )
 
     def test_web_sign_in_is_rate_limited(self) -> None:
         for _ in range(5):
@@ -97,3 +174,29 @@ class PasswordResetTests(BaseTestCase):
         self.assertRedirects(done, "/masuk/sandi-baru/selesai/")
         self.siti.refresh_from_db()
         self.assertTrue(self.siti.check_password("kata-sandi-baru-99"))
+
+    def test_the_reset_forms_name_their_fields(self) -> None:
+        empty = self.client.post("/masuk/lupa-sandi/", {"email": ""})
+        self.assertEqual(empty.context["form"].errors, {"email": ["Masukkan alamat email Anda"]})
+        self.assertEqual(len(mail.outbox), 0)
+        self.client.post("/masuk/lupa-sandi/", {"email": "siti@example.test"})
+        link = re.search(r"http://testserver(/masuk/sandi-baru/\S+)", str(mail.outbox[0].body))
+        assert link is not None
+        form = self.client.get(link.group(1), follow=True)
+        url = form.redirect_chain[-1][0]
+        blank = self.client.post(url, {"new_password1": "", "new_password2": ""})
+        self.assertEqual(
+            blank.context["form"].errors,
+            {
+                "new_password1": ["Masukkan kata sandi baru"],
+                "new_password2": ["Masukkan kata sandi baru sekali lagi"],
+            },
+        )
+        different = self.client.post(
+            url, {"new_password1": "kata-sandi-baru-99", "new_password2": "kata-sandi-lain-99"}
+        )
+        self.assertEqual(
+            different.context["form"].errors, {"new_password2": ["Kedua kata sandi tidak sama."]}
+        )
+        self.siti.refresh_from_db()
+        self.assertTrue(self.siti.check_password(PASSWORD))

@@ -15,7 +15,7 @@ import time_machine
 from django.contrib.auth.hashers import check_password
 from django.utils import timezone
 
-from layanan.accounts.models import User
+from layanan.accounts.models import AccountEvent, User
 from layanan.citizens.models import PasswordSetupCode
 from layanan.citizens.tests.test_counter import TONO, CounterTestCase
 
@@ -128,8 +128,21 @@ class RedeemTests(SetupCodeTestCase):
         self.assertRedirects(response, "/masuk/", fetch_redirect_response=False)
         self.assertTrue(self.tono.check_password(NEW_PASSWORD))
         self.assertIsNotNone(PasswordSetupCode.objects.get(user=self.tono).used_at)
+        # Giving and using the code are in the account's audit trail, with who did it.
+        trail = list(
+            AccountEvent.objects.filter(user=self.tono)
+            .order_by("pk")
+            .values_list("kind", "actor__username")
+        )
+        self.assertEqual(
+            trail[-2:],
+            [
+                ("setup_code_issued", self.budi.username),
+                ("password_set_with_code", self.tono.username),
+            ],
+        )
         signed_in = self.client.post(
-            "/masuk/", {"username": "+6281299990000", "password": NEW_PASSWORD}
+            "/masuk/", {"username": "0812 9999 0000", "password": NEW_PASSWORD}
         )
         self.assertEqual(signed_in.status_code, 302)
         self.assertContains(self.client.get("/permohonan/"), number)

@@ -69,6 +69,10 @@ class TestNationalDisplay:
 
     def test_other_text_unchanged(self):
         assert national("warga@example.org") == "warga@example.org"
+        # typed, not yet normalised: shown back as typed
+        assert national("+62 812 0000 0001") == "+62 812 0000 0001"
+        assert national("+62812") == "+62812"
+        assert national("+1 202 555 0100") == "+1 202 555 0100"
 
 
 mobile = st.builds(

@@ -155,12 +155,16 @@ def test_agency_page_and_a_failed_sign_in(site: str, phone: Any) -> None:
     assert phone.get_by_role("heading", name="Maklumat pelayanan").is_visible()
     assert_accessible(phone)
     phone.goto(site + "/masuk/")
-    phone.get_by_label("Nama pengguna").fill("warga")
+    # the box is focused on arrival: typing goes straight into it
+    phone.keyboard.type("0812 0000 0001")
+    assert phone.get_by_label("Email atau nomor HP").input_value() == "0812 0000 0001"
     phone.get_by_label("Kata sandi", exact=True).fill("salah")
     phone.locator("main").get_by_role("button", name="Masuk").click()
     assert phone.locator(".govuk-error-summary").is_visible()
+    assert phone.locator(".govuk-error-summary").inner_text().count("kata sandi salah") == 1
     assert_accessible(phone)
     screenshot(phone, "sign-in-error-phone")
+    phone.get_by_label("Email atau nomor HP").fill("+62 812-0000-0001")
     phone.get_by_label("Kata sandi", exact=True).fill("layanan-demo")
     phone.locator("main").get_by_role("button", name="Masuk").click()
     phone.wait_for_url(site + "/")

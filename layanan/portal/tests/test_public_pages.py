@@ -127,9 +127,9 @@ class PublicPagesTests(BaseTestCase):
         self.assertContains(response, "govuk-error-summary", status_code=400)
 
     def test_sign_in_works_with_username_email_or_phone(self) -> None:
-        self.siti.phone = "081234567890"
+        self.siti.phone = "+6281234567890"
         self.siti.save(update_fields=["phone"])
-        for login in ("siti", "siti@example.test", "081234567890"):
+        for login in ("siti", "siti@example.test", "0812-3456-7890"):
             with self.subTest(login=login):
                 self.client.logout()
                 response = self.client.post(

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from layanan.lib.phone import national
 from layanan.portal.demo_data import ACCOUNTS, PASSWORD, load_demo
 from layanan.portal.processes import gunicorn_command, layanan_command, run_together
 
@@ -53,7 +54,11 @@ class Command(BaseCommand):
             f"  {url}admin/      Django admin",
             "",
             f"Demo accounts (password for all: {PASSWORD}):",
-            *(f"  {a.username.ljust(width)}  {a.description}" for a in ACCOUNTS),
+            *(
+                f"  {a.username.ljust(width)}  {a.description}"
+                + (f" (or sign in with {national(a.phone)})" if a.phone else "")
+                for a in ACCOUNTS
+            ),
             "",
             "Press Ctrl-C to stop the web server and the worker.",
             "",

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from layanan.accounts.identifiers import MAX_IDENTIFIER_LENGTH
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, asking for an email address or a phone number (officers may
+    give their user name in the same box), with one plain message when they do not match."""
+
+    username = forms.CharField(
+        label=_("Email or phone number"),
+        max_length=MAX_IDENTIFIER_LENGTH,
+        help_text=_("Officers: your user name."),
+        error_messages={
+            "required": _("Enter your email address or phone number"),
+            "max_length": _("Email or phone number must be 254 characters or fewer"),
+        },
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "username", "spellcheck": "false"}
+        ),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        error_messages={"required": _("Enter your password")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Email/phone number or password is incorrect"),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm sets the user name's own limit (150); an email may be longer.
+        username = self.fields["username"]
+        assert isinstance(username, forms.CharField)
+        username.max_length = MAX_IDENTIFIER_LENGTH
+        username.widget.attrs["maxlength"] = MAX_IDENTIFIER_LENGTH
+
+    def get_invalid_login_error(self) -> ValidationError:
+        return ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except ValidationError as problem:
+            # Next to the first field, so that the error summary links to it.
+            self.add_error("username", problem)
+            return self.cleaned_data
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's "forgotten password" form with a message that names its field."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address in the correct format, like nama@contoh.id"),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Django's "choose a new password" form with messages that name their field."""
+
+    error_messages = {"password_mismatch": _("The two passwords are not the same.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].error_messages["required"] = _("Enter a new password")
+        self.fields["new_password2"].error_messages["required"] = _("Enter the new password again")

@@ -302,7 +302,7 @@ def create_application(
 def update_answers(
     *, application: Application, citizen: User, answers: dict[str, Any]
 ) -> Application:
-    if application.status not in ("draft", "returned"):
+    if not application.is_editable_by_citizen:
         raise NotAllowed(_("Answers can only change while the application is a draft or returned."))
     cleaned, errors = clean_answers(application.charter, answers, partial=True)
     if errors:
@@ -325,7 +325,7 @@ def update_answers(
 def attach_document(
     *, application: Application, user: User, requirement: str, upload: UploadedFile
 ) -> Document:
-    if application.status not in ("draft", "returned"):
+    if not application.is_editable_by_citizen:
         raise NotAllowed(
             _("Documents can only be added while the application is a draft or returned.")
         )

@@ -168,7 +168,7 @@ def detail(application: Application, *, viewer: User, is_applicant: bool) -> dic
             for d in application.documents.filter(replaced=False)
         ],
         "missing": actions.missing_requirements(application)
-        if application.status in ("draft", "returned")
+        if application.is_editable_by_citizen
         else {},
     }
 

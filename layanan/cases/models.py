@@ -287,7 +287,10 @@ class Event(models.Model):
 
 class EventCursor(models.Model):
     """How far a reader of the event log (notifications, guarantees) has come: the id of the
-    last event it handled. Readers never change events; they only move their cursor."""
+    last event it handled. Readers never change events; they only move their cursor.
+
+    A reader of rows that change in place (`events.read_changed_rows`, e.g. the calendar
+    days) keeps a timestamp in `position` and the versions it handled near it in `gaps`."""
 
     name = models.CharField(max_length=60, unique=True)
     position = models.BigIntegerField(default=0)

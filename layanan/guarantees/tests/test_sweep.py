@@ -10,13 +10,16 @@ from typing import Any
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from layanan.agencies.models import ServiceHours
 from layanan.cases import actions
 from layanan.cases.models import Application, Event
 from layanan.cases.tests.test_api import ANSWERS, PDF
 from layanan.charters.models import Service
 from layanan.guarantees.models import Breach, Compensation
-from layanan.guarantees.sweep import sweep
+from layanan.guarantees.sweep import fire_alarms, sweep
 from layanan.test import BaseTestCase, charter_content
 
 WIB = dt.timezone(dt.timedelta(hours=7))
@@ -166,6 +169,54 @@ class ConsequenceTests(SweepTestCase):
         self.sweep_at(ended + 2 * MINUTE)
         self.assertEqual(Compensation.objects.get().amount, 50000)  # capped
 
+    def test_per_day_compensation_counts_the_agency_own_service_days(self) -> None:
+        """Disdukcapil also opens on Saturday mornings: a Saturday is a day late, although
+        its four hours are half of a weekday's."""
+        for weekday in range(5):
+            ServiceHours.objects.create(
+                agency=self.disdukcapil, weekday=weekday, opens=dt.time(8), closes=dt.time(16)
+            )
+        ServiceHours.objects.create(
+            agency=self.disdukcapil, weekday=5, opens=dt.time(8), closes=dt.time(12)
+        )
+        service = self.service_with(
+            "izin-d", compensation={"kind": "per_day", "amount": 20000, "cap": 200000}
+        )
+        application = self.submit(service)
+        self.assertEqual(application.due_at, dt.datetime(2026, 12, 3, 16, 0, tzinfo=WIB))
+        self.sweep_at(dt.datetime(2026, 12, 3, 16, 1, tzinfo=WIB))
+        self.assertEqual(Compensation.objects.get().amount, 20000)
+        late = Event.objects.get(application=application, kind="late", step="")
+        self.assertIn("1 hari kerja", late.note)
+        # ended on Monday morning: Friday, Saturday and Monday late (840 working minutes,
+        # which 480-minute days would have counted as 2)
+        ended = dt.datetime(2026, 12, 7, 10, 0, tzinfo=WIB)
+        self.approve(application, "verifikasi", ended)
+        self.approve(application, "terbit", ended + MINUTE)
+        self.sweep_at(ended + 2 * MINUTE)
+        self.assertEqual(Compensation.objects.get().amount, 60000)
+
+    def test_compensations_of_a_batch_are_owed_in_a_fixed_number_of_queries(self) -> None:
+        service = self.service_with("izin-e", compensation={"kind": "fixed", "amount": 25000})
+
+        def queries_to_fire(count: int, monday: dt.datetime) -> int:
+            applications = [self.submit(service, at=monday) for _ in range(count)]
+            self.sweep_at(monday + dt.timedelta(hours=1))  # plans their alarms
+            due = applications[0].due_at
+            assert due is not None
+            with CaptureQueriesContext(connection) as queries:
+                summary = fire_alarms(due + MINUTE)
+            self.assertEqual(summary.compensations, count)
+            return len(queries)
+
+        two = queries_to_fire(2, MONDAY)
+        fire_alarms(MONDAY + dt.timedelta(days=60))  # their remaining (very late) alarms
+        # five late applications cost what two did: one read and one insert for all
+        five = queries_to_fire(5, MONDAY + dt.timedelta(days=70))
+        self.assertEqual(five, two)
+        self.assertEqual(Compensation.objects.filter(status="owed", amount=25000).count(), 7)
+        self.assertEqual(Event.objects.filter(kind="compensation_owed").count(), 7)
+
     def test_deemed_approval_happens_exactly_at_the_limit(self) -> None:
         service = self.service_with(
             "izin-c", deemed_approval={"legal_basis": "UU 30/2014 Pasal 53"}
@@ -243,6 +294,33 @@ class CalendarCorrectionTests(SweepTestCase):
         self.assertEqual(self.sweep_at(new_due + MINUTE)["new_breaches"], 1)
         self.assertEqual(self.sweep_at(new_due + 2 * MINUTE)["new_breaches"], 0)
         self.assertNotContains(self.client.get("/jaminan/"), "Banjir")
+
+    def test_a_day_saved_earlier_but_committed_after_the_last_pass_is_not_skipped(self) -> None:
+        """On PostgreSQL `updated_at` is taken before commit: a day saved at 10:00:00 by a slow
+        transaction can appear after one saved at 10:00:30 was read. The next pass reads it."""
+        from layanan.agencies.models import CalendarDay
+
+        application = self.submit()
+        self.sweep_at(MONDAY + MINUTE)
+        wall = dt.datetime(2026, 11, 30, 10, 0, tzinfo=WIB)
+        with time_machine.travel(wall + dt.timedelta(seconds=30), tick=False):
+            CalendarDay.objects.create(
+                agency=self.dpmptsp, date=dt.date(2026, 12, 1), kind="closed", name="Rapat"
+            )
+        self.sweep_at(MONDAY + 2 * MINUTE)  # reads the 10:00:30 day; the mark is now 10:00:30
+        with time_machine.travel(wall, tick=False):
+            late = CalendarDay.objects.create(
+                agency=self.disdukcapil, date=dt.date(2026, 12, 1), kind="closed", name="Banjir"
+            )
+        self.assertLess(late.updated_at, wall + dt.timedelta(seconds=30))
+        self.sweep_at(MONDAY + 3 * MINUTE)
+        step = application.steps.get(key="verifikasi")
+        self.assertEqual(step.due_at, dt.datetime(2026, 12, 2, 16, 0, tzinfo=WIB))
+        recomputed = Event.objects.filter(application=application, kind="due_recomputed")
+        self.assertEqual(recomputed.count(), 1)  # the step (the clock has not started)
+        self.assertIn("Banjir", recomputed.first().note)  # type: ignore[union-attr]
+        self.sweep_at(MONDAY + 4 * MINUTE)  # the same version is not handled twice
+        self.assertEqual(recomputed.count(), 1)
 
 
 class ReviewedEdgeCaseTests(SweepTestCase):

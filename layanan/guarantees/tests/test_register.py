@@ -7,7 +7,7 @@ import io
 
 from layanan.cases.models import Application, Event
 from layanan.guarantees.models import Compensation
-from layanan.guarantees.tests.test_sweep import MINUTE, SweepTestCase
+from layanan.guarantees.tests.test_sweep import MINUTE, MONDAY, SweepTestCase
 
 
 class RegisterTests(SweepTestCase):
@@ -30,7 +30,7 @@ class RegisterTests(SweepTestCase):
                 guarantee={"compensation": {"kind": "fixed", "amount": 25000}},
             ),
         )
-        application = self.submit(service)
+        application = self.submitted(service=service, at=MONDAY)
         assert application.due_at is not None
         self.sweep_at(application.due_at + MINUTE)
         return application

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
-from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from layanan.test import BaseTestCase
@@ -91,7 +91,7 @@ class LoginRequiredTests(BaseTestCase):
         url = re.sub(r"\(\?P<\w+>[^)]*\)", "x", url)
         return "/" + url.lstrip("^").rstrip("$").replace("\\", "")
 
-    def anonymous(self, url: str) -> HttpResponse:
+    def anonymous(self, url: str) -> Any:
         """GET, or POST where the URL only takes POST (405 on GET)."""
         response = self.client.get(url)
         if response.status_code == 405:

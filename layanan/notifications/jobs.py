@@ -82,7 +82,7 @@ def recipients_of(event: Event) -> list[str]:
 
 def plan_messages(*, max_events: int = PASS_EVENTS, max_seconds: float = PASS_SECONDS) -> int:
     """Turn committed events of the notified kinds into outbox rows, once per recipient, and
-    queue a task to send each one once the rows are committed.
+    queue a task to send each one once the rows are committed; return how many are to be sent.
 
     Drains the backlog batch by batch, each batch in one transaction with the cursor, until
     none is left or the pass has read `max_events` events or run `max_seconds`: a burst of

@@ -31,6 +31,8 @@ from django.utils.module_loading import import_string
 logger = logging.getLogger("layanan.worker")
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 TASKS_PER_TURN = 100
+TASK_RESULTS_KEPT_DAYS = 14
+FAILED_TASK_RESULTS_KEPT_DAYS = 90  # long enough to look into a failure
 
 
 @dataclass
@@ -46,6 +48,18 @@ def periodic_jobs() -> list[PeriodicJob]:
         PeriodicJob(path=path, every=float(seconds), run=import_string(path))
         for path, seconds in getattr(settings, "LAYANAN_PERIODIC_JOBS", [])
     ]
+
+
+def prune_task_results() -> None:
+    """A periodic job: forget the results of tasks that finished long ago (the outbox keeps
+    each message's own history), with django-tasks-db's own command."""
+    call_command(
+        "prune_db_task_results",
+        queue_name="*",
+        min_age_days=TASK_RESULTS_KEPT_DAYS,
+        failed_min_age_days=FAILED_TASK_RESULTS_KEPT_DAYS,
+        verbosity=0,
+    )
 
 
 class Worker:

@@ -9,18 +9,27 @@ is allowed or refused.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import importlib
+from contextlib import nullcontext
 from typing import Any
 
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import TestCase, TransactionTestCase
 
 from layanan.accounts.models import User
 from layanan.agencies.models import Agency, OfficerRole, Role, Unit
+from layanan.cases import actions
+from layanan.cases.models import Application
 from layanan.charters.actions import adopt_charter, save_draft
 from layanan.charters.models import Charter, Service
 
 PASSWORD = "correct horse battery"  # noqa: S105
+# Valid answers to the birth-certificate form below, and the smallest file taken as a PDF.
+ANSWERS = {"nama_anak": "Putri", "nik_ibu": "3374015508900001", "jenis_kelamin": "p"}
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 CHARTER_CONTENT: dict[str, Any] = {
     "legal_basis": ["UU 24/2013 tentang Administrasi Kependudukan"],
@@ -158,6 +167,29 @@ class Scenario:
             email=f"{username}@example.test",
             **extra,
         )
+
+    def submitted(
+        self,
+        citizen: User | None = None,
+        *,
+        service: Service | None = None,
+        at: dt.datetime | None = None,
+    ) -> Application:
+        """An application as a citizen sends it: created (birth certificate unless `service`
+        is given; its charter must ask what `CHARTER_CONTENT` asks), the birth letter
+        attached, submitted; at `at` when given (the clock stands still meanwhile)."""
+        citizen = citizen or self.siti
+        with time_machine.travel(at, tick=False) if at else nullcontext():
+            application, _created = actions.create_application(
+                citizen=citizen, service=service or self.akta, answers=ANSWERS
+            )
+            actions.attach_document(
+                application=application,
+                user=citizen,
+                requirement="surat_lahir",
+                upload=SimpleUploadedFile("lahir.pdf", PDF),
+            )
+            return actions.submit_application(application=application, citizen=citizen)
 
     @classmethod
     def adopt(cls, service: Service, content: dict[str, Any], note: str = "") -> Charter:

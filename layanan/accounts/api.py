@@ -5,7 +5,7 @@ from ninja import Field, Router, Schema
 from layanan.accounts import throttle
 from layanan.accounts.backends import UsernameEmailOrPhoneBackend
 from layanan.accounts.tokens import issue_token
-from layanan.api.core import ApiError, with_language
+from layanan.http_errors import ApiError, with_language
 
 router = Router(tags=["auth"])
 

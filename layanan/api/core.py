@@ -1,15 +1,11 @@
-"""The JSON API at /api/v1/: authentication, the error shape, and the routers of each app.
-
-Errors are always `{"code", "message", "fields": {...}}`, with messages in the language of the
-request (Indonesian unless the client sends `Accept-Language: en`).
-"""
+"""The JSON API at /api/v1/: authentication, and the handlers that give every error the one
+shape of `layanan.http_errors` (each app's router is mounted in `v1.py`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -18,6 +14,7 @@ from ninja.security import HttpBearer
 
 from layanan.accounts.models import User
 from layanan.accounts.tokens import user_for_token
+from layanan.http_errors import ApiError, error_body, has_unstorable_text, with_language
 
 
 class BearerToken(HttpBearer):
@@ -26,40 +23,6 @@ class BearerToken(HttpBearer):
         if user is not None:
             request.user = user
         return user
-
-
-class ApiError(Exception):
-    def __init__(
-        self, status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.fields = status, code, message, fields or {}
-
-
-def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"code": code, "message": message, "fields": fields or {}}
-
-
-def is_storable(text: str) -> bool:
-    """JSON may escape half of a UTF-16 pair ("\\ud800") or a NUL ("\\u0000"); neither can
-    be stored (UTF-8 refuses the first, PostgreSQL text the second)."""
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def has_unstorable_text(value: Any) -> bool:
-    if isinstance(value, str):
-        return not is_storable(value)
-    if isinstance(value, dict):
-        return any(has_unstorable_text(k) or has_unstorable_text(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(has_unstorable_text(item) for item in value)
-    return False
 
 
 class StrictJsonParser(Parser):
@@ -82,12 +45,6 @@ api = NinjaAPI(
         "`POST /api/v1/auth/token`."
     ),
 )
-
-
-def with_language(request: HttpRequest) -> None:
-    """The API follows Accept-Language (id by default), unlike the site's explicit switch."""
-    header = request.headers.get("Accept-Language", "")
-    translation.activate("en" if header.lower().startswith("en") else "id")
 
 
 @api.exception_handler(ApiError)

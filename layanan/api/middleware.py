@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from layanan.api.core import error_body, is_storable, with_language
+from layanan.http_errors import error_body, is_storable, with_language
 
 MESSAGES = {
     404: ("not_found", "Not found."),

@@ -12,7 +12,7 @@ from django.http import Http404
 
 from layanan.accounts.models import User
 from layanan.agencies.models import OfficerRole, Role
-from layanan.cases.models import Application, Step
+from layanan.cases.models import EDITABLE_STATUSES, Application, Step
 from layanan.lib import tracking
 
 
@@ -60,7 +60,7 @@ def get_application_for_applicant(user: User, number: str) -> Application:
     walk-in citizen (only while it is a draft or returned, and only by that officer)."""
     application = (
         _by_number(number)
-        .filter(Q(applicant_id=user.pk) | Q(filed_by_id=user.pk, status__in=("draft", "returned")))
+        .filter(Q(applicant_id=user.pk) | Q(filed_by_id=user.pk, status__in=EDITABLE_STATUSES))
         .first()
     )
     if application is None:

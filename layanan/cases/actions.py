@@ -25,7 +25,7 @@ from layanan.agencies.models import Agency, Unit
 from layanan.cases import engine
 from layanan.cases.answers import clean_answers
 from layanan.cases.events import record_event
-from layanan.cases.models import Application, Document, Step
+from layanan.cases.models import Application, Document, Event, Step
 from layanan.cases.uploads import UploadRefused, check_upload
 from layanan.charters.actions import charter_in_force
 from layanan.charters.models import Service
@@ -302,7 +302,7 @@ def create_application(
 def update_answers(
     *, application: Application, citizen: User, answers: dict[str, Any]
 ) -> Application:
-    if application.status not in ("draft", "returned"):
+    if not application.is_editable_by_citizen:
         raise NotAllowed(_("Answers can only change while the application is a draft or returned."))
     cleaned, errors = clean_answers(application.charter, answers, partial=True)
     if errors:
@@ -325,7 +325,7 @@ def update_answers(
 def attach_document(
     *, application: Application, user: User, requirement: str, upload: UploadedFile
 ) -> Document:
-    if application.status not in ("draft", "returned"):
+    if not application.is_editable_by_citizen:
         raise NotAllowed(
             _("Documents can only be added while the application is a draft or returned.")
         )
@@ -468,6 +468,75 @@ def comment_on_step(*, step: Step, officer: User, note: str) -> None:
     if not note:
         raise InvalidInput(_("Write a comment."), fields={"note": [_("This field is required.")]})
     record_event(step.application, "comment", at=now(), actor=officer, step=step.key, note=note)
+
+
+# -- actions of the system (no person acts) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueMove:
+    """A due date that a recomputation moved; `step` is "" for the application's own."""
+
+    step: str
+    previous: dt.datetime
+    due_at: dt.datetime
+
+
+def paused_minutes_of_steps(application: Application) -> dict[str, int]:
+    """Each step's working minutes of ended pauses, from its `due_extended` events."""
+    paused: dict[str, int] = {}
+    for step, data in Event.objects.filter(
+        application=application, kind="due_extended"
+    ).values_list("step", "data"):
+        if step:
+            paused[step] = paused.get(step, 0) + int(data.get("minutes", 0))
+    return paused
+
+
+@transaction.atomic
+def recompute_due_dates(
+    *,
+    application: Application,
+    reason: str,
+    at: dt.datetime | None = None,
+    calendars: engine.Calendars | None = None,
+) -> list[DueMove]:
+    """Compute the running due dates again on the calendars as they are now (a holiday or a
+    closure was added or corrected; `reason` names it), with the engine's `recompute_due`.
+    Each due date that moved is stored with a public event; returns what moved."""
+    at = at or now()
+    # Hold the application's row (PostgreSQL) so that no officer action interleaves.
+    Application.objects.select_for_update().filter(pk=application.pk).values_list("pk").get()
+    loaded = load(application)
+    note = _("Due date recomputed after a calendar correction (%(reason)s).") % {"reason": reason}
+    state, events = engine.recompute_due(
+        procedure_of(loaded.application),
+        loaded.state,
+        calendars=calendars or AgencyCalendars(),
+        step_paused_minutes=paused_minutes_of_steps(loaded.application),
+        note=note,
+    )
+    if not events:
+        return []
+    store(loaded, (state, events), actor=None, at=at)
+    return [
+        DueMove(
+            step=event.step or "",
+            previous=dt.datetime.fromisoformat(event.data["previous"]),
+            due_at=dt.datetime.fromisoformat(event.data["due_at"]),
+        )
+        for event in events
+    ]
+
+
+@transaction.atomic
+def deem_application_approved(
+    *, application: Application, legal_basis: str, at: dt.datetime | None = None
+) -> Application:
+    """The time limit passed without a decision and the charter grants the application by law
+    (fiktif positif); the guarantee sweep calls this, with no person acting. Raises
+    AlreadyHandled or NotAllowed when the application is no longer being processed."""
+    return run(application, engine.deem_approved, actor=None, at=at, legal_basis=legal_basis)
 
 
 def record_access(*, application: Application, officer: User, what: str) -> None:

@@ -12,11 +12,11 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from layanan.accounts.models import User
-from layanan.api.core import ApiError, with_language
 from layanan.cases import access, actions
 from layanan.cases.models import Application
 from layanan.cases.presenters import public_view, step_name
 from layanan.charters.models import Service
+from layanan.http_errors import ApiError, with_language
 
 router = Router(tags=["applications"])
 tracking_router = Router(tags=["tracking"])
@@ -168,7 +168,7 @@ def detail(application: Application, *, viewer: User, is_applicant: bool) -> dic
             for d in application.documents.filter(replaced=False)
         ],
         "missing": actions.missing_requirements(application)
-        if application.status in ("draft", "returned")
+        if application.is_editable_by_citizen
         else {},
     }
 

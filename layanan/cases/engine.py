@@ -38,6 +38,9 @@ Rules (issue 3, "Workflow engine"), with the choices made where the issue is sil
   raises `"not_allowed"`; an unknown step key `"unknown_step"`; a return or rejection without a
   reason `"reason_required"`; an instant earlier than the last change `"out_of_order"`.
 
+`recompute_due` is not an action of a person: after a calendar correction it computes the
+running due dates again from the stored facts (see its docstring).
+
 Events: `public` events belong on the citizen's timeline and the tracking page (submitted,
 step_started, step_approved, file_complete, returned, resubmitted, rejected, completed,
 withdrawn); the notes of public events are reasons written for the applicant, so a page without
@@ -75,6 +78,7 @@ __all__ = [
     "deem_approved",
     "explain_due",
     "new_case",
+    "recompute_due",
     "reject",
     "resubmit",
     "return_for_correction",
@@ -572,6 +576,67 @@ def deem_approved(
         "deemed_approved", public=True, note=legal_basis.strip(), data={"legal_basis": legal_basis}
     )
     return change.result()
+
+
+def recompute_due(
+    procedure: Procedure,
+    state: CaseState,
+    *,
+    calendars: Calendars,
+    step_paused_minutes: Mapping[str, int],
+    note: str = "",
+) -> Outcome:
+    """Compute the running due dates again from the stored facts, on the calendars as they
+    are now: after a holiday, cuti bersama or closure was added or corrected.
+
+    A step that is active or returned is due at its time limit from when it started, on its
+    agency's calendar, moved later by the working time of its ended pauses
+    (`step_paused_minutes`, the minutes of its `due_extended` events); the application is due
+    at its limit from when its clock started, on the lead agency's calendar, moved later by
+    `paused_minutes`. On unchanged calendars this gives back exactly the due dates the actions
+    computed, so nothing moves. Each due date that moves causes one public `due_recomputed`
+    event with `note`; only due dates change. An application that is not running (a draft,
+    or one that has ended) is returned unchanged, without events.
+    """
+    if tuple(s.key for s in state.steps) != tuple(s.key for s in procedure.steps):
+        raise ValueError("The state was not made for this procedure.")
+    if state.status not in (Status.IN_PROGRESS, Status.RETURNED):
+        return state, []
+    specs = {spec.key: spec for spec in procedure.steps}
+    steps = list(state.steps)
+    events: list[EngineEvent] = []
+    for number, step in enumerate(steps):
+        running = step.state in (StepStatus.ACTIVE, StepStatus.RETURNED)
+        if not running or step.started_at is None or step.due_at is None:
+            continue
+        calendar = calendars(step.agency)
+        due = calendar.add_working_minutes(
+            specs[step.key].time_limit.due(calendar, step.started_at),
+            step_paused_minutes.get(step.key, 0),
+        )
+        if due != step.due_at:
+            steps[number] = replace(step, due_at=due)
+            events.append(_recomputed(step.key, step.due_at, due, note))
+    changed = replace(state, steps=tuple(steps))
+    if state.clock_started_at is not None and state.due_at is not None:
+        lead = calendars(procedure.lead_agency)
+        due = lead.add_working_minutes(
+            procedure.time_limit.due(lead, state.clock_started_at), state.paused_minutes
+        )
+        if due != state.due_at:
+            changed = replace(changed, due_at=due)
+            events.append(_recomputed(None, state.due_at, due, note))
+    return changed, events
+
+
+def _recomputed(step: str | None, previous: datetime, due: datetime, note: str) -> EngineEvent:
+    return EngineEvent(
+        kind="due_recomputed",
+        step=step,
+        public=True,
+        note=note,
+        data={"previous": previous.isoformat(), "due_at": due.isoformat()},
+    )
 
 
 # -- explaining the due date ---------------------------------------------------------------

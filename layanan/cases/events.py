@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,6 +177,16 @@ class ChainWriter:
 
 
 GAP_SECONDS = 300  # an id still missing after this long belongs to a rolled-back transaction
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def to_position(moment: dt.datetime) -> int:
+    """A cursor position for a timestamp: microseconds since 1970 (UTC)."""
+    return int((moment - EPOCH) / dt.timedelta(microseconds=1))
+
+
+def from_position(position: int) -> dt.datetime:
+    return EPOCH + dt.timedelta(microseconds=position)
 
 
 def read_new_events(
@@ -213,3 +223,35 @@ def read_new_events(
         )
 
     return events, done
+
+
+def read_changed_rows(name: str, queryset: Any) -> tuple[list[Any], Callable[[], None]]:
+    """The rows of `queryset` added or changed since this reader's last pass (by their
+    `updated_at`), oldest first, and a function that records them as handled (call it once
+    the work done with them is committed or in the same transaction).
+
+    The gap-safe reading of `read_new_events` for rows that change in place: `updated_at` is
+    taken when a row is saved, before its transaction commits, so a row saved earlier can
+    become visible after one saved later. Each pass therefore reads again from GAP_SECONDS
+    before its mark and skips the versions (id, updated_at) it already handled there; the
+    cursor keeps those versions in `gaps`. A late commit is read on the next pass, and no
+    version is handled twice. Readers must be idempotent all the same.
+    """
+    from layanan.cases.models import EventCursor
+
+    cursor, _created = EventCursor.objects.get_or_create(name=name)
+    window = GAP_SECONDS * 1_000_000
+    since = cursor.position - window
+    handled = {(int(pk), int(position)) for pk, position in cursor.gaps if position > since}
+    candidates = queryset.filter(updated_at__gt=from_position(max(since, 0))).order_by(
+        "updated_at", "pk"
+    )
+    rows = [row for row in candidates if (row.pk, to_position(row.updated_at)) not in handled]
+
+    def done() -> None:
+        versions = handled | {(row.pk, to_position(row.updated_at)) for row in rows}
+        mark = max([cursor.position, *(position for _pk, position in versions)])
+        kept = sorted([pk, position] for pk, position in versions if position > mark - window)
+        EventCursor.objects.filter(pk=cursor.pk).update(position=mark, gaps=kept[-10_000:])
+
+    return rows, done

@@ -19,31 +19,36 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from layanan.agencies.models import Agency, Unit
+from layanan.cases import engine
 from layanan.charters.models import Charter, Service
 
 
+# The statuses are the engine's (`cases.engine.Status`, `StepStatus`); here they only get their
+# labels. A value the engine does not know cannot be written (test_models checks both ways).
 class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    IN_PROGRESS = "in_progress", _("Being processed")
-    RETURNED = "returned", _("Returned for correction")
-    COMPLETED = "completed", _("Completed")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    DEEMED_APPROVED = "deemed_approved", _("Granted by law (deemed approved)")
+    DRAFT = engine.Status.DRAFT.value, _("Draft")
+    SUBMITTED = engine.Status.SUBMITTED.value, _("Submitted")
+    IN_PROGRESS = engine.Status.IN_PROGRESS.value, _("Being processed")
+    RETURNED = engine.Status.RETURNED.value, _("Returned for correction")
+    COMPLETED = engine.Status.COMPLETED.value, _("Completed")
+    REJECTED = engine.Status.REJECTED.value, _("Rejected")
+    WITHDRAWN = engine.Status.WITHDRAWN.value, _("Withdrawn")
+    DEEMED_APPROVED = engine.Status.DEEMED_APPROVED.value, _("Granted by law (deemed approved)")
 
 
 OPEN_STATUSES = (Status.SUBMITTED, Status.IN_PROGRESS, Status.RETURNED)
-ENDED_STATUSES = (Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN, Status.DEEMED_APPROVED)
+ENDED_STATUSES = tuple(Status(status.value) for status in sorted(engine.TERMINAL))
+# While the citizen may change answers and documents: before submission, and when returned.
+EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 
 
 class StepState(models.TextChoices):
-    PENDING = "pending", _("Waiting")
-    ACTIVE = "active", _("In progress")
-    APPROVED = "approved", _("Done")
-    RETURNED = "returned", _("Returned for correction")
-    REJECTED = "rejected", _("Rejected")
-    SKIPPED = "skipped", _("Not needed")
+    PENDING = engine.StepStatus.PENDING.value, _("Waiting")
+    ACTIVE = engine.StepStatus.ACTIVE.value, _("In progress")
+    APPROVED = engine.StepStatus.APPROVED.value, _("Done")
+    RETURNED = engine.StepStatus.RETURNED.value, _("Returned for correction")
+    REJECTED = engine.StepStatus.REJECTED.value, _("Rejected")
+    SKIPPED = engine.StepStatus.SKIPPED.value, _("Not needed")
 
 
 class Channel(models.TextChoices):
@@ -128,6 +133,11 @@ class Application(models.Model):
     @property
     def has_ended(self) -> bool:
         return self.status in ENDED_STATUSES
+
+    @property
+    def is_editable_by_citizen(self) -> bool:
+        """Answers and documents can change: a draft, or returned for correction."""
+        return self.status in EDITABLE_STATUSES
 
 
 class Step(models.Model):
@@ -277,7 +287,10 @@ class Event(models.Model):
 
 class EventCursor(models.Model):
     """How far a reader of the event log (notifications, guarantees) has come: the id of the
-    last event it handled. Readers never change events; they only move their cursor."""
+    last event it handled. Readers never change events; they only move their cursor.
+
+    A reader of rows that change in place (`events.read_changed_rows`, e.g. the calendar
+    days) keeps a timestamp in `position` and the versions it handled near it in `gaps`."""
 
     name = models.CharField(max_length=60, unique=True)
     position = models.BigIntegerField(default=0)

@@ -136,7 +136,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 def tasks(request: HttpRequest, number: str) -> HttpResponse:
     """The task list of a draft or returned application, or its status once submitted."""
     application = access.get_application_for_applicant(user_of(request), number)
-    if application.status not in ("draft", "returned"):
+    if not application.is_editable_by_citizen:
         return redirect("cases:detail", number=application.number)
     pages = form_pages(application)
     documents = document_requirements(application)
@@ -161,7 +161,7 @@ def tasks(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def answer_page(request: HttpRequest, number: str, page: str) -> HttpResponse:
     application = access.get_application_for_applicant(user_of(request), number)
-    if application.status not in ("draft", "returned"):
+    if not application.is_editable_by_citizen:
         return redirect("cases:detail", number=application.number)
     current = next((p for p in form_pages(application) if p["slug"] == page), None)
     if current is None:
@@ -209,7 +209,7 @@ class DocumentForm(forms.Form):
 @login_required
 def documents(request: HttpRequest, number: str) -> HttpResponse:
     application = access.get_application_for_applicant(user_of(request), number)
-    if application.status not in ("draft", "returned"):
+    if not application.is_editable_by_citizen:
         return redirect("cases:detail", number=application.number)
     requirements = document_requirements(application)
     choices = [(r["key"], r["name"]) for r in requirements]
@@ -250,7 +250,7 @@ def documents(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def check_answers(request: HttpRequest, number: str) -> HttpResponse:
     application = access.get_application_for_applicant(user_of(request), number)
-    if application.status not in ("draft", "returned"):
+    if not application.is_editable_by_citizen:
         return redirect("cases:detail", number=application.number)
     missing: dict[str, list[str]] = {}
     on_behalf = access.files_on_behalf(user_of(request), application)

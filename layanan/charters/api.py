@@ -4,10 +4,10 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
 from ninja import Router, Schema
 
-from layanan.api.core import with_language
 from layanan.charters.models import Charter, Service
 from layanan.charters.spec import text_in
 from layanan.charters.views import in_force, public_services
+from layanan.http_errors import with_language
 
 router = Router(tags=["services"])
 

@@ -7,14 +7,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layanan.accounts.models import User
+from layanan.cases.actions import InvalidInput
 from layanan.cases.events import record_event
 from layanan.guarantees.models import Compensation
 from layanan.lib.money import digits
 
+REFERENCE_MAX_LENGTH = Compensation._meta.get_field("payment_reference").max_length or 100
+
 
 @transaction.atomic
 def record_payment(*, compensation: Compensation, by: User, reference: str) -> bool:
-    """Mark an owed compensation paid; False if it was already recorded as paid."""
+    """Mark an owed compensation paid; False if it was already recorded as paid.
+
+    The reference (a transfer number or receipt number) is what lets an auditor find the
+    payment, so a payment is never recorded without one. Raises InvalidInput."""
+    reference = (reference or "").strip()
+    if not reference:
+        message = _("Enter the payment reference, such as the transfer or receipt number.")
+        raise InvalidInput(message, fields={"reference": [message]})
+    if len(reference) > REFERENCE_MAX_LENGTH:
+        message = _("Payment reference must be %(count)d characters or fewer.") % {
+            "count": REFERENCE_MAX_LENGTH
+        }
+        raise InvalidInput(message, fields={"reference": [message]})
     now = timezone.now()
     updated = Compensation.objects.filter(
         pk=compensation.pk, status=Compensation.Status.OWED

@@ -24,9 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layanan.agencies.models import OfficerRole, Role
-from layanan.cases import engine
-from layanan.cases.actions import AgencyCalendars, AlreadyHandled, CaseError
-from layanan.cases.actions import run as run_action
+from layanan.cases.actions import AgencyCalendars, CaseError, deem_application_approved
 from layanan.cases.events import ChainWriter, read_new_events
 from layanan.cases.models import Application, Event, Step
 from layanan.charters.models import Charter
@@ -82,7 +80,7 @@ def very_late_percent(guarantee: dict[str, Any]) -> int:
 
 def plan_application(application: Application, calendars: AgencyCalendars) -> int:
     """(Re)plan the alarms of an open application from its stored due dates."""
-    if application.status not in ("in_progress", "returned"):
+    if not application.is_open:
         return 0
     guarantee = application.charter.guarantee
     soon, very = int(guarantee.get("due_soon_percent", 80)), very_late_percent(guarantee)
@@ -173,18 +171,16 @@ def working_minutes_late(calendar: WorkCalendar, due: dt.datetime, at: dt.dateti
     return calendar.working_minutes_between(due, at) if at > due else 0
 
 
-def days_text(minutes: int) -> int:
-    return max(1, math.ceil(minutes / engine.WORKING_DAY_MINUTES))
-
-
-def compensation_amount(kind: str, spec: dict[str, Any], fee: int, minutes_late: int) -> int:
+def compensation_amount(kind: str, spec: dict[str, Any], fee: int, days_late: int) -> int:
+    """What the guarantee owes; a per-day amount counts the agency's own working days late
+    (`WorkCalendar.working_days_late`), up to the cap."""
     if kind == "refund_percent":
         return fee * int(spec["percent"]) // 100
     if kind == "fixed":
         return int(spec["amount"])
     if kind == "waiver":
         return fee
-    return min(int(spec["cap"]), int(spec["amount"]) * days_text(minutes_late))
+    return min(int(spec["cap"]), int(spec["amount"]) * max(1, days_late))
 
 
 def settle_per_day(compensation: Compensation, calendars: AgencyCalendars) -> None:
@@ -193,10 +189,10 @@ def settle_per_day(compensation: Compensation, calendars: AgencyCalendars) -> No
     if application.ended_at is None or application.due_at is None:
         return
     spec = application.charter.guarantee.get("compensation") or {}
-    minutes = working_minutes_late(
-        calendars(application.agency.code), application.due_at, application.ended_at
+    days = calendars(application.agency.code).working_days_late(
+        application.due_at, application.ended_at
     )
-    amount = compensation_amount("per_day", spec, application.charter.fee, minutes)
+    amount = compensation_amount("per_day", spec, application.charter.fee, days)
     if amount != compensation.amount:
         Compensation.objects.filter(pk=compensation.pk, status="owed").update(amount=amount)
 
@@ -211,6 +207,7 @@ class Firing:
         self.writer = ChainWriter()
         self.supervisors: dict[int, list[str]] = {}
         self.breaches: list[tuple[Breach, Alarm, Application, Step | None, int]] = []
+        self.owed: list[tuple[Application, Breach, str, int]] = []
 
     def supervisors_of(self, unit_ids: set[int]) -> list[str]:
         missing = unit_ids - set(self.supervisors)
@@ -321,6 +318,7 @@ class Firing:
             self.consequences(breach, alarm, application, step, minutes, units[application.pk])
             if alarm.level == Level.LATE and not alarm.step_key:
                 deem.append(application)
+        self.save_compensations()
         self.writer.flush()
         for application in deem:
             if deem_if_granted(application, self.at, self.summary):
@@ -336,9 +334,9 @@ class Firing:
         unit_ids: set[int],
     ) -> None:
         guarantee = application.charter.guarantee
-        days = days_text(minutes)
+        calendar = self.calendars(step.agency.code if step else application.agency.code)
+        days = calendar.working_days_late(alarm.due_at, self.at)
         if alarm.level == Level.LATE:
-            calendar = self.calendars(step.agency.code if step else application.agency.code)
             expected = max(application.due_at or self.at, calendar.add_working_days_at(self.at, 1))
             self.writer.append(
                 application.pk,
@@ -375,7 +373,7 @@ class Firing:
                     self.writer.append(
                         application.pk, "apology", at=self.at, public=True, note=apology
                     )
-                self.owe_compensation(application, breach, minutes)
+                self.owe_compensation(application, breach, days)
             return
         self.writer.append(
             application.pk,
@@ -404,37 +402,59 @@ class Firing:
         )
         self.summary.escalations += 1
 
-    def owe_compensation(self, application: Application, breach: Breach, minutes: int) -> None:
+    def owe_compensation(self, application: Application, breach: Breach, days: int) -> None:
+        """Plan what the guarantee owes for a late application; `save_compensations` writes
+        the whole batch (one read and one insert for all the breaches of a batch)."""
         spec = application.charter.guarantee.get("compensation")
         if not spec:
             return
-        amount = compensation_amount(spec["kind"], spec, application.charter.fee, minutes)
-        existing = Compensation.objects.filter(application=application).first()
-        if amount <= 0 or (existing and existing.status != Compensation.Status.WITHDRAWN):
+        amount = compensation_amount(spec["kind"], spec, application.charter.fee, days)
+        if amount <= 0:
             return
-        if existing:  # withdrawn with its breach, owed again now: the same row, kept whole
-            Compensation.objects.filter(pk=existing.pk).update(
-                status=Compensation.Status.OWED, breach=breach, amount=amount, owed_at=self.at
+        self.owed.append((application, breach, spec["kind"], amount))
+
+    def save_compensations(self) -> None:
+        if not self.owed:
+            return
+        existing = {
+            compensation.application_id: compensation
+            for compensation in Compensation.objects.filter(
+                application_id__in=[application.pk for application, *_rest in self.owed]
             )
-        else:
-            Compensation.objects.create(
-                application=application,
-                breach=breach,
-                agency=application.agency,
-                kind=spec["kind"],
-                amount=amount,
-                owed_at=self.at,
+        }
+        created: list[Compensation] = []
+        for application, breach, kind, amount in self.owed:
+            found = existing.get(application.pk)
+            if found is not None and found.status != Compensation.Status.WITHDRAWN:
+                continue  # owed or paid already: one compensation per application
+            if found is not None:  # withdrawn with its breach, owed again: the same row
+                Compensation.objects.filter(pk=found.pk).update(
+                    status=Compensation.Status.OWED, breach=breach, amount=amount, owed_at=self.at
+                )
+                found.status = Compensation.Status.OWED
+            else:
+                created.append(
+                    Compensation(
+                        application=application,
+                        breach=breach,
+                        agency=application.agency,
+                        kind=kind,
+                        amount=amount,
+                        owed_at=self.at,
+                    )
+                )
+            self.writer.append(
+                application.pk,
+                "compensation_owed",
+                at=self.at,
+                public=True,
+                note=_("Compensation of Rp%(amount)s is owed to the applicant.")
+                % {"amount": digits(amount)},
+                data={"kind": kind, "amount": amount},
             )
-        self.writer.append(
-            application.pk,
-            "compensation_owed",
-            at=self.at,
-            public=True,
-            note=_("Compensation of Rp%(amount)s is owed to the applicant.")
-            % {"amount": digits(amount)},
-            data={"kind": spec["kind"], "amount": amount},
-        )
-        self.summary.compensations += 1
+            self.summary.compensations += 1
+        Compensation.objects.bulk_create(created)
+        self.owed = []
 
 
 def deem_if_granted(application: Application, at: dt.datetime, summary: Summary) -> bool:
@@ -442,14 +462,12 @@ def deem_if_granted(application: Application, at: dt.datetime, summary: Summary)
     if not deemed or application.status != "in_progress":
         return False
     try:
-        run_action(
-            Application.objects.get(pk=application.pk),
-            engine.deem_approved,
-            actor=None,
-            at=at,
+        deem_application_approved(
+            application=Application.objects.get(pk=application.pk),
             legal_basis=deemed["legal_basis"],
+            at=at,
         )
-    except (AlreadyHandled, CaseError):
+    except CaseError:
         return False
     summary.deemed_approved += 1
     return True

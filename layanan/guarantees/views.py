@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from layanan.accounts.models import User
 from layanan.agencies.models import Agency, OfficerRole, Role
+from layanan.cases.actions import InvalidInput
 from layanan.cases.views_office import officer_required
 from layanan.guarantees.actions import record_payment
 from layanan.guarantees.models import Compensation
@@ -75,8 +76,9 @@ def finance_agencies(user: User) -> set[int]:
     )
 
 
-@officer_required
-def compensations(request: HttpRequest) -> HttpResponse:
+def compensations_page(
+    request: HttpRequest, *, errors: dict[int, str] | None = None, status: int = 200
+) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     agencies = finance_agencies(user)
     owed = (
@@ -85,9 +87,19 @@ def compensations(request: HttpRequest) -> HttpResponse:
         .order_by("owed_at", "pk")
     )
     page = Paginator(owed, 25).get_page(request.GET.get("halaman"))
+    errors = errors or {}
+    rows = [(c, errors.get(c.pk, "")) for c in page.object_list]
     return render(
-        request, "guarantees/compensations.html", {"page_obj": page, "allowed": bool(agencies)}
+        request,
+        "guarantees/compensations.html",
+        {"page_obj": page, "rows": rows, "allowed": bool(agencies), "errors": errors},
+        status=status,
     )
+
+
+@officer_required
+def compensations(request: HttpRequest) -> HttpResponse:
+    return compensations_page(request)
 
 
 @officer_required
@@ -96,12 +108,19 @@ def mark_paid(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("guarantees:compensations")
     compensation = get_object_or_404(Compensation, pk=pk, agency_id__in=finance_agencies(user))
-    reference = request.POST.get("reference", "").strip()[:100]
-    if not reference:
-        messages.error(request, _("Enter the payment reference (transfer number or receipt)."))
-        return redirect("guarantees:compensations")
-    if record_payment(compensation=compensation, by=user, reference=reference):
-        messages.success(request, _("Recorded as paid."))
+    try:
+        paid = record_payment(
+            compensation=compensation, by=user, reference=request.POST.get("reference", "")
+        )
+    except InvalidInput as invalid:
+        message = invalid.fields.get("reference", [invalid.message])[0]
+        return compensations_page(request, errors={compensation.pk: message}, status=400)
+    if paid:
+        messages.success(
+            request,
+            _("Compensation for %(number)s recorded as paid.")
+            % {"number": compensation.application.number},
+        )
     else:
         messages.error(request, _("Already recorded as paid."))
     return redirect("guarantees:compensations")

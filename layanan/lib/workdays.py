@@ -305,6 +305,21 @@ class WorkCalendar:
             return 0
         return (end - start) // _US_PER_MINUTE
 
+    def working_days_late(self, due: datetime, at: datetime) -> int:
+        """How many of this calendar's working days `at` is late for something due at `due`.
+
+        0 when `at` is not after `due`. Otherwise the working days after the local date of the
+        due date, up to and including the local date of `at`, and at least 1: later on the due
+        day itself is one day late, the next working day is still one, the one after that two.
+        A day is the agency's own service day, whatever its hours (a Saturday morning counts
+        as a day, as does a Ramadan day of shorter hours).
+        """
+        if at <= due:
+            return 0
+        local_due = self._local(due, "due").date()
+        local_at = self._local(at, "at").date()
+        return max(1, self.working_days_between(local_due, local_at))
+
     def add_working_days_at(self, start: datetime, n: int) -> datetime:
         """Closing time of the n-th working day after the local date of `start`.
 

@@ -1,9 +1,17 @@
-"""Plan messages from new events and send the ones that are due. Run by the worker."""
+"""Plan messages from new events (a periodic pass of the worker) and send each one (a task of
+the task worker, queued when the message is committed and again after a failed attempt).
+
+Sending is claimed with a conditional update, so a message is sent by one worker only, even
+when two tasks for it run at once; a message whose send fails stays in the outbox and is
+tried again with a growing backoff while the mail server is down.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -28,8 +36,11 @@ NOTIFIED_KINDS = (
     "deemed_approved",
     "compensation_owed",
 )
-BATCH = 200
+BATCH = 200  # events per transaction
+PASS_EVENTS = 5_000  # a pass of the planner reads at most this many events ...
+PASS_SECONDS = 10.0  # ... and stops starting batches after this long; the next pass goes on
 MAX_BACKOFF = dt.timedelta(hours=6)
+STUCK_AFTER = dt.timedelta(minutes=10)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -69,17 +80,42 @@ def recipients_of(event: Event) -> list[str]:
     )
 
 
-def plan_messages() -> int:
-    """Turn committed events of the notified kinds into outbox rows, once per recipient."""
-    events, done = read_new_events(
-        "notifications",
-        limit=BATCH,
-        now=timezone.now(),
-        queryset=Event.objects.select_related(
-            "application", "application__applicant", "application__service", "application__agency"
-        ),
-    )
-    planned = 0
+def plan_messages(*, max_events: int = PASS_EVENTS, max_seconds: float = PASS_SECONDS) -> int:
+    """Turn committed events of the notified kinds into outbox rows, once per recipient, and
+    queue a task to send each one once the rows are committed; return how many are to be sent.
+
+    Drains the backlog batch by batch, each batch in one transaction with the cursor, until
+    none is left or the pass has read `max_events` events or run `max_seconds`: a burst of
+    events is planned within a pass or two, and one pass never holds up the worker's other
+    jobs for long."""
+    started = time.monotonic()
+    planned = handled = 0
+    while handled < max_events and time.monotonic() - started < max_seconds:
+        with transaction.atomic():
+            events, done = read_new_events(
+                "notifications",
+                limit=min(BATCH, max_events - handled),
+                now=timezone.now(),
+                queryset=Event.objects.select_related(
+                    "application",
+                    "application__applicant",
+                    "application__service",
+                    "application__agency",
+                ),
+            )
+            if not events:
+                break
+            pending = plan_batch(events)
+            done()
+            transaction.on_commit(partial(enqueue_sending, pending))
+        planned += len(pending)
+        handled += len(events)
+    return planned
+
+
+def plan_batch(events: list[Event]) -> list[int]:
+    """The outbox rows for a batch of events; returns the ids of those waiting to be sent."""
+    pending: list[int] = []
     now = timezone.now()
     for event in events:
         wanted = (event.kind in NOTIFIED_KINDS and event.public) or event.kind in OFFICER_KINDS
@@ -93,7 +129,7 @@ def plan_messages() -> int:
         for recipient in recipients_of(event) or [""]:
             try:
                 with transaction.atomic():
-                    Message.objects.create(
+                    message = Message.objects.create(
                         event=event,
                         application=application,
                         recipient=recipient,
@@ -102,65 +138,104 @@ def plan_messages() -> int:
                         status=Message.Status.PENDING if recipient else Message.Status.SKIPPED,
                         next_attempt_at=now,
                     )
-                planned += 1
             except IntegrityError:
-                pass  # planned by a previous pass that stopped before moving the cursor
-    done()
-    return planned
+                continue  # planned by a previous pass that stopped before moving the cursor
+            if recipient:
+                pending.append(message.pk)
+    return pending
+
+
+def enqueue_sending(message_ids: list[int], run_after: dt.datetime | None = None) -> None:
+    """Queue one task per message (after commit: a task never looks for an uncommitted row)."""
+    from layanan.notifications.tasks import send_message
+
+    task = send_message.using(run_after=run_after) if run_after else send_message
+    for message_id in message_ids:
+        task.enqueue(message_id)
 
 
 def claim(message: Message) -> bool:
-    """Take a message for sending; False if another worker took it first."""
+    """Take a message for sending; False if another worker took it first or it is not due.
+
+    A conditional update: of two workers (or two tasks for the same message) exactly one
+    changes the row from pending to sending."""
+    now = timezone.now()
     return (
-        Message.objects.filter(pk=message.pk, status=Message.Status.PENDING).update(
+        Message.objects.filter(
+            pk=message.pk, status=Message.Status.PENDING, next_attempt_at__lte=now
+        ).update(
             # next_attempt_at now marks when the send started, for release_stuck
             status=Message.Status.SENDING,
-            next_attempt_at=timezone.now(),
+            next_attempt_at=now,
         )
         == 1
     )
 
 
-def send_due_messages() -> tuple[int, int]:
-    """Send what is due; return (sent, failed). Failures wait and are tried again."""
-    now = timezone.now()
-    due = Message.objects.filter(status=Message.Status.PENDING, next_attempt_at__lte=now)
-    sent = failed = 0
-    for message in due.order_by("next_attempt_at", "pk")[:BATCH]:
-        if not claim(message):
-            continue
-        try:
-            EmailMessage(message.subject, message.body, to=[message.recipient]).send()
-        except Exception as error:  # any transport failure: keep the message, try later
-            attempts = message.attempts + 1
+def send_message_now(message_id: int) -> str:
+    """Send one outbox message if it is due and nobody else took it; what the task runs.
+
+    Returns what happened: "sent", "failed" (kept, tried again after a backoff by a task
+    queued for then), or "not taken" (sent, being sent, not due, or gone)."""
+    message = Message.objects.filter(pk=message_id).first()
+    if message is None or not claim(message):
+        return "not taken"
+    try:
+        EmailMessage(message.subject, message.body, to=[message.recipient]).send()
+    except Exception as error:  # any transport failure: keep the message, try later
+        attempts = message.attempts + 1
+        retry_at = timezone.now() + backoff(attempts)
+        with transaction.atomic():
             Message.objects.filter(pk=message.pk).update(
                 status=Message.Status.PENDING,
                 attempts=attempts,
-                next_attempt_at=timezone.now() + backoff(attempts),
+                next_attempt_at=retry_at,
                 last_error=f"{type(error).__name__}: {error}"[:1000],
             )
-            logger.warning("message %s not sent (attempt %d): %s", message.pk, attempts, error)
-            failed += 1
-        else:
-            Message.objects.filter(pk=message.pk).update(
-                status=Message.Status.SENT,
-                attempts=message.attempts + 1,
-                sent_at=timezone.now(),
-                last_error="",
-            )
-            sent += 1
-    return sent, failed
+            transaction.on_commit(partial(enqueue_sending, [message.pk], retry_at))
+        logger.warning("message %s not sent (attempt %d): %s", message.pk, attempts, error)
+        return "failed"
+    Message.objects.filter(pk=message.pk).update(
+        status=Message.Status.SENT,
+        attempts=message.attempts + 1,
+        sent_at=timezone.now(),
+        last_error="",
+    )
+    return "sent"
 
 
-def release_stuck(older_than: dt.timedelta = dt.timedelta(minutes=10)) -> int:
+def release_stuck(older_than: dt.timedelta = STUCK_AFTER) -> int:
     """A worker that died while sending leaves a message 'sending'; put it back in the queue."""
     return Message.objects.filter(
         status=Message.Status.SENDING, next_attempt_at__lt=timezone.now() - older_than
     ).update(status=Message.Status.PENDING)
 
 
+def requeue_lost(older_than: dt.timedelta = STUCK_AFTER) -> int:
+    """Queue again the messages overdue by more than `older_than`: their task was lost (the
+    process stopped between the commit and the enqueue) or their send was released. Each is
+    marked due now, so it is not queued again before another `older_than`; a second task for
+    a message that is also still queued finds it taken and does nothing."""
+    now = timezone.now()
+    overdue = list(
+        Message.objects.filter(
+            status=Message.Status.PENDING, next_attempt_at__lt=now - older_than
+        ).values_list("pk", "next_attempt_at")[:BATCH]
+    )
+    requeued: list[int] = []
+    with transaction.atomic():
+        for pk, due in overdue:
+            if Message.objects.filter(
+                pk=pk, status=Message.Status.PENDING, next_attempt_at=due
+            ).update(next_attempt_at=now):
+                requeued.append(pk)
+        transaction.on_commit(partial(enqueue_sending, requeued))
+    return len(requeued)
+
+
 def run() -> None:
-    """The periodic job: plan, release stuck sends, send."""
+    """The periodic job: plan messages from new events (each is then sent by a task), and
+    give the messages whose send was interrupted or whose task was lost a new task."""
     plan_messages()
     release_stuck()
-    send_due_messages()
+    requeue_lost()

@@ -1,8 +1,15 @@
-"""The background worker: queued tasks (django-tasks, database backend) and periodic jobs.
+"""The background worker: periodic jobs, and the queued tasks (django-tasks, database backend).
 
 Periodic jobs are named in settings.LAYANAN_PERIODIC_JOBS as (dotted path, seconds); each app
 that needs one (e.g. the guarantee sweep) adds its entry there, so the worker never imports
 the apps it serves. A job that raises is logged and tried again at its next turn.
+
+Queued tasks (one-off jobs such as sending a message) are run by django-tasks-db's own worker
+through its public entry point, the `db_worker` management command, in batch mode: each turn
+runs the tasks that are ready (at most TASKS_PER_TURN) and returns, so that one process serves
+both. That command installs its own signal handlers; while it runs, SIGINT and SIGTERM are held
+back and delivered to ours once it returns, so a stop request ends the worker after the task
+under way, never in the middle of one.
 """
 
 from __future__ import annotations
@@ -16,12 +23,16 @@ from types import FrameType
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
-from django_tasks_db.management.commands.db_worker import Worker as TaskWorker
 
 logger = logging.getLogger("layanan.worker")
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+TASKS_PER_TURN = 100
+TASK_RESULTS_KEPT_DAYS = 14
+FAILED_TASK_RESULTS_KEPT_DAYS = 90  # long enough to look into a failure
 
 
 @dataclass
@@ -37,6 +48,18 @@ def periodic_jobs() -> list[PeriodicJob]:
         PeriodicJob(path=path, every=float(seconds), run=import_string(path))
         for path, seconds in getattr(settings, "LAYANAN_PERIODIC_JOBS", [])
     ]
+
+
+def prune_task_results() -> None:
+    """A periodic job: forget the results of tasks that finished long ago (the outbox keeps
+    each message's own history), with django-tasks-db's own command."""
+    call_command(
+        "prune_db_task_results",
+        queue_name="*",
+        min_age_days=TASK_RESULTS_KEPT_DAYS,
+        failed_min_age_days=FAILED_TASK_RESULTS_KEPT_DAYS,
+        verbosity=0,
+    )
 
 
 class Worker:
@@ -63,20 +86,31 @@ class Worker:
                 )
 
     def run_queued_tasks(self) -> None:
-        TaskWorker(
-            queue_names=["*"],
-            interval=0,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id=self.worker_id,
-            excluded_queue_names=[],
-        ).run()
+        """Run the tasks that are ready, then return (the `db_worker` command in batch mode)."""
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            call_command(
+                "db_worker",
+                queue_name="*",
+                batch=True,
+                max_tasks=TASKS_PER_TURN,
+                startup_delay=False,
+                reload=False,
+                worker_id=self.worker_id,
+                # Quiet: its start and stop lines every turn would drown the log. Our tasks log
+                # their own failures, and a failed task keeps its traceback in its result row.
+                verbosity=0,
+            )
+        finally:
+            self.listen()
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
-    def run(self, *, once: bool = False) -> None:
+    def listen(self) -> None:
         signal.signal(signal.SIGINT, self.stop)
         signal.signal(signal.SIGTERM, self.stop)
+
+    def run(self, *, once: bool = False) -> None:
+        self.listen()
         logger.info("worker started with %d periodic job(s)", len(self.jobs))
         while self.running:
             close_old_connections()

@@ -8,10 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from layanan.cases.models import Application, Event
-from layanan.test import PASSWORD, BaseTestCase
-
-ANSWERS = {"nama_anak": "Putri", "nik_ibu": "3374015508900001", "jenis_kelamin": "p"}
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+from layanan.test import ANSWERS, PASSWORD, PDF, BaseTestCase
 
 
 class ApiTestCase(BaseTestCase):
@@ -54,7 +51,7 @@ class ApiTestCase(BaseTestCase):
             data={"requirement": "surat_lahir", "file": SimpleUploadedFile(name, content)},
         )
 
-    def submitted(self) -> str:
+    def submitted_number(self) -> str:
         number = self.draft()
         self.assertEqual(self.upload(number).status_code, 201)
         response = self.call("post", f"/api/v1/applications/{number}/submit", "siti")
@@ -124,7 +121,7 @@ class ServicesTests(ApiTestCase):
 
 class ApplicationJourneyTests(ApiTestCase):
     def test_apply_attach_submit_and_officers_approve_every_step(self) -> None:
-        number = self.submitted()
+        number = self.submitted_number()
         detail = self.call("get", f"/api/v1/applications/{number}", "siti").json()
         self.assertEqual(detail["status"], "in_progress")
         states = {s["key"]: s["state"] for s in detail["steps"]}
@@ -142,7 +139,7 @@ class ApplicationJourneyTests(ApiTestCase):
         self.assertEqual(final["status"], "completed")
 
     def test_approving_a_finished_step_is_409(self) -> None:
-        number = self.submitted()
+        number = self.submitted_number()
         url = f"/api/v1/applications/{number}/steps/verifikasi/actions"
         self.call("post", url, "budi", json={"action": "approve"})
         again = self.call("post", url, "budi", json={"action": "approve"})
@@ -150,7 +147,7 @@ class ApplicationJourneyTests(ApiTestCase):
         self.assertEqual(again.json()["code"], "conflict")
 
     def test_an_officer_outside_the_unit_gets_404(self) -> None:
-        number = self.submitted()
+        number = self.submitted_number()
         response = self.call(
             "post",
             f"/api/v1/applications/{number}/steps/verifikasi/actions",
@@ -163,7 +160,7 @@ class ApplicationJourneyTests(ApiTestCase):
         )
 
     def test_another_citizen_cannot_read_it(self) -> None:
-        number = self.submitted()
+        number = self.submitted_number()
         self.assertEqual(
             self.call("get", f"/api/v1/applications/{number}", "agus").status_code, 404
         )
@@ -185,7 +182,7 @@ class ApplicationJourneyTests(ApiTestCase):
         self.assertEqual(Application.objects.filter(applicant=self.siti).count(), 1)
 
     def test_return_resubmit_and_reject_need_a_reason(self) -> None:
-        number = self.submitted()
+        number = self.submitted_number()
         url = f"/api/v1/applications/{number}/steps/verifikasi/actions"
         empty = self.call("post", url, "budi", json={"action": "return", "note": " "})
         self.assertEqual(empty.status_code, 400)
@@ -199,14 +196,14 @@ class ApplicationJourneyTests(ApiTestCase):
         self.assertEqual(rejected.json()["status"], "rejected")
 
     def test_withdraw(self) -> None:
-        number = self.submitted()
+        number = self.submitted_number()
         response = self.call("post", f"/api/v1/applications/{number}/withdraw", "siti")
         self.assertEqual(response.json()["status"], "withdrawn")
         again = self.call("post", f"/api/v1/applications/{number}/withdraw", "siti")
         self.assertEqual(again.status_code, 409)
 
     def test_officers_list_their_units_applications_and_views_are_logged(self) -> None:
-        number = self.submitted()
+        number = self.submitted_number()
         listing = self.call("get", "/api/v1/applications", "budi").json()
         self.assertEqual([a["number"] for a in listing["results"]], [number])
         self.call("get", f"/api/v1/applications/{number}", "budi")
@@ -290,7 +287,7 @@ class BadInputTests(ApiTestCase):
 
 class TrackingTests(ApiTestCase):
     def test_the_public_view_has_no_personal_data(self) -> None:
-        number = self.submitted()
+        number = self.submitted_number()
         body = self.client.get(f"/api/v1/track/{number}").json()
         self.assertEqual(body["status"], "in_progress")
         self.assertEqual(body["steps"][0]["unit"], "Loket Pelayanan")

@@ -6,8 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from layanan.cases import actions
 from layanan.cases.models import Application
-from layanan.cases.tests.test_api import ANSWERS, PDF
-from layanan.test import BaseTestCase
+from layanan.test import ANSWERS, PDF, BaseTestCase
 
 
 class CitizenJourneyTests(BaseTestCase):
@@ -127,18 +126,6 @@ class CitizenJourneyTests(BaseTestCase):
 
 
 class TrackingPageTests(BaseTestCase):
-    def submitted(self) -> Application:
-        application, _ = actions.create_application(
-            citizen=self.siti, service=self.akta, answers=ANSWERS
-        )
-        actions.attach_document(
-            application=application,
-            user=self.siti,
-            requirement="surat_lahir",
-            upload=SimpleUploadedFile("lahir.pdf", PDF),
-        )
-        return actions.submit_application(application=application, citizen=self.siti)
-
     def test_anyone_with_the_number_sees_state_and_due_dates_without_personal_data(self) -> None:
         application = self.submitted()
         page = self.client.get(f"/lacak/{application.number}/")

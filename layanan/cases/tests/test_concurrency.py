@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import threading
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from layanan.agencies.models import OfficerRole, Role
 from layanan.cases import actions
 from layanan.cases.models import Application, Event
-from layanan.cases.tests.test_api import ANSWERS, PDF
 from layanan.test import ConcurrentTestCase
 
 
@@ -22,16 +20,7 @@ class SimultaneousActionTests(ConcurrentTestCase):
     def test_exactly_one_of_two_simultaneous_decisions_takes_effect(self) -> None:
         dewi = self.make_user("dewi", "Dewi")
         OfficerRole.objects.create(user=dewi, unit=self.loket, role=Role.PROCESSOR)
-        application, _ = actions.create_application(
-            citizen=self.siti, service=self.akta, answers=ANSWERS
-        )
-        actions.attach_document(
-            application=application,
-            user=self.siti,
-            requirement="surat_lahir",
-            upload=SimpleUploadedFile("lahir.pdf", PDF),
-        )
-        actions.submit_application(application=application, citizen=self.siti)
+        application = self.submitted()
 
         barrier = threading.Barrier(2, timeout=30)
         outcomes: list[str] = []

@@ -9,12 +9,14 @@ Good Friday 3 Apr.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import hypothesis
 import pytest
 import yaml
 from hypothesis import given, settings
@@ -33,6 +35,7 @@ from layanan.cases.engine import (
     approve,
     explain_due,
     new_case,
+    recompute_due,
     reject,
     resubmit,
     return_for_correction,
@@ -694,3 +697,130 @@ def test_random_action_sequences_keep_the_workflow_invariants(
         state = new
     assert endings <= 1
     assert endings == (1 if state.status in TERMINAL else 0)
+
+
+# -- recomputing due dates after a calendar correction --------------------------------------
+
+
+def run_script(
+    procedure: Procedure, start: datetime, script: list[tuple[str, int, int]]
+) -> tuple[CaseState, dict[str, int]]:
+    """Submit, then play the script; return the state and each step's paused minutes as the
+    persistence layer reads them back from the `due_extended` events."""
+    state, _events = submit(procedure, new_case(procedure), at=start, calendars=calendars)
+    paused: dict[str, int] = {}
+    at = start
+    for kind, pick, minutes in script:
+        at += timedelta(minutes=minutes)
+        active = [s for s in state.steps if s.state == StepStatus.ACTIVE]
+        step = (active or list(state.steps))[pick % len(active or state.steps)].key
+        try:
+            state, events = act(procedure, state, kind, step, at)
+        except InvalidAction:
+            continue
+        for event in events:
+            if event.kind == "due_extended" and event.step:
+                paused[event.step] = paused.get(event.step, 0) + event.data["minutes"]
+    return state, paused
+
+
+@settings(max_examples=150, deadline=None)
+@given(procedure=procedures(), start=starts, script=actions)
+def test_on_unchanged_calendars_recomputing_moves_nothing(
+    procedure: Procedure, start: datetime, script: list[tuple[str, int, int]]
+) -> None:
+    state, paused = run_script(procedure, start, script)
+    recomputed, events = recompute_due(
+        procedure, state, calendars=calendars, step_paused_minutes=paused
+    )
+    assert (recomputed, events) == (state, [])
+
+
+@functools.lru_cache(maxsize=64)
+def closed_on(agency: str, day: date) -> WorkCalendar:
+    base = calendars(agency)
+    hours = {weekday: (time(8), time(16)) for weekday in range(5)}
+    if agency == "mpp":
+        hours[5] = (time(8), time(12))
+        closures = {date(2026, 4, 15): "Audit internal", day: "Penutupan"}
+    else:
+        closures = {day: "Penutupan"}
+    return build_calendar(
+        hours=hours, closures=closures, first_year=2024, last_year=2030, tz=base.tz
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    procedure=procedures(),
+    start=starts,
+    script=actions,
+    closed=st.sampled_from(AGENCIES),
+    days_after=st.integers(min_value=0, max_value=12),
+)
+def test_a_day_off_added_moves_running_due_dates_later_into_service_hours_once(
+    procedure: Procedure,
+    start: datetime,
+    script: list[tuple[str, int, int]],
+    closed: str,
+    days_after: int,
+) -> None:
+    """The same calendars with one more day off: `closed` shuts for a day after the start."""
+    state, paused = run_script(procedure, start, script)
+    day = start.date() + timedelta(days=days_after)
+
+    def corrected(agency_code: str) -> WorkCalendar:
+        return closed_on(agency_code, day) if agency_code == closed else calendars(agency_code)
+
+    new, events = recompute_due(
+        procedure, state, calendars=corrected, step_paused_minutes=paused, note="Penutupan"
+    )
+    if state.status not in (Status.IN_PROGRESS, Status.RETURNED):
+        assert (new, events) == (state, [])
+        return
+    # only due dates change, never earlier, and each move is one public event
+    moved: dict[str | None, tuple[str, str]] = {}
+    for old, step in zip(state.steps, new.steps, strict=True):
+        assert replace(step, due_at=old.due_at) == old
+        if step.due_at != old.due_at:
+            assert old.due_at is not None
+            assert step.due_at is not None
+            assert step.due_at > old.due_at
+            assert_in_service_hours(corrected(step.agency), step.due_at)
+            moved[step.key] = (old.due_at.isoformat(), step.due_at.isoformat())
+    assert replace(new, steps=state.steps, due_at=state.due_at) == state
+    if new.due_at != state.due_at:
+        assert new.due_at is not None
+        assert state.due_at is not None
+        assert new.due_at > state.due_at
+        assert_in_service_hours(corrected(procedure.lead_agency), new.due_at)
+        moved[None] = (state.due_at.isoformat(), new.due_at.isoformat())
+    assert {e.step: (e.data["previous"], e.data["due_at"]) for e in events} == moved
+    hypothesis.event("moved" if events else "unchanged")
+    assert all(e.kind == "due_recomputed" and e.public and e.note == "Penutupan" for e in events)
+    # a second pass on the same calendars finds nothing more to move
+    assert recompute_due(procedure, new, calendars=corrected, step_paused_minutes=paused) == (
+        new,
+        [],
+    )
+
+
+def test_recomputing_a_draft_or_an_ended_application_changes_nothing() -> None:
+    draft = new_case(CROSS_AGENCY)
+    assert recompute_due(CROSS_AGENCY, draft, calendars=calendars, step_paused_minutes={}) == (
+        draft,
+        [],
+    )
+    submitted, _events = submit(CROSS_AGENCY, draft, at=wib(3, 2, 9), calendars=calendars)
+    ended, _events = withdraw(CROSS_AGENCY, submitted, at=wib(3, 2, 10), calendars=calendars)
+    assert recompute_due(CROSS_AGENCY, ended, calendars=calendars, step_paused_minutes={}) == (
+        ended,
+        [],
+    )
+    with pytest.raises(ValueError, match="not made for this procedure"):
+        recompute_due(
+            procedure_of([step_content("x", "pusat", 1)]),
+            submitted,
+            calendars=calendars,
+            step_paused_minutes={},
+        )

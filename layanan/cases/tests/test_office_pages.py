@@ -4,30 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from layanan.accounts.models import User
 from layanan.cases import actions
-from layanan.cases.models import Application, Event, Step
-from layanan.cases.tests.test_api import ANSWERS, PDF
-from layanan.test import BaseTestCase
+from layanan.cases.models import Event, Step
+from layanan.test import ANSWERS, BaseTestCase
 
 
 class OfficeTestCase(BaseTestCase):
-    def submitted(self, citizen: User | None = None) -> Application:
-        citizen = citizen or self.siti
-        application, _ = actions.create_application(
-            citizen=citizen, service=self.akta, answers=ANSWERS
-        )
-        actions.attach_document(
-            application=application,
-            user=citizen,
-            requirement="surat_lahir",
-            upload=SimpleUploadedFile("lahir.pdf", PDF),
-        )
-        return actions.submit_application(application=application, citizen=citizen)
+    """Officers at work on applications made with `submitted()` (layanan/test.py)."""
 
 
 class QueueTests(OfficeTestCase):

@@ -107,8 +107,13 @@ class ImmutabilityTests(BaseTestCase):
 
     def test_a_draft_can_still_change_and_be_deleted(self) -> None:
         draft, _ = save_draft(service=self.akta, content=charter_content(), by=self.root)
-        Charter.objects.filter(pk=draft.pk).update(change_note="edited")
-        Charter.objects.filter(pk=draft.pk).delete()
+        self.assertEqual(Charter.objects.filter(pk=draft.pk).update(change_note="edited"), 1)
+        draft.refresh_from_db()
+        self.assertEqual(draft.change_note, "edited")
+        deleted, _by_model = Charter.objects.filter(pk=draft.pk).delete()
+        self.assertEqual(deleted, 1)
+        self.assertFalse(Charter.objects.filter(pk=draft.pk).exists())
+        self.assertTrue(Charter.objects.filter(pk=self.akta_v1.pk).exists())
 
     def test_only_one_version_per_service_is_in_force(self) -> None:
         with self.assertRaises(IntegrityError), transaction.atomic():

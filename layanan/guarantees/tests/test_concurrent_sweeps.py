@@ -6,12 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from layanan.cases import actions
-from layanan.cases.tests.test_api import ANSWERS, PDF
 from layanan.guarantees.models import Alarm, Breach
 from layanan.guarantees.sweep import Summary, fire_alarms, plan_alarms, sweep
 from layanan.test import ConcurrentTestCase
@@ -23,18 +19,8 @@ LATER = dt.datetime(2027, 6, 1, 9, 0, tzinfo=WIB)
 
 class ConcurrentSweepTests(ConcurrentTestCase):
     def submit_some(self, count: int) -> None:
-        with time_machine.travel(MONDAY, tick=False):
-            for _ in range(count):
-                application, _ = actions.create_application(
-                    citizen=self.siti, service=self.akta, answers=ANSWERS
-                )
-                actions.attach_document(
-                    application=application,
-                    user=self.siti,
-                    requirement="surat_lahir",
-                    upload=SimpleUploadedFile("lahir.pdf", PDF),
-                )
-                actions.submit_application(application=application, citizen=self.siti)
+        for _ in range(count):
+            self.submitted(at=MONDAY)
 
     def test_two_sweeps_at_once_record_each_breach_once(self) -> None:
         self.submit_some(6)

@@ -7,7 +7,7 @@ import io
 
 from layanan.cases.models import Application, Event
 from layanan.guarantees.models import Compensation
-from layanan.guarantees.tests.test_sweep import MINUTE, SweepTestCase
+from layanan.guarantees.tests.test_sweep import MINUTE, MONDAY, SweepTestCase
 
 
 class RegisterTests(SweepTestCase):
@@ -30,7 +30,7 @@ class RegisterTests(SweepTestCase):
                 guarantee={"compensation": {"kind": "fixed", "amount": 25000}},
             ),
         )
-        application = self.submit(service)
+        application = self.submitted(service=service, at=MONDAY)
         assert application.due_at is not None
         self.sweep_at(application.due_at + MINUTE)
         return application
@@ -69,12 +69,21 @@ class RegisterTests(SweepTestCase):
         self.assertContains(page, application.number)
         compensation = Compensation.objects.get()
         url = f"/kantor/kompensasi/{compensation.pk}/bayar/"
-        self.client.post(url, {"reference": ""})
+        refused = self.client.post(url, {"reference": "   "})
+        self.assertContains(refused, "Masukkan referensi pembayaran", status_code=400)
+        self.assertContains(refused, f'href="#ref-{compensation.pk}"', status_code=400)
+        self.assertContains(refused, "<title>Kesalahan:", status_code=400)
+        too_long = self.client.post(url, {"reference": "x" * 101})
+        self.assertContains(too_long, "paling banyak 100 karakter", status_code=400)
         compensation.refresh_from_db()
-        self.assertEqual(compensation.status, "owed")
-        self.client.post(url, {"reference": "TRF-123"})
+        self.assertEqual((compensation.status, compensation.payment_reference), ("owed", ""))
+        self.assertFalse(Event.objects.filter(kind="compensation_paid").exists())
+        self.client.post(url, {"reference": " TRF-123 "})
         compensation.refresh_from_db()
-        self.assertEqual((compensation.status, compensation.paid_by), ("paid", self.ani))
+        self.assertEqual(
+            (compensation.status, compensation.paid_by, compensation.payment_reference),
+            ("paid", self.ani, "TRF-123"),
+        )
         self.assertTrue(
             Event.objects.filter(
                 application=application, kind="compensation_paid", public=True

@@ -8,15 +8,16 @@ from io import StringIO
 from typing import Any
 
 import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from layanan.agencies.models import ServiceHours
 from layanan.cases import actions
 from layanan.cases.models import Application, Event
-from layanan.cases.tests.test_api import ANSWERS, PDF
 from layanan.charters.models import Service
 from layanan.guarantees.models import Breach, Compensation
-from layanan.guarantees.sweep import sweep
+from layanan.guarantees.sweep import fire_alarms, sweep
 from layanan.test import BaseTestCase, charter_content
 
 WIB = dt.timezone(dt.timedelta(hours=7))
@@ -25,19 +26,6 @@ MINUTE = dt.timedelta(minutes=1)
 
 
 class SweepTestCase(BaseTestCase):
-    def submit(self, service: Service | None = None, at: dt.datetime = MONDAY) -> Application:
-        with time_machine.travel(at, tick=False):
-            application, _ = actions.create_application(
-                citizen=self.siti, service=service or self.akta, answers=ANSWERS
-            )
-            actions.attach_document(
-                application=application,
-                user=self.siti,
-                requirement="surat_lahir",
-                upload=SimpleUploadedFile("lahir.pdf", PDF),
-            )
-            return actions.submit_application(application=application, citizen=self.siti)
-
     def approve(self, application: Application, key: str, at: dt.datetime) -> Application:
         with time_machine.travel(at, tick=False):
             fresh = Application.objects.get(pk=application.pk)
@@ -72,7 +60,7 @@ class SweepTestCase(BaseTestCase):
 
 class BreachTimingTests(SweepTestCase):
     def test_no_breach_a_minute_before_one_a_minute_after_none_on_the_next_pass(self) -> None:
-        application = self.submit()
+        application = self.submitted(at=MONDAY)
         due = application.steps.get(key="verifikasi").due_at
         assert due is not None
         self.assertEqual(due, dt.datetime(2026, 12, 1, 16, 0, tzinfo=WIB))
@@ -91,7 +79,7 @@ class BreachTimingTests(SweepTestCase):
         self.assertTrue(Event.objects.filter(application=application, kind="escalated").exists())
 
     def test_paused_time_is_never_counted(self) -> None:
-        application = self.submit()
+        application = self.submitted(at=MONDAY)
         step = application.steps.get(key="verifikasi")
         with time_machine.travel(MONDAY + dt.timedelta(hours=2), tick=False):
             actions.act_on_step(
@@ -116,7 +104,7 @@ class BreachTimingTests(SweepTestCase):
         self.assertEqual(self.sweep_at(step.due_at + MINUTE)["new_breaches"], 1)
 
     def test_a_step_done_in_time_never_breaches(self) -> None:
-        application = self.submit()
+        application = self.submitted(at=MONDAY)
         self.approve(application, "verifikasi", MONDAY + dt.timedelta(hours=1))
         terbit = Application.objects.get(pk=application.pk).steps.get(key="terbit")
         self.approve(application, "terbit", MONDAY + dt.timedelta(hours=2))
@@ -124,7 +112,7 @@ class BreachTimingTests(SweepTestCase):
         self.assertEqual(self.sweep_at(terbit.due_at + dt.timedelta(days=30))["new_breaches"], 0)
 
     def test_very_late_escalates_to_the_head_of_the_agency(self) -> None:
-        application = self.submit()
+        application = self.submitted(at=MONDAY)
         due = application.steps.get(key="verifikasi").due_at
         assert due is not None
         summary = self.sweep_at(due + dt.timedelta(days=10))
@@ -139,7 +127,7 @@ class ConsequenceTests(SweepTestCase):
         service = self.service_with(
             "izin-a", compensation={"kind": "refund_percent", "percent": 50}
         )
-        application = self.submit(service)
+        application = self.submitted(service=service, at=MONDAY)
         assert application.due_at is not None
         summary = self.sweep_at(application.due_at + MINUTE)
         self.assertEqual(summary["compensations"], 1)
@@ -156,7 +144,7 @@ class ConsequenceTests(SweepTestCase):
         service = self.service_with(
             "izin-b", compensation={"kind": "per_day", "amount": 20000, "cap": 50000}
         )
-        application = self.submit(service)
+        application = self.submitted(service=service, at=MONDAY)
         assert application.due_at is not None
         self.sweep_at(application.due_at + MINUTE)
         self.assertEqual(Compensation.objects.get().amount, 20000)
@@ -166,11 +154,59 @@ class ConsequenceTests(SweepTestCase):
         self.sweep_at(ended + 2 * MINUTE)
         self.assertEqual(Compensation.objects.get().amount, 50000)  # capped
 
+    def test_per_day_compensation_counts_the_agency_own_service_days(self) -> None:
+        """Disdukcapil also opens on Saturday mornings: a Saturday is a day late, although
+        its four hours are half of a weekday's."""
+        for weekday in range(5):
+            ServiceHours.objects.create(
+                agency=self.disdukcapil, weekday=weekday, opens=dt.time(8), closes=dt.time(16)
+            )
+        ServiceHours.objects.create(
+            agency=self.disdukcapil, weekday=5, opens=dt.time(8), closes=dt.time(12)
+        )
+        service = self.service_with(
+            "izin-d", compensation={"kind": "per_day", "amount": 20000, "cap": 200000}
+        )
+        application = self.submitted(service=service, at=MONDAY)
+        self.assertEqual(application.due_at, dt.datetime(2026, 12, 3, 16, 0, tzinfo=WIB))
+        self.sweep_at(dt.datetime(2026, 12, 3, 16, 1, tzinfo=WIB))
+        self.assertEqual(Compensation.objects.get().amount, 20000)
+        late = Event.objects.get(application=application, kind="late", step="")
+        self.assertIn("1 hari kerja", late.note)
+        # ended on Monday morning: Friday, Saturday and Monday late (840 working minutes,
+        # which 480-minute days would have counted as 2)
+        ended = dt.datetime(2026, 12, 7, 10, 0, tzinfo=WIB)
+        self.approve(application, "verifikasi", ended)
+        self.approve(application, "terbit", ended + MINUTE)
+        self.sweep_at(ended + 2 * MINUTE)
+        self.assertEqual(Compensation.objects.get().amount, 60000)
+
+    def test_compensations_of_a_batch_are_owed_in_a_fixed_number_of_queries(self) -> None:
+        service = self.service_with("izin-e", compensation={"kind": "fixed", "amount": 25000})
+
+        def queries_to_fire(count: int, monday: dt.datetime) -> int:
+            applications = [self.submitted(service=service, at=monday) for _ in range(count)]
+            self.sweep_at(monday + dt.timedelta(hours=1))  # plans their alarms
+            due = applications[0].due_at
+            assert due is not None
+            with CaptureQueriesContext(connection) as queries:
+                summary = fire_alarms(due + MINUTE)
+            self.assertEqual(summary.compensations, count)
+            return len(queries)
+
+        two = queries_to_fire(2, MONDAY)
+        fire_alarms(MONDAY + dt.timedelta(days=60))  # their remaining (very late) alarms
+        # five late applications cost what two did: one read and one insert for all
+        five = queries_to_fire(5, MONDAY + dt.timedelta(days=70))
+        self.assertEqual(five, two)
+        self.assertEqual(Compensation.objects.filter(status="owed", amount=25000).count(), 7)
+        self.assertEqual(Event.objects.filter(kind="compensation_owed").count(), 7)
+
     def test_deemed_approval_happens_exactly_at_the_limit(self) -> None:
         service = self.service_with(
             "izin-c", deemed_approval={"legal_basis": "UU 30/2014 Pasal 53"}
         )
-        application = self.submit(service)
+        application = self.submitted(service=service, at=MONDAY)
         due = application.due_at
         assert due is not None
         self.assertEqual(self.sweep_at(due)["deemed_approved"], 0)
@@ -191,7 +227,7 @@ class ConsequenceTests(SweepTestCase):
         self.assertEqual(application.status, "deemed_approved", "officers can no longer reject")
 
     def test_the_command_prints_a_json_summary_last(self) -> None:
-        self.submit()
+        self.submitted(at=MONDAY)
         out = StringIO()
         call_command("sweep", "--at", "2027-06-01T09:00:00+07:00", stdout=out)
         summary = json.loads(out.getvalue().strip().splitlines()[-1])
@@ -214,7 +250,7 @@ class CalendarCorrectionTests(SweepTestCase):
         from layanan.agencies.models import CalendarDay
         from layanan.guarantees.models import Breach
 
-        application = self.submit()
+        application = self.submitted(at=MONDAY)
         step = application.steps.get(key="verifikasi")
         old_due = step.due_at
         assert old_due is not None  # Tuesday 1 December 16:00 WIB
@@ -244,6 +280,33 @@ class CalendarCorrectionTests(SweepTestCase):
         self.assertEqual(self.sweep_at(new_due + 2 * MINUTE)["new_breaches"], 0)
         self.assertNotContains(self.client.get("/jaminan/"), "Banjir")
 
+    def test_a_day_saved_earlier_but_committed_after_the_last_pass_is_not_skipped(self) -> None:
+        """On PostgreSQL `updated_at` is taken before commit: a day saved at 10:00:00 by a slow
+        transaction can appear after one saved at 10:00:30 was read. The next pass reads it."""
+        from layanan.agencies.models import CalendarDay
+
+        application = self.submitted(at=MONDAY)
+        self.sweep_at(MONDAY + MINUTE)
+        wall = dt.datetime(2026, 11, 30, 10, 0, tzinfo=WIB)
+        with time_machine.travel(wall + dt.timedelta(seconds=30), tick=False):
+            CalendarDay.objects.create(
+                agency=self.dpmptsp, date=dt.date(2026, 12, 1), kind="closed", name="Rapat"
+            )
+        self.sweep_at(MONDAY + 2 * MINUTE)  # reads the 10:00:30 day; the mark is now 10:00:30
+        with time_machine.travel(wall, tick=False):
+            late = CalendarDay.objects.create(
+                agency=self.disdukcapil, date=dt.date(2026, 12, 1), kind="closed", name="Banjir"
+            )
+        self.assertLess(late.updated_at, wall + dt.timedelta(seconds=30))
+        self.sweep_at(MONDAY + 3 * MINUTE)
+        step = application.steps.get(key="verifikasi")
+        self.assertEqual(step.due_at, dt.datetime(2026, 12, 2, 16, 0, tzinfo=WIB))
+        recomputed = Event.objects.filter(application=application, kind="due_recomputed")
+        self.assertEqual(recomputed.count(), 1)  # the step (the clock has not started)
+        self.assertIn("Banjir", recomputed.first().note)  # type: ignore[union-attr]
+        self.sweep_at(MONDAY + 4 * MINUTE)  # the same version is not handled twice
+        self.assertEqual(recomputed.count(), 1)
+
 
 class ReviewedEdgeCaseTests(SweepTestCase):
     """Cases found in review: a pause around the due date, a late step returned and
@@ -267,7 +330,7 @@ class ReviewedEdgeCaseTests(SweepTestCase):
             )
 
     def test_a_pause_across_the_due_time_does_not_lose_the_breach(self) -> None:
-        application = self.submit()
+        application = self.submitted(at=MONDAY)
         due = application.steps.get(key="verifikasi").due_at
         assert due is not None  # Tuesday 16:00
         # Returned just after the due time, before any sweep; back the same evening (no
@@ -280,7 +343,7 @@ class ReviewedEdgeCaseTests(SweepTestCase):
         self.assertEqual(Breach.objects.filter(step_key="verifikasi", level="late").count(), 1)
 
     def test_a_late_step_returned_and_resubmitted_is_not_late_twice(self) -> None:
-        application = self.submit()
+        application = self.submitted(at=MONDAY)
         due = application.steps.get(key="verifikasi").due_at
         assert due is not None
         self.sweep_at(due + MINUTE)
@@ -296,7 +359,7 @@ class ReviewedEdgeCaseTests(SweepTestCase):
     def test_an_undone_correction_puts_the_breach_back(self) -> None:
         from layanan.agencies.models import CalendarDay
 
-        application = self.submit()
+        application = self.submitted(at=MONDAY)
         due = application.steps.get(key="verifikasi").due_at
         assert due is not None
         self.sweep_at(due + MINUTE)
@@ -320,7 +383,7 @@ class CompensationWithdrawalTests(SweepTestCase):
         from layanan.agencies.models import CalendarDay
 
         service = self.service_with("izin-w", compensation={"kind": "fixed", "amount": 10000})
-        application = self.submit(service)
+        application = self.submitted(service=service, at=MONDAY)
         due = application.due_at
         assert due is not None
         self.sweep_at(due + MINUTE)

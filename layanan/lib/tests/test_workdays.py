@@ -370,6 +370,20 @@ def test_inconsistent_configuration_is_refused() -> None:
         WorkCalendar(holidays={}, first_year=2030, last_year=2020)
 
 
+def test_days_late_count_the_agency_own_service_days() -> None:
+    due = wib(2026, 3, 13, 16)  # Friday closing time
+    assert NATIONAL.working_days_late(due, due) == 0
+    assert NATIONAL.working_days_late(due, wib(2026, 3, 13, 17)) == 1  # after closing, same day
+    assert NATIONAL.working_days_late(due, wib(2026, 3, 14, 10)) == 1  # Saturday: still one
+    assert NATIONAL.working_days_late(due, wib(2026, 3, 16, 9)) == 1  # Monday
+    assert NATIONAL.working_days_late(due, wib(2026, 3, 17, 9)) == 2  # Tuesday
+    # Nyepi and cuti bersama (18-24 March) are not days of lateness
+    assert NATIONAL.working_days_late(due, wib(2026, 3, 25, 9)) == 3
+    # an MPP that opens on Saturday mornings counts its Saturday as a day
+    assert MPP.working_days_late(due, wib(2026, 3, 14, 10)) == 1
+    assert MPP.working_days_late(due, wib(2026, 3, 16, 9)) == 2
+
+
 # Properties
 
 
@@ -479,3 +493,33 @@ def test_removing_a_holiday_makes_a_weekday_work(index: int) -> None:
     else:
         reason = {5: "Sabtu", 6: "Minggu"}[holiday.weekday()]
         assert calendar.day_off(holiday) == DayOff(day=holiday, reason=reason, kind="weekend")
+
+
+@few
+@given(due=whole_minutes, minutes=st.integers(min_value=1, max_value=60 * 24 * 30))
+def test_days_late_match_a_day_by_day_walk(due: datetime, minutes: int) -> None:
+    at = due + timedelta(minutes=minutes)
+    expected = 0
+    day = due.date()
+    while day < at.date():
+        day += timedelta(days=1)
+        expected += MPP.is_working_day(day)
+    assert MPP.working_days_late(due, at) == max(1, expected)
+
+
+@few
+@given(
+    start=some_moments,
+    n=st.integers(min_value=1, max_value=100),
+    k=st.integers(min_value=1, max_value=60),
+    earlier=st.integers(min_value=1, max_value=60 * 24 * 10),
+)
+def test_closing_time_k_working_days_after_the_due_date_is_k_days_late(
+    start: datetime, n: int, k: int, earlier: int
+) -> None:
+    """Whatever each day's length, and never fewer days for a later moment."""
+    due = MPP.add_working_days_at(start, n)
+    at = MPP.add_working_days_at(due, k)
+    assert MPP.working_days_late(due, at) == k
+    before = at - timedelta(minutes=earlier)
+    assert MPP.working_days_late(due, before) <= k

@@ -1,60 +1,141 @@
-"""Walk the whole URLconf: every back-office (/kantor/) and admin URL demands a login."""
+"""Walk the whole URLconf: every URL demands a login, except those listed here as public.
+
+The list of public URLs is explicit, by URL name, so a new URL is walked as one that needs a
+login until someone adds it here on purpose; and each public URL is opened without a login to
+show that the list is true. Sample arguments are real rows of the scenario (an application of
+siti's, its first step, the birth-certificate service) so that a view that looks its object up
+first still has to decide about the login.
+"""
+
+from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from layanan.test import BaseTestCase
 
-PROTECTED_PREFIXES = ("kantor/", "admin/")
-# Pages that must be reachable without a login: the sign-in itself, and the admin's logout
-# (which only accepts POST and signs nobody in).
-OPEN = {"admin/login/", "admin/logout/"}
-SAMPLE = {
-    "int": "1",
-    "slug": "x",
-    "str": "x",
-    "path": "x/y",
-    "uuid": "00000000-0000-0000-0000-000000000000",
+PUBLIC = {
+    # the site's public pages
+    "portal:home",
+    "portal:accessibility",
+    "portal:licence",
+    "charters:catalogue",
+    "charters:charter",
+    "agencies:list",
+    "agencies:detail",
+    "cases:track_form",
+    "cases:track",
+    "guarantees:register",
+    "guarantees:register_csv",
+    "guarantees:register_json",
+    "set_language",
+    # signing in, up and out, and recovering a password
+    "login",
+    "logout",
+    "citizens:sign_up",
+    "citizens:setup_code",  # a citizen given a one-time code at the counter sets a password
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "admin:login",
+    "admin:logout",
+    # the API's public part: its description, sign-in, the catalogue and tracking
+    "api:openapi-json",
+    "api:openapi-view",
+    "api:api-root",  # django-ninja's own prefix: a JSON 404 for everyone
+    "api:token",
+    "api:list_services",
+    "api:service_detail",
+    "api:track",
 }
 
 
-def walk(patterns: list, prefix: str = "") -> Iterator[str]:
+def walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    """(route, namespaced name) of every URL pattern."""
     for entry in patterns:
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
-            yield from walk(entry.url_patterns, route)
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, route, inner)
         elif isinstance(entry, URLPattern):
-            yield route
-
-
-def concrete(route: str) -> str:
-    """Turn a route (or a regex route) into a URL that resolves, with sample arguments."""
-    url = re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE.get(m.group(1) or "str", "x"), route)
-    url = re.sub(r"\(\?P<\w+>[^)]*\)", "x", url)
-    return "/" + url.lstrip("^").rstrip("$").replace("\\", "")
+            yield route, f"{namespace}{entry.name or ''}"
 
 
 class LoginRequiredTests(BaseTestCase):
-    def test_every_protected_url_redirects_an_anonymous_visitor_to_sign_in(self) -> None:
-        routes = [
-            r
-            for r in walk(get_resolver().url_patterns)
-            if r.lstrip("^").startswith(PROTECTED_PREFIXES)
-        ]
-        checked = 0
-        for route in routes:
-            url = concrete(route)
-            if url.lstrip("/") in OPEN:
+    def setUp(self) -> None:
+        application = self.submitted()
+        self.samples = {
+            "number": application.number,
+            "key": "verifikasi",
+            "code": "akta-kelahiran",
+            "page": "data",
+            "document_id": str(application.documents.get().pk),
+            "int": "1",
+            "uuid": "00000000-0000-0000-0000-000000000000",
+            "path": "x/y",
+        }
+
+    def concrete(self, route: str, name: str) -> str:
+        """A URL for a route (or a regex route), with the scenario's rows as arguments."""
+
+        def sample(match: re.Match[str]) -> str:
+            converter, argument = match.group(1), match.group(2)
+            if name.startswith("agencies:"):
+                return "disdukcapil"
+            return self.samples.get(argument) or self.samples.get(converter or "", "x")
+
+        url = re.sub(r"<(?:(\w+):)?(\w+)>", sample, route)
+        url = re.sub(r"\(\?P<\w+>[^)]*\)", "x", url)
+        return "/" + url.lstrip("^").rstrip("$").replace("\\", "")
+
+    def anonymous(self, url: str) -> Any:
+        """GET, or POST where the URL only takes POST (405 on GET)."""
+        response = self.client.get(url)
+        if response.status_code == 405:
+            response = self.client.post(url)
+        return response
+
+    def routes(self) -> list[tuple[str, str]]:
+        return list(walk(get_resolver().url_patterns))
+
+    def test_every_url_not_listed_as_public_demands_a_login(self) -> None:
+        checked = set()
+        for route, name in self.routes():
+            if name in PUBLIC:
                 continue
-            with self.subTest(url=url):
-                response = self.client.get(url)
-                self.assertIn(response.status_code, (302, 403), url)
+            url = self.concrete(route, name)
+            with self.subTest(url=url, name=name):
+                response = self.anonymous(url)
+                if url.startswith("/api/"):
+                    self.assertEqual(response.status_code, 401, url)
+                    self.assertEqual(response.json()["code"], "unauthenticated")
+                else:
+                    self.assertIn(response.status_code, (302, 403), url)
+                    if response.status_code == 302:
+                        self.assertRegex(response["Location"], r"/(admin/login|masuk)/\?next=")
+                checked.add(name)
+        # the walk reached the citizen's pages, the back office, the API and the admin
+        for name in ("cases:detail", "office:step", "api:get_application", "admin:index"):
+            self.assertIn(name, checked)
+        self.assertGreater(len(checked), 50)
+
+    def test_every_url_listed_as_public_opens_without_a_login(self) -> None:
+        names = {name for _route, name in self.routes()}
+        self.assertLessEqual(PUBLIC, names, "a public URL in the list no longer exists")
+        for route, name in self.routes():
+            if name not in PUBLIC:
+                continue
+            url = self.concrete(route, name)
+            with self.subTest(url=url, name=name):
+                response = self.anonymous(url)
+                refused = (401, 403, 500) if name == "api:api-root" else (401, 403, 404, 500)
+                self.assertNotIn(response.status_code, refused, url)
                 if response.status_code == 302:
-                    self.assertRegex(response["Location"], r"/(admin/login|masuk)/\?next=")
-                checked += 1
-        self.assertGreater(checked, 30, "the walk found the admin's URLs")
+                    self.assertNotRegex(response["Location"], r"/(admin/login|masuk)/\?next=")
 
     def test_a_citizen_without_staff_rights_cannot_open_the_admin(self) -> None:
         self.login(self.siti)

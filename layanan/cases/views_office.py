@@ -53,7 +53,10 @@ def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            login = redirect_to_login(request.get_full_path())
+            if is_htmx(request):  # a signed-out session: the whole page goes to sign-in
+                return HttpResponse(status=204, headers={"HX-Redirect": login["Location"]})
+            return login
         if not access.is_officer(request.user):
             raise PermissionDenied(_("This page is for officers."))
         return view(request, *args, **kwargs)

@@ -619,3 +619,11 @@ class HeaderTests(DewiMixin):
             self.client.get("/permohonan/")
         role_queries = [q for q in queries.captured_queries if "agencies_officerrole" in q["sql"]]
         self.assertEqual(len(role_queries), 1, role_queries)
+
+
+class SignedOutHtmxTests(OfficeTestCase):
+    def test_a_signed_out_htmx_request_sends_the_whole_page_to_sign_in(self) -> None:
+        response = self.client.get("/kantor/", {"milik": "saya"}, headers={"HX-Request": "true"})
+        self.assertEqual(response.status_code, 204)
+        self.assertEqual(response["HX-Redirect"], "/masuk/?next=/kantor/%3Fmilik%3Dsaya")
+        self.assertRedirects(self.client.get("/kantor/"), "/masuk/?next=/kantor/")

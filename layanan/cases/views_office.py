@@ -326,8 +326,14 @@ def step_page_context(request: HttpRequest, step: Step) -> dict[str, Any]:
     actions.record_access(application=application, officer=user, what=f"step:{step.key}")
     steps = list(application.steps.select_related("unit", "agency", "assignee"))
     events = application.events.select_related("actor").order_by("-seq")
+    # Only those who may hold the step: the role its charter names, or the unit's supervisors.
+    role = step.spec().get("role") or Role.PROCESSOR
     colleagues = (
-        User.objects.filter(officer_roles__unit=step.unit, is_active=True)
+        User.objects.filter(
+            officer_roles__unit=step.unit,
+            officer_roles__role__in=(role, Role.SUPERVISOR),
+            is_active=True,
+        )
         .distinct()
         .order_by("full_name", "username")
     )

@@ -627,3 +627,32 @@ class SignedOutHtmxTests(OfficeTestCase):
         self.assertEqual(response.status_code, 204)
         self.assertEqual(response["HX-Redirect"], "/masuk/?next=/kantor/%3Fmilik%3Dsaya")
         self.assertRedirects(self.client.get("/kantor/"), "/masuk/?next=/kantor/")
+
+
+class AssignListTests(DewiMixin):
+    def test_the_step_page_offers_only_officers_who_may_hold_the_step(self) -> None:
+        application = self.at_terbit()
+        self.login(self.budi)
+        page = self.client.get(f"/kantor/langkah/{application.number}/terbit/").content.decode()
+        options = page[
+            page.index('id="assign-to"') : page.index("</select>", page.index('id="assign-to"'))
+        ]
+        self.assertIn('value="budi"', options)
+        self.assertIn('value="ani"', options)
+        self.assertNotIn('value="dewi"', options)  # counter role only in this unit
+        self.assertNotIn('value="charlie"', options)
+
+
+class QueueQueryPinTests(OfficeTestCase):
+    def test_the_queue_and_its_fragment_take_a_fixed_number_of_queries(self) -> None:
+        # session, user, officer check, roles, services, count, page, colleagues, the
+        # header's roles: nine, with one row or a full page, with or without htmx.
+        for _ in range(3):
+            self.submitted()
+        self.login(self.budi)
+        self.client.get("/kantor/")
+        with self.assertNumQueries(9):
+            self.assertEqual(self.client.get("/kantor/").status_code, 200)
+        with self.assertNumQueries(9):
+            response = self.client.get("/kantor/", headers={"HX-Request": "true"})
+        self.assertEqual(response.status_code, 200)

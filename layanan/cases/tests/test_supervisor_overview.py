@@ -141,3 +141,13 @@ class SupervisorOverviewTests(OfficeTestCase):
         html = second.content.decode()
         late_section = html[html.index('id="late"') : html.index('id="workload"')]
         self.assertEqual(late_section.count("/kantor/langkah/"), 1)
+
+    def test_the_overview_takes_a_fixed_number_of_queries(self) -> None:
+        for _ in range(3):
+            self.late(self.submitted())
+        self.login(self.ani)
+        self.client.get(URL)
+        # session, user, officer check, supervised units, late count, late page,
+        # workload, officers, longest, unit names, the header's roles.
+        with self.assertNumQueries(11):
+            self.assertEqual(self.client.get(URL).status_code, 200)

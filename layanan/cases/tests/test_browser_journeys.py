@@ -377,3 +377,17 @@ def test_an_application_returned_for_correction_is_corrected_and_runs_again(
 
     with signed_in(browser, site, "petugas") as officer:
         assert open_first_step(officer, site, number) == "verifikasi"
+
+
+def test_an_empty_tracking_form_answers_with_a_summary_that_takes_focus(
+    site: str, browser: Browser
+) -> None:
+    with stranger(browser) as anyone:
+        anyone.goto(f"{site}/lacak/")
+        anyone.get_by_role("button", name="Lacak").click()
+        expect(anyone).to_have_title(re.compile(r"^Kesalahan: Lacak permohonan"))
+        summary = anyone.locator(".govuk-error-summary")
+        expect(summary).to_be_focused()
+        summary.get_by_role("link", name="Masukkan nomor registrasi dari tanda terima Anda").click()
+        expect(anyone.get_by_label("Nomor registrasi")).to_be_focused()
+        assert_accessible(anyone)

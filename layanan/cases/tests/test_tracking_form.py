@@ -47,7 +47,7 @@ class TrackingFormTests(BaseTestCase):
             self.assert_summary(
                 self.client.get("/lacak/", {"nomor": typed}),
                 400,
-                "Masukkan nomor pelacakan dari tanda terima Anda",
+                "Masukkan nomor registrasi dari tanda terima Anda",
             )
 
     def test_a_malformed_number_is_a_400_with_a_summary(self) -> None:
@@ -58,12 +58,12 @@ class TrackingFormTests(BaseTestCase):
         self.assert_summary(
             self.client.get("/lacak/", {"nomor": "ABCD"}),
             400,
-            "Masukkan nomor pelacakan seperti tertulis pada tanda terima Anda",
+            "Masukkan nomor registrasi seperti tertulis pada tanda terima Anda",
         )
         self.assert_summary(
             self.client.get("/lacak/ABCD/"),
             400,
-            "Masukkan nomor pelacakan seperti tertulis pada tanda terima Anda",
+            "Masukkan nomor registrasi seperti tertulis pada tanda terima Anda",
         )
 
     def test_an_unknown_well_formed_number_is_a_404_with_a_summary(self) -> None:

@@ -26,21 +26,24 @@ if (/url\(/.test(css.css)) {
 }
 writeFileSync(join(out, "layanan.css"), css.css + "\n");
 
-await esbuild.build({
-  entryPoints: [join(here, "src", "layanan.js")],
-  outfile: join(out, "layanan.js"),
-  bundle: true,
-  format: "esm",
-  minify: true,
-  target: ["es2020"],
-  legalComments: "none",
-  logLevel: "warning",
-});
+// layanan.js is on every page; office.js (htmx and its glue) only on officer pages.
+for (const name of ["layanan.js", "office.js"]) {
+  await esbuild.build({
+    entryPoints: [join(here, "src", name)],
+    outfile: join(out, name),
+    bundle: true,
+    format: "esm",
+    minify: true,
+    target: ["es2020"],
+    legalComments: "none",
+    logLevel: "warning",
+  });
+}
 
 // Precompressed copies: WhiteNoise serves name.gz / name.br to browsers that
 // accept them, and the project serves static files without collectstatic.
 const kb = (n) => (n / 1024).toFixed(1);
-for (const name of ["layanan.css", "layanan.js"]) {
+for (const name of ["layanan.css", "layanan.js", "office.js"]) {
   const bytes = readFileSync(join(out, name));
   const gz = gzipSync(bytes, { level: 9 });
   const br = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });

@@ -32,6 +32,13 @@ def officer_unit_ids(user: User, *, roles: tuple[str, ...] | None = None) -> set
     return set(rows.values_list("unit_id", flat=True))
 
 
+def officer_roles(user: User) -> set[tuple[int, str]]:
+    """Every (unit id, role) the user holds, in one query."""
+    if not user.is_authenticated:
+        return set()
+    return set(OfficerRole.objects.filter(user=user).values_list("unit_id", "role"))
+
+
 def is_officer(user: User) -> bool:
     return bool(officer_unit_ids(user))
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from layanan.accounts.models import User
 from layanan.agencies.calendars import calendar_for
 from layanan.agencies.models import Agency, Unit
-from layanan.cases import engine
+from layanan.cases import access, engine
 from layanan.cases.answers import clean_answers
 from layanan.cases.events import record_event
 from layanan.cases.models import Application, Document, Event, Step
@@ -50,6 +50,12 @@ class InvalidInput(CaseError):
 
 class NotAllowed(CaseError):
     code = "not_allowed"
+
+
+class Forbidden(CaseError):
+    """The officer does not hold the role the charter names for this step."""
+
+    code = "forbidden"
 
 
 class AlreadyHandled(CaseError):
@@ -411,11 +417,18 @@ def withdraw_application(*, application: Application, citizen: User) -> Applicat
 STEP_ACTIONS = ("approve", "return", "reject")
 
 
+def ensure_can_work(officer: User, step: Step) -> None:
+    """The charter's role for the step (or supervision of its unit), for web and API alike."""
+    if not access.can_act_on_step(officer, step):
+        raise Forbidden(_("This step is worked by another role."))
+
+
 @transaction.atomic
 def act_on_step(
     *, application: Application, step: Step, officer: User, action: str, note: str = ""
 ) -> Application:
     """Approve, return for correction (reason required) or reject (reason required)."""
+    ensure_can_work(officer, step)
     note = (note or "").strip()
     if action not in STEP_ACTIONS:
         raise InvalidInput(
@@ -423,7 +436,8 @@ def act_on_step(
         )
     if action in ("return", "reject") and not note:
         raise InvalidInput(
-            _("A reason is required."), fields={"note": [_("Write the reason for the citizen.")]}
+            _("A reason is required."),
+            fields={"note": [_("Enter the reason for the applicant")]},
         )
     if action == "approve":
         updated = run(application, engine.approve, actor=officer, step_key=step.key)
@@ -441,12 +455,34 @@ def act_on_step(
     )
 
 
+def assignment_problem(step: Step, assignee: User) -> str | None:
+    """Why `assignee` cannot hold `step`, or None: they must be an active officer of the
+    step's unit with the role the charter names for it (or its supervisor)."""
+    if not assignee.is_active or not access.can_act_on_step(assignee, step):
+        return _("%(name)s cannot work this step: choose an officer of %(unit)s.") % {
+            "name": assignee,
+            "unit": step.unit.name,
+        }
+    return None
+
+
 @transaction.atomic
 def assign_step(*, step: Step, assignee: User | None, by: User) -> Step:
-    """Claim (assignee = by), assign to a colleague of the unit, or release (None)."""
+    """Claim (assignee = by), assign to a colleague of the unit, or release (None).
+
+    Whoever assigns must be able to work the step; an officer may always release a step
+    they hold themselves.
+    """
+    releasing_own = assignee is None and step.assignee_id == by.pk
+    if not releasing_own:
+        ensure_can_work(by, step)
     if step.state not in ("active", "returned", "pending"):
         raise AlreadyHandled(_("This step has already ended."))
+    if assignee is not None and (problem := assignment_problem(step, assignee)):
+        raise InvalidInput(problem, fields={"assignee": [problem]})
     previous = step.assignee_id
+    if previous == (assignee.pk if assignee else None):
+        return step  # already so: nothing to record
     updated = Step.objects.filter(pk=step.pk, assignee_id=previous).update(assignee=assignee)
     if updated != 1:
         raise AlreadyHandled(_("This step was already assigned by someone else."))
@@ -463,10 +499,28 @@ def assign_step(*, step: Step, assignee: User | None, by: User) -> Step:
 
 
 @transaction.atomic
+def assign_steps(*, steps: list[Step], assignee: User, by: User) -> list[Step]:
+    """Assign several steps to one officer: all of them, or none if any cannot be."""
+    problems: list[str] = []
+    for step in steps:
+        if not access.can_act_on_step(by, step):
+            problems.append(
+                _("%(number)s: you cannot assign this step.") % {"number": step.application.number}
+            )
+        elif problem := assignment_problem(step, assignee):
+            problems.append(f"{step.application.number}: {problem}")
+    if problems:
+        raise InvalidInput(_("Some steps cannot be assigned."), fields={"assignee": problems})
+    return [assign_step(step=step, assignee=assignee, by=by) for step in steps]
+
+
+@transaction.atomic
 def comment_on_step(*, step: Step, officer: User, note: str) -> None:
     note = (note or "").strip()
     if not note:
-        raise InvalidInput(_("Write a comment."), fields={"note": [_("This field is required.")]})
+        raise InvalidInput(
+            _("Write a comment."), fields={"note": [_("Enter the internal comment")]}
+        )
     record_event(step.application, "comment", at=now(), actor=officer, step=step.key, note=note)
 
 

@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 
 from layanan.accounts.models import User
 from layanan.cases import access, actions
-from layanan.cases.models import Application
+from layanan.cases.models import Application, Step
 from layanan.cases.presenters import public_view, step_name
 from layanan.charters.models import Service
 from layanan.http_errors import ApiError, with_language
@@ -42,6 +42,7 @@ class StepOut(Schema):
     key: str
     name: str
     unit: str
+    unit_name: str
     agency: str
     state: str
     due_at: dt.datetime | None
@@ -120,7 +121,9 @@ class Error(Schema):
 
 
 def fail(error: actions.CaseError) -> ApiError:
-    status = {"invalid": 400, "not_allowed": 409, "conflict": 409}.get(error.code, 400)
+    status = {"invalid": 400, "forbidden": 403, "not_allowed": 409, "conflict": 409}.get(
+        error.code, 400
+    )
     return ApiError(status, error.code, error.message, error.fields)
 
 
@@ -136,6 +139,14 @@ def summary(application: Application) -> dict[str, Any]:
     }
 
 
+def assignee_for(step: Step, *, is_applicant: bool) -> str | None:
+    """Who holds a step. The applicant is told the unit that answers for it: officers'
+    account names are internal. Officers see the assigned officer's user name (or null)."""
+    if is_applicant:
+        return step.unit.name
+    return step.assignee.username if step.assignee else None
+
+
 def detail(application: Application, *, viewer: User, is_applicant: bool) -> dict[str, Any]:
     if not is_applicant:
         actions.record_access(application=application, officer=viewer, what="api:detail")
@@ -149,10 +160,11 @@ def detail(application: Application, *, viewer: User, is_applicant: bool) -> dic
                 "key": s.key,
                 "name": step_name(application, s.key),
                 "unit": s.unit.code,
+                "unit_name": s.unit.name,
                 "agency": s.agency.code,
                 "state": s.state,
                 "due_at": s.due_at,
-                "assignee": s.assignee.username if s.assignee else None,
+                "assignee": assignee_for(s, is_applicant=is_applicant),
                 "note": s.note,
             }
             for s in steps
@@ -335,8 +347,6 @@ def act(request: HttpRequest, number: str, key: str, data: ActionIn) -> dict[str
     with_language(request)
     user = user_of(request)
     step = access.get_step_for_officer(user, number, key)
-    if not access.can_act_on_step(user, step):
-        raise ApiError(403, "forbidden", _("This step is worked by another role."))
     try:
         application = actions.act_on_step(
             application=step.application,

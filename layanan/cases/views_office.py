@@ -1,7 +1,12 @@
 """The back office at /kantor/: queues per unit, the step page and its actions.
 
 Every view demands a signed-in officer (a user with at least one role in a unit); which
-steps and applications they may touch is decided in `access`.
+steps and applications they may touch is decided in `access`, and what an officer may do to
+a step (the charter's role, an assignee of the unit) in `actions`.
+
+htmx enhances two things without changing what the plain pages do: the queue's filter
+answers with the results fragment, and claiming a step from the queue answers with the
+updated row. A request without the `HX-Request` header gets the whole page, as always.
 """
 
 from __future__ import annotations
@@ -15,15 +20,19 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from layanan.accounts.models import User
+from layanan.agencies.models import Role
 from layanan.cases import access, actions
 from layanan.cases.models import Step
 from layanan.cases.presenters import (
@@ -37,13 +46,17 @@ from layanan.cases.views_citizen import answer_rows, document_requirements
 from layanan.charters.models import Service
 
 PAGE_SIZE = 25
+BULK_LIMIT = 100
 
 
 def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            login = redirect_to_login(request.get_full_path())
+            if is_htmx(request):  # a signed-out session: the whole page goes to sign-in
+                return HttpResponse(status=204, headers={"HX-Redirect": login["Location"]})
+            return login
         if not access.is_officer(request.user):
             raise PermissionDenied(_("This page is for officers."))
         return view(request, *args, **kwargs)
@@ -54,6 +67,27 @@ def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 def user_of(request: HttpRequest) -> User:
     user: User = request.user  # type: ignore[assignment]
     return user
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """A request htmx made on a page it enhances (it sends `HX-Request: true`). Restoring
+    history wants the whole page, like a browser without JavaScript."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and "HX-History-Restore-Request" not in request.headers
+    )
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return back
+    return fallback
+
+
+# -- the queue ----------------------------------------------------------------------------------
 
 
 class QueueFilter(forms.Form):
@@ -79,17 +113,48 @@ class QueueFilter(forms.Form):
     )
 
 
-@officer_required
-def queue(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
-    units = access.officer_unit_ids(user)
+class BulkAssignForm(forms.Form):
+    """Several steps of the queue to one officer. Field names are the queue's `step` and
+    `assignee`; the prefix gives the fields ids of their own on the queue page."""
+
+    prefix = "bulk"
+    use_required_attribute = False
+    step = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Steps"),
+        coerce=int,
+        error_messages={
+            "required": gettext_lazy("Select the steps to assign"),
+            "invalid_choice": gettext_lazy("Select steps from your queue"),
+        },
+    )
+    assignee = forms.ChoiceField(
+        label=gettext_lazy("Assign the selected steps to"),
+        error_messages={
+            "required": gettext_lazy("Choose the officer to assign the selected steps to"),
+            "invalid_choice": gettext_lazy("Choose an officer of your units"),
+        },
+    )
+
+    def __init__(self, *args: Any, steps: list[int], colleagues: list[User], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        step_field: forms.TypedMultipleChoiceField = self.fields["step"]  # type: ignore[assignment]
+        step_field.choices = [(pk, pk) for pk in steps]
+        assignee_field: forms.ChoiceField = self.fields["assignee"]  # type: ignore[assignment]
+        assignee_field.choices = [("", _("Choose an officer"))] + [
+            (c.username, str(c)) for c in colleagues
+        ]
+
+    def clean_step(self) -> list[int]:
+        chosen: list[int] = self.cleaned_data["step"]
+        if len(chosen) > BULK_LIMIT:
+            raise forms.ValidationError(
+                _("Select at most %(limit)d steps at a time") % {"limit": BULK_LIMIT}
+            )
+        return chosen
+
+
+def queue_steps(user: User, units: set[int], form: QueueFilter) -> QuerySet[Step]:
     steps = Step.objects.filter(unit_id__in=units, state__in=("active", "returned"))
-    services = Service.objects.filter(applications__steps__unit_id__in=units).distinct()
-    form = QueueFilter(request.GET)
-    service_field: forms.ChoiceField = form.fields["layanan"]  # type: ignore[assignment]
-    service_field.choices = [("", _("All services"))] + [
-        (s.code, s.display_name) for s in services.order_by("name")
-    ]
     if form.is_valid():
         if code := form.cleaned_data["layanan"]:
             steps = steps.filter(application__service__code=code)
@@ -101,54 +166,156 @@ def queue(request: HttpRequest) -> HttpResponse:
             steps = steps.filter(assignee=user)
         elif form.cleaned_data["milik"] == "kosong":
             steps = steps.filter(assignee__isnull=True)
-    steps = steps.select_related(
+    return steps.select_related(
         "application", "application__service", "application__charter", "unit", "agency", "assignee"
     ).order_by("due_at", "pk")
-    page = Paginator(steps, PAGE_SIZE).get_page(request.GET.get("halaman"))
-    rows = [
-        {
-            "step": step,
-            "name": step_name(step.application, step.key),
-            "marker": due_marker(step.due_at),
-            "due": local_time(step.due_at, step.agency.time_zone),
-        }
-        for step in page.object_list
+
+
+def queue_row(step: Step, user: User, workable: set[tuple[int, str]]) -> dict[str, Any]:
+    """One row of the queue. `workable` holds (unit id, role) pairs the user may work."""
+    role = step.spec().get("role") or Role.PROCESSOR
+    can_work = (step.unit_id, role) in workable or (step.unit_id, Role.SUPERVISOR) in workable
+    return {
+        "step": step,
+        "name": step_name(step.application, step.key),
+        "marker": due_marker(step.due_at),
+        "due": local_time(step.due_at, step.agency.time_zone),
+        "can_claim": can_work and step.assignee_id != user.pk,
+    }
+
+
+def queue_context(request: HttpRequest, *, bulk_form: BulkAssignForm | None = None) -> dict:
+    user = user_of(request)
+    roles = access.officer_roles(user)
+    units = {unit for unit, _role in roles}
+    services = Service.objects.filter(applications__steps__unit_id__in=units).distinct()
+    form = QueueFilter(request.GET)
+    service_field: forms.ChoiceField = form.fields["layanan"]  # type: ignore[assignment]
+    service_field.choices = [("", _("All services"))] + [
+        (s.code, s.display_name) for s in services.order_by("name")
     ]
-    colleagues = (
-        User.objects.filter(officer_roles__unit_id__in=units).distinct().order_by("username")
+    page = Paginator(queue_steps(user, units, form), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [queue_row(step, user, roles) for step in page.object_list]
+    colleagues = list(
+        User.objects.filter(officer_roles__unit_id__in=units, is_active=True)
+        .distinct()
+        .order_by("full_name", "username")
     )
-    return render(
-        request,
-        "cases/office/queue.html",
-        {
-            "rows": rows,
-            "page_obj": page,
-            "form": form,
-            "colleagues": colleagues,
-            "is_supervisor": bool(access.supervised_unit_ids(user)),
-        },
+    if bulk_form is None:
+        bulk_form = BulkAssignForm(steps=[r["step"].pk for r in rows], colleagues=colleagues)
+    if rows:  # the error summary links to the first row's checkbox
+        bulk_form.fields["step"].widget.attrs["id"] = f"bulk-step-{rows[0]['step'].pk}"
+    selected = set(request.POST.getlist("bulk-step")) if bulk_form.is_bound else set()
+    query = request.GET.urlencode()
+    return {
+        "htmx": is_htmx(request),
+        "back": reverse("office:queue") + (f"?{query}" if query else ""),
+        "filtered": any(request.GET.get(name) for name in QueueFilter.base_fields),
+        "error_forms": [bulk_form] if bulk_form.errors else [],
+        "rows": rows,
+        "page_obj": page,
+        "form": form,
+        "bulk_form": bulk_form,
+        "selected": selected,
+        "query": f"?{query}" if query else "",
+        "is_supervisor": any(role == Role.SUPERVISOR for _unit, role in roles),
+        "is_front_office": any(role == Role.FRONT_OFFICE for _unit, role in roles),
+    }
+
+
+@officer_required
+def queue(request: HttpRequest) -> HttpResponse:
+    context = queue_context(request)
+    template = "_queue_results.html" if is_htmx(request) else "queue.html"
+    response = render(request, f"cases/office/{template}", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@officer_required
+@require_POST
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    """Assign the selected steps to one officer: all of them, or none and a 400 saying why."""
+    user = user_of(request)
+    units = access.officer_unit_ids(user)
+    colleagues = list(
+        User.objects.filter(officer_roles__unit_id__in=units, is_active=True).distinct()
     )
+    posted = [int(pk) for pk in request.POST.getlist("bulk-step") if pk.isdigit()]
+    own = list(
+        Step.objects.filter(pk__in=posted[: BULK_LIMIT + 1], unit_id__in=units)
+        .select_related("application", "application__charter", "unit")
+        .order_by("pk")
+    )
+    form = BulkAssignForm(request.POST, steps=[s.pk for s in own], colleagues=colleagues)
+    back = reverse("office:queue") + (f"?{request.GET.urlencode()}" if request.GET else "")
+    if form.is_valid():
+        chosen = set(form.cleaned_data["step"])
+        target = next(c for c in colleagues if c.username == form.cleaned_data["assignee"])
+        try:
+            actions.assign_steps(steps=[s for s in own if s.pk in chosen], assignee=target, by=user)
+        except actions.CaseError as error:
+            for problem in error.fields.get("assignee", [error.message]):
+                form.add_error("assignee", problem)
+        else:
+            count = len(chosen)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d step assigned to %(name)s.",
+                    "%(count)d steps assigned to %(name)s.",
+                    count,
+                )
+                % {"count": count, "name": target},
+            )
+            return redirect(back)
+    context = queue_context(request, bulk_form=form)
+    return render(request, "cases/office/queue.html", context, status=400)
+
+
+# -- the step page ------------------------------------------------------------------------------
 
 
 class ActionForm(forms.Form):
+    """The decision; its note is shown to the applicant. Prefixed `keputusan` so that its
+    fields have ids of their own next to the comment form's."""
+
+    prefix = "keputusan"
     use_required_attribute = False
     action = forms.ChoiceField(
         choices=[("approve", "approve"), ("return", "return"), ("reject", "reject")],
         widget=forms.HiddenInput,
+        error_messages={"required": gettext_lazy("Choose approve, return or reject")},
     )
     note = forms.CharField(
         label=gettext_lazy("Reason or note for the applicant"),
+        help_text=gettext_lazy(
+            "The applicant reads this. Required when you return or reject the application."
+        ),
         required=False,
         max_length=2000,
+        error_messages={
+            "max_length": gettext_lazy(
+                "The note for the applicant must be 2000 characters or fewer"
+            )
+        },
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class CommentForm(forms.Form):
+    """An internal remark: officers only, never shown to the applicant."""
+
+    prefix = "komentar"
     use_required_attribute = False
     note = forms.CharField(
         label=gettext_lazy("Internal comment"),
+        help_text=gettext_lazy("Only officers see this; the applicant does not."),
         max_length=2000,
+        error_messages={
+            "required": gettext_lazy("Enter the internal comment"),
+            "max_length": gettext_lazy("The internal comment must be 2000 characters or fewer"),
+        },
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -159,7 +326,18 @@ def step_page_context(request: HttpRequest, step: Step) -> dict[str, Any]:
     actions.record_access(application=application, officer=user, what=f"step:{step.key}")
     steps = list(application.steps.select_related("unit", "agency", "assignee"))
     events = application.events.select_related("actor").order_by("-seq")
-    colleagues = User.objects.filter(officer_roles__unit=step.unit).distinct().order_by("username")
+    # Only those who may hold the step: the role its charter names, or the unit's supervisors.
+    role = step.spec().get("role") or Role.PROCESSOR
+    colleagues = (
+        User.objects.filter(
+            officer_roles__unit=step.unit,
+            officer_roles__role__in=(role, Role.SUPERVISOR),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+    can_work = access.can_act_on_step(user, step)
     return {
         "step": step,
         "application": application,
@@ -186,16 +364,41 @@ def step_page_context(request: HttpRequest, step: Step) -> dict[str, Any]:
             for e in events[:50]
         ],
         "colleagues": colleagues,
-        "can_act": step.state == "active" and access.can_act_on_step(user_of(request), step),
+        "can_act": step.state == "active" and can_work,
+        "can_assign": step.state in ("active", "returned", "pending") and can_work,
+        "can_claim": can_work
+        and step.state in ("active", "returned", "pending")
+        and step.assignee_id != user.pk,
         "action_form": ActionForm(),
         "comment_form": CommentForm(),
     }
 
 
+def render_step(request: HttpRequest, step: Step, status: int = 200, **forms_: Any) -> HttpResponse:
+    context = step_page_context(request, step)
+    context.update(forms_)
+    context["error_forms"] = [f for f in forms_.values() if f.errors]
+    return render(request, "cases/office/step.html", context, status=status)
+
+
 @officer_required
 def step_page(request: HttpRequest, number: str, key: str) -> HttpResponse:
     step = access.get_step_for_officer(user_of(request), number, key)
-    return render(request, "cases/office/step.html", step_page_context(request, step))
+    return render_step(request, step)
+
+
+DONE_MESSAGES = {
+    "approve": gettext_lazy("Step '%(step)s' for %(number)s approved."),
+    "return": gettext_lazy(
+        "Step '%(step)s' for %(number)s returned to the applicant for correction."
+    ),
+    "reject": gettext_lazy("Step '%(step)s' for %(number)s rejected."),
+}
+
+
+def about(step: Step) -> dict[str, str]:
+    """The placeholders of every success message: which step of which application."""
+    return {"step": step_name(step.application, step.key), "number": step.application.number}
 
 
 @officer_required
@@ -203,7 +406,6 @@ def step_page(request: HttpRequest, number: str, key: str) -> HttpResponse:
 def step_action(request: HttpRequest, number: str, key: str) -> HttpResponse:
     user = user_of(request)
     step = access.get_step_for_officer(user, number, key)
-    access.ensure_can_act_on_step(user, step)
     form = ActionForm(request.POST)
     if form.is_valid():
         try:
@@ -214,6 +416,8 @@ def step_action(request: HttpRequest, number: str, key: str) -> HttpResponse:
                 action=form.cleaned_data["action"],
                 note=form.cleaned_data["note"],
             )
+        except actions.Forbidden as forbidden:
+            raise PermissionDenied(forbidden.message) from None
         except actions.AlreadyHandled:
             messages.error(request, _("Already handled (sudah ditangani): nothing was changed."))
             return redirect("office:step", number=number, key=key)
@@ -224,11 +428,9 @@ def step_action(request: HttpRequest, number: str, key: str) -> HttpResponse:
             if not error.fields:
                 form.add_error(None, error.message)
         else:
-            messages.success(request, _("Done."))
+            messages.success(request, DONE_MESSAGES[form.cleaned_data["action"]] % about(step))
             return redirect("office:queue")
-    context = step_page_context(request, step)
-    context["action_form"] = form
-    return render(request, "cases/office/step.html", context, status=400)
+    return render_step(request, step, status=400, action_form=form)
 
 
 @officer_required
@@ -239,69 +441,78 @@ def step_comment(request: HttpRequest, number: str, key: str) -> HttpResponse:
     form = CommentForm(request.POST)
     if form.is_valid():
         actions.comment_on_step(step=step, officer=user, note=form.cleaned_data["note"])
-        messages.success(request, _("Comment saved."))
+        messages.success(
+            request, _("Comment saved on step '%(step)s' for %(number)s.") % about(step)
+        )
         return redirect("office:step", number=number, key=key)
-    context = step_page_context(request, step)
-    context["comment_form"] = form
-    return render(request, "cases/office/step.html", context, status=400)
+    return render_step(request, step, status=400, comment_form=form)
 
 
-def colleague(step: Step, username: str) -> User | None:
-    """An officer of the step's unit, by username."""
-    return (
-        User.objects.filter(username=username, officer_roles__unit_id=step.unit_id, is_active=True)
-        .distinct()
-        .first()
-    )
+def assignment_message(step: Step, target: User | None, by: User) -> str:
+    if target is None:
+        return _("Step '%(step)s' for %(number)s released: nobody holds it now.") % about(step)
+    if target == by:
+        return _("You took step '%(step)s' for %(number)s.") % about(step)
+    return _("Step '%(step)s' for %(number)s assigned to %(name)s.") % {
+        **about(step),
+        "name": target,
+    }
 
 
 @officer_required
 @require_POST
 def step_assign(request: HttpRequest, number: str, key: str) -> HttpResponse:
-    """Claim (no name or one's own), assign to a colleague of the unit, or release."""
+    """Claim ("Ambil": no name or one's own), assign to a colleague of the unit, or release.
+
+    From the queue with htmx, the answer is the step's updated row and a status message.
+    """
     user = user_of(request)
     step = access.get_step_for_officer(user, number, key)
     username = request.POST.get("assignee", "").strip()
+    status, text = 200, ""
+    target: User | None = None
     if request.POST.get("release"):
         target = None
     elif not username or username == user.username:
         target = user
     else:
-        target = colleague(step, username)
+        # Whether they may hold the step is the action's rule; here only: do they exist.
+        target = User.objects.filter(username=username).first()
         if target is None:
-            messages.error(request, _("Choose an officer of this unit."))
-            return redirect("office:step", number=number, key=key)
-    try:
-        actions.assign_step(step=step, assignee=target, by=user)
-    except actions.AlreadyHandled as handled:
-        messages.error(request, handled.message)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = ""
-    return redirect(back or "office:queue")
-
-
-@officer_required
-@require_POST
-def bulk_assign(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
-    units = access.officer_unit_ids(user)
-    ids = [int(i) for i in request.POST.getlist("step") if i.isdigit()][:100]
-    username = request.POST.get("assignee", "").strip()
-    if not ids or not username:
-        messages.error(request, _("Choose steps and an officer."))
-        return redirect("office:queue")
-    done = 0
-    for step in Step.objects.filter(pk__in=ids, unit_id__in=units).select_related("application"):
-        target = colleague(step, username)
-        if target is None:
-            continue
+            status = 400
+            text = _("Choose an officer of %(unit)s.") % {"unit": step.unit.name}
+    if status == 200:
         try:
             actions.assign_step(step=step, assignee=target, by=user)
-            done += 1
-        except actions.AlreadyHandled:
-            continue
-    messages.success(request, _("%(n)d step(s) assigned.") % {"n": done})
-    return redirect("office:queue")
+        except actions.Forbidden as forbidden:
+            if not is_htmx(request):
+                raise PermissionDenied(forbidden.message) from None
+            status, text = 403, forbidden.message
+        except actions.AlreadyHandled as handled:
+            status, text = 409, handled.message
+        except actions.CaseError as error:
+            status, text = 400, error.message
+        else:
+            text = assignment_message(step, target, user)
+    if is_htmx(request) and request.POST.get("row"):
+        step.refresh_from_db(fields=["assignee", "state"])
+        step.assignee = (
+            User.objects.filter(pk=step.assignee_id).first() if step.assignee_id else None
+        )
+        roles = access.officer_roles(user)
+        return render(
+            request,
+            "cases/office/_queue_row.html",
+            {
+                "row": queue_row(step, user, roles),
+                "back": safe_next(request, reverse("office:queue")),
+                "status_message": text,
+                "status_is_error": status != 200,
+            },
+            status=status,
+        )
+    if status == 200:
+        messages.success(request, text)
+    else:
+        messages.error(request, text)
+    return redirect(safe_next(request, reverse("office:queue")))

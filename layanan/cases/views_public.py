@@ -1,42 +1,85 @@
-"""The public tracking page: anyone with the number, no login, no personal data."""
+"""The public tracking page: anyone with the number, no login, no personal data.
+
+The form at /lacak/ answers 400 with an error summary for an empty or malformed number; a
+well-formed number that no application has answers 404 on /lacak/<number>/, with the form
+and the same kind of summary, so the visitor can correct it where they are.
+"""
 
 from __future__ import annotations
 
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from layanan.cases import access
 from layanan.cases.presenters import public_view
 
 
+class TrackForm(forms.Form):
+    use_required_attribute = False
+    nomor = forms.CharField(
+        label=gettext_lazy("Tracking number"),
+        help_text=gettext_lazy("For example 7KQ4-M9TX-4C"),
+        max_length=40,
+        strip=True,
+        error_messages={
+            "required": gettext_lazy("Enter the tracking number from your receipt"),
+            "max_length": gettext_lazy(
+                "The tracking number has 10 letters and digits, for example 7KQ4-M9TX-4C"
+            ),
+        },
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input--width-20",
+                "spellcheck": "false",
+                "autocomplete": "off",
+            }
+        ),
+    )
+
+    def clean_nomor(self) -> str:
+        number = access.canonical_number(self.cleaned_data["nomor"])
+        if number is None:
+            raise forms.ValidationError(
+                _(
+                    "Enter a tracking number as it is on your receipt, for example "
+                    "7KQ4-M9TX-4C: check each letter and digit"
+                )
+            )
+        return number
+
+
+def render_form(request: HttpRequest, form: TrackForm, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "cases/track_form.html",
+        {"form": form, "error_forms": [form] if form.errors else []},
+        status=status,
+    )
+
+
 def track_form(request: HttpRequest) -> HttpResponse:
-    typed = request.GET.get("nomor", "").strip()
-    if not typed:
-        return render(request, "cases/track_form.html", {"error": ""})
-    number = access.canonical_number(typed)
-    if number is None:
-        error = _(
-            "This is not a valid tracking number. Check it on your receipt: it looks like "
-            "7KQ4-M9TX-4C."
-        )
-        return render(
-            request, "cases/track_form.html", {"error": error, "typed": typed[:40]}, status=400
-        )
-    return redirect("cases:track", number=number)
+    if "nomor" not in request.GET:  # a first visit, not an empty submission
+        return render_form(request, TrackForm(auto_id="%s"))
+    form = TrackForm(request.GET, auto_id="%s")
+    if not form.is_valid():
+        return render_form(request, form, status=400)
+    return redirect("cases:track", number=form.cleaned_data["nomor"])
 
 
 def track(request: HttpRequest, number: str) -> HttpResponse:
+    form = TrackForm({"nomor": number[:40]}, auto_id="%s")
+    if not form.is_valid():
+        return render_form(request, form, status=400)
     try:
-        application = access.get_application_for_public(number)
+        application = access.get_application_for_public(form.cleaned_data["nomor"])
     except Http404:
-        return render(
-            request,
-            "cases/track_form.html",
-            {
-                "error": _("No application has this number. Check it on your receipt."),
-                "typed": number[:40],
-            },
-            status=404,
+        form.add_error(
+            "nomor",
+            _("No application has the number %(number)s: check it on your receipt")
+            % {"number": form.cleaned_data["nomor"]},
         )
+        return render_form(request, form, status=404)
     return render(request, "cases/track.html", {"view": public_view(application)})

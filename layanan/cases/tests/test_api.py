@@ -321,3 +321,47 @@ class PatchAnswersTests(ApiTestCase):
         )
         self.assertEqual(bad.status_code, 400)
         self.assertIn("nik_ibu", bad.json()["fields"])
+
+
+class AssigneeVisibilityTests(ApiTestCase):
+    def test_the_applicant_sees_the_unit_and_officers_see_the_assignee(self) -> None:
+        from layanan.cases.models import Step
+
+        number = self.submitted()
+        Step.objects.filter(application__number=number, key="verifikasi").update(assignee=self.budi)
+        citizen = self.call("get", f"/api/v1/applications/{number}", "siti")
+        self.assertEqual(citizen.status_code, 200)
+        steps = {s["key"]: s for s in citizen.json()["steps"]}
+        self.assertEqual(steps["verifikasi"]["assignee"], "Loket Pelayanan")
+        self.assertEqual(steps["verifikasi"]["unit_name"], "Loket Pelayanan")
+        self.assertEqual(steps["terbit"]["assignee"], "Bidang Pencatatan Sipil")
+        self.assertNotIn("budi", citizen.content.decode())
+        officer = self.call("get", f"/api/v1/applications/{number}", "ani")
+        steps = {s["key"]: s for s in officer.json()["steps"]}
+        self.assertEqual(steps["verifikasi"]["assignee"], "budi")
+        self.assertIsNone(steps["terbit"]["assignee"])
+        self.assertEqual(steps["terbit"]["unit_name"], "Bidang Pencatatan Sipil")
+
+    def test_an_officer_without_the_steps_role_gets_403_from_the_action(self) -> None:
+        from layanan.agencies.models import OfficerRole, Role
+
+        dewi = self.make_user("dewi", "Dewi Lestari")
+        OfficerRole.objects.create(user=dewi, unit=self.capil, role=Role.FRONT_OFFICE)
+        number = self.submitted()
+        self.call(
+            "post",
+            f"/api/v1/applications/{number}/steps/verifikasi/actions",
+            "budi",
+            json={"action": "approve"},
+        )
+        response = self.call(
+            "post",
+            f"/api/v1/applications/{number}/steps/terbit/actions",
+            "dewi",
+            json={"action": "approve"},
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(response.json()["code"], "forbidden")
+        self.assertEqual(
+            Application.objects.get(number=number).steps.get(key="terbit").state, "active"
+        )

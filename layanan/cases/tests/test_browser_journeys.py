@@ -211,6 +211,38 @@ def open_first_step(officer: Page, site: str, number: str) -> str | None:
     return key
 
 
+def claim_in_the_queue(officer: Page, site: str, number: str) -> None:
+    """Claim the application's open step from the queue: htmx swaps the row in place."""
+    open_queue(officer, site)
+    row = officer.get_by_role("row").filter(
+        has=officer.get_by_role("link", name=number, exact=True)
+    )
+    officer.evaluate("window.noReload = true")
+    row.get_by_role("button", name=re.compile(r"^Ambil")).click()
+    status = officer.locator("#queue-status")
+    expect(status).to_contain_text("Anda mengambil langkah")
+    expect(status).to_contain_text(number)
+    assert officer.evaluate("window.noReload") is True  # the page was not reloaded
+    row = officer.get_by_role("row").filter(
+        has=officer.get_by_role("link", name=number, exact=True)
+    )
+    expect(row).to_contain_text("Anda")
+    expect(row.get_by_role("button", name=re.compile(r"^Ambil"))).to_have_count(0)
+    assert_accessible(officer)
+
+
+def filters_fit(page: Page) -> None:
+    """No filter of the queue runs past the edge of the window."""
+    overflow = page.evaluate(
+        """() => [...document.querySelectorAll(FILTERS)]
+            .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth)
+            .map((el) => el.name || el.textContent)""".replace(
+            "FILTERS", "'.lyn-filters select, .lyn-filters input, .lyn-filters button'"
+        )
+    )
+    assert overflow == [], overflow
+
+
 def approve_every_step(officer: Page, site: str, number: str) -> list[str]:
     """Approve whatever step of the application the queue offers, until none is left."""
     approved: list[str] = []
@@ -222,7 +254,9 @@ def approve_every_step(officer: Page, site: str, number: str) -> list[str]:
             screenshot(officer, "journey-office-step")
         officer.get_by_role("button", name="Setujui").click()
         expect(officer).to_have_url(site + "/kantor/")
-        expect(officer.get_by_text("Selesai.", exact=True)).to_be_visible()
+        expect(officer.get_by_role("alert")).to_contain_text(
+            re.compile(rf"Langkah '[^']+' untuk {re.escape(number)} disetujui\.")
+        )
         approved.append(key)
     pytest.fail(f"the queue still offers steps of {number} after approving {approved}")
 
@@ -233,8 +267,26 @@ def test_a_citizen_applies_an_officer_approves_and_anyone_can_track_it(
     number = apply_for_a_birth_certificate(site, phone, tmp_path)
 
     with signed_in(browser, site, "petugas") as officer:
+        officer.set_viewport_size({"width": 375, "height": 800})
+        claim_in_the_queue(officer, site, number)
+        filters_fit(officer)
+        screenshot(officer, "journey-office-queue-phone")
+        officer.set_viewport_size({"width": 1280, "height": 900})
+        officer.reload()
+        filters_fit(officer)
+        screenshot(officer, "journey-office-queue-desktop")
         approved = approve_every_step(officer, site, number)
     assert approved == ["verifikasi", "pencatatan", "tte"]
+
+    with signed_in(browser, site, "atasan") as supervisor:
+        supervisor.goto(site + "/kantor/")
+        supervisor.get_by_role("link", name="Ringkasan atasan").click()
+        expect(supervisor.get_by_role("heading", level=1)).to_have_text("Ringkasan atasan")
+        expect(
+            supervisor.get_by_role("heading", name="Pekerjaan terbuka per petugas")
+        ).to_be_visible()
+        assert_accessible(supervisor)
+        screenshot(supervisor, "journey-supervisor-overview")
 
     phone.goto(f"{site}/permohonan/{number}/")
     expect(phone.get_by_role("heading", level=1)).to_have_text(number)
@@ -274,7 +326,9 @@ def test_an_application_returned_for_correction_is_corrected_and_runs_again(
         officer.get_by_label("Alasan atau catatan untuk pemohon").fill(reason)
         officer.get_by_role("button", name="Kembalikan untuk perbaikan").click()
         expect(officer).to_have_url(site + "/kantor/")
-        expect(officer.get_by_text("Selesai.", exact=True)).to_be_visible()
+        expect(officer.get_by_role("alert")).to_contain_text(
+            f"Langkah 'Verifikasi kelengkapan berkas' untuk {number} dikembalikan kepada pemohon"
+        )
 
     phone.goto(f"{site}/permohonan/{number}/")
     banner = phone.get_by_role("region", name="Perlu tindakan Anda")
@@ -324,3 +378,17 @@ def test_an_application_returned_for_correction_is_corrected_and_runs_again(
 
     with signed_in(browser, site, "petugas") as officer:
         assert open_first_step(officer, site, number) == "verifikasi"
+
+
+def test_an_empty_tracking_form_answers_with_a_summary_that_takes_focus(
+    site: str, browser: Browser
+) -> None:
+    with stranger(browser) as anyone:
+        anyone.goto(f"{site}/lacak/")
+        anyone.get_by_role("button", name="Lacak").click()
+        expect(anyone).to_have_title(re.compile(r"^Kesalahan: Lacak permohonan"))
+        summary = anyone.locator(".govuk-error-summary")
+        expect(summary).to_be_focused()
+        summary.get_by_role("link", name="Masukkan nomor registrasi dari tanda terima Anda").click()
+        expect(anyone.get_by_label("Nomor registrasi")).to_be_focused()
+        assert_accessible(anyone)

@@ -141,7 +141,7 @@ class TrackingPageTests(BaseTestCase):
             self.client.get("/lacak/", {"nomor": typed}), f"/lacak/{application.number}/"
         )
         self.assertEqual(self.client.get("/lacak/", {"nomor": "ABCD"}).status_code, 400)
-        self.assertEqual(self.client.get("/lacak/2345-6789-AB/").status_code, 404)
+        self.assertEqual(self.client.get("/lacak/2345-6789-AB/").status_code, 400)
 
 
 class CounterOnlyServiceTests(BaseTestCase):

@@ -220,7 +220,7 @@ class ConsequenceTests(SweepTestCase):
         step = application.steps.get(key="verifikasi")
         response = self.client.post(
             f"/kantor/langkah/{application.number}/{step.key}/tindakan/",
-            {"action": "reject", "note": "Terlambat"},
+            {"keputusan-action": "reject", "keputusan-note": "Terlambat"},
         )
         self.assertEqual(response.status_code, 302)
         application.refresh_from_db()

@@ -56,9 +56,7 @@ def fee_notice(charter: Charter) -> FeeNotice:
     amount = charter.fee
     basis = str(fee.get("legal_basis") or "")
     if amount == 0:
-        lawful = _(
-            "The service is free: no charge of any kind is lawful, and nobody may ask you to pay."
-        )
+        lawful = _("No charge of any kind is lawful: nobody may ask you to pay for this service.")
     else:
         lawful = _(
             "This is the only lawful charge: nobody may ask you to pay more or to pay for "

@@ -5,7 +5,6 @@ value is missing. Bodies are rendered by the planner as the worker runs it."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import time_machine
 from django.core import mail

@@ -25,9 +25,6 @@ from layanan.charters.spec import text_in
 from layanan.lib.display import date_in_words, datetime_in_words
 from layanan.lib.workdays import timeliness
 
-# For pages that look labels up by kind; `EventKind.label_of` also covers unknown kinds.
-EVENT_LABELS = {kind.value: kind.label for kind in EventKind}
-
 STATUS_SENTENCES = {
     Status.DRAFT: gettext_lazy("Not submitted yet."),
     Status.SUBMITTED: gettext_lazy("Received; processing starts soon."),

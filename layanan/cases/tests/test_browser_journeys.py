@@ -242,7 +242,6 @@ def test_a_citizen_applies_an_officer_approves_and_anyone_can_track_it(
 
     phone.goto(f"{site}/permohonan/{number}/")
     expect(phone.get_by_role("heading", level=1)).to_have_text(number)
-    expect(phone.locator(".lyn-status")).to_contain_text("Selesai.")
     # when it was completed, against the promise, on the agency's working days
     expect(phone.locator(".lyn-status")).to_contain_text(COMPLETED_EARLY)
     steps = phone.get_by_role("table", name="Langkah-langkah permohonan")

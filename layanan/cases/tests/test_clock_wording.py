@@ -92,6 +92,23 @@ class ClockWordingTests(ApiTestCase):
         self.move_to(MONDAY + dt.timedelta(days=4))
         self.assert_everywhere(number, "bila lengkap hari ini: paling lambat 9 Desember 2026.")
 
+    def test_a_clock_that_counts_from_submission_is_worded_so(self) -> None:
+        self.adopt(self.akta, charter_content(clock_starts="submission"))
+        draft = self.draft()
+        answer = self.call("get", f"/api/v1/applications/{draft}", "siti").json()
+        self.assertEqual(
+            answer["due_explanation"],
+            "3 hari kerja sejak permohonan diajukan; bila diajukan hari ini: paling lambat "
+            "3 Desember 2026.",
+        )
+        number = self.submitted()
+        self.assert_everywhere(
+            number,
+            "Sedang diproses.",
+            "3 hari kerja sejak permohonan diajukan pada 30 November 2026.",
+            absent=("bila diajukan", "belum dimulai", PAUSED),
+        )
+
     def test_returned_before_the_clock_started_is_not_called_paused(self) -> None:
         number = self.submitted()
         self.act(number, "verifikasi", "return", "Foto buram")

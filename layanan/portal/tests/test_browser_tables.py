@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from layanan.portal.tests.test_browser import browser, free_port, screenshot
+from layanan.portal.tests.test_browser import assert_accessible, browser, free_port, screenshot
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser"]  # the Chromium fixture, shared with the journey tests
@@ -129,5 +129,7 @@ def test_no_table_is_cut_and_scrolling_boxes_are_named_regions(
             if width >= 1280:
                 assert not table["overflows"], f"{where}: a column is cut on a desktop"
                 assert table["lastColumnRight"] <= table["boxRight"] + 1, where
+        if width < 1280:
+            assert_accessible(page)  # the regions and their names pass axe too
         screenshot(page, f"tables-{name}-{width}")
         context.close()

@@ -210,6 +210,8 @@ LOGGING = {
 # Layanan's own settings.
 LAYANAN_REGION_NAME = os.environ.get("LAYANAN_REGION_NAME", "Kabupaten Contoh")
 LAYANAN_SITE_NAME = "Layanan"
+# The public address of the site, for links in messages sent by the worker (no request there).
+LAYANAN_SITE_URL = os.environ.get("LAYANAN_SITE_URL", "http://127.0.0.1:8000")
 LAYANAN_ADMIN_TITLE = _("Layanan administration")
 # Periodic jobs run by `layanan worker`: (dotted path, every N seconds).
 LAYANAN_PERIODIC_JOBS = [

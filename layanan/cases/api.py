@@ -14,8 +14,16 @@ from ninja.files import UploadedFile
 from layanan.accounts.models import User
 from layanan.cases import access, actions
 from layanan.cases.models import Application, Step
-from layanan.cases.presenters import public_view, step_name
+from layanan.cases.presenters import (
+    completion_data,
+    explain_due,
+    local_time,
+    public_view,
+    status_sentence,
+    step_name,
+)
 from layanan.charters.models import Service
+from layanan.charters.presenters import fee_notice
 from layanan.http_errors import ApiError, with_language
 
 router = Router(tags=["applications"])
@@ -68,12 +76,35 @@ class ApplicationOut(Schema):
     ended_at: dt.datetime | None
 
 
+class CompletionOut(Schema):
+    """When a completed application was completed, compared with its due date on the lead
+    agency's working-day calendar."""
+
+    at: dt.datetime
+    at_text: str
+    comparison: str  # early | on_due_day | late
+    working_days: int
+    text: str
+
+
+class FeeOut(Schema):
+    amount: int
+    text: str
+    legal_basis: str
+    lawful: str
+
+
 class ApplicationDetailOut(ApplicationOut):
     charter_version: int
     answers: dict[str, Any]
     steps: list[StepOut]
     documents: list[DocumentOut]
     missing: dict[str, list[str]]
+    status_label: str
+    due_at_text: str
+    due_explanation: str
+    completion: CompletionOut | None
+    fee: FeeOut
 
 
 class ApplicationPage(Schema):
@@ -90,13 +121,16 @@ class TrackStepOut(Schema):
     unit: str
     agency: str
     state: str
+    state_label: str
     due_at: dt.datetime | None
+    due_at_text: str
 
 
 class TrackEventOut(Schema):
     at: dt.datetime
+    at_text: str
     kind: str
-    label: str
+    label: str  # in the request's language; never the raw kind
     step: str
 
 
@@ -108,8 +142,11 @@ class TrackOut(Schema):
     status_label: str
     submitted_at: dt.datetime | None
     due_at: dt.datetime | None
+    due_at_text: str
     due_explanation: str
     ended_at: dt.datetime | None
+    ended_at_text: str
+    completion: CompletionOut | None
     steps: list[TrackStepOut]
     events: list[TrackEventOut]
 
@@ -150,9 +187,20 @@ def assignee_for(step: Step, *, is_applicant: bool) -> str | None:
 def detail(application: Application, *, viewer: User, is_applicant: bool) -> dict[str, Any]:
     if not is_applicant:
         actions.record_access(application=application, officer=viewer, what="api:detail")
-    steps = application.steps.select_related("unit", "agency", "assignee")
+    steps = list(application.steps.select_related("unit", "agency", "assignee"))
+    fee = fee_notice(application.charter)
     return {
         **summary(application),
+        "status_label": status_sentence(application),
+        "due_at_text": local_time(application.due_at, application.agency.time_zone),
+        "due_explanation": explain_due(application, steps),
+        "completion": completion_data(application),
+        "fee": {
+            "amount": fee.amount,
+            "text": fee.text,
+            "legal_basis": fee.legal_basis,
+            "lawful": fee.lawful,
+        },
         "charter_version": application.charter.version,
         "answers": application.answers,
         "steps": [

@@ -57,6 +57,56 @@ class Channel(models.TextChoices):
     API = "api", _("API")
 
 
+class EventKind(models.TextChoices):
+    """Every kind of Event written anywhere, with the label people read (never the raw kind).
+
+    Not the `Event.kind` field's choices (a new kind needs no migration); a test scans the
+    code for every kind written and checks that it is here with a label in both languages.
+    """
+
+    # the application's own life (cases.actions and the workflow engine)
+    CREATED = "created", _("Draft created")
+    ANSWERS_CHANGED = "answers_changed", _("Answers changed")
+    DOCUMENT_ADDED = "document_added", _("Document added")
+    SUBMITTED = "submitted", _("Application submitted")
+    STEP_STARTED = "step_started", _("Step started")
+    STEP_APPROVED = "step_approved", _("Step completed")
+    STAGE_COMPLETED = "stage_completed", _("Stage completed")
+    FILE_COMPLETE = "file_complete", _("File declared complete: the time limit starts")
+    RETURNED = "returned", _("Returned to the applicant for correction")
+    RESUBMITTED = "resubmitted", _("Corrections submitted")
+    DUE_EXTENDED = "due_extended", _("Due date moved later by the pause")
+    REJECTED = "rejected", _("Application rejected")
+    COMPLETED = "completed", _("Application completed")
+    WITHDRAWN = "withdrawn", _("Application withdrawn by the applicant")
+    COMMENT = "comment", _("Internal comment")
+    ASSIGNED = "assigned", _("Assigned to an officer")
+    DATA_VIEWED = "data_viewed", _("Personal data viewed by an officer")
+    # what the charter's guarantee did (guarantees)
+    REMINDER = "reminder", _("Reminder sent to the officer")
+    LATE = "late", _("Late: the time limit was missed")
+    VERY_LATE = "very_late", _("Very late: escalated to the head of the agency")
+    ESCALATED = "escalated", _("Escalated to a supervisor")
+    APOLOGY = "apology", _("Apology from the agency")
+    COMPENSATION_OWED = "compensation_owed", _("Compensation owed to the applicant")
+    COMPENSATION_PAID = "compensation_paid", _("Compensation paid")
+    COMPENSATION_WITHDRAWN = (
+        "compensation_withdrawn",
+        _("Compensation withdrawn after a calendar correction"),
+    )
+    DEEMED_APPROVED = "deemed_approved", _("Granted by law (fiktif positif)")
+    BREACH_WITHDRAWN = "breach_withdrawn", _("Delay record withdrawn after a calendar correction")
+    DUE_RECOMPUTED = "due_recomputed", _("Due date recomputed after a calendar correction")
+
+    @classmethod
+    def label_of(cls, kind: str) -> str:
+        """The label of a kind; a kind this code does not know yet reads "Update", never raw."""
+        try:
+            return str(cls(kind).label)
+        except ValueError:
+            return str(_("Update"))
+
+
 class Application(models.Model):
     number = models.CharField(_("tracking number"), max_length=16, unique=True)
     service = models.ForeignKey(

@@ -9,47 +9,21 @@ no free-text notes (a reason written for the citizen may mention them).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
+from layanan.agencies.calendars import calendar_for
 from layanan.cases import engine
 from layanan.cases.actions import AgencyCalendars, procedure_of, state_of
-from layanan.cases.models import Application, Event, Status, Step, StepState
+from layanan.cases.models import Application, Event, EventKind, Status, Step, StepState
 from layanan.charters.presenters import describe_limit
 from layanan.charters.spec import text_in
-
-EVENT_LABELS = {
-    "created": gettext_lazy("Draft created"),
-    "submitted": gettext_lazy("Application submitted"),
-    "step_started": gettext_lazy("Step started"),
-    "step_approved": gettext_lazy("Step completed"),
-    "file_complete": gettext_lazy("File complete: the time limit starts"),
-    "returned": gettext_lazy("Returned to the applicant for correction"),
-    "resubmitted": gettext_lazy("Corrections submitted"),
-    "rejected": gettext_lazy("Application rejected"),
-    "completed": gettext_lazy("Application completed"),
-    "withdrawn": gettext_lazy("Application withdrawn by the applicant"),
-    "deemed_approved": gettext_lazy("Granted by law (fiktif positif)"),
-    "late": gettext_lazy("Late"),
-    "very_late": gettext_lazy("Very late"),
-    "apology": gettext_lazy("Apology"),
-    "escalated": gettext_lazy("Escalated"),
-    "reminder": gettext_lazy("Reminder sent"),
-    "compensation_owed": gettext_lazy("Compensation owed"),
-    "compensation_paid": gettext_lazy("Compensation paid"),
-    "breach_withdrawn": gettext_lazy("Delay record withdrawn after a calendar correction"),
-    "due_recomputed": gettext_lazy("Due date recomputed after a calendar correction"),
-    "comment": gettext_lazy("Comment"),
-    "assigned": gettext_lazy("Assigned"),
-    "document_added": gettext_lazy("Document added"),
-    "answers_changed": gettext_lazy("Answers changed"),
-    "data_viewed": gettext_lazy("Personal data viewed"),
-    "stage_completed": gettext_lazy("Stage completed"),
-    "due_extended": gettext_lazy("Due date moved by the pause"),
-}
+from layanan.lib.display import date_in_words, datetime_in_words
+from layanan.lib.workdays import timeliness
 
 STATUS_SENTENCES = {
     Status.DRAFT: gettext_lazy("Not submitted yet."),
@@ -65,22 +39,31 @@ STATUS_SENTENCES = {
         "Granted by law: no decision was made within the time limit (fiktif positif)."
     ),
 }
+# Before the file is declared complete there is no clock to pause or to run.
+STATUS_SENTENCES_BEFORE_CLOCK = {
+    Status.SUBMITTED: gettext_lazy("Received; the completeness check starts soon."),
+    Status.IN_PROGRESS: gettext_lazy("Being processed: the file is checked for completeness."),
+    Status.RETURNED: gettext_lazy(
+        "Returned to the applicant for correction; the clock has not started yet."
+    ),
+}
 
 
 def local_time(moment: dt.datetime | None, zone: str) -> str:
-    if moment is None:
-        return ""
-    from zoneinfo import ZoneInfo
-
-    return formats.date_format(moment.astimezone(ZoneInfo(zone)), "j F Y, H.i T")
+    """ "2 Desember 2026 14.05 WIB": one format for every instant shown to people."""
+    return datetime_in_words(moment, zone)
 
 
 def local_date(moment: dt.datetime | dt.date, zone: str | None = None) -> str:
-    if isinstance(moment, dt.datetime) and zone:
-        from zoneinfo import ZoneInfo
+    return date_in_words(moment, zone)
 
-        moment = moment.astimezone(ZoneInfo(zone))
-    return formats.date_format(moment, "j F Y")
+
+def status_sentence(application: Application) -> str:
+    """What the application's status means now, in the clock's own words."""
+    status = Status(application.status)
+    if application.clock_started_at is None and status in STATUS_SENTENCES_BEFORE_CLOCK:
+        return str(STATUS_SENTENCES_BEFORE_CLOCK[status])
+    return str(STATUS_SENTENCES.get(status, ""))
 
 
 def step_name(application: Application, key: str) -> str:
@@ -88,44 +71,157 @@ def step_name(application: Application, key: str) -> str:
     return text_in(spec["name"], get_language() or "id") if spec else key
 
 
-def explain_due(application: Application, steps: list[Step]) -> str:
-    """The sentence behind the due date, e.g. "5 hari kerja sejak berkas lengkap pada …"."""
-    state = state_of(application, steps)
-    explanation = engine.explain_due(procedure_of(application), state, calendars=AgencyCalendars())
-    zone = application.agency.time_zone
+def paused_text(minutes: int) -> str:
+    """A pause's length: "2 working days and 30 minutes", a working day being 8 hours."""
+    days, rest = divmod(minutes, engine.WORKING_DAY_MINUTES)
+    if not days:
+        return ngettext("%(n)d working minute", "%(n)d working minutes", rest) % {"n": rest}
+    text = ngettext("%(n)d working day", "%(n)d working days", days) % {"n": days}
+    if rest:
+        text += " " + _("and %(m)d minutes") % {"m": rest}
+    return text
+
+
+def limit_basis(explanation: engine.DueExplanation) -> str:
+    """ "5 working days from the moment the file is declared complete" (or from submission)."""
     limit = describe_limit({"amount": explanation.limit.amount, "unit": explanation.limit.unit})
+    if explanation.counts_from == "file_complete":
+        return _("%(limit)s from the moment the file is declared complete") % {"limit": limit}
+    return _("%(limit)s from submission") % {"limit": limit}
+
+
+def explain_due(
+    application: Application, steps: list[Step], *, at: dt.datetime | None = None
+) -> str:
+    """The sentence behind the due date, in the same words in every state.
+
+    Before the clock starts: the rule and the date it would give if it started now ("5 hari
+    kerja sejak berkas dinyatakan lengkap; bila lengkap hari ini: paling lambat 7 Desember
+    2026"), computed by the engine's time limit on the lead agency's calendar. Once it runs: the
+    rule with its start, the days off skipped and the pauses.
+    """
+    calendars = AgencyCalendars()
+    procedure = procedure_of(application)
+    explanation = engine.explain_due(procedure, state_of(application, steps), calendars=calendars)
+    zone = application.agency.time_zone
+    basis = limit_basis(explanation)
+    from_complete = explanation.counts_from == "file_complete"
     if explanation.clock_started_at is None:
-        if application.status == Status.DRAFT:
-            return _("%(limit)s once the application is submitted.") % {"limit": limit}
-        return _(
-            "%(limit)s from the moment the file is complete; the clock has not started yet."
-        ) % {"limit": limit}
-    since = (
-        _("since the file was complete on %(date)s")
-        if explanation.counts_from == "file_complete"
-        else _("since submission on %(date)s")
-    ) % {"date": local_date(explanation.clock_started_at, zone)}
-    parts = [f"{limit} {since}"]
+        if application.has_ended:
+            return _("%(basis)s; the clock never started.") % {"basis": basis}
+        if application.status == Status.RETURNED:
+            return _(
+                "%(basis)s; the clock has not started yet: the file is checked again once the "
+                "applicant sends the corrections."
+            ) % {"basis": basis}
+        projected = procedure.time_limit.due(calendars(procedure.lead_agency), at or timezone.now())
+        shown = (
+            local_date(projected, zone)
+            if explanation.limit.unit == "working_days"
+            else local_time(projected, zone)
+        )
+        if from_complete:
+            return _("%(basis)s; if complete today: at the latest %(date)s.") % {
+                "basis": basis,
+                "date": shown,
+            }
+        return _("%(basis)s; if submitted today: at the latest %(date)s.") % {
+            "basis": basis,
+            "date": shown,
+        }
+    started = local_date(explanation.clock_started_at, zone)
+    parts = [
+        (
+            _("%(limit)s since the file was declared complete on %(date)s")
+            if from_complete
+            else _("%(limit)s since submission on %(date)s")
+        )
+        % {
+            "limit": describe_limit(
+                {"amount": explanation.limit.amount, "unit": explanation.limit.unit}
+            ),
+            "date": started,
+        }
+    ]
     holidays = explanation.skipped_holidays
     if holidays:
         parts.append(
-            _("skipped: %(days)s")
+            _("days off not counted: %(days)s")
             % {"days": ", ".join(f"{local_date(d.day)} {d.reason}" for d in holidays)}
         )
     if explanation.paused_minutes:
-        days, minutes = explanation.paused_days, explanation.paused_remainder_minutes
-        if days:
-            paused = ngettext("%(n)d working day", "%(n)d working days", days) % {"n": days}
-            if minutes:
-                paused += " " + _("and %(m)d minutes") % {"m": minutes}
-        else:
-            paused = ngettext("%(n)d working minute", "%(n)d working minutes", minutes) % {
-                "n": minutes
-            }
-        parts.append(_("paused %(time)s waiting for corrections") % {"time": paused})
-    if explanation.paused_since is not None:
-        parts.append(_("paused now, waiting for the applicant's corrections"))
+        parts.append(
+            _("paused %(time)s while waiting for corrections")
+            % {"time": paused_text(explanation.paused_minutes)}
+        )
+    if explanation.paused_since is not None and not application.has_ended:
+        parts.append(
+            _(
+                "paused since %(date)s while waiting for the applicant's corrections; the due "
+                "date moves later by the working time paused"
+            )
+            % {"date": local_time(explanation.paused_since, zone)}
+        )
+    if application.has_ended and application.status != Status.COMPLETED and application.ended_at:
+        parts.append(
+            _("the clock stopped on %(date)s") % {"date": local_time(application.ended_at, zone)}
+        )
     return "; ".join(parts) + "."
+
+
+@dataclass(frozen=True)
+class Completion:
+    at: dt.datetime
+    at_text: str
+    comparison: str  # "early" | "on_due_day" | "late"
+    working_days: int  # how many working days early or late (0 on the due day)
+    text: str
+
+
+def completion(application: Application) -> Completion | None:
+    """When a completed application was completed and how that compares with the promise,
+    counted on the lead agency's working-day calendar:
+    "Selesai 2 Desember 2026 14.05 WIB, 3 hari kerja sebelum batas waktu"."""
+    if application.status != Status.COMPLETED or application.ended_at is None:
+        return None
+    zone = application.agency.time_zone
+    at_text = local_time(application.ended_at, zone)
+    if application.due_at is None:
+        return Completion(
+            application.ended_at, at_text, "", 0, _("Completed %(at)s.") % {"at": at_text}
+        )
+    calendar = calendar_for(application.agency)
+    result = timeliness(calendar, application.ended_at, application.due_at)
+    days = result.working_days
+    if result.late and days:
+        comparison = "late"
+        how = ngettext("%(n)d working day late", "%(n)d working days late", days) % {"n": days}
+    elif result.late:
+        comparison = "late"
+        how = _("after the due time, less than one working day late")
+    elif days:
+        comparison = "early"
+        how = ngettext(
+            "%(n)d working day before the due date", "%(n)d working days before the due date", days
+        ) % {"n": days}
+    else:
+        comparison = "on_due_day"
+        how = _("on the due date")
+    text = _("Completed %(at)s, %(how)s.") % {"at": at_text, "how": how}
+    return Completion(application.ended_at, at_text, comparison, days, text)
+
+
+def completion_data(application: Application) -> dict[str, Any] | None:
+    done = completion(application)
+    if done is None:
+        return None
+    return {
+        "at": done.at,
+        "at_text": done.at_text,
+        "comparison": done.comparison,
+        "working_days": done.working_days,
+        "text": done.text,
+    }
 
 
 def due_marker(due_at: dt.datetime | None, *, soon: dt.timedelta = dt.timedelta(days=1)) -> str:
@@ -152,12 +248,14 @@ def public_view(application: Application) -> dict[str, Any]:
         },
         "agency": {"code": application.agency.code, "name": application.agency.name},
         "status": application.status,
-        "status_label": str(STATUS_SENTENCES.get(Status(application.status), "")),
+        "status_label": status_sentence(application),
         "submitted_at": application.submitted_at,
         "due_at": application.due_at,
         "due_at_text": local_time(application.due_at, zone),
         "due_explanation": explain_due(application, steps),
         "ended_at": application.ended_at,
+        "ended_at_text": local_time(application.ended_at, zone),
+        "completion": completion_data(application),
         "steps": [
             {
                 "key": step.key,
@@ -178,7 +276,7 @@ def public_view(application: Application) -> dict[str, Any]:
                 "at": event.at,
                 "at_text": local_time(event.at, zone),
                 "kind": event.kind,
-                "label": str(EVENT_LABELS.get(event.kind, event.kind)),
+                "label": EventKind.label_of(event.kind),
                 "step": step_name(application, event.step) if event.step else "",
             }
             for event in events

@@ -6,6 +6,7 @@ pattern); a check-your-answers page comes before submission.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -22,11 +23,11 @@ from layanan.accounts.models import User
 from layanan.cases import access, actions
 from layanan.cases.answers import answers_form_class
 from layanan.cases.models import Application, Document
-from layanan.cases.presenters import due_marker, explain_due, public_view
+from layanan.cases.presenters import due_marker, public_view
 from layanan.charters.actions import charter_in_force
 from layanan.charters.models import Service
-from layanan.charters.presenters import describe_fee
 from layanan.charters.spec import text_in
+from layanan.lib.display import date_in_words
 from layanan.lib.phone import national
 
 
@@ -70,6 +71,14 @@ def document_requirements(application: Application) -> list[dict[str, Any]]:
     ]
 
 
+def date_answer(value: object) -> object:
+    """A date answer (stored as ISO text) in words: "2 Desember 2026"."""
+    try:
+        return date_in_words(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return value
+
+
 def answer_rows(application: Application) -> list[dict[str, Any]]:
     language = get_language() or "id"
     rows = []
@@ -82,6 +91,8 @@ def answer_rows(application: Application) -> list[dict[str, Any]]:
             value = _("Yes") if value else _("No")
         elif spec["type"] == "phone" and value:
             value = national(value)
+        elif spec["type"] == "date" and value:
+            value = date_answer(value)
         rows.append(
             {
                 "key": spec["key"],
@@ -113,6 +124,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
         "cases/start.html",
         {
             "service": service,
+            "charter": charter,
             "requirements": [text_in(r["name"], language) for r in charter.content["requirements"]],
         },
     )
@@ -125,7 +137,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
 def my_applications(request: HttpRequest) -> HttpResponse:
     rows = (
         Application.objects.filter(applicant=user_of(request))
-        .select_related("service")
+        .select_related("service", "agency")
         .order_by("-created_at", "-pk")
     )
     page = Paginator(rows, 20).get_page(request.GET.get("halaman"))
@@ -271,7 +283,12 @@ def check_answers(request: HttpRequest, number: str) -> HttpResponse:
                 return redirect("citizens:counter_receipt", number=application.number)
             if application.status == "draft":
                 return redirect("cases:receipt", number=application.number)
-            messages.success(request, _("Your corrections were sent. The clock runs again."))
+            messages.success(
+                request,
+                _("Your corrections were sent. The clock runs again.")
+                if application.clock_started_at
+                else _("Your corrections were sent. The file is checked again for completeness."),
+            )
             return redirect("cases:detail", number=application.number)
     return render(
         request,
@@ -298,7 +315,6 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
         {
             "application": application,
             "view": public_view(application),
-            "fee": describe_fee(application.charter.fee),
         },
     )
 
@@ -315,7 +331,6 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         {
             "application": application,
             "view": public_view(application),
-            "explanation": explain_due(application, steps),
             "marker": due_marker(application.due_at) if application.is_open else "",
             "returned": [s for s in steps if s.state == "returned"],
             "rejected": [s for s in steps if s.state == "rejected"],

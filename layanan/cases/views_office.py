@@ -34,9 +34,8 @@ from django.views.decorators.http import require_POST
 from layanan.accounts.models import User
 from layanan.agencies.models import Role
 from layanan.cases import access, actions
-from layanan.cases.models import Step
+from layanan.cases.models import EventKind, Step
 from layanan.cases.presenters import (
-    EVENT_LABELS,
     due_marker,
     explain_due,
     local_time,
@@ -358,7 +357,7 @@ def step_page_context(request: HttpRequest, step: Step) -> dict[str, Any]:
         "events": [
             {
                 "event": e,
-                "label": EVENT_LABELS.get(e.kind, e.kind),
+                "label": EventKind.label_of(e.kind),
                 "at": local_time(e.at, application.agency.time_zone),
             }
             for e in events[:50]

@@ -31,6 +31,46 @@ def describe_fee(amount: int) -> str:
     return rupiah(amount)
 
 
+@dataclass(frozen=True)
+class FeeNotice:
+    """The official fee of a charter version and the promise that nothing else is charged."""
+
+    amount: int
+    text: str  # "Rp50.000" or "Gratis"
+    legal_basis: str
+    note: str
+    lawful: str  # that no other charge is lawful
+
+    def __str__(self) -> str:
+        """One line for messages: "Biaya: Rp50.000. Tidak ada pungutan lain yang sah: …"."""
+        return _("Fee: %(fee)s. %(lawful)s") % {"fee": self.text, "lawful": self.lawful}
+
+    @property
+    def free(self) -> bool:
+        return self.amount == 0
+
+
+def fee_notice(charter: Charter) -> FeeNotice:
+    """The fee as the start, check, application and completion pages and messages state it."""
+    fee = charter.content.get("fee") or {}
+    amount = charter.fee
+    basis = str(fee.get("legal_basis") or "")
+    if amount == 0:
+        lawful = _("No charge of any kind is lawful: nobody may ask you to pay for this service.")
+    else:
+        lawful = _(
+            "This is the only lawful charge: nobody may ask you to pay more or to pay for "
+            "anything else."
+        )
+    return FeeNotice(
+        amount=amount,
+        text=describe_fee(amount),
+        legal_basis=basis,
+        note=local(fee.get("note")),
+        lawful=lawful,
+    )
+
+
 @dataclass
 class StepView:
     key: str

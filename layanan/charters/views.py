@@ -122,8 +122,6 @@ def charter_page(request: HttpRequest, code: str) -> HttpResponse:
             "time_limit": presenters.describe_limit(charter.time_limit),
             "clock_starts": content.get("clock_starts"),
             "fee": presenters.describe_fee(charter.fee),
-            "fee_basis": content["fee"].get("legal_basis", ""),
-            "fee_note": presenters.local(content["fee"].get("note")),
             "product": presenters.local(content["product"]["name"]),
             "product_description": presenters.local(content["product"].get("description")),
             "complaint_channel": presenters.local(content["complaints"]["channel"]),

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from layanan.accounts.models import User
 from layanan.cases.models import Application
 from layanan.cases.presenters import local_time, public_view
-from layanan.charters.presenters import describe_fee
 from layanan.charters.spec import text_in
 from layanan.citizens.actions import may_get_setup_code
 from layanan.citizens.models import PasswordSetupCode
@@ -81,7 +80,6 @@ def receipt_context(
         "officer": application.filed_by,
         "submitted": local_time(application.submitted_at, zone),
         "documents": documents_received(application),
-        "fee": describe_fee(application.charter.fee),
         "tracking_url": tracking_url,
         "sign_in_url": sign_in_url,
         "code_url": code_url,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from layanan.agencies.models import Agency
 from layanan.cases.models import Application
 from layanan.charters.models import Service
+from layanan.lib.money import rupiah
 
 
 class Level(models.TextChoices):
@@ -128,4 +129,4 @@ class Compensation(models.Model):
         indexes = [models.Index(fields=["status", "owed_at"])]
 
     def __str__(self) -> str:
-        return f"{self.application} Rp{self.amount} {self.status}"
+        return f"{self.application} {rupiah(self.amount)} {self.status}"

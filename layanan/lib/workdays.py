@@ -59,10 +59,12 @@ __all__ = [
     "CalendarRangeError",
     "DayOff",
     "Explanation",
+    "Timeliness",
     "WorkCalendar",
     "build_calendar",
     "national_calendar",
     "national_holidays",
+    "timeliness",
 ]
 
 WEEKDAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
@@ -469,3 +471,33 @@ def build_calendar(
         last_year=last_year,
         tz=tz,
     )
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """How an instant (a completion) compares with a due instant, in working days."""
+
+    late: bool  # strictly after the due instant
+    working_days: int  # working days between the two local dates (0: the same working day)
+
+    @property
+    def signed_days(self) -> int:
+        """Negative when early, positive when late (0 on the due day, either side)."""
+        return self.working_days if self.late else -self.working_days
+
+
+def timeliness(calendar: WorkCalendar, done: datetime, due: datetime) -> Timeliness:
+    """Compare `done` with `due` on `calendar`: early or on the due day when `done <= due`,
+    otherwise late; the distance is the number of working days d with
+    min(date) < d <= max(date), the local dates in the calendar's zone. A completion on the
+    due day after closing time is late by 0 working days ("less than a working day")."""
+    for label, moment in (("done", done), ("due", due)):
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise ValueError(
+                f"{label} must be a timezone-aware datetime, not {moment.isoformat()}."
+            )
+    done_day = done.astimezone(calendar.tz).date()
+    due_day = due.astimezone(calendar.tz).date()
+    if done > due:
+        return Timeliness(late=True, working_days=calendar.working_days_between(due_day, done_day))
+    return Timeliness(late=False, working_days=calendar.working_days_between(done_day, due_day))

@@ -12,17 +12,21 @@ import datetime as dt
 import logging
 import time
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from layanan.accounts.models import User
 from layanan.agencies.models import OfficerRole, Role
 from layanan.cases.events import read_new_events
 from layanan.cases.models import Event
+from layanan.cases.presenters import completion, explain_due, local_time, step_name
+from layanan.charters.presenters import fee_notice
 from layanan.notifications.models import Message
 
 logger = logging.getLogger("layanan.notifications")
@@ -80,6 +84,67 @@ def recipients_of(event: Event) -> list[str]:
     )
 
 
+def absolute_url(path: str) -> str:
+    """A link for a message: the site's public address (LAYANAN_SITE_URL) and the path."""
+    return settings.LAYANAN_SITE_URL.rstrip("/") + path
+
+
+def parse_instant(value: object) -> dt.datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def message_context(event: Event) -> dict[str, Any]:
+    """What a message's template needs, every value ready to print (call it inside the
+    message's language): the link to the application (citizen) or the step (officer), the due
+    date where there is one, and for a completion when it was done and the fee."""
+    application = event.application
+    zone = application.agency.time_zone
+    steps = list(application.steps.select_related("unit", "agency"))
+    context: dict[str, Any] = {
+        "application": application,
+        "event": event,
+        "step_name": step_name(application, event.step) if event.step else "",
+        "due_text": "",
+        "due_explanation": "",
+        "expected_text": "",
+        "completion_text": "",
+        "fee_text": "",
+    }
+    if event.kind in OFFICER_KINDS:
+        step = next((s for s in steps if s.key == event.step), None) or next(
+            (s for s in steps if s.state in ("active", "returned")), None
+        )
+        context["link"] = absolute_url(
+            reverse("office:step", args=[application.number, step.key])
+            if step
+            else reverse("office:queue")
+        )
+        due = parse_instant((event.data or {}).get("due_at")) or (
+            step.due_at if step and event.step else application.due_at
+        )
+        if due is not None:
+            context["due_text"] = local_time(due, step.agency.time_zone if step else zone)
+        return context
+    context["link"] = absolute_url(reverse("cases:detail", args=[application.number]))
+    if application.due_at is not None and application.is_open:
+        context["due_text"] = local_time(application.due_at, zone)
+    if event.kind == "submitted":
+        context["due_explanation"] = explain_due(application, steps)
+    expected = parse_instant((event.data or {}).get("expected_at"))
+    if expected is not None:
+        context["expected_text"] = local_time(expected, zone)
+    if event.kind == "completed":
+        done = completion(application)
+        context["completion_text"] = done.text if done else ""
+        context["fee_text"] = str(fee_notice(application.charter))
+    return context
+
+
 def plan_messages(*, max_events: int = PASS_EVENTS, max_seconds: float = PASS_SECONDS) -> int:
     """Turn committed events of the notified kinds into outbox rows, once per recipient, and
     queue a task to send each one once the rows are committed; return how many are to be sent.
@@ -123,7 +188,7 @@ def plan_batch(events: list[Event]) -> list[int]:
             continue
         application = event.application
         with translation.override(settings.LANGUAGE_CODE):
-            context = {"application": application, "event": event}
+            context = message_context(event)
             subject = render_to_string(f"notifications/{event.kind}_subject.txt", context).strip()
             body = render_to_string(f"notifications/{event.kind}.txt", context)
         for recipient in recipients_of(event) or [""]:

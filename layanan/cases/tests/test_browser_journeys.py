@@ -43,6 +43,11 @@ PHONE_NUMBER = "0812 3456 7890"
 PHONE_SHOWN = "0812-3456-7890"  # stored once in E.164 form, shown the way Indonesians write it
 BIRTH_NOTICE = "Surat keterangan kelahiran"  # the one required document of akta-kelahiran
 # Personal data that must never appear on the public tracking page.
+# "Selesai 30 November 2026 14.05 WIB, 3 hari kerja sebelum batas waktu" (or on the due day)
+COMPLETED_EARLY = re.compile(
+    r"Selesai \d{1,2} \w+ \d{4} \d{2}\.\d{2} WIB, "
+    r"(\d+ hari kerja sebelum batas waktu|tepat pada batas waktu)\."
+)
 PERSONAL_DATA = (MOTHER_NIK, APPLICANT_NAME, CHILD_NAME, FAMILY_CARD, PHONE_NUMBER, PHONE_SHOWN)
 
 
@@ -290,7 +295,8 @@ def test_a_citizen_applies_an_officer_approves_and_anyone_can_track_it(
 
     phone.goto(f"{site}/permohonan/{number}/")
     expect(phone.get_by_role("heading", level=1)).to_have_text(number)
-    expect(phone.locator(".govuk-inset-text")).to_contain_text("Selesai.")
+    # when it was completed, against the promise, on the agency's working days
+    expect(phone.locator(".lyn-status")).to_contain_text(COMPLETED_EARLY)
     steps = phone.get_by_role("table", name="Langkah-langkah permohonan")
     expect(steps.locator("tbody tr")).to_have_count(3)
     expect(steps.get_by_text("Selesai", exact=True)).to_have_count(3)
@@ -302,7 +308,7 @@ def test_a_citizen_applies_an_officer_approves_and_anyone_can_track_it(
     with stranger(browser) as anyone:
         anyone.goto(f"{site}/lacak/{number}/")
         expect(anyone.get_by_role("heading", level=1)).to_have_text(number)
-        expect(anyone.locator(".govuk-inset-text")).to_contain_text("Selesai.")
+        expect(anyone.locator(".lyn-status")).to_contain_text(COMPLETED_EARLY)
         public_steps = anyone.get_by_role("table", name="Langkah-langkah permohonan")
         expect(public_steps.get_by_text("Selesai", exact=True)).to_have_count(3)
         expect(anyone.get_by_text("Permohonan selesai")).to_be_visible()
@@ -355,14 +361,19 @@ def test_an_application_returned_for_correction_is_corrected_and_runs_again(
     expect(phone).to_have_url(f"{site}/permohonan/{number}/")
     expect(phone.get_by_text("Perbaikan Anda telah dikirim.")).to_be_visible()
     expect(phone.get_by_role("region", name="Perlu tindakan Anda")).to_have_count(0)
-    expect(phone.locator(".govuk-inset-text")).to_contain_text("Sedang diproses.")
+    # returned by the completeness check: the clock has not started, so nothing was paused
+    expect(phone.locator(".lyn-status")).to_contain_text(
+        "Sedang diproses: kelengkapan berkas sedang diperiksa."
+    )
+    expect(phone.locator(".lyn-status")).to_contain_text("bila lengkap hari ini: paling lambat")
+    expect(phone.locator(".lyn-status")).not_to_contain_text("dihentikan sementara")
     expect(phone.get_by_role("link", name="surat-kelahiran-jelas.pdf")).to_be_visible()
     assert_accessible(phone)
     screenshot(phone, "journey-corrected")
 
     with stranger(browser) as anyone:
         anyone.goto(f"{site}/lacak/{number}/")
-        expect(anyone.locator(".govuk-inset-text")).to_contain_text("Sedang diproses.")
+        expect(anyone.locator(".lyn-status")).to_contain_text("Sedang diproses")
         first_step = anyone.get_by_role("table", name="Langkah-langkah permohonan").locator(
             "tbody tr"
         )

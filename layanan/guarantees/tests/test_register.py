@@ -5,9 +5,13 @@ from __future__ import annotations
 import csv
 import io
 
+from django.conf import settings
+from django.utils import translation
+
 from layanan.cases.models import Application, Event
 from layanan.guarantees.models import Compensation
 from layanan.guarantees.tests.test_sweep import MINUTE, MONDAY, SweepTestCase
+from layanan.lib import display
 
 
 class RegisterTests(SweepTestCase):
@@ -50,6 +54,21 @@ class RegisterTests(SweepTestCase):
         data = self.client.get("/jaminan/data.json").json()
         self.assertGreaterEqual(sum(r["late"] for r in data["rows"]), 1)
         self.assertNotIn("Siti", str(data))
+
+    def test_the_register_writes_months_in_words_and_one_rupiah_format(self) -> None:
+        application = self.late_application_with_compensation()
+        month = application.events.filter(kind="late").earliest("seq").at
+        page = self.client.get("/jaminan/").content.decode()
+        with translation.override("id"):
+            self.assertIn(display.month_in_words(month.date()), page)
+        self.assertNotRegex(page, r"\b\d{4}-\d{2}\b")
+        self.assertIn("Rp25.000", page)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        page = self.client.get("/jaminan/").content.decode()
+        self.assertIn("Rp25.000", page)
+        self.assertNotIn("Rp25,000", page)
+        with translation.override("en"):
+            self.assertIn(display.month_in_words(month.date()), page)
 
     def test_filters_and_bad_filters(self) -> None:
         self.late_application_with_compensation()

@@ -4,13 +4,18 @@ Load with ``{% load layanan_tags %}``. Used by templates/includes/field.html and
 templates/includes/pagination.html; page templates rarely need them directly.
 """
 
+import datetime as dt
+
 from django import template
 from django.core.paginator import Page
 from django.forms import BoundField
 from django.forms.boundfield import BoundWidget
 from django.utils.safestring import SafeString
 
-from layanan.lib import money
+from layanan.charters import presenters
+from layanan.charters.models import Charter
+from layanan.charters.presenters import FeeNotice
+from layanan.lib import display, money
 
 register = template.Library()
 
@@ -73,3 +78,34 @@ def rupiah(amount: object) -> str:
     except (TypeError, ValueError):
         return ""
     return money.rupiah(value)
+
+
+@register.filter
+def datetime_in(moment: object, zone: str | None = None) -> str:
+    """An instant in an agency's zone: ``{{ event.at|datetime_in:agency.time_zone }}`` →
+    "2 Desember 2026 14.05 WIB". The one date-time format of every page and message."""
+    if not isinstance(moment, dt.datetime):
+        return ""
+    return display.datetime_in_words(moment, zone or None)
+
+
+@register.filter
+def date_in(value: object, zone: str | None = None) -> str:
+    """A date in words in the page's language: "2 Desember 2026" / "2 December 2026"."""
+    if not isinstance(value, dt.date):
+        return ""
+    return display.date_in_words(value, zone or None)
+
+
+@register.simple_tag
+def fee_notice(charter: Charter) -> FeeNotice:
+    """``{% fee_notice charter as fee %}``: the official fee and that nothing else is lawful."""
+    return presenters.fee_notice(charter)
+
+
+@register.filter
+def month_in(value: object) -> str:
+    """A month ("2026-12" or a date) in words: "Desember 2026"."""
+    if not isinstance(value, str | dt.date):
+        return ""
+    return display.month_in_words(value)

@@ -1,0 +1,135 @@
+"""No table cuts a column, on a phone (375 px) or a desktop (1280 px), in the real browser.
+
+The demo is loaded and swept a year ahead, so that the register and the compensation list have
+rows. On every page with tables (the work queue, the register, the compensation list, the
+citizen's application and the tracking page) each table either fits its box, or its box
+scrolls and is a named, focusable region (role="region", tabindex="0", aria-labelledby its
+caption); the page itself never scrolls sideways; on a desktop nothing scrolls at all, so the
+register's last column is in view. Screenshots go to test-results/tables-*.png.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from layanan.portal.tests.test_browser import assert_accessible, browser, free_port, screenshot
+
+pytestmark = pytest.mark.browser
+__all__ = ["browser"]  # the Chromium fixture, shared with the journey tests
+
+# For each table: how wide it is against its box, and what the box says about itself.
+MEASURE = """() => [...document.querySelectorAll("main table")].map(table => {
+  const box = table.closest(".lyn-table-scroll");
+  const named = box && document.getElementById(box.getAttribute("aria-labelledby") || "");
+  return {
+    caption: table.caption ? table.caption.textContent.trim() : "",
+    overflows: box
+      ? box.scrollWidth > box.clientWidth + 1
+      : table.scrollWidth > table.parentElement.clientWidth + 1,
+    role: box ? box.getAttribute("role") : null,
+    tabindex: box ? box.getAttribute("tabindex") : null,
+    name: named ? named.textContent.trim() : "",
+    lastColumnRight: Math.max(...[...table.rows].map(
+      row => row.cells.length ? row.cells[row.cells.length - 1].getBoundingClientRect().right : 0
+    )),
+    boxRight: (box || table.parentElement).getBoundingClientRect().right,
+  };
+})"""
+PAGE_SCROLLS_SIDEWAYS = (
+    "() => document.documentElement.scrollWidth > document.documentElement.clientWidth"
+)
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[str]:
+    env = {**os.environ, "LAYANAN_DATA_DIR": tempfile.mkdtemp(prefix="layanan-tables-")}
+    env.pop("DATABASE_URL", None)
+    cli = [sys.executable, "-m", "layanan.cli"]
+    subprocess.run([*cli, "demo", "--load-only"], env=env, check=True, capture_output=True)
+    a_year_on = (dt.datetime.now(dt.UTC) + dt.timedelta(days=365)).isoformat()
+    subprocess.run([*cli, "sweep", "--at", a_year_on], env=env, check=True, capture_output=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port), "--workers", "1", "--no-migrate"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/", timeout=2)  # noqa: S310 - loopback only
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("layanan serve did not answer within 20 seconds")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def sign_in(page: Any, site: str, username: str) -> None:
+    page.goto(site + "/masuk/")
+    page.locator("main input[name=username]").fill(username)
+    page.locator("main input[name=password]").fill("layanan-demo")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "/masuk/" not in page.url, f"{username} could not sign in"
+
+
+def an_application_of_warga(browser: Any, site: str) -> str:
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, site, "warga")
+    page.goto(site + "/permohonan/")
+    href = page.locator("main table a").first.get_attribute("href")
+    context.close()
+    return str(href).strip("/").split("/")[-1]
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_no_table_is_cut_and_scrolling_boxes_are_named_regions(
+    site: str, browser: Any, width: int
+) -> None:
+    number = an_application_of_warga(browser, site)
+    pages = [
+        ("queue", "petugas", "/kantor/"),
+        ("register", None, "/jaminan/"),
+        ("compensations", "atasan", "/kantor/kompensasi/"),
+        ("detail", "warga", f"/permohonan/{number}/"),
+        ("tracking", None, f"/lacak/{number}/"),
+    ]
+    for name, user, path in pages:
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        if user:
+            sign_in(page, site, user)
+        page.goto(site + path)
+        tables = page.evaluate(MEASURE)
+        assert tables, f"{name}: no table to check at {path}"
+        assert not page.evaluate(PAGE_SCROLLS_SIDEWAYS), f"{name} scrolls sideways at {width}px"
+        for table in tables:
+            where = f"{name} at {width}px, table {table['caption']!r}"
+            assert table["role"] == "region", where
+            assert table["tabindex"] == "0", where
+            assert table["name"], f"{where}: the scrolling box has no name from its caption"
+            if width >= 1280:
+                assert not table["overflows"], f"{where}: a column is cut on a desktop"
+                assert table["lastColumnRight"] <= table["boxRight"] + 1, where
+        if width < 1280:
+            assert_accessible(page)  # the regions and their names pass axe too
+        screenshot(page, f"tables-{name}-{width}")
+        context.close()

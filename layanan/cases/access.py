@@ -68,6 +68,17 @@ def get_application_for_applicant(user: User, number: str) -> Application:
     return application
 
 
+def get_application_for_counter(user: User, number: str) -> Application:
+    """An application a front-office officer is filing for a walk-in citizen, while it is a
+    draft or returned: only that officer ticks the items the citizen hands in."""
+    application = (
+        _by_number(number).filter(filed_by_id=user.pk, status__in=("draft", "returned")).first()
+    )
+    if application is None or not user.is_authenticated:
+        raise Http404("no such application")
+    return application
+
+
 def get_application_for_officer(user: User, number: str) -> Application:
     units = officer_unit_ids(user)
     # A draft is still the citizen's own: officers see an application once it is submitted.

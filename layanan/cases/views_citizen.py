@@ -11,21 +11,25 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from layanan.accounts.models import User
 from layanan.cases import access, actions
 from layanan.cases.answers import answers_form_class
 from layanan.cases.models import Application, Document
-from layanan.cases.presenters import due_marker, explain_due, public_view
+from layanan.cases.presenters import due_marker, explain_due, item_rows, public_view
 from layanan.charters.actions import charter_in_force
 from layanan.charters.models import Service
 from layanan.charters.spec import text_in
+from layanan.lib import phone
 
 
 def user_of(request: HttpRequest) -> User:
@@ -68,6 +72,28 @@ def document_requirements(application: Application) -> list[dict[str, Any]]:
     ]
 
 
+def missing_rows(application: Application, missing: dict[str, list[str]]) -> list[dict[str, str]]:
+    """What stops a submission, each message with a link to where it is put right: the
+    question on its page, the document's upload form, the counter's list of items."""
+    pages = {row["key"]: row["page"] for row in answer_rows(application)}
+    kinds = {r["key"]: r["kind"] for r in application.charter.content["requirements"]}
+    number = application.number
+    rows: list[dict[str, str]] = []
+    for key, messages_ in missing.items():
+        if key in pages:
+            spec = next(s for s in application.charter.content["form"] if s["key"] == key)
+            anchor = f"id_{key}_0" if spec["type"] == "select" else f"id_{key}"
+            href = f"{reverse('cases:answers', args=[number, pages[key]])}#{anchor}"
+        elif kinds.get(key) == "document":
+            href = f"{reverse('cases:documents', args=[number])}?persyaratan={key}#id_file"
+        elif kinds.get(key) == "item":
+            href = f"{reverse('cases:documents', args=[number])}#barang"
+        else:
+            href = ""
+        rows.extend({"message": message, "href": href} for message in messages_)
+    return rows
+
+
 def answer_rows(application: Application) -> list[dict[str, Any]]:
     language = get_language() or "id"
     rows = []
@@ -78,6 +104,10 @@ def answer_rows(application: Application) -> list[dict[str, Any]]:
             value = labels.get(value, value)
         elif spec["type"] == "checkbox":
             value = _("Yes") if value else _("No")
+        elif spec["type"] == "phone" and value:
+            value = phone.national(value)
+        elif spec["type"] == "number" and value not in (None, "") and spec.get("unit"):
+            value = f"{value} {text_in(spec['unit'], language)}"
         rows.append(
             {
                 "key": spec["key"],
@@ -92,12 +122,14 @@ def answer_rows(application: Application) -> list[dict[str, Any]]:
 # -- start ---------------------------------------------------------------------------------------
 
 
-@login_required
 def start(request: HttpRequest, code: str) -> HttpResponse:
+    # An unknown service is 404 for everyone, before asking anyone to sign in.
     service = get_object_or_404(Service, code=code, active=True)
     charter = charter_in_force(service)
     if charter is None or not service.accepts_online:
         raise Http404  # a counter-only service has no online form
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     if request.method == "POST":
         application, _created = actions.create_application(
             citizen=user_of(request), service=service, answers={}
@@ -136,6 +168,7 @@ def tasks(request: HttpRequest, number: str) -> HttpResponse:
         return redirect("cases:detail", number=application.number)
     pages = form_pages(application)
     documents = document_requirements(application)
+    items = item_rows(application)
     returned = (
         application.steps.filter(state="returned") if application.status == "returned" else []
     )
@@ -146,7 +179,13 @@ def tasks(request: HttpRequest, number: str) -> HttpResponse:
             "application": application,
             "pages": pages,
             "documents": documents,
-            "documents_done": all(d["document"] or not d["required"] for d in documents),
+            "items": items,
+            "documents_done": all(d["document"] or not d["required"] for d in documents)
+            and (
+                # at the counter, the items handed in are ticked with the documents
+                application.filed_by_id != request.user.pk
+                or all(i["received"] or not i["required"] for i in items)
+            ),
             "ready": all(p["done"] for p in pages),
             "returned": returned,
         },
@@ -189,10 +228,91 @@ def answer_page(request: HttpRequest, number: str, page: str) -> HttpResponse:
 
 class DocumentForm(forms.Form):
     use_required_attribute = False
-    requirement = forms.ChoiceField(label=gettext_lazy("Which document"), widget=forms.RadioSelect)
+    requirement = forms.ChoiceField(
+        label=gettext_lazy("Which document"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": gettext_lazy("Select which document you are uploading"),
+            "invalid_choice": gettext_lazy("Select which document you are uploading"),
+        },
+    )
+    # Checked in clean(), so that the message can name the document chosen; an empty file is
+    # refused by the action, with the same message as over the API.
     file = forms.FileField(
         label=gettext_lazy("File"),
         help_text=gettext_lazy("A PDF, JPEG or PNG file of at most 10 MB."),
+        required=False,
+        allow_empty_file=True,
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["requirement"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+        self.names = dict(choices)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "file" not in self.errors and not data.get("file"):
+            key = data.get("requirement")
+            if key in self.names:
+                self.add_error(
+                    "file", _("Select the %(name)s file to upload") % {"name": self.names[key]}
+                )
+            else:
+                self.add_error("file", _("Select a file to upload"))
+        return data
+
+
+class ItemsForm(forms.Form):
+    use_required_attribute = False
+    items = forms.MultipleChoiceField(
+        label=gettext_lazy("Items the applicant handed in"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["items"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = choices
+
+
+def documents_page(
+    request: HttpRequest,
+    application: Application,
+    *,
+    form: DocumentForm | None = None,
+    items_form: ItemsForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    requirements = document_requirements(application)
+    items = item_rows(application)
+    at_counter = application.filed_by_id == request.user.pk
+    if form is None:
+        form = DocumentForm(
+            initial={"requirement": request.GET.get("persyaratan")},
+            choices=[(r["key"], r["name"]) for r in requirements],
+        )
+    if items_form is None and at_counter and items:
+        items_form = ItemsForm(
+            initial={"items": [i["key"] for i in items if i["received"]]},
+            choices=[(i["key"], i["name"]) for i in items],
+        )
+    return render(
+        request,
+        "cases/documents.html",
+        {
+            "application": application,
+            "requirements": requirements,
+            "form": form,
+            "items": items,
+            "items_form": items_form,
+            "at_counter": at_counter,
+        },
+        status=status,
     )
 
 
@@ -201,35 +321,87 @@ def documents(request: HttpRequest, number: str) -> HttpResponse:
     application = access.get_application_for_applicant(user_of(request), number)
     if application.status not in ("draft", "returned"):
         return redirect("cases:detail", number=application.number)
-    requirements = document_requirements(application)
-    choices = [(r["key"], r["name"]) for r in requirements]
-    status = 200
-    if request.method == "POST":
-        form = DocumentForm(request.POST, request.FILES)
-        form.fields["requirement"].choices = choices  # type: ignore[attr-defined]
-        if form.is_valid():
-            try:
-                actions.attach_document(
-                    application=application,
-                    user=user_of(request),
-                    requirement=form.cleaned_data["requirement"],
-                    upload=form.cleaned_data["file"],
-                )
-            except actions.CaseError as error:
-                form.add_error("file", error.fields.get("file", [error.message])[0])
-            else:
-                messages.success(request, _("The document was added."))
-                return redirect("cases:documents", number=application.number)
-        status = 400
+    if request.method != "POST":
+        return documents_page(request, application)
+    choices = [(r["key"], r["name"]) for r in document_requirements(application)]
+    form = DocumentForm(request.POST, request.FILES, choices=choices)
+    if form.is_valid():
+        try:
+            document = actions.attach_document(
+                application=application,
+                user=user_of(request),
+                requirement=form.cleaned_data["requirement"],
+                upload=form.cleaned_data["file"],
+            )
+        except actions.CaseError as error:
+            for field, problems in error.fields.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+            if not error.fields:
+                form.add_error(None, error.message)
+        else:
+            name = dict(choices)[document.requirement]
+            messages.success(request, _("%(name)s was uploaded.") % {"name": name})
+            return redirect("cases:documents", number=application.number)
+    return documents_page(request, application, form=form, status=400)
+
+
+@require_POST
+@login_required
+def remove_document(request: HttpRequest, number: str, document_id: int) -> HttpResponse:
+    """Remove an uploaded document before the application is (re)submitted."""
+    application = access.get_application_for_applicant(user_of(request), number)
+    if application.status not in ("draft", "returned"):
+        return redirect("cases:detail", number=application.number)
+    document = get_object_or_404(Document, pk=document_id, application=application)
+    name = actions.requirement_name(application, document.requirement)
+    try:
+        actions.remove_document(application=application, user=user_of(request), document=document)
+    except actions.CaseError as error:
+        messages.error(request, error.message)
     else:
-        form = DocumentForm(initial={"requirement": request.GET.get("persyaratan")})
-        form.fields["requirement"].choices = choices  # type: ignore[attr-defined]
-    return render(
-        request,
-        "cases/documents.html",
-        {"application": application, "requirements": requirements, "form": form},
-        status=status,
-    )
+        messages.success(request, _("%(name)s was removed.") % {"name": name})
+    return redirect("cases:documents", number=application.number)
+
+
+@require_POST
+@login_required
+def receive_items(request: HttpRequest, number: str) -> HttpResponse:
+    """At the counter, the filing officer ticks the physical items the citizen handed in."""
+    application = access.get_application_for_counter(user_of(request), number)
+    items = item_rows(application)
+    form = ItemsForm(request.POST, choices=[(i["key"], i["name"]) for i in items])
+    if form.is_valid():
+        try:
+            actions.record_items_received(
+                application=application,
+                officer=user_of(request),
+                received=set(form.cleaned_data["items"]),
+            )
+        except actions.CaseError as error:
+            form.add_error("items", error.fields.get("items", [error.message])[0])
+        else:
+            messages.success(request, _("The list of items received was saved."))
+            return redirect(reverse("cases:documents", args=[application.number]) + "#barang")
+    return documents_page(request, application, items_form=form, status=400)
+
+
+class DeclarationForm(forms.Form):
+    use_required_attribute = False
+    declaration = forms.BooleanField(label=gettext_lazy("I confirm that my answers are true"))
+
+    def __init__(self, *args: Any, at_counter: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["declaration"]
+        if at_counter:
+            field.label = _("The applicant confirms that their answers are true")
+            field.error_messages["required"] = _(
+                "Tick the box to confirm that the applicant declares their answers true"
+            )
+        else:
+            field.error_messages["required"] = _(
+                "Tick the box to confirm that your answers are true"
+            )
 
 
 @login_required
@@ -237,22 +409,32 @@ def check_answers(request: HttpRequest, number: str) -> HttpResponse:
     application = access.get_application_for_applicant(user_of(request), number)
     if application.status not in ("draft", "returned"):
         return redirect("cases:detail", number=application.number)
+    at_counter = application.filed_by_id == request.user.pk
+    form = DeclarationForm(request.POST or None, at_counter=at_counter)
     missing: dict[str, list[str]] = {}
     if request.method == "POST":
-        function = (
-            actions.submit_application
-            if application.status == "draft"
-            else actions.resubmit_application
-        )
-        try:
-            function(application=application, citizen=user_of(request))
-        except actions.CaseError as error:
-            missing = error.fields or {"": [error.message]}
+        if not form.is_valid():
+            missing = actions.missing_requirements(application)
         else:
-            if application.status == "draft":
-                return redirect("cases:receipt", number=application.number)
-            messages.success(request, _("Your corrections were sent. The clock runs again."))
-            return redirect("cases:detail", number=application.number)
+            function = (
+                actions.submit_application
+                if application.status == "draft"
+                else actions.resubmit_application
+            )
+            try:
+                function(application=application, citizen=user_of(request))
+            except actions.CaseError as error:
+                missing = error.fields or {"": [error.message]}
+            else:
+                if application.status == "draft":
+                    return redirect("cases:receipt", number=application.number)
+                messages.success(request, _("Your corrections were sent. The clock runs again."))
+                return redirect("cases:detail", number=application.number)
+    errors = missing_rows(application, missing)
+    if form.errors:
+        errors += [
+            {"message": str(m), "href": "#id_declaration"} for m in form.errors["declaration"]
+        ]
     return render(
         request,
         "cases/check.html",
@@ -260,9 +442,12 @@ def check_answers(request: HttpRequest, number: str) -> HttpResponse:
             "application": application,
             "rows": answer_rows(application),
             "documents": document_requirements(application),
-            "missing": missing,
+            "items": item_rows(application),
+            "at_counter": at_counter,
+            "form": form,
+            "errors": errors,
         },
-        status=400 if missing else 200,
+        status=400 if errors else 200,
     )
 
 

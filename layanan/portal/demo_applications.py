@@ -4,14 +4,19 @@ ones; skipped when they already exist (keyed by an idempotency key per sample)."
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from layanan.accounts.models import User
 from layanan.cases import actions
 from layanan.cases.models import Application
+from layanan.charters import rules as field_rules
 from layanan.charters.models import Charter, Service
 
 DEMO_NIK = "3399015508900001"  # a well-formed NIK of the fictional Kabupaten Contoh (33.99)
@@ -74,7 +79,31 @@ def sample_answers(charter: Charter, citizen: User) -> dict[str, Any]:
             "select": spec["choices"][0]["value"] if spec["choices"] else "",
             "checkbox": True,
         }.get(kind, "Contoh")
+        answers[spec["key"]] = within_rules(spec, answers[spec["key"]])
     return answers
+
+
+def within_rules(spec: dict[str, Any], answer: Any) -> Any:
+    """A sample answer moved inside the rules its charter declares (a number within min and
+    max, a date within its window, digits for a "[0-9]{n}" pattern)."""
+    rules = spec.get("rules") or {}
+    if spec["type"] == "number":
+        value = Decimal(answer)
+        value = max(value, Decimal(str(rules.get("min", value))))
+        value = min(value, Decimal(str(rules.get("max", value))))
+        return format(value.to_integral_value() if rules.get("integer") else value, "f")
+    if spec["type"] == "date":
+        today = timezone.localdate()
+        day = dt.date.fromisoformat(answer)
+        if "min" in rules:
+            day = max(day, field_rules.resolve_date(rules["min"], today))
+        if "max" in rules:
+            day = min(day, field_rules.resolve_date(rules["max"], today))
+        return day.isoformat()
+    digits = re.fullmatch(r"\[0-9\]\{(\d+)\}", rules.get("pattern", ""))
+    if digits:
+        return (DEMO_NIK * 2)[: int(digits.group(1))]
+    return answer
 
 
 def ensure_sample_applications() -> int:

@@ -164,13 +164,15 @@ def apply_for_a_birth_certificate(site: str, page: Page, files: Path) -> str:
     expect(page).to_have_url(re.compile(r"/permohonan/[^/]+/periksa/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Periksa jawaban Anda")
     answers = page.locator("main")
-    for shown in (CHILD_NAME, "Perempuan", "Tunggal", MOTHER_NIK, PHONE_NUMBER, "Ya"):
+    # The phone number is stored once (E.164) and shown as Indonesians write it.
+    for shown in (CHILD_NAME, "Perempuan", "Tunggal", MOTHER_NIK, "0812-3456-7890", "Ya"):
         expect(answers).to_contain_text(shown)
     expect(answers).to_contain_text("surat-kelahiran.pdf")
     expect(answers.get_by_text("Belum lengkap")).to_have_count(0)
     assert_accessible(page)
     screenshot(page, "journey-check-answers")
 
+    page.get_by_label("Saya menyatakan bahwa jawaban saya benar").check()
     page.get_by_role("button", name="Ajukan permohonan").click()
     expect(page).to_have_url(re.compile(r"/permohonan/[^/]+/tanda-terima/$"))
     found = re.search(r"/permohonan/([^/]+)/tanda-terima/$", page.url)

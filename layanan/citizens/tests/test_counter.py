@@ -32,7 +32,7 @@ class CounterTests(BaseTestCase):
             f"/permohonan/{application.number}/dokumen/",
             {"requirement": "surat_lahir", "file": SimpleUploadedFile("lahir.pdf", PDF)},
         )
-        self.client.post(f"/permohonan/{application.number}/periksa/")
+        self.client.post(f"/permohonan/{application.number}/periksa/", {"declaration": "on"})
         application.refresh_from_db()
         self.assertEqual(application.status, "in_progress")
         submitted = Event.objects.get(application=application, kind="submitted")

@@ -236,13 +236,15 @@ class DocumentForm(forms.Form):
             "invalid_choice": gettext_lazy("Select which document you are uploading"),
         },
     )
-    # Checked in clean(), so that the message can name the document chosen; an empty file is
-    # refused by the action, with the same message as over the API.
+    # An empty file is refused by the action, with the same message as over the API.
     file = forms.FileField(
         label=gettext_lazy("File"),
         help_text=gettext_lazy("A PDF, JPEG or PNG file of at most 10 MB."),
-        required=False,
         allow_empty_file=True,
+        error_messages={
+            "required": gettext_lazy("Select a file to upload"),
+            "invalid": gettext_lazy("Select a file to upload"),
+        },
     )
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -250,19 +252,12 @@ class DocumentForm(forms.Form):
         field = self.fields["requirement"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = choices
-        self.names = dict(choices)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if "file" not in self.errors and not data.get("file"):
-            key = data.get("requirement")
-            if key in self.names:
-                self.add_error(
-                    "file", _("Select the %(name)s file to upload") % {"name": self.names[key]}
-                )
-            else:
-                self.add_error("file", _("Select a file to upload"))
-        return data
+        # A missing file names the document chosen: "Pilih berkas KTP-el untuk diunggah".
+        chosen = dict(choices).get(self.data.get("requirement", "")) if self.is_bound else None
+        if chosen:
+            self.fields["file"].error_messages["required"] = _(
+                "Select the %(name)s file to upload"
+            ) % {"name": chosen}
 
 
 class ItemsForm(forms.Form):
@@ -410,7 +405,9 @@ def check_answers(request: HttpRequest, number: str) -> HttpResponse:
     if application.status not in ("draft", "returned"):
         return redirect("cases:detail", number=application.number)
     at_counter = application.filed_by_id == request.user.pk
-    form = DeclarationForm(request.POST or None, at_counter=at_counter)
+    form = DeclarationForm(
+        request.POST if request.method == "POST" else None, at_counter=at_counter
+    )
     missing: dict[str, list[str]] = {}
     if request.method == "POST":
         if not form.is_valid():

@@ -185,3 +185,25 @@ class DocumentApiTests(ApiTestCase):
         self.assertNotEqual(first.pk, second.pk)
         self.assertEqual(first.file.name, second.file.name)
         self.assertTrue(private_storage().exists(second.file.name))
+
+    def test_removing_over_the_api_before_submission_only(self) -> None:
+        number = self.draft()
+        self.upload(number)
+        document = Document.objects.get()
+        url = f"/api/v1/applications/{number}/documents/surat_lahir"
+        self.assertEqual(self.call("delete", url, "agus").status_code, 404)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.call("delete", url, "siti")
+        self.assertEqual(response.status_code, 204)
+        self.assertFalse(Document.objects.exists())
+        self.assertFalse(private_storage().exists(document.file.name))
+        again = self.call("delete", url, "siti")
+        self.assertEqual(again.status_code, 404)
+        self.assertEqual(
+            again.json()["fields"], {"requirement": ["Belum ada dokumen untuk persyaratan ini."]}
+        )
+        self.upload(number)
+        self.call("post", f"/api/v1/applications/{number}/submit", "siti")
+        late = self.call("delete", url, "siti")
+        self.assertEqual(late.status_code, 409)
+        self.assertTrue(Document.objects.filter(replaced=False).exists())

@@ -68,17 +68,6 @@ def get_application_for_applicant(user: User, number: str) -> Application:
     return application
 
 
-def get_application_for_counter(user: User, number: str) -> Application:
-    """An application a front-office officer is filing for a walk-in citizen, while it is a
-    draft or returned: only that officer ticks the items the citizen hands in."""
-    application = (
-        _by_number(number).filter(filed_by_id=user.pk, status__in=("draft", "returned")).first()
-    )
-    if application is None or not user.is_authenticated:
-        raise Http404("no such application")
-    return application
-
-
 def get_application_for_officer(user: User, number: str) -> Application:
     units = officer_unit_ids(user)
     # A draft is still the citizen's own: officers see an application once it is submitted.
@@ -142,3 +131,25 @@ def can_act_on_step(user: User, step: Step) -> bool:
 def ensure_can_act_on_step(user: User, step: Step) -> None:
     if not can_act_on_step(user, step):
         raise PermissionDenied("this step needs another role")
+
+
+def can_record_items(user: User, application: Application) -> bool:
+    """Who ticks the physical items a citizen hands in (a water sample): the front-office
+    officer filing the application at the counter, while it is a draft or returned; once it is
+    being processed, an officer who may act on one of its active steps (the citizen brought
+    the item to the office after applying online)."""
+    if not user.is_authenticated:
+        return False
+    if application.filed_by_id == user.pk and application.status in ("draft", "returned"):
+        return True
+    if application.status == "draft":
+        return False
+    active = application.steps.filter(state="active", unit_id__in=officer_unit_ids(user))
+    return any(can_act_on_step(user, step) for step in active)
+
+
+def get_application_for_item_receipt(user: User, number: str) -> Application:
+    application = _by_number(number).first()
+    if application is None or not can_record_items(user, application):
+        raise Http404("no such application")
+    return application

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -16,14 +15,16 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from layanan.accounts.models import User
 from layanan.cases import access, actions
 from layanan.cases.answers import answers_form_class
+from layanan.cases.forms import DeclarationForm, DocumentForm, ItemsForm
 from layanan.cases.models import Application, Document
 from layanan.cases.presenters import due_marker, explain_due, item_rows, public_view
 from layanan.charters.actions import charter_in_force
@@ -180,6 +181,7 @@ def tasks(request: HttpRequest, number: str) -> HttpResponse:
             "pages": pages,
             "documents": documents,
             "items": items,
+            "at_counter": application.filed_by_id == request.user.pk,
             "documents_done": all(d["document"] or not d["required"] for d in documents)
             and (
                 # at the counter, the items handed in are ticked with the documents
@@ -224,55 +226,6 @@ def answer_page(request: HttpRequest, number: str, page: str) -> HttpResponse:
         {"application": application, "page": current, "form": form},
         status=status,
     )
-
-
-class DocumentForm(forms.Form):
-    use_required_attribute = False
-    requirement = forms.ChoiceField(
-        label=gettext_lazy("Which document"),
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": gettext_lazy("Select which document you are uploading"),
-            "invalid_choice": gettext_lazy("Select which document you are uploading"),
-        },
-    )
-    # An empty file is refused by the action, with the same message as over the API.
-    file = forms.FileField(
-        label=gettext_lazy("File"),
-        help_text=gettext_lazy("A PDF, JPEG or PNG file of at most 10 MB."),
-        allow_empty_file=True,
-        error_messages={
-            "required": gettext_lazy("Select a file to upload"),
-            "invalid": gettext_lazy("Select a file to upload"),
-        },
-    )
-
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["requirement"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = choices
-        # A missing file names the document chosen: "Pilih berkas KTP-el untuk diunggah".
-        chosen = dict(choices).get(self.data.get("requirement", "")) if self.is_bound else None
-        if chosen:
-            self.fields["file"].error_messages["required"] = _(
-                "Select the %(name)s file to upload"
-            ) % {"name": chosen}
-
-
-class ItemsForm(forms.Form):
-    use_required_attribute = False
-    items = forms.MultipleChoiceField(
-        label=gettext_lazy("Items the applicant handed in"),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["items"]
-        assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = choices
 
 
 def documents_page(
@@ -362,10 +315,14 @@ def remove_document(request: HttpRequest, number: str, document_id: int) -> Http
 @require_POST
 @login_required
 def receive_items(request: HttpRequest, number: str) -> HttpResponse:
-    """At the counter, the filing officer ticks the physical items the citizen handed in."""
-    application = access.get_application_for_counter(user_of(request), number)
+    """The officer ticks the physical items the citizen handed in: at the counter while filing
+    (from the documents page), or later from the processing step page (`next`)."""
+    application = access.get_application_for_item_receipt(user_of(request), number)
     items = item_rows(application)
     form = ItemsForm(request.POST, choices=[(i["key"], i["name"]) for i in items])
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
     if form.is_valid():
         try:
             actions.record_items_received(
@@ -377,26 +334,13 @@ def receive_items(request: HttpRequest, number: str) -> HttpResponse:
             form.add_error("items", error.fields.get("items", [error.message])[0])
         else:
             messages.success(request, _("The list of items received was saved."))
-            return redirect(reverse("cases:documents", args=[application.number]) + "#barang")
+            return redirect(
+                next_url or reverse("cases:documents", args=[application.number]) + "#barang"
+            )
+    if next_url or application.status not in ("draft", "returned"):
+        messages.error(request, _("Tick only the items this service asks for"))
+        return redirect(next_url or reverse("office:queue"))
     return documents_page(request, application, items_form=form, status=400)
-
-
-class DeclarationForm(forms.Form):
-    use_required_attribute = False
-    declaration = forms.BooleanField(label=gettext_lazy("I confirm that my answers are true"))
-
-    def __init__(self, *args: Any, at_counter: bool, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["declaration"]
-        if at_counter:
-            field.label = _("The applicant confirms that their answers are true")
-            field.error_messages["required"] = _(
-                "Tick the box to confirm that the applicant declares their answers true"
-            )
-        else:
-            field.error_messages["required"] = _(
-                "Tick the box to confirm that your answers are true"
-            )
 
 
 @login_required

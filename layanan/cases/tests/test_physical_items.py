@@ -167,3 +167,35 @@ class CounterTests(ItemsTestCase):
         response = self.client.post(self.url + "barang/", {"items": ["sampel"]})
         self.assertEqual(response.status_code, 404)
         self.assertFalse(self.application.events.filter(kind="item_received").exists())
+
+
+class ProcessingStepTests(ItemsTestCase):
+    def test_an_officer_of_the_active_step_ticks_an_item_brought_after_applying_online(
+        self,
+    ) -> None:
+        application = self.filed(at_counter=False)
+        actions.submit_application(application=application, citizen=self.siti)
+        step_url = f"/kantor/langkah/{application.number}/verifikasi/"
+        self.login(self.budi)
+        page = self.client.get(step_url)
+        self.assertContains(page, "Belum diterima")
+        self.assertContains(page, 'name="items" value="sampel"')
+        response = self.client.post(
+            f"/permohonan/{application.number}/barang/",
+            {"items": ["sampel"], "next": step_url + "#barang"},
+        )
+        self.assertRedirects(response, step_url + "#barang", fetch_redirect_response=False)
+        self.assertEqual(application.events.get(kind="item_received").actor, self.budi)
+        self.assertNotContains(self.client.get(step_url), "Belum diterima")
+
+    def test_officers_elsewhere_and_the_citizen_cannot(self) -> None:
+        application = self.filed(at_counter=False)
+        actions.submit_application(application=application, citizen=self.siti)
+        for user in (self.charlie, self.siti, self.agus):
+            with self.subTest(user=user.username):
+                self.login(user)
+                response = self.client.post(
+                    f"/permohonan/{application.number}/barang/", {"items": ["sampel"]}
+                )
+                self.assertEqual(response.status_code, 404)
+        self.assertFalse(application.events.filter(kind="item_received").exists())

@@ -122,8 +122,18 @@ def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def as_stored(value: Any) -> Any:
+    """A declared value kept as it was written, in a form JSON can hold."""
+    if value is None or isinstance(value, str | int | float | bool | list | dict):
+        return value
+    return str(value)
+
+
 def read_rules(r: Reader, data: Any, path: str, *, kind: str) -> dict[str, Any]:
-    """The rules declared for a field of type `kind`, normalised; problems go to `r`."""
+    """The rules declared for a field of type `kind`, normalised; problems go to `r`.
+
+    A rule that is wrong is kept as written (not dropped), so that a draft saved with it
+    reports the same problem when it is read again for adoption."""
     if data is None:
         return {}
     rules = r.mapping(data, path)
@@ -132,77 +142,95 @@ def read_rules(r: Reader, data: Any, path: str, *, kind: str) -> dict[str, Any]:
     allowed = RULES_BY_TYPE.get(kind, ())
     if not allowed:
         r.error(path, _("a %(type)s field takes no rules") % {"type": kind})
-        return {}
-    for key in rules:
+        return {str(k): as_stored(v) for k, v in rules.items()}
+    result: dict[str, Any] = {}
+    for key, value in rules.items():
         if key not in allowed:
             r.error(
                 join(path, str(key)),
                 _("a %(type)s field takes no rule '%(rule)s'; use one of: %(rules)s")
                 % {"type": kind, "rule": key, "rules": ", ".join(allowed)},
             )
-    result: dict[str, Any] = {}
+            result[str(key)] = as_stored(value)
     if kind == "number":
-        for key in ("min", "max"):
-            if key in rules:
-                if is_number(rules[key]):
-                    result[key] = rules[key]
-                else:
-                    r.error(join(path, key), _("must be a number"))
-        if "integer" in rules:
-            result["integer"] = r.boolean(rules, "integer", path, default=False)
-        if "min" in result and "max" in result and result["min"] > result["max"]:
-            r.error(join(path, "min"), _("the minimum is greater than the maximum"))
-        if result.get("integer"):
-            for key in ("min", "max"):
-                if key in result and float(result[key]) != int(result[key]):
-                    r.error(join(path, key), _("must be a whole number for a whole-number field"))
+        read_number_rules(r, rules, path, result)
     elif kind == "date":
-        for key in ("min", "max"):
-            if key in rules:
-                parsed = parse_date_rule(rules[key])
-                if parsed is None:
-                    r.error(
-                        join(path, key),
-                        _(
-                            "write 'today', an offset from the day of filing such as +30d, "
-                            "-6m, +1y or -120y, or a date such as 2026-01-31"
-                        ),
-                    )
-                else:
-                    result[key] = parsed
-        if "min" in result and "max" in result and dates_can_cross(result["min"], result["max"]):
-            r.error(join(path, "min"), _("the earliest date can fall after the latest date"))
+        read_date_rules(r, rules, path, result)
     else:
-        for key in ("min_length", "max_length"):
-            if key in rules:
-                value = r.integer(rules, key, path, minimum=1 if key == "max_length" else 0)
-                result[key] = value
-        low, high = result.get("min_length"), result.get("max_length")
-        if low is not None and high is not None and low > high:
-            r.error(join(path, "min_length"), _("the minimum length is greater than the maximum"))
-        if "pattern" in rules:
-            pattern = rules["pattern"]
-            if not isinstance(pattern, str) or not pattern:
-                r.error(join(path, "pattern"), _("must be text; put it in quotes"))
-            else:
-                try:
-                    re.compile(pattern)
-                except re.error as problem:
-                    r.error(
-                        join(path, "pattern"),
-                        _("is not a valid regular expression: %(problem)s")
-                        % {"problem": str(problem)},
-                    )
-                result["pattern"] = pattern
-            result["message"] = r.bilingual(rules, "message", path)
-            if not result["message"]["id"]:
-                r.error(
-                    join(path, "message"),
-                    _("a pattern needs a message that tells people what to write"),
-                )
-        elif "message" in rules:
-            r.error(join(path, "message"), _("a message goes with a pattern"))
+        read_text_rules(r, {k: v for k, v in rules.items() if k in allowed}, path, result)
     return result
+
+
+def read_number_rules(
+    r: Reader, rules: Mapping[str, Any], path: str, result: dict[str, Any]
+) -> None:
+    for key in ("min", "max"):
+        if key in rules:
+            result[key] = as_stored(rules[key])
+            if not is_number(rules[key]):
+                r.error(join(path, key), _("must be a number"))
+    if "integer" in rules:
+        result["integer"] = as_stored(rules["integer"])
+        r.boolean(rules, "integer", path, default=False)
+    low: Any = result.get("min")
+    high: Any = result.get("max")
+    if is_number(low) and is_number(high) and float(low) > float(high):
+        r.error(join(path, "min"), _("the minimum is greater than the maximum"))
+    if result.get("integer") is True:
+        for key in ("min", "max"):
+            if is_number(result.get(key)) and float(result[key]) != int(result[key]):
+                r.error(join(path, key), _("must be a whole number for a whole-number field"))
+
+
+def read_date_rules(r: Reader, rules: Mapping[str, Any], path: str, result: dict[str, Any]) -> None:
+    for key in ("min", "max"):
+        if key in rules:
+            parsed = parse_date_rule(rules[key])
+            result[key] = parsed if parsed is not None else as_stored(rules[key])
+            if parsed is None:
+                r.error(
+                    join(path, key),
+                    _(
+                        "write 'today', an offset from the day of filing such as +30d, "
+                        "-6m, +1y or -120y, or a date such as 2026-01-31"
+                    ),
+                )
+    low, high = parse_date_rule(rules.get("min")), parse_date_rule(rules.get("max"))
+    if low is not None and high is not None and dates_can_cross(low, high):
+        r.error(join(path, "min"), _("the earliest date can fall after the latest date"))
+
+
+def read_text_rules(r: Reader, rules: Mapping[str, Any], path: str, result: dict[str, Any]) -> None:
+    for key in ("min_length", "max_length"):
+        if key in rules:
+            result[key] = as_stored(rules[key])
+            r.integer(rules, key, path, minimum=1 if key == "max_length" else 0)
+    low: Any = result.get("min_length")
+    high: Any = result.get("max_length")
+    if is_number(low) and is_number(high) and float(low) > float(high):
+        r.error(join(path, "min_length"), _("the minimum length is greater than the maximum"))
+    if "pattern" in rules:
+        pattern = rules["pattern"]
+        result["pattern"] = as_stored(pattern)
+        if not isinstance(pattern, str) or not pattern:
+            r.error(join(path, "pattern"), _("must be text; put it in quotes"))
+        else:
+            try:
+                re.compile(pattern)
+            except re.error as problem:
+                r.error(
+                    join(path, "pattern"),
+                    _("is not a valid regular expression: %(problem)s") % {"problem": str(problem)},
+                )
+        result["message"] = r.bilingual(rules, "message", path)
+        if not result["message"]["id"]:
+            r.error(
+                join(path, "message"),
+                _("a pattern needs a message that tells people what to write"),
+            )
+    elif "message" in rules:
+        result["message"] = as_stored(rules["message"])
+        r.error(join(path, "message"), _("a message goes with a pattern"))
 
 
 # -- checking ------------------------------------------------------------------------------

@@ -294,8 +294,8 @@ def documents(request: HttpRequest, number: str) -> HttpResponse:
     return documents_page(request, application, form=form, status=400)
 
 
-@require_POST
 @login_required
+@require_POST
 def remove_document(request: HttpRequest, number: str, document_id: int) -> HttpResponse:
     """Remove an uploaded document before the application is (re)submitted."""
     application = access.get_application_for_applicant(user_of(request), number)
@@ -312,8 +312,8 @@ def remove_document(request: HttpRequest, number: str, document_id: int) -> Http
     return redirect("cases:documents", number=application.number)
 
 
-@require_POST
 @login_required
+@require_POST
 def receive_items(request: HttpRequest, number: str) -> HttpResponse:
     """The officer ticks the physical items the citizen handed in: at the counter while filing
     (from the documents page), or later from the processing step page (`next`)."""

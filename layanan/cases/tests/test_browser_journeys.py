@@ -109,7 +109,7 @@ def upload(page: Page, requirement: str, file: Path) -> None:
     ).check()
     page.get_by_label("Berkas", exact=True).set_input_files(file)
     page.get_by_role("button", name="Unggah").click()
-    expect(page.get_by_text("Dokumen telah ditambahkan.")).to_be_visible()
+    expect(page.get_by_text(f"{requirement} telah diunggah.")).to_be_visible()
     row = page.locator(".govuk-summary-list__row").filter(has_text=requirement)
     expect(row.get_by_role("link", name=file.name)).to_be_visible()
 
@@ -297,6 +297,7 @@ def test_an_application_returned_for_correction_is_corrected_and_runs_again(
     phone.get_by_role("link", name="Periksa dan kirim ulang perbaikan Anda").click()
     expect(phone.locator("main")).to_contain_text("surat-kelahiran-jelas.pdf")
     assert_accessible(phone)
+    phone.get_by_label("Saya menyatakan bahwa jawaban saya benar").check()
     phone.get_by_role("button", name="Kirim ulang perbaikan").click()
 
     expect(phone).to_have_url(f"{site}/permohonan/{number}/")

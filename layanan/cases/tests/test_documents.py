@@ -207,3 +207,13 @@ class DocumentApiTests(ApiTestCase):
         late = self.call("delete", url, "siti")
         self.assertEqual(late.status_code, 409)
         self.assertTrue(Document.objects.filter(replaced=False).exists())
+
+
+class SignInFirstTests(BaseTestCase):
+    def test_the_new_pages_ask_for_a_sign_in_before_anything_else(self) -> None:
+        for path in ("/permohonan/X/dokumen/1/hapus/", "/permohonan/X/barang/"):
+            for method in ("get", "post"):
+                with self.subTest(path=path, method=method):
+                    response = getattr(self.client, method)(path)
+                    self.assertEqual(response.status_code, 302)
+                    self.assertIn("/masuk/", response["Location"])

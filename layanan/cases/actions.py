@@ -483,9 +483,16 @@ def record_items_received(
     before = items_received(application)
     at = now()
     for key in sorted(items):
+        # Public: the citizen's timeline says the counter has the item (the key names the
+        # requirement, never the person).
         if key in received and key not in before:
             record_event(
-                application, "item_received", at=at, actor=officer, data={"requirement": key}
+                application,
+                "item_received",
+                at=at,
+                actor=officer,
+                public=True,
+                data={"requirement": key},
             )
         elif key not in received and key in before:
             record_event(
@@ -493,6 +500,7 @@ def record_items_received(
                 "item_receipt_cancelled",
                 at=at,
                 actor=officer,
+                public=True,
                 data={"requirement": key},
             )
     return items_received(application)

@@ -147,6 +147,11 @@ class CounterTests(ItemsTestCase):
         self.assertContains(step, "Barang yang diserahkan di loket")
         self.assertContains(step, "Diterima")
         self.assertNotContains(step, "Belum diterima")
+        track = self.client.get(f"/api/v1/track/{self.application.number}").json()
+        self.assertIn(
+            {"kind": "item_received", "label": "Barang diterima di loket"},
+            [{"kind": e["kind"], "label": e["label"]} for e in track["events"]],
+        )
 
     def test_a_tick_given_by_mistake_is_taken_back_with_a_record(self) -> None:
         self.client.post(self.url + "barang/", {"items": ["sampel"]})

@@ -145,6 +145,10 @@ class PhoneAnswer(Answer, forms.CharField):
         except phone.PhoneError:
             raise ValidationError("not a phone number", code="invalid") from None
 
+    def prepare_value(self, value: Any) -> Any:
+        # Shown as Indonesians write it (0812-3456-7890), not as stored.
+        return phone.national(value) if isinstance(value, str) else value
+
     def invalid_message(self, error: ValidationError) -> str:
         return self.say(_("Enter %(in_label)s like 0812 3456 7890 or +62 812 3456 7890"))
 

@@ -281,6 +281,8 @@ class WebEnforcesRulesTests(RulesTestCase):
         check = self.client.get(self.url + "periksa/")
         self.assertContains(check, "36 m²")
         self.assertContains(check, "0812-3456-7890")
+        again = self.client.get(self.url + "isian/data/")
+        self.assertContains(again, 'value="0812-3456-7890"')
         undeclared = self.client.post(self.url + "periksa/", {})
         self.assertContains(
             undeclared, "Centang kotak untuk menyatakan bahwa jawaban Anda benar", status_code=400

@@ -74,6 +74,12 @@ class Answer(forms.Field):
         }
 
     def required_message(self) -> str:
+        if self.name_text.rstrip().endswith("?"):
+            # A label that is a question ("Pernah tersangkut perkara pidana?") reads badly
+            # after "Pilih"; name it as the question it is.
+            if self.kind in SELECT_TYPES:
+                return self.say(_("Select an answer to the question “%(label)s”"))
+            return self.say(_("Answer the question “%(label)s”"))
         if self.kind in SELECT_TYPES:
             return self.say(_("Select %(in_label)s"))
         if self.kind == "checkbox":

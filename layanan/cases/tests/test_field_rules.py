@@ -71,6 +71,12 @@ FORM: list[dict[str, Any]] = [
         "type": "select",
         "choices": [{"value": "prototipe", "label": "Prototipe"}],
     },
+    {
+        "key": "mbr",
+        "label": {"id": "Pemilik termasuk MBR?", "en": "Is the owner low-income?"},
+        "type": "select",
+        "choices": [{"value": "ya", "label": "Ya"}, {"value": "tidak", "label": "Tidak"}],
+    },
 ]
 GOOD = {
     "nama": "Siti Rahayu",
@@ -78,6 +84,7 @@ GOOD = {
     "tanggal_pasang": "2026-12-10",
     "telepon": "0812 3456 7890",
     "desain": "prototipe",
+    "mbr": "tidak",
 }
 
 
@@ -249,6 +256,7 @@ class WebEnforcesRulesTests(RulesTestCase):
             ("Pilih tanggal pemasangan", "id_tanggal_pasang"),
             ("Masukkan nomor telepon", "id_telepon"),
             ("Pilih desain yang digunakan", "id_desain_0"),
+            ("Pilih jawaban atas pertanyaan “Pemilik termasuk MBR?”", "id_mbr_0"),
         ):
             with self.subTest(message=message):
                 self.assertContains(

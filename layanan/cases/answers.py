@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -58,7 +59,8 @@ class Answer(forms.Field):
     Django's own messages ("Enter a valid date.", "This field is required.") are replaced by
     ours, chosen by the error's code; rules are checked on the cleaned value."""
 
-    def setup(self, spec: dict[str, Any], language: str) -> None:
+    def setup(self, spec: dict[str, Any], language: str, today: dt.date) -> None:
+        self.today = today  # the day of filing, in the lead agency's time zone
         self.spec = spec
         self.kind: str = spec["type"]
         self.rules: dict[str, Any] = spec.get("rules") or {}
@@ -205,10 +207,10 @@ class DateAnswer(Answer, forms.DateField):
         return self.say(_("%(label)s must be a real date"))
 
     def violations(self, value: Any) -> list[field_rules.Violation]:
-        return field_rules.check_date(self.rules, value, today=timezone.localdate())
+        return field_rules.check_date(self.rules, value, today=self.today)
 
     def explain(self, violation: field_rules.Violation) -> str:
-        today = violation.limit == timezone.localdate()
+        today = violation.limit == self.today
         if violation.rule == "min":
             if today:
                 return self.say(_("%(label)s must be today or later"))
@@ -238,7 +240,7 @@ class CheckboxAnswer(Answer, forms.BooleanField):
     pass
 
 
-def build_field(spec: dict[str, Any], language: str) -> forms.Field:
+def build_field(spec: dict[str, Any], language: str, *, today: dt.date) -> forms.Field:
     label = text_in(spec["label"], language)
     help_text = text_in(spec.get("help"), language)
     common: dict[str, Any] = {"label": label, "help_text": help_text, "required": spec["required"]}
@@ -282,7 +284,7 @@ def build_field(spec: dict[str, Any], language: str) -> forms.Field:
         field = CheckboxAnswer(**common)
     else:
         field = TextAnswer(**common)
-    field.setup(spec, language)
+    field.setup(spec, language, today)
     return field
 
 
@@ -290,11 +292,17 @@ class AnswersForm(forms.Form):
     use_required_attribute = False
 
 
+def day_of_filing(charter: Charter) -> dt.date:
+    """Today where the service is delivered: the lead agency's zone (WIB, WITA or WIT)."""
+    return timezone.localdate(timezone=ZoneInfo(charter.service.lead_agency.time_zone))
+
+
 def answers_form_class(charter: Charter, *, keys: list[str] | None = None) -> type[AnswersForm]:
     """A form for the charter's fields (or only `keys`, for one page of a long form)."""
     language = get_language() or "id"
+    today = day_of_filing(charter)
     fields = {
-        spec["key"]: build_field(spec, language)
+        spec["key"]: build_field(spec, language, today=today)
         for spec in charter.content.get("form", [])
         if keys is None or spec["key"] in keys
     }

@@ -1,4 +1,6 @@
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -103,11 +105,11 @@ def summary(service: Service, charter: Charter) -> dict[str, Any]:
     }
 
 
-def published_rules(spec: dict[str, Any], language: str) -> dict[str, Any]:
-    """A form field's rules as clients need them: dates resolved to ISO dates for today (the
+def published_rules(spec: dict[str, Any], language: str, *, today: dt.date) -> dict[str, Any]:
+    """A form field's rules as clients need them: dates resolved to ISO dates for `today` (the
     charter states them relative to the day of filing), the pattern's message in `language`."""
     declared = spec.get("rules") or {}
-    published = rules.resolve(declared, kind=spec["type"], today=timezone.localdate())
+    published = rules.resolve(declared, kind=spec["type"], today=today)
     if "message" in declared:
         published["message"] = text_in(declared["message"], language)
     return published
@@ -128,6 +130,8 @@ def service_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     charter = in_force(service)
     content = charter.content
     language = get_language() or "id"
+    # The day of filing where the service is delivered (WIB, WITA or WIT).
+    today = timezone.localdate(timezone=ZoneInfo(service.lead_agency.time_zone))
 
     def local(value: Any) -> str:
         return text_in(value, language)
@@ -157,7 +161,7 @@ def service_detail(request: HttpRequest, code: str) -> dict[str, Any]:
                     {"value": c["value"], "label": local(c["label"])} for c in f["choices"]
                 ],
                 "unit": local(f.get("unit")),
-                "rules": published_rules(f, language),
+                "rules": published_rules(f, language, today=today),
             }
             for f in content["form"]
         ],

@@ -148,6 +148,21 @@ class PublishedRulesTests(RulesTestCase):
         self.assertEqual(form[3]["rules"]["min"], "2026-12-02")
 
 
+class DayOfFilingTests(RulesTestCase):
+    def test_today_is_the_day_where_the_agency_serves(self) -> None:
+        self.disdukcapil.time_zone = "Asia/Jayapura"  # WIT, two hours ahead of WIB
+        self.disdukcapil.save(update_fields=["time_zone"])
+        late_evening_wib = dt.datetime(2026, 12, 1, 23, 30, tzinfo=ZoneInfo("Asia/Jakarta"))
+        with time_machine.travel(late_evening_wib, tick=False):
+            form = self.client.get("/api/v1/services/pbg").json()["form"]
+            refused = self.create({**GOOD, "tanggal_pasang": "2026-12-01"})
+        self.assertEqual(form[3]["rules"]["min"], "2026-12-02")
+        self.assertEqual(
+            refused.json()["fields"],
+            {"tanggal_pasang": ["Tanggal pemasangan tidak boleh sebelum hari ini"]},
+        )
+
+
 class ApiEnforcesRulesTests(RulesTestCase):
     def test_every_violation_is_400_with_the_field_named(self) -> None:
         response = self.create(

@@ -57,6 +57,7 @@ class ItemsForm(forms.Form):
         field = self.fields["items"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = choices
+        field.hide_optional = True  # type: ignore[attr-defined]  # ticking none is an answer
 
 
 class DeclarationForm(forms.Form):
@@ -69,7 +70,7 @@ class DeclarationForm(forms.Form):
         if at_counter:
             field.label = _("The applicant confirms that their answers are true")
             field.error_messages["required"] = _(
-                "Tick the box to confirm that the applicant declares their answers true"
+                "Tick the box to confirm the applicant's declaration that their answers are true"
             )
         else:
             field.error_messages["required"] = _(

@@ -74,6 +74,13 @@ class ItemsInTheServiceSchemaTests(ItemsTestCase):
         self.assertEqual(item["where"], SAMPLE["where"]["en"])
 
 
+class CharterPageTests(ItemsTestCase):
+    def test_the_charter_says_the_item_is_brought_in_person_and_where(self) -> None:
+        response = self.client.get("/layanan/uji-air/")
+        self.assertContains(response, "Diserahkan langsung, tidak diunggah:")
+        self.assertContains(response, SAMPLE["where"]["id"])
+
+
 class OnlineTests(ItemsTestCase):
     def test_the_citizen_is_told_where_and_when_and_never_asked_to_upload_it(self) -> None:
         application = self.filed(at_counter=False)

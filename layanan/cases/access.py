@@ -144,3 +144,25 @@ def files_on_behalf(user: User, application: Application) -> bool:
     """A front-office officer filling in a walk-in citizen's application at the counter (the
     pages then name the citizen and speak of "the applicant")."""
     return application.filed_by_id == user.pk and application.applicant_id != user.pk
+
+
+def can_record_items(user: User, application: Application) -> bool:
+    """Who ticks the physical items a citizen hands in (a water sample): the front-office
+    officer filing the application at the counter, while it is a draft or returned; once it is
+    being processed, an officer who may act on one of its active steps (the citizen brought
+    the item to the office after applying online)."""
+    if not user.is_authenticated:
+        return False
+    if application.filed_by_id == user.pk and application.is_editable_by_citizen:
+        return True
+    if application.status == "draft":
+        return False
+    active = application.steps.filter(state="active", unit_id__in=officer_unit_ids(user))
+    return any(can_act_on_step(user, step) for step in active)
+
+
+def get_application_for_item_receipt(user: User, number: str) -> Application:
+    application = _by_number(number).first()
+    if application is None or not can_record_items(user, application):
+        raise Http404("no such application")
+    return application

@@ -14,9 +14,11 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from layanan.accounts.models import User
@@ -25,10 +27,11 @@ from layanan.agencies.models import Agency, Unit
 from layanan.cases import access, engine
 from layanan.cases.answers import clean_answers
 from layanan.cases.events import record_event
-from layanan.cases.models import Application, Document, Event, Step
+from layanan.cases.models import Application, Document, Event, Step, document_path, private_storage
 from layanan.cases.uploads import UploadRefused, check_upload
 from layanan.charters.actions import charter_in_force
 from layanan.charters.models import Service
+from layanan.charters.spec import text_in
 from layanan.lib.tracking import new_tracking_number
 from layanan.lib.workdays import WorkCalendar
 
@@ -327,10 +330,71 @@ def update_answers(
     return application
 
 
+def requirement_name(application: Application, key: str) -> str:
+    """A requirement's name in the current language (for messages), or its key."""
+    language = get_language() or "id"
+    for requirement in application.charter.content["requirements"]:
+        if requirement["key"] == key:
+            return text_in(requirement["name"], language)
+    return key
+
+
+def lock(application: Application) -> None:
+    """Serialise changes to one application's documents and items (PostgreSQL row lock;
+    SQLite serialises write transactions)."""
+    Application.objects.select_for_update().filter(pk=application.pk).values_list("pk").get()
+
+
+def last_submitted_at(application: Application) -> dt.datetime | None:
+    """When the file was last handed to the officers (submitted or resubmitted)."""
+    return (
+        application.events.filter(kind__in=("submitted", "resubmitted"))
+        .order_by("-seq")
+        .values_list("at", flat=True)
+        .first()
+    )
+
+
+def discard_documents(application: Application, documents: list[Document]) -> None:
+    """Take documents out of the application. One the officers have not seen yet (uploaded
+    after the last submission) is deleted, and its file too once nothing refers to it; one
+    they have seen stays, marked replaced, so that the record of what they examined holds."""
+    if not documents:
+        return
+    seen_until = last_submitted_at(application)
+    unseen = [d for d in documents if seen_until is None or d.uploaded_at > seen_until]
+    seen = [d for d in documents if d not in unseen]
+    if seen:
+        Document.objects.filter(pk__in=[d.pk for d in seen]).update(replaced=True)
+    if unseen:
+        names = {d.file.name for d in unseen}
+        Document.objects.filter(pk__in=[d.pk for d in unseen]).delete()
+        transaction.on_commit(lambda: delete_unreferenced_files(names))
+
+
+def delete_unreferenced_files(names: set[str]) -> None:
+    """Delete stored files that no Document row refers to any more (run after commit: a
+    rolled-back removal must keep its file)."""
+    storage = private_storage()
+    for name in names:
+        if name and not Document.objects.filter(file=name).exists():
+            storage.delete(name)
+
+
+def store_file(name: str, content: bytes) -> str:
+    """Keep `content` at `name` (its SHA-256 within the application): the same bytes given
+    twice are stored once."""
+    storage = private_storage()
+    if storage.exists(name):
+        return name
+    return storage.save(name, ContentFile(content))
+
+
 @transaction.atomic
 def attach_document(
     *, application: Application, user: User, requirement: str, upload: UploadedFile
 ) -> Document:
+    """Add a document for a requirement; a file already given for it is replaced."""
     if not application.is_editable_by_citizen:
         raise NotAllowed(
             _("Documents can only be added while the application is a draft or returned.")
@@ -339,16 +403,19 @@ def attach_document(
         r["key"]: r for r in application.charter.content["requirements"] if r["kind"] == "document"
     }
     if requirement not in documents:
-        raise InvalidInput(
-            _("This service has no document requirement '%(key)s'.") % {"key": requirement},
-            fields={"requirement": [_("Choose one of the required documents.")]},
-        )
+        message = _("Select which document you are uploading")
+        raise InvalidInput(message, fields={"requirement": [message]})
     try:
-        content_type, content = check_upload(upload)
+        content_type, content = check_upload(
+            upload, what=requirement_name(application, requirement)
+        )
     except UploadRefused as refused:
         raise InvalidInput(refused.message, fields={"file": [refused.message]}) from None
+    lock(application)
     digest = hashlib.sha256(content).hexdigest()
-    application.documents.filter(requirement=requirement, replaced=False).update(replaced=True)
+    discard_documents(
+        application, list(application.documents.filter(requirement=requirement, replaced=False))
+    )
     document = Document(
         application=application,
         requirement=requirement,
@@ -358,10 +425,11 @@ def attach_document(
         sha256=digest,
         uploaded_by=user,
     )
-    from django.core.files.base import ContentFile
-
-    document.file.save(digest, ContentFile(content), save=False)
+    document.file.name = store_file(document_path(document, digest), content)
     document.save()
+    # A removal of the same bytes committed just before may delete the file after we found
+    # it there; write it again, if it is gone, once this upload is committed.
+    transaction.on_commit(lambda: store_file(document.file.name, content))
     record_event(
         application,
         "document_added",
@@ -372,14 +440,97 @@ def attach_document(
     return document
 
 
+@transaction.atomic
+def remove_document(*, application: Application, user: User, document: Document) -> None:
+    """Take a document out of a draft or returned application before it is (re)submitted."""
+    if not application.is_editable_by_citizen:
+        raise NotAllowed(
+            _("Documents can only be removed while the application is a draft or returned.")
+        )
+    lock(application)
+    current = application.documents.filter(pk=document.pk, replaced=False).first()
+    if current is None:
+        raise AlreadyHandled(_("This document was already removed or replaced."))
+    discard_documents(application, [current])
+    record_event(
+        application,
+        "document_removed",
+        at=now(),
+        actor=user,
+        data={"requirement": current.requirement, "sha256": current.sha256},
+    )
+
+
+def items_received(application: Application) -> dict[str, Event]:
+    """Physical items received at the counter: requirement key → the event that says so."""
+    received: dict[str, Event] = {}
+    for event in application.events.filter(
+        kind__in=("item_received", "item_receipt_cancelled")
+    ).order_by("seq"):
+        key = event.data.get("requirement", "")
+        if event.kind == "item_received":
+            received[key] = event
+        else:
+            received.pop(key, None)
+    return received
+
+
+@transaction.atomic
+def record_items_received(
+    *, application: Application, officer: User, received: set[str]
+) -> dict[str, Event]:
+    """The front-office officer ticks which physical items the citizen handed in (and
+    unticks one ticked by mistake). Returns what is received now."""
+    items = {r["key"] for r in application.charter.content["requirements"] if r["kind"] == "item"}
+    if received - items:
+        message = _("Tick only the items this service asks for")
+        raise InvalidInput(message, fields={"items": [message]})
+    lock(application)
+    before = items_received(application)
+    at = now()
+    for key in sorted(items):
+        # Public: the citizen's timeline says the counter has the item (the key names the
+        # requirement, never the person).
+        if key in received and key not in before:
+            record_event(
+                application,
+                "item_received",
+                at=at,
+                actor=officer,
+                public=True,
+                data={"requirement": key},
+            )
+        elif key not in received and key in before:
+            record_event(
+                application,
+                "item_receipt_cancelled",
+                at=at,
+                actor=officer,
+                public=True,
+                data={"requirement": key},
+            )
+    return items_received(application)
+
+
 def missing_requirements(application: Application) -> dict[str, list[str]]:
-    """What stops a submission: required answers and documents not yet given."""
+    """What stops a submission: required answers, documents and (for a filing at the
+    counter) physical items not yet given, each with a message that names it."""
     _cleaned, errors = clean_answers(application.charter, application.answers, partial=False)
+    language = get_language() or "id"
     have = set(application.documents.filter(replaced=False).values_list("requirement", flat=True))
+    received = items_received(application) if application.filed_by_id else {}
     for requirement in application.charter.content["requirements"]:
-        needed = requirement["kind"] == "document" and requirement["required"]
-        if needed and requirement["key"] not in have:
-            errors.setdefault(requirement["key"], []).append(_("This document is required."))
+        if not requirement["required"]:
+            continue
+        key, name = requirement["key"], text_in(requirement["name"], language)
+        if requirement["kind"] == "document" and key not in have:
+            errors.setdefault(key, []).append(_("Upload %(name)s") % {"name": name})
+        # Online, an item is brought later (the citizen is told where and when); at the
+        # counter it is handed over while the officer files, so it must be ticked.
+        if requirement["kind"] == "item" and application.filed_by_id and key not in received:
+            errors.setdefault(key, []).append(
+                _("Tick that %(name)s was received at the counter") % {"name": name}
+            )
     return errors
 
 

@@ -345,6 +345,28 @@ def upload(
     )
 
 
+@router.delete(
+    "/{number}/documents/{requirement}",
+    response={204: None, 404: Error, 409: Error},
+    summary="Remove the document given for a requirement (draft or returned)",
+)
+def remove_upload(request: HttpRequest, number: str, requirement: str) -> Status[None]:
+    """Before (re)submission only. A file nothing refers to any more is deleted; one the
+    officers already examined (before a return for correction) is kept in the record."""
+    with_language(request)
+    user = user_of(request)
+    application = access.get_application_for_applicant(user, number)
+    document = application.documents.filter(requirement=requirement, replaced=False).first()
+    if document is None:
+        message = _("No document was given for this requirement.")
+        raise ApiError(404, "not_found", message, {"requirement": [message]})
+    try:
+        actions.remove_document(application=application, user=user, document=document)
+    except actions.CaseError as error:
+        raise fail(error) from None
+    return Status(204, None)
+
+
 def citizen_action(request: HttpRequest, number: str, function: Any) -> dict[str, Any]:
     with_language(request)
     user = user_of(request)

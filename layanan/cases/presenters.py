@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from layanan.agencies.calendars import calendar_for
 from layanan.cases import engine
-from layanan.cases.actions import AgencyCalendars, procedure_of, state_of
+from layanan.cases.actions import AgencyCalendars, items_received, procedure_of, state_of
 from layanan.cases.models import Application, Event, EventKind, Status, Step, StepState
 from layanan.charters.presenters import describe_limit
 from layanan.charters.spec import text_in
@@ -282,3 +282,26 @@ def public_view(application: Application) -> dict[str, Any]:
             for event in events
         ],
     }
+
+
+def item_rows(application: Application) -> list[dict[str, Any]]:
+    """The physical items the charter asks for (objects brought to the counter): what, where
+    and when to bring it, and whether and when the counter received it."""
+    language = get_language() or "id"
+    requirements = [r for r in application.charter.content["requirements"] if r["kind"] == "item"]
+    if not requirements:
+        return []
+    received = items_received(application)
+    zone = application.agency.time_zone
+    return [
+        {
+            "key": r["key"],
+            "name": text_in(r["name"], language),
+            "where": text_in(r.get("where"), language),
+            "note": text_in(r.get("note"), language),
+            "required": r["required"],
+            "received": received.get(r["key"]),
+            "received_at": local_time(received[r["key"]].at, zone) if r["key"] in received else "",
+        }
+        for r in requirements
+    ]

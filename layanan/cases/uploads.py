@@ -37,28 +37,35 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def check_upload(upload: UploadedFile) -> tuple[str, bytes]:
-    """Return (content type, bytes) of an acceptable file; raise UploadRefused otherwise."""
+def check_upload(upload: UploadedFile, *, what: str) -> tuple[str, bytes]:
+    """Return (content type, bytes) of an acceptable file; raise UploadRefused otherwise.
+
+    `what` is the document's name ("KTP-el"), which every message names."""
     limit = max_bytes()
+    too_big = _("The file for %(what)s must be smaller than %(mb)d MB") % {
+        "what": what,
+        "mb": limit // (1024 * 1024),
+    }
+    wrong_type = _("The file for %(what)s must be a PDF, JPEG or PNG") % {"what": what}
     if upload.size is not None and upload.size > limit:
-        raise UploadRefused(
-            _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)}
-        )
+        raise UploadRefused(too_big)
     content = upload.read(limit + 1)
     if len(content) > limit:
-        raise UploadRefused(
-            _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)}
-        )
+        raise UploadRefused(too_big)
     if not content:
-        raise UploadRefused(_("The file is empty."))
+        raise UploadRefused(_("The file for %(what)s is empty") % {"what": what})
     content_type = sniff(content[:16])
     extension = PurePath(upload.name or "").suffix.lower()
     if content_type is None:
-        raise UploadRefused(_("Upload a PDF, JPEG or PNG file."))
+        raise UploadRefused(wrong_type)
     if extension not in SIGNATURES[content_type][1]:
         raise UploadRefused(
-            _("The file's name does not match its content; upload a PDF, JPEG or PNG file.")
+            _(
+                "The name of the file for %(what)s does not match its content; "
+                "upload a PDF, JPEG or PNG"
+            )
+            % {"what": what}
         )
     if content_type == "application/pdf" and b"<script" in content[:4096].lower():
-        raise UploadRefused(_("Upload a PDF, JPEG or PNG file."))
+        raise UploadRefused(wrong_type)
     return content_type, content

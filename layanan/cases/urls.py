@@ -17,6 +17,12 @@ urlpatterns = [
         views_citizen.download,
         name="download",
     ),
+    path(
+        "permohonan/<str:number>/dokumen/<int:document_id>/hapus/",
+        views_citizen.remove_document,
+        name="remove_document",
+    ),
+    path("permohonan/<str:number>/barang/", views_citizen.receive_items, name="items"),
     path("permohonan/<str:number>/periksa/", views_citizen.check_answers, name="check"),
     path("permohonan/<str:number>/tanda-terima/", views_citizen.receipt, name="receipt"),
     path("permohonan/<str:number>/tarik/", views_citizen.withdraw, name="withdraw"),

@@ -9,26 +9,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from layanan.accounts.models import User
 from layanan.cases import access, actions
 from layanan.cases.answers import answers_form_class
+from layanan.cases.forms import DeclarationForm, DocumentForm, ItemsForm
 from layanan.cases.models import Application, Document
-from layanan.cases.presenters import due_marker, public_view
+from layanan.cases.presenters import due_marker, item_rows, public_view
 from layanan.charters.actions import charter_in_force
 from layanan.charters.models import Service
 from layanan.charters.spec import text_in
+from layanan.lib import phone
 from layanan.lib.display import date_in_words
-from layanan.lib.phone import national
 
 
 def user_of(request: HttpRequest) -> User:
@@ -79,6 +83,28 @@ def date_answer(value: object) -> object:
         return value
 
 
+def missing_rows(application: Application, missing: dict[str, list[str]]) -> list[dict[str, str]]:
+    """What stops a submission, each message with a link to where it is put right: the
+    question on its page, the document's upload form, the counter's list of items."""
+    pages = {row["key"]: row["page"] for row in answer_rows(application)}
+    kinds = {r["key"]: r["kind"] for r in application.charter.content["requirements"]}
+    number = application.number
+    rows: list[dict[str, str]] = []
+    for key, messages_ in missing.items():
+        if key in pages:
+            spec = next(s for s in application.charter.content["form"] if s["key"] == key)
+            anchor = f"id_{key}_0" if spec["type"] == "select" else f"id_{key}"
+            href = f"{reverse('cases:answers', args=[number, pages[key]])}#{anchor}"
+        elif kinds.get(key) == "document":
+            href = f"{reverse('cases:documents', args=[number])}?persyaratan={key}#id_file"
+        elif kinds.get(key) == "item":
+            href = f"{reverse('cases:documents', args=[number])}#barang"
+        else:
+            href = ""
+        rows.extend({"message": message, "href": href} for message in messages_)
+    return rows
+
+
 def answer_rows(application: Application) -> list[dict[str, Any]]:
     language = get_language() or "id"
     rows = []
@@ -90,9 +116,11 @@ def answer_rows(application: Application) -> list[dict[str, Any]]:
         elif spec["type"] == "checkbox":
             value = _("Yes") if value else _("No")
         elif spec["type"] == "phone" and value:
-            value = national(value)
+            value = phone.national(value)
         elif spec["type"] == "date" and value:
             value = date_answer(value)
+        elif spec["type"] == "number" and value not in (None, "") and spec.get("unit"):
+            value = f"{value} {text_in(spec['unit'], language)}"
         rows.append(
             {
                 "key": spec["key"],
@@ -107,12 +135,14 @@ def answer_rows(application: Application) -> list[dict[str, Any]]:
 # -- start ---------------------------------------------------------------------------------------
 
 
-@login_required
 def start(request: HttpRequest, code: str) -> HttpResponse:
+    # An unknown service is 404 for everyone, before asking anyone to sign in.
     service = get_object_or_404(Service, code=code, active=True)
     charter = charter_in_force(service)
     if charter is None or not service.accepts_online:
         raise Http404  # a counter-only service has no online form
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     if request.method == "POST":
         application, _created = actions.create_application(
             citizen=user_of(request), service=service, answers={}
@@ -152,6 +182,7 @@ def tasks(request: HttpRequest, number: str) -> HttpResponse:
         return redirect("cases:detail", number=application.number)
     pages = form_pages(application)
     documents = document_requirements(application)
+    items = item_rows(application)
     returned = (
         application.steps.filter(state="returned") if application.status == "returned" else []
     )
@@ -162,7 +193,14 @@ def tasks(request: HttpRequest, number: str) -> HttpResponse:
             "application": application,
             "pages": pages,
             "documents": documents,
-            "documents_done": all(d["document"] or not d["required"] for d in documents),
+            "items": items,
+            "at_counter": application.filed_by_id == request.user.pk,
+            "documents_done": all(d["document"] or not d["required"] for d in documents)
+            and (
+                # at the counter, the items handed in are ticked with the documents
+                application.filed_by_id != request.user.pk
+                or all(i["received"] or not i["required"] for i in items)
+            ),
             "ready": all(p["done"] for p in pages),
             "returned": returned,
             "on_behalf": access.files_on_behalf(user_of(request), application),
@@ -209,12 +247,40 @@ def answer_page(request: HttpRequest, number: str, page: str) -> HttpResponse:
     )
 
 
-class DocumentForm(forms.Form):
-    use_required_attribute = False
-    requirement = forms.ChoiceField(label=gettext_lazy("Which document"), widget=forms.RadioSelect)
-    file = forms.FileField(
-        label=gettext_lazy("File"),
-        help_text=gettext_lazy("A PDF, JPEG or PNG file of at most 10 MB."),
+def documents_page(
+    request: HttpRequest,
+    application: Application,
+    *,
+    form: DocumentForm | None = None,
+    items_form: ItemsForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    requirements = document_requirements(application)
+    items = item_rows(application)
+    at_counter = application.filed_by_id == request.user.pk
+    if form is None:
+        form = DocumentForm(
+            initial={"requirement": request.GET.get("persyaratan")},
+            choices=[(r["key"], r["name"]) for r in requirements],
+        )
+    if items_form is None and at_counter and items:
+        items_form = ItemsForm(
+            initial={"items": [i["key"] for i in items if i["received"]]},
+            choices=[(i["key"], i["name"]) for i in items],
+        )
+    return render(
+        request,
+        "cases/documents.html",
+        {
+            "application": application,
+            "requirements": requirements,
+            "form": form,
+            "items": items,
+            "items_form": items_form,
+            "at_counter": at_counter,
+            "on_behalf": access.files_on_behalf(user_of(request), application),
+        },
+        status=status,
     )
 
 
@@ -223,40 +289,78 @@ def documents(request: HttpRequest, number: str) -> HttpResponse:
     application = access.get_application_for_applicant(user_of(request), number)
     if not application.is_editable_by_citizen:
         return redirect("cases:detail", number=application.number)
-    requirements = document_requirements(application)
-    choices = [(r["key"], r["name"]) for r in requirements]
-    status = 200
-    if request.method == "POST":
-        form = DocumentForm(request.POST, request.FILES)
-        form.fields["requirement"].choices = choices  # type: ignore[attr-defined]
-        if form.is_valid():
-            try:
-                actions.attach_document(
-                    application=application,
-                    user=user_of(request),
-                    requirement=form.cleaned_data["requirement"],
-                    upload=form.cleaned_data["file"],
-                )
-            except actions.CaseError as error:
-                form.add_error("file", error.fields.get("file", [error.message])[0])
-            else:
-                messages.success(request, _("The document was added."))
-                return redirect("cases:documents", number=application.number)
-        status = 400
+    if request.method != "POST":
+        return documents_page(request, application)
+    choices = [(r["key"], r["name"]) for r in document_requirements(application)]
+    form = DocumentForm(request.POST, request.FILES, choices=choices)
+    if form.is_valid():
+        try:
+            document = actions.attach_document(
+                application=application,
+                user=user_of(request),
+                requirement=form.cleaned_data["requirement"],
+                upload=form.cleaned_data["file"],
+            )
+        except actions.CaseError as error:
+            for field, problems in error.fields.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+            if not error.fields:
+                form.add_error(None, error.message)
+        else:
+            name = dict(choices)[document.requirement]
+            messages.success(request, _("%(name)s was uploaded.") % {"name": name})
+            return redirect("cases:documents", number=application.number)
+    return documents_page(request, application, form=form, status=400)
+
+
+@login_required
+@require_POST
+def remove_document(request: HttpRequest, number: str, document_id: int) -> HttpResponse:
+    """Remove an uploaded document before the application is (re)submitted."""
+    application = access.get_application_for_applicant(user_of(request), number)
+    if not application.is_editable_by_citizen:
+        return redirect("cases:detail", number=application.number)
+    document = get_object_or_404(Document, pk=document_id, application=application)
+    name = actions.requirement_name(application, document.requirement)
+    try:
+        actions.remove_document(application=application, user=user_of(request), document=document)
+    except actions.CaseError as error:
+        messages.error(request, error.message)
     else:
-        form = DocumentForm(initial={"requirement": request.GET.get("persyaratan")})
-        form.fields["requirement"].choices = choices  # type: ignore[attr-defined]
-    return render(
-        request,
-        "cases/documents.html",
-        {
-            "application": application,
-            "requirements": requirements,
-            "form": form,
-            "on_behalf": access.files_on_behalf(user_of(request), application),
-        },
-        status=status,
-    )
+        messages.success(request, _("%(name)s was removed.") % {"name": name})
+    return redirect("cases:documents", number=application.number)
+
+
+@login_required
+@require_POST
+def receive_items(request: HttpRequest, number: str) -> HttpResponse:
+    """The officer ticks the physical items the citizen handed in: at the counter while filing
+    (from the documents page), or later from the processing step page (`next`)."""
+    application = access.get_application_for_item_receipt(user_of(request), number)
+    items = item_rows(application)
+    form = ItemsForm(request.POST, choices=[(i["key"], i["name"]) for i in items])
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    if form.is_valid():
+        try:
+            actions.record_items_received(
+                application=application,
+                officer=user_of(request),
+                received=set(form.cleaned_data["items"]),
+            )
+        except actions.CaseError as error:
+            form.add_error("items", error.fields.get("items", [error.message])[0])
+        else:
+            messages.success(request, _("The list of items received was saved."))
+            return redirect(
+                next_url or reverse("cases:documents", args=[application.number]) + "#barang"
+            )
+    if next_url or not application.is_editable_by_citizen:
+        messages.error(request, _("Tick only the items this service asks for"))
+        return redirect(next_url or reverse("office:queue"))
+    return documents_page(request, application, items_form=form, status=400)
 
 
 @login_required
@@ -264,32 +368,46 @@ def check_answers(request: HttpRequest, number: str) -> HttpResponse:
     application = access.get_application_for_applicant(user_of(request), number)
     if not application.is_editable_by_citizen:
         return redirect("cases:detail", number=application.number)
+    at_counter = application.filed_by_id == request.user.pk
+    form = DeclarationForm(
+        request.POST if request.method == "POST" else None, at_counter=at_counter
+    )
     missing: dict[str, list[str]] = {}
     on_behalf = access.files_on_behalf(user_of(request), application)
     if request.method == "POST":
-        function = (
-            actions.submit_application
-            if application.status == "draft"
-            else actions.resubmit_application
-        )
-        try:
-            function(application=application, citizen=user_of(request))
-        except actions.CaseError as error:
-            missing = error.fields or {"": [error.message]}
+        if not form.is_valid():
+            missing = actions.missing_requirements(application)
         else:
-            if on_behalf:
-                # The counter's own receipt, printed for the citizen (the `citizens` app
-                # serves it; only its URL name is known here).
-                return redirect("citizens:counter_receipt", number=application.number)
-            if application.status == "draft":
-                return redirect("cases:receipt", number=application.number)
-            messages.success(
-                request,
-                _("Your corrections were sent. The clock runs again.")
-                if application.clock_started_at
-                else _("Your corrections were sent. The file is checked again for completeness."),
+            function = (
+                actions.submit_application
+                if application.status == "draft"
+                else actions.resubmit_application
             )
-            return redirect("cases:detail", number=application.number)
+            try:
+                function(application=application, citizen=user_of(request))
+            except actions.CaseError as error:
+                missing = error.fields or {"": [error.message]}
+            else:
+                if on_behalf:
+                    # The counter's own receipt, printed for the citizen (the `citizens` app
+                    # serves it; only its URL name is known here).
+                    return redirect("citizens:counter_receipt", number=application.number)
+                if application.status == "draft":
+                    return redirect("cases:receipt", number=application.number)
+                messages.success(
+                    request,
+                    _("Your corrections were sent. The clock runs again.")
+                    if application.clock_started_at
+                    else _(
+                        "Your corrections were sent. The file is checked again for completeness."
+                    ),
+                )
+                return redirect("cases:detail", number=application.number)
+    errors = missing_rows(application, missing)
+    if form.errors:
+        errors += [
+            {"message": str(m), "href": "#id_declaration"} for m in form.errors["declaration"]
+        ]
     return render(
         request,
         "cases/check.html",
@@ -297,10 +415,13 @@ def check_answers(request: HttpRequest, number: str) -> HttpResponse:
             "application": application,
             "rows": answer_rows(application),
             "documents": document_requirements(application),
-            "missing": missing,
+            "items": item_rows(application),
+            "at_counter": at_counter,
+            "form": form,
+            "errors": errors,
             "on_behalf": on_behalf,
         },
-        status=400 if missing else 200,
+        status=400 if errors else 200,
     )
 
 

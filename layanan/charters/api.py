@@ -1,9 +1,13 @@
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import get_language
 from ninja import Router, Schema
 
+from layanan.charters import rules
 from layanan.charters.models import Charter, Service
 from layanan.charters.spec import text_in
 from layanan.charters.views import in_force, public_services
@@ -43,6 +47,8 @@ class FieldOut(Schema):
     required: bool
     help: str
     choices: list[ChoiceOut]
+    unit: str
+    rules: dict[str, Any]
 
 
 class RequirementOut(Schema):
@@ -51,6 +57,8 @@ class RequirementOut(Schema):
     kind: str
     required: bool
     field: str
+    note: str
+    where: str
 
 
 class StepOut(Schema):
@@ -97,6 +105,16 @@ def summary(service: Service, charter: Charter) -> dict[str, Any]:
     }
 
 
+def published_rules(spec: dict[str, Any], language: str, *, today: dt.date) -> dict[str, Any]:
+    """A form field's rules as clients need them: dates resolved to ISO dates for `today` (the
+    charter states them relative to the day of filing), the pattern's message in `language`."""
+    declared = spec.get("rules") or {}
+    published = rules.resolve(declared, kind=spec["type"], today=today)
+    if "message" in declared:
+        published["message"] = text_in(declared["message"], language)
+    return published
+
+
 @router.get("", response=list[ServiceOut], auth=None, summary="Services with a charter in force")
 def list_services(request: HttpRequest) -> list[dict[str, Any]]:
     with_language(request)
@@ -112,6 +130,8 @@ def service_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     charter = in_force(service)
     content = charter.content
     language = get_language() or "id"
+    # The day of filing where the service is delivered (WIB, WITA or WIT).
+    today = timezone.localdate(timezone=ZoneInfo(service.lead_agency.time_zone))
 
     def local(value: Any) -> str:
         return text_in(value, language)
@@ -140,6 +160,8 @@ def service_detail(request: HttpRequest, code: str) -> dict[str, Any]:
                 "choices": [
                     {"value": c["value"], "label": local(c["label"])} for c in f["choices"]
                 ],
+                "unit": local(f.get("unit")),
+                "rules": published_rules(f, language, today=today),
             }
             for f in content["form"]
         ],
@@ -150,6 +172,8 @@ def service_detail(request: HttpRequest, code: str) -> dict[str, Any]:
                 "kind": r["kind"],
                 "required": r["required"],
                 "field": r.get("field", ""),
+                "note": local(r.get("note")),
+                "where": local(r.get("where")),
             }
             for r in content["requirements"]
         ],

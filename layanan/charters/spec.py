@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+
+from layanan.charters.reader import Problem, Reader, index, join
+from layanan.charters.rules import read_rules
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 CODE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -25,161 +28,12 @@ FIELD_TYPES = ("text", "textarea", "number", "date", "email", "phone", "nik", "s
 TIME_UNITS = ("working_days", "working_hours")
 CLOCK_STARTS = ("submission", "file_complete")
 ROLES = ("front_office", "processor", "approver", "supervisor", "agency_admin")
-REQUIREMENT_KINDS = ("document", "field")
+# document: uploaded; field: an answer of the form; item: an object brought to the counter
+REQUIREMENT_KINDS = ("document", "field", "item")
 COMPENSATION_KINDS = ("refund_percent", "fixed", "waiver", "per_day")
 ESCALATION_TARGETS = ("supervisor", "agency_head")
 STATUSES = ("draft", "consultation", "adopted")
 WORKING_HOURS_PER_DAY = 8
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
-
-
-@dataclass
-class Reader:
-    """Walks plain data, collecting every problem instead of stopping at the first."""
-
-    problems: list[Problem] = field(default_factory=list)
-
-    def error(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
-
-    def mapping(self, data: Any, path: str) -> Mapping[str, Any]:
-        if data is None:
-            return {}
-        if not isinstance(data, Mapping):
-            self.error(path, _("must be a mapping of keys to values"))
-            return {}
-        return data
-
-    def items(self, data: Any, path: str) -> list[Any]:
-        if data is None:
-            return []
-        if not isinstance(data, list):
-            self.error(path, _("must be a list"))
-            return []
-        return data
-
-    def text(
-        self,
-        data: Mapping[str, Any],
-        key: str,
-        path: str,
-        *,
-        required: bool = False,
-        numbers: bool = False,
-    ) -> str:
-        """Text; a bare number is refused unless `numbers`, because YAML changes it silently
-        (a phone number 0271123456 reads as an octal number, a region code 33.10 as 33.1)."""
-        value = data.get(key)
-        where = join(path, key)
-        if value is None or value == "":
-            if required:
-                self.error(where, _("is required"))
-            return ""
-        if numbers and isinstance(value, int | float) and not isinstance(value, bool):
-            return str(value)
-        if not isinstance(value, str):
-            self.error(where, _("must be text; put it in quotes"))
-            return ""
-        return value.strip()
-
-    def bilingual(
-        self, data: Mapping[str, Any], key: str, path: str, *, required: bool = False
-    ) -> dict[str, str]:
-        """Text in Indonesian and, optionally, English: a string or {id: ..., en: ...}."""
-        value = data.get(key)
-        where = join(path, key)
-        if isinstance(value, Mapping):
-            unknown = set(value) - {"id", "en"}
-            if unknown:
-                self.error(where, _("languages must be 'id' and 'en'"))
-            result = {
-                "id": self.text(value, "id", where),
-                "en": self.text(value, "en", where),
-            }
-        elif value is None or isinstance(value, str):
-            result = {"id": (value or "").strip(), "en": ""}
-        else:
-            self.error(where, _("must be text, or a mapping with 'id' and 'en'"))
-            return {"id": "", "en": ""}
-        if required and not result["id"]:
-            self.error(where, _("the Indonesian text is required"))
-        return result
-
-    def integer(
-        self,
-        data: Mapping[str, Any],
-        key: str,
-        path: str,
-        *,
-        required: bool = False,
-        minimum: int | None = None,
-        default: int = 0,
-    ) -> int:
-        value = data.get(key)
-        where = join(path, key)
-        if value is None or value == "":
-            if required:
-                self.error(where, _("is required"))
-            return default
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.error(where, _("must be a whole number"))
-            return default
-        if minimum is not None and value < minimum:
-            if minimum == 1:
-                self.error(where, _("must be greater than zero"))
-            else:
-                self.error(where, _("must be at least %(minimum)d") % {"minimum": minimum})
-        return value
-
-    def boolean(self, data: Mapping[str, Any], key: str, path: str, *, default: bool) -> bool:
-        value = data.get(key, default)
-        if not isinstance(value, bool):
-            self.error(join(path, key), _("must be true or false"))
-            return default
-        return value
-
-    def choice(
-        self,
-        data: Mapping[str, Any],
-        key: str,
-        path: str,
-        choices: tuple[str, ...],
-        *,
-        default: str | None = None,
-    ) -> str:
-        value = data.get(key, default)
-        if value is None:
-            self.error(join(path, key), _("is required"))
-            return ""
-        if value not in choices:
-            self.error(
-                join(path, key),
-                _("unknown value '%(value)s'; use one of: %(choices)s")
-                % {"value": value, "choices": ", ".join(choices)},
-            )
-            return str(value)
-        return str(value)
-
-    def unknown_keys(self, data: Mapping[str, Any], allowed: set[str], path: str) -> None:
-        for key in data:
-            if key not in allowed:
-                self.error(join(path, str(key)), _("unknown key"))
-
-
-def join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def index(path: str, i: int) -> str:
-    return f"{path}[{i}]"
 
 
 @dataclass(frozen=True)
@@ -213,7 +67,9 @@ def read_form(r: Reader, data: Any, path: str) -> list[dict[str, Any]]:
         where = index(path, i)
         item = r.mapping(raw, where)
         r.unknown_keys(
-            item, {"key", "label", "type", "required", "help", "choices", "group"}, where
+            item,
+            {"key", "label", "type", "required", "help", "choices", "group", "unit", "rules"},
+            where,
         )
         key = r.text(item, "key", where, required=True)
         if key and not KEY_RE.match(key):
@@ -245,17 +101,24 @@ def read_form(r: Reader, data: Any, path: str) -> list[dict[str, Any]]:
         values = [c["value"] for c in choices]
         if len(set(values)) != len(values):
             r.error(join(where, "choices"), _("choice values must be unique"))
-        fields.append(
-            {
-                "key": key,
-                "label": r.bilingual(item, "label", where, required=True),
-                "type": kind,
-                "required": r.boolean(item, "required", where, default=True),
-                "help": r.bilingual(item, "help", where),
-                "choices": choices,
-                "group": r.bilingual(item, "group", where),
-            }
-        )
+        spec: dict[str, Any] = {
+            "key": key,
+            "label": r.bilingual(item, "label", where, required=True),
+            "type": kind,
+            "required": r.boolean(item, "required", where, default=True),
+            "help": r.bilingual(item, "help", where),
+            "choices": choices,
+            "group": r.bilingual(item, "group", where),
+        }
+        # Stored only when declared, so that charters written before rules existed read the same.
+        if item.get("unit") is not None:
+            spec["unit"] = r.bilingual(item, "unit", where, required=True)
+            if kind != "number":
+                r.error(join(where, "unit"), _("only a number field has a unit"))
+        rules = read_rules(r, item.get("rules"), join(where, "rules"), kind=kind)
+        if rules:
+            spec["rules"] = rules
+        fields.append(spec)
     return fields
 
 
@@ -265,7 +128,7 @@ def read_requirements(r: Reader, data: Any, path: str, form_keys: set[str]) -> l
     for i, raw in enumerate(r.items(data, path)):
         where = index(path, i)
         item = r.mapping(raw, where)
-        r.unknown_keys(item, {"key", "name", "kind", "required", "field", "note"}, where)
+        r.unknown_keys(item, {"key", "name", "kind", "required", "field", "note", "where"}, where)
         key = r.text(item, "key", where, required=True)
         if key and not KEY_RE.match(key):
             r.error(
@@ -288,16 +151,22 @@ def read_requirements(r: Reader, data: Any, path: str, form_keys: set[str]) -> l
                 )
         elif form_field:
             r.error(join(where, "field"), _("only a requirement of kind 'field' names a field"))
-        requirements.append(
-            {
-                "key": key,
-                "name": r.bilingual(item, "name", where, required=True),
-                "kind": kind,
-                "required": r.boolean(item, "required", where, default=True),
-                "field": form_field,
-                "note": r.bilingual(item, "note", where),
-            }
-        )
+        requirement: dict[str, Any] = {
+            "key": key,
+            "name": r.bilingual(item, "name", where, required=True),
+            "kind": kind,
+            "required": r.boolean(item, "required", where, default=True),
+            "field": form_field,
+            "note": r.bilingual(item, "note", where),
+        }
+        if kind == "item":
+            # Where and when to bring it: told online, on the check page and on the receipt.
+            requirement["where"] = r.bilingual(item, "where", where, required=True)
+        elif item.get("where") is not None:
+            r.error(
+                join(where, "where"), _("only a requirement of kind 'item' says where to bring it")
+            )
+        requirements.append(requirement)
     return requirements
 
 

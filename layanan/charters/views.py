@@ -115,6 +115,7 @@ def charter_page(request: HttpRequest, code: str) -> HttpResponse:
                     "note": presenters.local(r.get("note")),
                     "required": r["required"],
                     "kind": r["kind"],
+                    "where": presenters.local(r.get("where")),
                 }
                 for r in content["requirements"]
             ],

@@ -59,9 +59,14 @@ APP_DIR = str(Path(__file__).resolve().parents[2])
 # submitted application).
 DRAFT, SUBMITTED = "draft-number", "submitted-number"
 KNOWN_TARGETS = [
-    {"number": SUBMITTED, "key": "verifikasi", "code": "akta-kelahiran"},
-    {"number": SUBMITTED, "key": "terbit", "code": "akta-kelahiran"},
-    {"number": DRAFT, "key": "verifikasi", "code": "akta-kelahiran"},
+    {
+        "number": SUBMITTED,
+        "key": "verifikasi",
+        "code": "akta-kelahiran",
+        "requirement": "surat_lahir",
+    },
+    {"number": SUBMITTED, "key": "terbit", "code": "akta-kelahiran", "requirement": "surat_lahir"},
+    {"number": DRAFT, "key": "verifikasi", "code": "akta-kelahiran", "requirement": "surat_lahir"},
 ]
 KNOWN_BODY_VALUES: dict[str, list[Any]] = {
     "username": ["siti", "budi"],

@@ -111,6 +111,8 @@ class ServicesTests(ApiTestCase):
                 "kind": "document",
                 "required": True,
                 "field": "",
+                "note": "",
+                "where": "",
             },
         )
         step = body["procedure"]["stages"][0]["steps"][0]

@@ -115,7 +115,7 @@ def upload(page: Page, requirement: str, file: Path) -> None:
     ).check()
     page.get_by_label("Berkas", exact=True).set_input_files(file)
     page.get_by_role("button", name="Unggah").click()
-    expect(page.get_by_text("Dokumen telah ditambahkan.")).to_be_visible()
+    expect(page.get_by_text(f"{requirement} telah diunggah.")).to_be_visible()
     row = page.locator(".govuk-summary-list__row").filter(has_text=requirement)
     expect(row.get_by_role("link", name=file.name)).to_be_visible()
 
@@ -177,6 +177,7 @@ def apply_for_a_birth_certificate(site: str, page: Page, files: Path) -> str:
     assert_accessible(page)
     screenshot(page, "journey-check-answers")
 
+    page.get_by_label("Saya menyatakan bahwa jawaban saya benar").check()
     page.get_by_role("button", name="Ajukan permohonan").click()
     expect(page).to_have_url(re.compile(r"/permohonan/[^/]+/tanda-terima/$"))
     found = re.search(r"/permohonan/([^/]+)/tanda-terima/$", page.url)
@@ -356,6 +357,7 @@ def test_an_application_returned_for_correction_is_corrected_and_runs_again(
     phone.get_by_role("link", name="Periksa dan kirim ulang perbaikan Anda").click()
     expect(phone.locator("main")).to_contain_text("surat-kelahiran-jelas.pdf")
     assert_accessible(phone)
+    phone.get_by_label("Saya menyatakan bahwa jawaban saya benar").check()
     phone.get_by_role("button", name="Kirim ulang perbaikan").click()
 
     expect(phone).to_have_url(f"{site}/permohonan/{number}/")

@@ -44,9 +44,11 @@ class CitizenJourneyTests(BaseTestCase):
         self.assertEqual(application.answers, {})
         saved = self.client.post(f"/permohonan/{application.number}/isian/data/", ANSWERS)
         self.assertRedirects(saved, f"/permohonan/{application.number}/isian/")
-        early = self.client.post(f"/permohonan/{application.number}/periksa/")
+        early = self.client.post(
+            f"/permohonan/{application.number}/periksa/", {"declaration": "on"}
+        )
         self.assertEqual(early.status_code, 400)
-        self.assertContains(early, "surat_lahir", status_code=400)
+        self.assertContains(early, "Unggah Surat keterangan lahir", status_code=400)
         upload = self.client.post(
             f"/permohonan/{application.number}/dokumen/",
             {"requirement": "surat_lahir", "file": SimpleUploadedFile("lahir.pdf", PDF)},
@@ -54,7 +56,9 @@ class CitizenJourneyTests(BaseTestCase):
         self.assertEqual(upload.status_code, 302)
         check = self.client.get(f"/permohonan/{application.number}/periksa/")
         self.assertContains(check, "Putri")
-        submitted = self.client.post(f"/permohonan/{application.number}/periksa/")
+        submitted = self.client.post(
+            f"/permohonan/{application.number}/periksa/", {"declaration": "on"}
+        )
         self.assertRedirects(submitted, f"/permohonan/{application.number}/tanda-terima/")
         receipt = self.client.get(f"/permohonan/{application.number}/tanda-terima/")
         self.assertContains(receipt, application.number)
@@ -105,7 +109,7 @@ class CitizenJourneyTests(BaseTestCase):
             f"/permohonan/{application.number}/dokumen/",
             {"requirement": "surat_lahir", "file": SimpleUploadedFile("lahir.pdf", PDF)},
         )
-        self.client.post(f"/permohonan/{application.number}/periksa/")
+        self.client.post(f"/permohonan/{application.number}/periksa/", {"declaration": "on"})
         step = application.steps.get(key="verifikasi")
         actions.act_on_step(
             application=Application.objects.get(pk=application.pk),
@@ -116,7 +120,9 @@ class CitizenJourneyTests(BaseTestCase):
         )
         detail = self.client.get(f"/permohonan/{application.number}/")
         self.assertContains(detail, "Foto surat lahir buram")
-        resent = self.client.post(f"/permohonan/{application.number}/periksa/")
+        resent = self.client.post(
+            f"/permohonan/{application.number}/periksa/", {"declaration": "on"}
+        )
         self.assertRedirects(resent, f"/permohonan/{application.number}/")
         application.refresh_from_db()
         self.assertEqual(application.status, "in_progress")

@@ -15,12 +15,14 @@ from layanan.cases.tests.test_office_pages import OfficeTestCase
 
 CODE = Path(__file__).resolve().parents[2]  # the `layanan` package
 # How events are written: record_event(application, "kind", at=…), a ChainWriter's
-# .append(application_id, "kind", at=…), the engine's emit("kind", …), or kind="…".
+# .append(application_id, "kind", at=…), the engine's emit("kind", …) or EngineEvent(kind="…"),
+# or kind="…".
 WRITES = (
     re.compile(r"record_event\(\s*[\w.]+,\s*\"([a-z_]+)\""),
     re.compile(r"\.append\(\s*[\w.]+,\s*\"([a-z_]+)\",\s*at="),
     re.compile(r"\bemit\(\s*\"([a-z_]+)\""),
     re.compile(r"record_event\([^)]*?\bkind=\"([a-z_]+)\""),
+    re.compile(r"EngineEvent\(\s*kind=\"([a-z_]+)\""),
 )
 
 

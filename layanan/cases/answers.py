@@ -21,7 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from layanan.accounts.fields import NikField
+from layanan.accounts.fields import PHONE_MESSAGES, NikField, in_sentence
 from layanan.charters import rules as field_rules
 from layanan.charters.models import Charter
 from layanan.charters.spec import text_in
@@ -30,13 +30,6 @@ from layanan.lib import phone
 # Longest answers kept, whatever the charter says (a charter's max_length may be lower).
 TEXT_LIMITS = {"text": 500, "textarea": 5000, "email": 254}
 SELECT_TYPES = ("select", "date")  # answered by choosing, so the message says "Select"
-
-
-def in_sentence(label: str) -> str:
-    """A label inside a sentence: "Luas lantai" → "luas lantai"; "NIK ibu" stays."""
-    if len(label) > 1 and label[0].isupper() and label[1].islower():
-        return label[0].lower() + label[1:]
-    return label
 
 
 def number_text(value: Any) -> str:
@@ -142,7 +135,9 @@ class EmailAnswer(TextAnswer, forms.EmailField):
 
 
 class PhoneAnswer(Answer, forms.CharField):
-    """Stored in E.164 (+6281234567890); lengths count the digits written with the leading 0."""
+    """Stored in E.164 (+6281234567890); lengths count the digits written with the leading 0.
+    A number that is not one says why, in the words sign-up and the profile use
+    (`accounts.fields.PHONE_MESSAGES`, by the normaliser's code)."""
 
     def to_python(self, value: Any) -> str:
         text = super().to_python(value)
@@ -150,14 +145,17 @@ class PhoneAnswer(Answer, forms.CharField):
             return ""
         try:
             return phone.normalise(str(text))
-        except phone.PhoneError:
-            raise ValidationError("not a phone number", code="invalid") from None
+        except phone.PhoneError as problem:
+            raise ValidationError("not a phone number", code=f"phone_{problem.code}") from None
 
     def prepare_value(self, value: Any) -> Any:
         # Shown as Indonesians write it (0812-3456-7890), not as stored.
         return phone.national(value) if isinstance(value, str) else value
 
     def invalid_message(self, error: ValidationError) -> str:
+        code = (error.code or "").removeprefix("phone_")
+        if code in PHONE_MESSAGES:
+            return str(PHONE_MESSAGES[code]) % {"what": in_sentence(self.name_text)}
         return self.say(_("Enter %(in_label)s like 0812 3456 7890 or +62 812 3456 7890"))
 
     def violations(self, value: Any) -> list[field_rules.Violation]:

@@ -143,7 +143,7 @@ class ClockWordingTests(ApiTestCase):
         )
         self.move_to(MONDAY + dt.timedelta(days=1))  # Tuesday 09:00: one working day paused
         self.login(self.siti)
-        self.client.post(f"/permohonan/{number}/periksa/")
+        self.client.post(f"/permohonan/{number}/periksa/", {"declaration": "on"})
         self.assertEqual(Application.objects.get(number=number).status, "in_progress")
         self.assert_everywhere(
             number,

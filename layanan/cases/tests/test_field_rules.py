@@ -184,7 +184,9 @@ class ApiEnforcesRulesTests(RulesTestCase):
                 "jumlah_kamar": ["Jumlah kamar harus bilangan bulat"],
                 "tanggal_pasang": ["Tanggal pemasangan tidak boleh sebelum hari ini"],
                 "tanggal_lahir": ["Tanggal lahir paling awal 1 Desember 1906"],
-                "telepon": ["Masukkan nomor telepon seperti 0812 3456 7890 atau +62 812 3456 7890"],
+                "telepon": [
+                    "Masukkan nomor telepon dengan 10 sampai 13 angka, seperti 0812 3456 7890"
+                ],
                 "nomor_kk": ["Nomor KK terdiri atas 16 angka"],
             },
         )

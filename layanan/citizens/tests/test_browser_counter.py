@@ -102,16 +102,14 @@ def test_an_officer_files_at_the_counter_prints_the_receipt_and_the_citizen_sign
     ).check()
     officer.get_by_label("Berkas", exact=True).set_input_files(pdf_file(tmp_path, "lahir.pdf"))
     officer.get_by_role("button", name="Unggah").click()
-    expect(officer.get_by_text("Dokumen telah ditambahkan.")).to_be_visible()
+    expect(officer.get_by_text(f"{BIRTH_NOTICE} telah diunggah.")).to_be_visible()
     officer.get_by_role("link", name="Lanjutkan").click()
 
     officer.get_by_role("link", name="Periksa jawaban pemohon dan ajukan permohonan").click()
     expect(officer.get_by_role("heading", level=1)).to_have_text("Periksa jawaban pemohon")
     expect(officer.get_by_role("region", name="Permohonan di loket")).to_be_visible()
     assert_accessible(officer)
-    declaration = officer.locator("input[name=declaration]")  # where the page asks for it
-    if declaration.count():
-        declaration.check()
+    officer.locator("input[name=declaration]").check()  # the applicant's declaration
     officer.get_by_role("button", name="Ajukan permohonan").click()
 
     # The printable counter receipt, not the citizen's page (it used to end on a 404).

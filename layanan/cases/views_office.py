@@ -338,6 +338,9 @@ def step_page_context(request: HttpRequest, step: Step) -> dict[str, Any]:
     )
     can_work = access.can_act_on_step(user, step)
     return {
+        # The page also answers refused POSTs at …/tindakan/ and …/komentar/ (POST only):
+        # links and forms that come back to "this page" come back to the step page.
+        "page_path": reverse("office:step", args=[application.number, step.key]),
         "step": step,
         "application": application,
         "name": step_name(application, step.key),

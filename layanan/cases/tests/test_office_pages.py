@@ -377,6 +377,20 @@ class ClaimAndAssignTests(DewiMixin):
         self.assertNotContains(response, ">Ambil<")
         self.assertEqual(application.steps.get(key="verifikasi").assignee, self.budi)
 
+    def test_after_a_refused_comment_the_claim_returns_to_the_step_page(self) -> None:
+        """The page answering a refused comment lives at …/komentar/ (POST only): the forms on it
+        must send the officer back to the step page, not there (it answered 405)."""
+        application = self.submitted()
+        self.login(self.budi)
+        url = f"/kantor/langkah/{application.number}/verifikasi/"
+        refused = self.client.post(url + "komentar/", {"komentar-note": ""})
+        self.assertEqual(refused.status_code, 400)
+        nexts = re.findall(r'name="next" value="([^"]+)"', refused.content.decode())
+        self.assertTrue(nexts)
+        self.assertEqual(set(nexts), {url})
+        claimed = self.client.post(url + "tugaskan/", {"next": nexts[0]}, follow=True)
+        self.assertRedirects(claimed, url)
+
     def test_assigning_names_the_officer_application_and_step(self) -> None:
         application = self.submitted()
         self.login(self.budi)

@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Max
 
 from layanan.accounts.models import User
 from layanan.agencies.models import OfficerRole, Role, Unit
+from layanan.cases.models import Event
 from layanan.charters.importer import Report, import_files
 from layanan.guarantees.sweep import sweep
+from layanan.notifications.jobs import skip_history
 from layanan.portal.demo_applications import ensure_sample_applications
 
 CATALOGUE = Path(__file__).resolve().parent / "demo" / "catalogue"
@@ -59,9 +62,17 @@ def load_demo() -> tuple[Report, int, int]:
     """
     report = import_files(catalogue_files())
     accounts = ensure_accounts()
+    before = last_event_id()
     samples = ensure_sample_applications()
     sweep()
+    # The samples' past (submitted weeks ago, reminders, delays) is not news: nobody is mailed
+    # about it when the worker starts. Anything that happened before loading still is.
+    skip_history(after_id=before, up_to_id=last_event_id())
     return report, accounts, samples
+
+
+def last_event_id() -> int:
+    return Event.objects.aggregate(last=Max("id"))["last"] or 0
 
 
 def ensure_accounts() -> int:

@@ -20,12 +20,15 @@ from django.utils import timezone
 from layanan.accounts.models import User
 from layanan.agencies.calendars import calendar_for
 from layanan.agencies.models import Agency, OfficerRole, Unit
+from layanan.cases import actions
 from layanan.cases.actions import missing_requirements
 from layanan.cases.answers import clean_answers
 from layanan.cases.models import Application, Document, Event, Step
 from layanan.charters.models import Charter, Service
 from layanan.guarantees.models import Alarm, Breach, Compensation
 from layanan.lib.nik import parse_nik
+from layanan.notifications import jobs
+from layanan.notifications.models import Message
 from layanan.portal.demo_applications import SAMPLES, day_zero
 from layanan.portal.demo_data import PASSWORD
 
@@ -169,6 +172,40 @@ class DemoDataTests(DemoTestCase):
             output,
         )
         self.assertEqual(snapshot(), before)
+
+    def return_one_to_warga(self) -> User:
+        """petugas returns one of warga's applications for correction (warga is mailed)."""
+        warga = User.objects.get(username="warga")
+        step = Step.objects.filter(application__applicant=warga, state="active").first()
+        assert step is not None
+        actions.act_on_step(
+            application=step.application,
+            step=step,
+            officer=User.objects.get(username="petugas"),
+            action="return",
+            note="Foto KTP-el buram",
+        )
+        return warga
+
+    def test_the_samples_past_is_not_mailed_but_what_happens_next_is(self) -> None:
+        """Loading the demo writes weeks of history; the worker must not mail it all (reminders
+        for steps long finished, receipts dated today for applications filed weeks ago)."""
+        with time_machine.travel(LOADED_AT, tick=False):
+            self.assertEqual(jobs.plan_messages(), 0)
+            warga = self.return_one_to_warga()
+            self.assertEqual(jobs.plan_messages(), 1)
+        self.assertEqual(
+            list(Message.objects.values_list("event__kind", "recipient")),
+            [("returned", warga.email)],
+        )
+
+    def test_history_is_skipped_only_when_nothing_was_waiting(self) -> None:
+        with time_machine.travel(LOADED_AT, tick=False):
+            self.return_one_to_warga()
+            waiting = Event.objects.latest("id").pk
+            # a later load (or anything else) must not skip an event the planner has not read
+            self.assertFalse(jobs.skip_history(after_id=waiting, up_to_id=waiting + 10))
+            self.assertEqual(jobs.plan_messages(), 1)
 
     def test_the_first_load_creates_every_sample(self) -> None:
         self.assertIn(f"{len(SAMPLES)} sample application(s) created", self.output)

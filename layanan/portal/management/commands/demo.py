@@ -32,7 +32,12 @@ class Command(BaseCommand):
             return
         url = f"http://127.0.0.1:{options['port']}/"
         self.stdout.write(self.banner(url))
-        env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "false")}
+        env = {
+            **os.environ,
+            "DEBUG": os.environ.get("DEBUG", "false"),
+            # links in messages lead to this server unless a public address is configured
+            "LAYANAN_SITE_URL": os.environ.get("LAYANAN_SITE_URL") or url,
+        }
         status = run_together(
             [
                 gunicorn_command(port=options["port"], workers=options["workers"]),

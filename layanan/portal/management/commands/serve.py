@@ -25,7 +25,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
-        env = {**os.environ, "DEBUG": "false"}
+        host = options["host"] if options["host"] not in ("0.0.0.0", "::") else "127.0.0.1"  # noqa: S104
+        env = {
+            **os.environ,
+            "DEBUG": "false",
+            # Links in messages: the configured public address, else this server itself.
+            "LAYANAN_SITE_URL": os.environ.get("LAYANAN_SITE_URL")
+            or f"http://{host}:{options['port']}/",
+        }
         status = run_together(
             [
                 gunicorn_command(

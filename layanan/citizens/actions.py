@@ -244,6 +244,17 @@ def issue_password_setup_code(*, officer: User, application: Application) -> str
     return format_code(code)
 
 
+def is_current_code(citizen: User, code: str) -> bool:
+    """Whether `code` is the citizen's newest code and can still be used (the counter receipt
+    keeps showing it until then)."""
+    latest = PasswordSetupCode.objects.filter(user=citizen).order_by("-issued_at").first()
+    return bool(
+        latest is not None
+        and latest.state_at(now()) == "usable"
+        and check_password(normalise_code(code), latest.code_hash)
+    )
+
+
 class CodeRefused(Exception):
     """`field` names the form field the message belongs to; `code` says why for machines:
     wrong, used, replaced, expired, password."""

@@ -19,7 +19,7 @@ from layanan.accounts.models import User
 from layanan.cases.actions import CaseError
 from layanan.charters.models import Charter, Service
 from layanan.citizens import access
-from layanan.citizens.actions import file_at_counter, issue_password_setup_code
+from layanan.citizens.actions import file_at_counter, is_current_code, issue_password_setup_code
 from layanan.citizens.forms import CounterForm
 from layanan.citizens.presenters import receipt_context
 
@@ -67,15 +67,26 @@ def counter(request: HttpRequest) -> HttpResponse:
 @login_required
 def counter_receipt(request: HttpRequest, number: str) -> HttpResponse:
     """The receipt the filing officer prints for the citizen. POST gives the citizen a new
-    one-time password-setup code, shown on this response only (only its hash is kept)."""
+    one-time password-setup code and comes back here (a reload must not give yet another code
+    and void the one just printed); the code is shown while it is the citizen's usable code and
+    this officer's session holds it (only its hash is kept in the database)."""
     officer = officer_of(request)
     application = access.get_counter_filing(officer, number)
-    code, problem = "", ""
+    key = f"setup-code:{application.number}"
+    problem = ""
     if request.method == "POST":
         try:
-            code = issue_password_setup_code(officer=officer, application=application)
+            request.session[key] = issue_password_setup_code(
+                officer=officer, application=application
+            )
         except CaseError as error:
             problem = error.message
+        else:
+            return redirect(reverse("citizens:counter_receipt", args=[number]) + "#setup-code")
+    code = request.session.get(key, "")
+    if code and not is_current_code(application.applicant, code):
+        del request.session[key]
+        code = ""
     context = receipt_context(
         application=application,
         tracking_url=request.build_absolute_uri(reverse("cases:track", args=[application.number])),

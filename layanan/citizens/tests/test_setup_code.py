@@ -32,7 +32,7 @@ class SetupCodeTestCase(CounterTestCase):
         return self.fill_and_submit(self.start(TONO))
 
     def give_code(self, receipt_url: str) -> str:
-        response = self.client.post(receipt_url)
+        response = self.client.post(receipt_url, follow=True)
         self.assertEqual(response.status_code, 200)
         found = CODE.search(response.content.decode())
         assert found is not None, "no code on the receipt"
@@ -63,7 +63,8 @@ class IssueTests(SetupCodeTestCase):
         before = self.client.get(receipt).content.decode()
         self.assertIn("Berikan kode sekali pakai untuk kata sandi", before)
         self.assertIn("Anda belum punya kata sandi", before)
-        response = self.client.post(receipt)
+        response = self.client.post(receipt, follow=True)
+        self.assertRedirects(response, receipt + "#setup-code")
         page = response.content.decode()
         found = CODE.search(page)
         assert found is not None
@@ -79,7 +80,14 @@ class IssueTests(SetupCodeTestCase):
         self.assertTrue(check_password(code.replace("-", ""), row.code_hash))
         self.assertEqual(row.expires_at - row.issued_at, dt.timedelta(hours=72))
         self.assertIsNone(row.used_at)
-        # Shown once: a later look says a code was given, not what it was.
+        # A reload shows the same code again (it used to give a new one and void the printed
+        # one); the database changes nothing.
+        again = self.client.get(receipt).content.decode()
+        self.assertIn(code, again)
+        self.assertEqual(PasswordSetupCode.objects.filter(user=self.tono).count(), 1)
+        # Another session (the officer signed in again) is told a code was given, not which.
+        self.client.logout()
+        self.login(self.budi)
         later = self.client.get(receipt).content.decode()
         self.assertNotIn(code, later)
         self.assertIn("Kode telah diberikan pada", later)

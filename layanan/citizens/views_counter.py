@@ -9,10 +9,12 @@ how the citizen follows it online, with a one-time code to choose a password if 
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from layanan.accounts.models import User
@@ -44,6 +46,7 @@ def counter(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        existing = access.find_citizen(data["contact"])
         try:
             application = file_at_counter(
                 officer=officer,
@@ -57,6 +60,21 @@ def counter(request: HttpRequest) -> HttpResponse:
                 for problem in problems:
                     form.add_error(field if field in form.fields else None, problem)
         else:
+            typed = " ".join(data["full_name"].split())
+            if existing is not None and (
+                (typed and typed.casefold() != existing.full_name.casefold()) or data["nik"]
+            ):
+                # An account already had this contact: what was typed for a new account was
+                # not used. Say so, so that the officer checks it is the right person.
+                messages.warning(
+                    request,
+                    _(
+                        "An account with this contact already exists, in the name of %(name)s: "
+                        "the application is filed for that account, and the name and NIK typed "
+                        "for a new account were not used. Check the citizen's KTP-el."
+                    )
+                    % {"name": existing},
+                )
             return redirect("cases:tasks", number=application.number)
     return render(
         request, "citizens/counter.html", {"form": form}, status=400 if form.errors else 200

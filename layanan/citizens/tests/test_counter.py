@@ -80,6 +80,31 @@ class CounterFormTests(CounterTestCase):
         created = Event.objects.get(application=application, kind="created")
         self.assertEqual(created.actor, self.budi)
 
+    def test_a_name_typed_for_an_existing_account_is_not_used_and_the_officer_is_told(
+        self,
+    ) -> None:
+        response = self.client.post(
+            "/kantor/loket/",
+            {
+                "service": "akta-kelahiran",
+                "contact": "siti@example.test",
+                "full_name": "Orang Lain",
+                "nik": "3399011203800003",
+            },
+            follow=True,
+        )
+        self.assertContains(response, "Sudah ada akun dengan kontak ini, atas nama Siti")
+        siti = User.objects.get(pk=self.siti.pk)
+        self.assertEqual(siti.full_name, self.siti.full_name)
+        self.assertEqual(Application.objects.get().applicant, siti)
+        # the same contact without anything typed for a new account: no warning
+        quiet = self.client.post(
+            "/kantor/loket/",
+            {"service": "akta-kelahiran", "contact": "siti@example.test"},
+            follow=True,
+        )
+        self.assertNotContains(quiet, "Sudah ada akun dengan kontak ini")
+
     def test_a_new_phone_only_citizen_gets_one_account_whatever_the_writing(self) -> None:
         application = self.start(TONO)
         tono = User.objects.get(phone="+6281299990000")

@@ -31,7 +31,7 @@ from layanan.cases.models import Application, Document, Event, Step, document_pa
 from layanan.cases.uploads import UploadRefused, check_upload
 from layanan.charters.actions import charter_in_force
 from layanan.charters.models import Service
-from layanan.charters.spec import text_in
+from layanan.charters.spec import is_needed, text_in
 from layanan.lib.tracking import new_tracking_number
 from layanan.lib.workdays import WorkCalendar
 
@@ -520,7 +520,7 @@ def missing_requirements(application: Application) -> dict[str, list[str]]:
     have = set(application.documents.filter(replaced=False).values_list("requirement", flat=True))
     received = items_received(application) if application.filed_by_id else {}
     for requirement in application.charter.content["requirements"]:
-        if not requirement["required"]:
+        if not is_needed(requirement, application.answers):
             continue
         key, name = requirement["key"], text_in(requirement["name"], language)
         if requirement["kind"] == "document" and key not in have:

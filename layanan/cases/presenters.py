@@ -21,7 +21,7 @@ from layanan.cases import engine
 from layanan.cases.actions import AgencyCalendars, items_received, procedure_of, state_of
 from layanan.cases.models import Application, Event, EventKind, Status, Step, StepState
 from layanan.charters.presenters import describe_limit
-from layanan.charters.spec import text_in
+from layanan.charters.spec import is_needed, text_in
 from layanan.lib.display import date_in_words, datetime_in_words
 from layanan.lib.workdays import timeliness
 
@@ -299,7 +299,7 @@ def item_rows(application: Application) -> list[dict[str, Any]]:
             "name": text_in(r["name"], language),
             "where": text_in(r.get("where"), language),
             "note": text_in(r.get("note"), language),
-            "required": r["required"],
+            "required": is_needed(r, application.answers),
             "received": received.get(r["key"]),
             "received_at": local_time(received[r["key"]].at, zone) if r["key"] in received else "",
         }

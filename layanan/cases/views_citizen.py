@@ -30,7 +30,7 @@ from layanan.cases.models import Application, Document
 from layanan.cases.presenters import due_marker, item_rows, public_view
 from layanan.charters.actions import charter_in_force
 from layanan.charters.models import Service
-from layanan.charters.spec import text_in
+from layanan.charters.spec import is_needed, text_in
 from layanan.lib import phone
 from layanan.lib.display import date_in_words
 
@@ -67,7 +67,7 @@ def document_requirements(application: Application) -> list[dict[str, Any]]:
             "key": r["key"],
             "name": text_in(r["name"], language),
             "note": text_in(r.get("note"), language),
-            "required": r["required"],
+            "required": is_needed(r, application.answers),
             "document": current.get(r["key"]),
         }
         for r in application.charter.content["requirements"]

@@ -51,6 +51,11 @@ class FieldOut(Schema):
     rules: dict[str, Any]
 
 
+class ConditionOut(Schema):
+    field: str
+    values: list[str | bool]
+
+
 class RequirementOut(Schema):
     key: str
     name: str
@@ -59,6 +64,9 @@ class RequirementOut(Schema):
     field: str
     note: str
     where: str
+    # the answers that make this requirement unnecessary, e.g. {"field": "desain",
+    # "values": ["prototipe"]}; null when it is always needed (if required)
+    not_needed_when: ConditionOut | None = None
 
 
 class StepOut(Schema):
@@ -174,6 +182,11 @@ def service_detail(request: HttpRequest, code: str) -> dict[str, Any]:
                 "field": r.get("field", ""),
                 "note": local(r.get("note")),
                 "where": local(r.get("where")),
+                "not_needed_when": (
+                    {"field": r["not_needed_when"]["field"], "values": r["not_needed_when"]["is"]}
+                    if r.get("not_needed_when")
+                    else None
+                ),
             }
             for r in content["requirements"]
         ],

@@ -122,13 +122,20 @@ def read_form(r: Reader, data: Any, path: str) -> list[dict[str, Any]]:
     return fields
 
 
-def read_requirements(r: Reader, data: Any, path: str, form_keys: set[str]) -> list[dict[str, Any]]:
+def read_requirements(
+    r: Reader, data: Any, path: str, form: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    form_keys = {f["key"] for f in form}
     requirements = []
     seen: set[str] = set()
     for i, raw in enumerate(r.items(data, path)):
         where = index(path, i)
         item = r.mapping(raw, where)
-        r.unknown_keys(item, {"key", "name", "kind", "required", "field", "note", "where"}, where)
+        r.unknown_keys(
+            item,
+            {"key", "name", "kind", "required", "field", "note", "where", "not_needed_when"},
+            where,
+        )
         key = r.text(item, "key", where, required=True)
         if key and not KEY_RE.match(key):
             r.error(
@@ -166,8 +173,63 @@ def read_requirements(r: Reader, data: Any, path: str, form_keys: set[str]) -> l
             r.error(
                 join(where, "where"), _("only a requirement of kind 'item' says where to bring it")
             )
+        if item.get("not_needed_when") is not None:
+            condition = read_condition(
+                r, item["not_needed_when"], join(where, "not_needed_when"), form
+            )
+            if condition:
+                requirement["not_needed_when"] = condition
         requirements.append(requirement)
     return requirements
+
+
+def read_condition(
+    r: Reader, data: Any, path: str, form: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """`{field: desain, is: prototipe}` (or a list of values): the answer to a select or
+    checkbox field that makes a requirement unnecessary."""
+    condition = r.mapping(data, path)
+    r.unknown_keys(condition, {"field", "is"}, path)
+    key = r.text(condition, "field", path, required=True)
+    spec = next((f for f in form if f["key"] == key), None)
+    if not key:
+        return None
+    if spec is None:
+        r.error(join(path, "field"), _("no form field has the key '%(key)s'") % {"key": key})
+        return None
+    raw = condition.get("is")
+    values = raw if isinstance(raw, list) else [raw]
+    if raw is None or not values:
+        r.error(join(path, "is"), _("is required"))
+        return None
+    if spec["type"] == "select":
+        allowed = {c["value"] for c in spec["choices"]}
+        for value in values:
+            if str(value) not in allowed:
+                r.error(
+                    join(path, "is"),
+                    _("'%(value)s' is not a choice of the field '%(key)s'")
+                    % {"value": value, "key": key},
+                )
+        return {"field": key, "is": [str(v) for v in values]}
+    if spec["type"] == "checkbox":
+        if not all(isinstance(v, bool) for v in values):
+            r.error(join(path, "is"), _("a checkbox answer is true or false"))
+        return {"field": key, "is": values}
+    r.error(
+        join(path, "field"),
+        _("only the answer to a select or checkbox field can make a requirement unnecessary"),
+    )
+    return None
+
+
+def is_needed(requirement: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
+    """Whether a requirement must be met for these answers: it is required, and no answer
+    makes it unnecessary (`not_needed_when`)."""
+    if not requirement["required"]:
+        return False
+    condition = requirement.get("not_needed_when")
+    return not (condition and answers.get(condition["field"]) in condition["is"])
 
 
 def read_procedure(
@@ -373,9 +435,7 @@ def read_charter(
         r.error(join(path, "legal_basis"), _("name at least one legal basis"))
 
     form = read_form(r, data.get("form"), join(path, "form"))
-    requirements = read_requirements(
-        r, data.get("requirements"), join(path, "requirements"), {f["key"] for f in form}
-    )
+    requirements = read_requirements(r, data.get("requirements"), join(path, "requirements"), form)
     if not requirements:
         r.error(join(path, "requirements"), _("list at least one requirement"))
     procedure = read_procedure(r, data.get("procedure"), join(path, "procedure"), units)

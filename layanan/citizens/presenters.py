@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from layanan.accounts.models import User
 from layanan.cases.models import Application
 from layanan.cases.presenters import local_time, public_view
-from layanan.charters.spec import text_in
+from layanan.charters.spec import is_needed, text_in
 from layanan.citizens.actions import may_get_setup_code
 from layanan.citizens.models import PasswordSetupCode
 from layanan.lib.phone import national
@@ -38,7 +38,7 @@ def documents_received(application: Application) -> list[dict[str, Any]]:
     return [
         {
             "name": text_in(r["name"], language),
-            "required": r.get("required", True),
+            "required": is_needed(r, application.answers),
             "files": files.get(r["key"], []),
         }
         for r in application.charter.content.get("requirements", [])

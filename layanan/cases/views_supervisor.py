@@ -122,6 +122,5 @@ def overview(request: HttpRequest) -> HttpResponse:
             "unassigned": unassigned,
             "open_total": sum(entry["open"] for entry in counts.values()),
             "longest": longest,
-            "longest_limit": LONGEST,
         },
     )

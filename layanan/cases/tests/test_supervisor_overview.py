@@ -122,6 +122,16 @@ class SupervisorOverviewTests(OfficeTestCase):
         self.assertEqual(section.count("/kantor/langkah/"), LONGEST)
         self.assertLess(section.index(oldest.number), section.index(applications[0].number))
         self.assertIn("12 hari", section)
+        self.assertIn(f"{LONGEST} langkah terbuka yang paling awal dimulai", section)
+
+    def test_the_caption_counts_the_steps_shown_not_the_limit(self) -> None:
+        self.submitted()
+        self.submitted()
+        self.login(self.ani)
+        html = self.client.get(URL).content.decode()
+        section = html[html.index('id="longest"') :]
+        self.assertEqual(section.count("/kantor/langkah/"), 2)
+        self.assertIn("2 langkah terbuka yang paling awal dimulai", section)
 
     def test_the_late_list_is_paginated_and_queries_do_not_grow(self) -> None:
         first = self.submitted()

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from layanan.cases.models import Application
+from layanan.charters.models import Service
 from layanan.guarantees.models import Breach, Compensation
 
 COLUMNS = (
@@ -104,6 +105,11 @@ def register_rows(*, agency: str = "", year: int | None = None) -> list[dict[str
         names[item["agency__code"]] = item["agency__name"]
         names["s:" + item["service__code"]] = item["service__name"]
 
+    # Services by their name in the page's language (one query for the codes listed).
+    for service in Service.objects.filter(
+        code__in={service_code for (_month, _agency, service_code) in rows}
+    ):
+        names["s:" + service.code] = service.display_name
     return [
         {
             "month": month,

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import translation
 
 from layanan.cases.models import Application, Event
+from layanan.charters.models import Service
 from layanan.guarantees.models import Compensation
 from layanan.guarantees.tests.test_sweep import MINUTE, MONDAY, SweepTestCase
 from layanan.lib import display
@@ -69,6 +70,15 @@ class RegisterTests(SweepTestCase):
         self.assertNotIn("Rp25,000", page)
         with translation.override("en"):
             self.assertIn(display.month_in_words(month.date()), page)
+
+    def test_services_are_named_in_the_pages_language(self) -> None:
+        self.late_application_with_compensation()
+        Service.objects.filter(code="izin-r").update(name_en="Permit R")
+        self.assertContains(self.client.get("/jaminan/"), "Izin R")
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        english = self.client.get("/jaminan/")
+        self.assertContains(english, "Permit R")
+        self.assertNotContains(english, "Izin R")
 
     def test_filters_and_bad_filters(self) -> None:
         self.late_application_with_compensation()

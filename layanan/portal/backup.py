@@ -162,63 +162,94 @@ def archive_path(path: Path, at: dt.datetime) -> Path:
     return path
 
 
+class HashingReader:
+    """Reads a file for the archive and hashes the same bytes: one read per file, so the
+    manifest describes exactly what went into the archive."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.digest = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        chunk: bytes = self.stream.read(size)
+        self.digest.update(chunk)
+        return chunk
+
+
+def add_file(archive: tarfile.TarFile, path: Path, name: str) -> dict[str, Any] | None:
+    """Add one file; None when it vanished meanwhile (a replaced document being deleted)."""
+    try:
+        stream = path.open("rb")
+    except FileNotFoundError:
+        return None
+    with stream:
+        info = archive.gettarinfo(fileobj=stream, arcname=name)
+        reader = HashingReader(stream)
+        archive.addfile(info, reader)
+    return {"bytes": info.size, "sha256": reader.digest.hexdigest()}
+
+
 def create_backup(path: Path, *, now: Callable[[], dt.datetime] | None = None) -> Report:
+    """The database first, then the files: a file uploaded meanwhile is carried unreferenced
+    (harmless); every file the database copy refers to was on disk before it was taken."""
     at = (now or (lambda: dt.datetime.now(dt.UTC)))()
     target = archive_path(path, at)
     if target.exists():
         raise BackupError(f"{target} already exists: give a new file name or a directory.")
     if not target.parent.is_dir():
         raise BackupError(f"{target.parent} is not a directory.")
+    engine = database_engine()
     report = Report()
     files: dict[str, dict[str, Any]] = {}
     parts: dict[str, Any] = {}
+    partial = target.with_name(target.name + ".partial")
     with tempfile.TemporaryDirectory(prefix="layanan-backup-") as scratch:
         dump = Path(scratch) / "database"
         name = dump_database(dump)
-        entries: list[tuple[Path, str]] = [(dump, name)]
-        parts["database"] = {"engine": database_engine(), "file": name}
-        report.lines.append(f"database: {database_engine()}, {dump.stat().st_size} bytes -> {name}")
-        for folder, root in folder_paths().items():
-            found = [
-                (file, f"{folder}/{file.relative_to(root).as_posix()}")
-                for file in files_under(root)
-            ]
-            entries += found
-            size = sum(file.stat().st_size for file, _name in found)
-            parts[folder] = {"files": len(found), "bytes": size}
-            report.lines.append(f"{folder}: {len(found)} file(s), {size} bytes")
-        key = secret_key_path()
-        if key.is_file():
-            entries.append((key, "secret_key"))
-        parts["secret_key"] = key.is_file()
-        report.lines.append(
-            "secret_key: included"
-            if key.is_file()
-            else "secret_key: not included (SECRET_KEY comes from the environment; keep it safe)"
-        )
-        for file, name in entries:
-            files[name] = {"bytes": file.stat().st_size, "sha256": sha256_of(file)}
-        manifest = {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "created_at": at.isoformat(),
-            "versions": versions(),
-            "migrations": applied_migrations(),
-            "parts": parts,
-            "files": files,
-        }
-        manifest_file = Path(scratch) / MANIFEST
-        manifest_file.write_text(json.dumps(manifest, indent=2, sort_keys=True))
-        partial = target.with_name(target.name + ".partial")
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             with (
                 os.fdopen(descriptor, "wb") as stream,
                 tarfile.open(fileobj=stream, mode="w:gz") as archive,
             ):
+                files[name] = add_file(archive, dump, name) or {}
+                parts["database"] = {"engine": engine, "file": name}
+                report.lines.append(f"database: {engine}, {files[name]['bytes']} bytes -> {name}")
+                for folder, root in folder_paths().items():
+                    added = 0
+                    size = 0
+                    for file in files_under(root):
+                        member = f"{folder}/{file.relative_to(root).as_posix()}"
+                        entry = add_file(archive, file, member)
+                        if entry is not None:
+                            files[member] = entry
+                            added += 1
+                            size += entry["bytes"]
+                    parts[folder] = {"files": added, "bytes": size}
+                    report.lines.append(f"{folder}: {added} file(s), {size} bytes")
+                key = secret_key_path()
+                entry = add_file(archive, key, "secret_key") if key.is_file() else None
+                if entry is not None:
+                    files["secret_key"] = entry
+                parts["secret_key"] = entry is not None
+                report.lines.append(
+                    "secret_key: included"
+                    if entry is not None
+                    else "secret_key: not included (SECRET_KEY comes from the environment: "
+                    "keep that value safe with the archive)"
+                )
+                manifest = {
+                    "format": FORMAT,
+                    "format_version": FORMAT_VERSION,
+                    "created_at": at.isoformat(),
+                    "versions": versions(),
+                    "migrations": applied_migrations(),
+                    "parts": parts,
+                    "files": files,
+                }
+                manifest_file = Path(scratch) / MANIFEST
+                manifest_file.write_text(json.dumps(manifest, indent=2, sort_keys=True))
                 archive.add(manifest_file, MANIFEST)
-                for file, name in entries:
-                    archive.add(file, name)
             os.replace(partial, target)
         except BaseException:
             partial.unlink(missing_ok=True)
@@ -228,7 +259,7 @@ def create_backup(path: Path, *, now: Callable[[], dt.datetime] | None = None) -
         "bytes": target.stat().st_size,
         "sha256": sha256_of(target),
         "created_at": at.isoformat(),
-        "database": database_engine(),
+        "database": engine,
         "files": len(files),
         "parts": parts,
     }

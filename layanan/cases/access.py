@@ -23,12 +23,16 @@ def canonical_number(text: str) -> str | None:
     return tracking.format(text)
 
 
+# The roles that work on applications. An agency administrator maintains units, officers and
+# charters; holding that role alone opens no citizen's application (least privilege).
+CASE_ROLES = (Role.FRONT_OFFICE, Role.PROCESSOR, Role.APPROVER, Role.SUPERVISOR)
+
+
 def officer_unit_ids(user: User, *, roles: tuple[str, ...] | None = None) -> set[int]:
+    """Units where the user holds one of `roles` (by default: a role that works on cases)."""
     if not user.is_authenticated:
         return set()
-    rows = OfficerRole.objects.filter(user=user)
-    if roles:
-        rows = rows.filter(role__in=roles)
+    rows = OfficerRole.objects.filter(user=user, role__in=roles or CASE_ROLES)
     return set(rows.values_list("unit_id", flat=True))
 
 
@@ -40,7 +44,9 @@ def officer_roles(user: User) -> set[tuple[int, str]]:
 
 
 def is_officer(user: User) -> bool:
-    return bool(officer_unit_ids(user))
+    """Any role in any unit, agency administrator included: the back office's pages open
+    (the compensation list is theirs too); applications need a role in `CASE_ROLES`."""
+    return bool(user.is_authenticated and OfficerRole.objects.filter(user=user).exists())
 
 
 def supervised_unit_ids(user: User) -> set[int]:

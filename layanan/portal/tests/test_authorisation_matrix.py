@@ -1,0 +1,589 @@
+"""The authorisation matrix: every URL and every API operation, for every persona.
+
+The routes come from the URLconf (`get_resolver()`) and the API's OpenAPI schema, not from a
+list kept by hand, so a new URL or endpoint fails `test_every_route_is_classified` until
+someone writes down here who may use it. Each route names a rule (who may use it) and the
+status its success gives; the rule says what each persona gets instead.
+
+Each request runs in a savepoint that is rolled back, so that one persona's approval or
+withdrawal does not change what the next persona finds: every persona meets the same rows.
+People sign in with `force_login` (web) or a token issued directly (API): the matrix is
+about what an account may reach once signed in, not about how it signs in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.admin import ModelAdmin
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from layanan.accounts.models import User
+from layanan.accounts.tokens import issue_token
+from layanan.agencies.models import CalendarDay, OfficerRole, Role
+from layanan.cases import actions
+from layanan.cases.models import Application
+from layanan.citizens.actions import file_at_counter, issue_password_setup_code
+from layanan.guarantees.models import Compensation
+from layanan.guarantees.sweep import sweep
+from layanan.notifications.tasks import send_message
+from layanan.test import ANSWERS, PASSWORD, PDF, BaseTestCase, charter_content
+
+PERSONAS = (
+    "anonymous",
+    "citizen",  # siti, the applicant of every sample application
+    "other_citizen",  # agus
+    "unit_officer",  # budi: front office, processor and approver in the Disdukcapil units
+    "other_officer",  # charlie: processor at DPMPTSP, another agency
+    "supervisor",  # ani: supervisor of the Disdukcapil units
+    "agency_admin",  # rina: agency administrator of Disdukcapil, staff in the admin
+    "superuser",  # root
+)
+
+OK = 0  # the route's own success status (Route.ok)
+LOGIN = 1  # a redirect to the sign-in page, back to the URL afterwards
+ADMIN_LOGIN = 2  # a redirect to the admin's sign-in page
+
+MONDAY = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+ANON, CIT, OTHER, UNIT, ELSEWHERE, SUP, AADMIN, ROOT = PERSONAS
+
+
+def rule(default: int, **exceptions: int) -> dict[str, int]:
+    return {persona: exceptions.get(persona, default) for persona in PERSONAS}
+
+
+RULES: dict[str, dict[str, int]] = {
+    # pages
+    "public": rule(OK),
+    # signing up or redeeming a counter code: a signed-in person is sent on (302)
+    "signed-out": rule(302, anonymous=OK),
+    "login": rule(OK, anonymous=LOGIN),
+    # the applicant's own application: unseen (404) by everyone else, officers included
+    "applicant": rule(404, anonymous=LOGIN, citizen=OK),
+    # the applicant, and officers of a unit with a step in it (a document to download)
+    "viewer": rule(404, anonymous=LOGIN, citizen=OK, unit_officer=OK, supervisor=OK),
+    # an officer who may act on one of its active steps (physical items handed in)
+    "step-worker": rule(404, anonymous=LOGIN, unit_officer=OK, supervisor=OK),
+    # any officer; the page then shows only their own units' work
+    "officer": rule(
+        403, anonymous=LOGIN, unit_officer=OK, other_officer=OK, supervisor=OK, agency_admin=OK
+    ),
+    # an officer of the step's unit; an officer elsewhere does not learn the number exists
+    "unit-officer": rule(
+        403, anonymous=LOGIN, unit_officer=OK, other_officer=404, supervisor=OK, agency_admin=404
+    ),
+    "supervisor": rule(403, anonymous=LOGIN, supervisor=OK),
+    # supervisors and agency administrators of the compensation's agency
+    "finance": rule(
+        403, anonymous=LOGIN, unit_officer=404, other_officer=404, supervisor=OK, agency_admin=OK
+    ),
+    "front-office": rule(403, anonymous=LOGIN, unit_officer=OK),
+    # only the front-office officer who filed it prints the counter receipt
+    "filing-officer": rule(404, anonymous=LOGIN, unit_officer=OK),
+    # the Django admin: staff only, and a model's pages need its permissions
+    "staff": rule(ADMIN_LOGIN, agency_admin=OK, superuser=OK),
+    "superuser-model": rule(ADMIN_LOGIN, agency_admin=403, superuser=OK),
+    "agency-model": rule(ADMIN_LOGIN, agency_admin=OK, superuser=OK),
+    # the API: no token is 401; what is not yours is 404 (numbers cannot be probed)
+    "api-public": rule(OK),
+    "api-token": rule(OK, anonymous=401),
+    "api-applicant": rule(404, anonymous=401, citizen=OK),
+    "api-viewer": rule(404, anonymous=401, citizen=OK, unit_officer=OK, supervisor=OK),
+    "api-unit-officer": rule(404, anonymous=401, unit_officer=OK, supervisor=OK),
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    rule: str
+    ok: int = 200
+    method: str = "GET"
+    data: dict[str, Any] = field(default_factory=dict)
+    sample: str = "submitted"  # which of the scenario's applications fills <number>
+    # personas for whom this route answers otherwise than its rule says, and why (comment)
+    exceptions: dict[str, int] = field(default_factory=dict)
+
+
+# Web pages, by URL name (or by route for the admin's nameless patterns).
+WEB: dict[str, Route] = {
+    "portal:home": Route("public"),
+    "portal:accessibility": Route("public"),
+    "portal:licence": Route("public"),
+    "charters:catalogue": Route("public"),
+    "charters:charter": Route("public"),
+    "agencies:list": Route("public"),
+    "agencies:detail": Route("public"),
+    "cases:track_form": Route("public"),
+    "cases:track": Route("public"),
+    "guarantees:register": Route("public"),
+    "guarantees:register_csv": Route("public"),
+    "guarantees:register_json": Route("public"),
+    "set_language": Route("public", ok=302, method="POST", data={"language": "en"}),
+    "login": Route("public"),
+    "logout": Route("public", ok=302, method="POST"),
+    "citizens:sign_up": Route("signed-out"),
+    "citizens:setup_code": Route("signed-out"),
+    "password_reset": Route("public"),
+    "password_reset_done": Route("public"),
+    "password_reset_confirm": Route("public"),
+    "password_reset_complete": Route("public"),
+    "api:openapi-json": Route("public"),
+    "api:openapi-view": Route("public"),
+    "api:api-root": Route("public", ok=404),  # django-ninja's own prefix: a JSON 404
+    # a citizen's applications
+    "cases:start": Route("login"),
+    "cases:mine": Route("login"),
+    "citizens:profile": Route("login"),
+    "cases:detail": Route("applicant"),
+    "cases:receipt": Route("applicant"),
+    "cases:withdraw": Route("applicant"),
+    "cases:tasks": Route("applicant", sample="returned"),
+    "cases:answers": Route("applicant", sample="returned"),
+    "cases:documents": Route("applicant", sample="returned"),
+    "cases:check": Route("applicant", sample="returned"),
+    "cases:remove_document": Route("applicant", ok=302, method="POST", sample="returned"),
+    "cases:download": Route("viewer"),
+    "cases:items": Route("step-worker", ok=302, method="POST"),
+    # the back office
+    "office:queue": Route("officer"),
+    "office:bulk_assign": Route("officer", ok=400, method="POST"),
+    "office:overview": Route("supervisor"),
+    "office:step": Route("unit-officer"),
+    "office:action": Route(
+        "unit-officer", ok=302, method="POST", data={"keputusan-action": "approve"}
+    ),
+    "office:comment": Route("unit-officer", ok=400, method="POST"),
+    "office:assign": Route("unit-officer", ok=302, method="POST"),  # nobody chosen: unassigned
+    "guarantees:compensations": Route("officer"),
+    "guarantees:mark_paid": Route("finance", ok=302, method="POST", data={"reference": "TRF-1"}),
+    "citizens:counter": Route("front-office"),
+    "citizens:counter_receipt": Route("filing-officer", sample="counter"),
+    # the Django admin (its model pages are classified per model in ADMIN_MODELS)
+    "admin:index": Route("staff"),
+    "admin:login": Route("public", exceptions={AADMIN: 302, ROOT: 302}),  # staff: to the index
+    "admin:logout": Route("public", ok=302, method="POST"),
+    "admin:password_change": Route("staff"),
+    "admin:password_change_done": Route("staff"),
+    "admin:autocomplete": Route("staff", ok=403),  # without a known field, refused to all
+    "admin:jsi18n": Route("staff"),
+    "admin:view_on_site": Route("staff", ok=404),  # no model has a public page of its own
+    "admin:app_list": Route("staff"),  # the charters app
+    # the admin's catch-all: an unknown admin address is not revealed before sign-in
+    "admin/(?P<url>.*)$": Route("staff", ok=404),
+}
+
+# The admin's model pages: who may use them (rule), and the views that are refused to
+# everyone because the model is read-only or append-only there.
+ADMIN_MODELS: dict[str, tuple[str, frozenset[str]]] = {
+    "auth.group": ("superuser-model", frozenset()),
+    "django_tasks_database.dbtaskresult": ("superuser-model", frozenset({"add", "delete"})),
+    "accounts.user": ("superuser-model", frozenset()),
+    "accounts.accountevent": ("superuser-model", frozenset({"add", "delete"})),
+    "agencies.agency": ("superuser-model", frozenset()),
+    "agencies.unit": ("agency-model", frozenset()),
+    "agencies.officerrole": ("agency-model", frozenset()),
+    "agencies.calendarday": ("agency-model", frozenset({"delete"})),  # set it open instead
+    "charters.service": ("agency-model", frozenset()),
+    "charters.charter": ("agency-model", frozenset({"delete"})),
+    "citizens.passwordsetupcode": ("superuser-model", frozenset({"add", "delete"})),
+}
+# The Django permissions an agency administrator holds in the admin (the models above
+# marked "agency-model").
+AGENCY_ADMIN_MODELS = [
+    label for label, (name, _views) in ADMIN_MODELS.items() if name == "agency-model"
+]
+ADMIN_VIEWS = {"changelist": 200, "add": 200, "history": 200, "delete": 200, "change": 200}
+
+# API operations, by "METHOD /path" as the OpenAPI schema names them.
+API: dict[str, Route] = {
+    "POST /api/v1/auth/token": Route("api-public", data={"username": "siti", "password": PASSWORD}),
+    "GET /api/v1/services": Route("api-public"),
+    "GET /api/v1/services/{code}": Route("api-public"),
+    "GET /api/v1/track/{number}": Route("api-public"),
+    "POST /api/v1/applications": Route("api-token", ok=201, data={"service": "akta-kelahiran"}),
+    "GET /api/v1/applications": Route("api-token"),
+    "GET /api/v1/applications/{number}": Route("api-viewer"),
+    "PATCH /api/v1/applications/{number}": Route(
+        "api-applicant", sample="returned", data={"answers": {"nama_anak": "Putra"}}
+    ),
+    "POST /api/v1/applications/{number}/documents": Route(
+        "api-applicant", ok=201, sample="returned", data={"requirement": "surat_lahir"}
+    ),
+    "DELETE /api/v1/applications/{number}/documents/{requirement}": Route(
+        "api-applicant", ok=204, sample="returned"
+    ),
+    "POST /api/v1/applications/{number}/submit": Route("api-applicant", sample="draft"),
+    "POST /api/v1/applications/{number}/resubmit": Route("api-applicant", sample="returned"),
+    "POST /api/v1/applications/{number}/withdraw": Route("api-applicant"),
+    "POST /api/v1/applications/{number}/steps/{key}/actions": Route(
+        "api-unit-officer", data={"action": "approve"}
+    ),
+}
+
+
+def walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str, Any]]:
+    """(route, namespaced name, callback) of every URL pattern."""
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, route, inner)
+        elif isinstance(entry, URLPattern):
+            yield route, f"{namespace}{entry.name or ''}", entry.callback
+
+
+def model_admin_of(callback: Any) -> ModelAdmin | None:
+    """The ModelAdmin behind an admin URL's view, or None for other views."""
+    found = getattr(callback, "model_admin", None)
+    if found is None:  # a ModelAdmin's extra URL (a user's password) wraps a bound method
+        found = getattr(getattr(callback, "__wrapped__", None), "__self__", None)
+    return found if isinstance(found, ModelAdmin) else None
+
+
+def schema_path(route: str) -> str:
+    """An API URL pattern written as the schema writes paths: /api/v1/applications/{number}."""
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+
+
+class MatrixTestCase(BaseTestCase):
+    """The people, one application in each state the routes need, and how to call."""
+
+    rina: User
+    applications: dict[str, Application]
+    compensation: Compensation
+    rows: dict[str, str]
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        OfficerRole.objects.create(user=cls.budi, unit=cls.loket, role=Role.FRONT_OFFICE)
+        cls.rina = cls.make_user("rina", "Rina Marlina", is_staff=True)
+        OfficerRole.objects.create(user=cls.rina, unit=cls.loket, role=Role.AGENCY_ADMIN)
+        group = Group.objects.create(name="Admin instansi")
+        for label in AGENCY_ADMIN_MODELS:
+            app_label, model = label.split(".")
+            content_type = ContentType.objects.get(app_label=app_label, model=model)
+            group.permissions.add(*Permission.objects.filter(content_type=content_type))
+        cls.rina.groups.add(group)
+        send_message.enqueue(0)  # a task result row for the admin's task pages
+        CalendarDay.objects.create(
+            agency=cls.disdukcapil, date=dt.date(2026, 12, 24), kind="closed", name="Cuti"
+        )
+
+        scenario = cls()
+        submitted = scenario.submitted()
+        returned = scenario.submitted()
+        actions.act_on_step(
+            application=returned,
+            step=returned.steps.get(key="verifikasi"),
+            officer=cls.budi,
+            action="return",
+            note="Surat keterangan lahir tidak terbaca.",
+        )
+        draft, _created = actions.create_application(
+            citizen=cls.siti, service=cls.akta, answers=ANSWERS
+        )
+        actions.attach_document(
+            application=draft,
+            user=cls.siti,
+            requirement="surat_lahir",
+            upload=SimpleUploadedFile("lahir.pdf", PDF),
+        )
+        counter = file_at_counter(
+            officer=cls.budi,
+            service=cls.akta,
+            contact="0812 9999 0000",
+            full_name="Tono Sugiarto",
+            nik="3399011203800003",
+        )
+        actions.update_answers(application=counter, citizen=cls.budi, answers=ANSWERS)
+        actions.attach_document(
+            application=counter,
+            user=cls.budi,
+            requirement="surat_lahir",
+            upload=SimpleUploadedFile("lahir.pdf", PDF),
+        )
+        counter = actions.submit_application(application=counter, citizen=cls.budi)
+        issue_password_setup_code(officer=cls.budi, application=counter)
+        cls.applications = {
+            "submitted": submitted,
+            "returned": returned,
+            "draft": draft,
+            "counter": counter,
+        }
+        # a late application of siti's whose guarantee owes her compensation
+        guaranteed = cls.akta.__class__.objects.create(
+            code="izin-tepat",
+            name="Izin Tepat Waktu",
+            lead_agency=cls.disdukcapil,
+            category="perizinan",
+            channels=["online"],
+        )
+        cls.adopt(
+            guaranteed,
+            charter_content(
+                fee={"amount": 80000, "legal_basis": "Perda 1/2026"},
+                clock_starts="submission",
+                guarantee={"compensation": {"kind": "fixed", "amount": 25000}},
+            ),
+        )
+        late = scenario.submitted(service=guaranteed, at=MONDAY)
+        assert late.due_at is not None
+        sweep(late.due_at + dt.timedelta(minutes=1))
+        cls.compensation = Compensation.objects.get(application=late)
+
+    def setUp(self) -> None:
+        self.clients = {persona: Client() for persona in PERSONAS}
+        self.tokens: dict[str, str] = {}
+        for persona, user in self.people().items():
+            self.clients[persona].force_login(user)
+            self.tokens[persona] = issue_token(user)
+        self.sessions = {
+            persona: client.cookies.get(settings.SESSION_COOKIE_NAME)
+            for persona, client in self.clients.items()
+        }
+
+    def people(self) -> dict[str, User]:
+        return {
+            CIT: self.siti,
+            OTHER: self.agus,
+            UNIT: self.budi,
+            ELSEWHERE: self.charlie,
+            SUP: self.ani,
+            AADMIN: self.rina,
+            ROOT: self.root,
+        }
+
+    # -- the routes ----------------------------------------------------------------------------
+
+    def web_routes(self) -> list[tuple[str, str, Any]]:
+        """(key, route, callback) of every URL that is not an API operation."""
+        operations = {path for path, _method in self.api_operations()}
+        found = []
+        for route, name, callback in walk(get_resolver().url_patterns):
+            if name.startswith("api:") and schema_path(route) in operations:
+                continue
+            key = route if name.endswith(":") or not name else name
+            found.append((key, route, callback))
+        return found
+
+    def api_operations(self) -> list[tuple[str, str]]:
+        schema = self.client.get("/api/v1/openapi.json").json()
+        return [
+            (path, method.upper())
+            for path, operations in schema["paths"].items()
+            for method in operations
+        ]
+
+    def admin_model(self, key: str, callback: Any) -> tuple[str, str] | None:
+        """(model label, view) of an admin model page, e.g. ("agencies.unit", "change")."""
+        model_admin = model_admin_of(callback)
+        if model_admin is None or not key.startswith(("admin:", "admin/")):
+            return None
+        if key.endswith("_password_change"):
+            view = "password"
+        elif "_" in key and key.startswith("admin:"):
+            view = key.rsplit("_", 1)[1]
+        else:
+            view = "redirect"
+        return model_admin.model._meta.label_lower, view
+
+    # -- what each route should answer ---------------------------------------------------------
+
+    def expected_web(self, key: str, callback: Any) -> tuple[Route, dict[str, int]] | None:
+        model_view = self.admin_model(key, callback)
+        if model_view is not None:
+            label, view = model_view
+            if label not in ADMIN_MODELS:
+                return None
+            rule_name, refused = ADMIN_MODELS[label]
+            ok = {"redirect": 302, "password": 200}.get(view) or ADMIN_VIEWS[view]
+            if view in refused:
+                ok = 403
+            statuses = RULES[rule_name]
+            if view == "redirect":  # object_id/ only redirects to the change page, for staff
+                statuses = {**statuses, AADMIN: OK}
+            return Route(rule_name, ok=ok), statuses
+        route = WEB.get(key)
+        if route is None:
+            return None
+        return route, {**RULES[route.rule], **route.exceptions}
+
+    # -- calling ------------------------------------------------------------------------------
+
+    def sample(self, name: str, route: Route, callback: Any) -> dict[str, str]:
+        application = self.applications[route.sample]
+        values = {
+            "number": application.number,
+            "key": "verifikasi",
+            "code": "akta-kelahiran",
+            "page": "data",
+            "requirement": "surat_lahir",
+            "document_id": str(application.documents.get(replaced=False).pk),
+            "pk": str(self.compensation.pk),
+            "uidb64": "MQ",
+            "token": "set-password",
+            "app_label": "charters",
+            "url": "tidak-ada/",
+        }
+        if name.startswith("agencies:"):
+            values["code"] = "disdukcapil"
+        model_admin = model_admin_of(callback)
+        if model_admin is not None:
+            values["object_id"] = values["id"] = self.admin_row(model_admin.model)
+        if name == "admin:view_on_site":
+            values["content_type_id"] = str(ContentType.objects.get_for_model(Application).pk)
+            values["object_id"] = str(self.applications["submitted"].pk)
+        return values
+
+    def admin_row(self, model: Any) -> str:
+        """A real row of the model, one of Disdukcapil's where rows belong to agencies."""
+        preferred = {
+            "agencies.agency": self.disdukcapil.pk,
+            "agencies.unit": self.loket.pk,
+            "charters.service": self.akta.pk,
+            "charters.charter": self.akta_v1.pk,
+            "accounts.user": self.siti.pk,
+            "auth.group": Group.objects.get().pk,
+        }
+        pk = preferred.get(model._meta.label_lower)
+        if pk is None:
+            row = model.objects.order_by("pk").first()
+            assert row is not None, f"the scenario has no {model._meta.label} to open"
+            pk = row.pk
+        return str(pk)
+
+    def concrete(self, route: str, values: dict[str, str]) -> str:
+        url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: values[m.group(1)], route)
+        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], url)
+        return "/" + url.replace("^", "").replace("$", "").replace("\\", "")
+
+    def call(self, persona: str, method: str, url: str, data: dict[str, Any], *, api: bool) -> Any:
+        """One request as `persona`, rolled back afterwards (the session too)."""
+        client = self.clients[persona]
+        session = self.sessions[persona]
+        if session is not None:  # a sign-out in the last request was rolled back, not the cookie
+            client.cookies[settings.SESSION_COOKIE_NAME] = session.value
+        headers = {}
+        if api and persona in self.tokens:
+            headers["Authorization"] = f"Bearer {self.tokens[persona]}"
+        payload: dict[str, Any] = {}
+        if api and method in ("POST", "PATCH") and "requirement" in data:
+            payload = {**data, "file": SimpleUploadedFile("lahir.pdf", PDF)}
+        elif api and data:
+            payload = {"data": data, "content_type": "application/json"}
+        with transaction.atomic():
+            if api and "file" in payload:
+                response = client.post(url, payload, headers=headers)
+            elif api:
+                response = getattr(client, method.lower())(url, headers=headers, **payload)
+            else:
+                response = getattr(client, method.lower())(url, data, headers=headers)
+            transaction.set_rollback(True)
+        return response
+
+    def check(self, persona: str, response: Any, wanted: int, ok: int, url: str) -> None:
+        if wanted == OK:
+            self.assertEqual(response.status_code, ok, f"{persona} {url}")
+        elif wanted == LOGIN:
+            self.assertEqual(response.status_code, 302, f"{persona} {url}")
+            self.assertRegex(response["Location"], r"^/masuk/\?next=")
+        elif wanted == ADMIN_LOGIN:
+            self.assertEqual(response.status_code, 302, f"{persona} {url}")
+            self.assertRegex(response["Location"], r"^/admin/login/\?next=")
+        else:
+            self.assertEqual(response.status_code, wanted, f"{persona} {url}")
+
+
+class AuthorisationMatrixTests(MatrixTestCase):
+    def test_every_route_is_classified(self) -> None:
+        unclassified = [
+            key
+            for key, _route, callback in self.web_routes()
+            if self.expected_web(key, callback) is None
+        ]
+        unclassified += [
+            f"{method} {path}"
+            for path, method in self.api_operations()
+            if f"{method} {path}" not in API
+        ]
+        self.assertEqual(
+            unclassified,
+            [],
+            "classify these routes in layanan/portal/tests/test_authorisation_matrix.py "
+            "(WEB, ADMIN_MODELS or API): who may use them, and what they answer",
+        )
+        known = {key for key, _route, _callback in self.web_routes()}
+        self.assertEqual(set(WEB) - known, set(), "WEB names routes that no longer exist")
+        operations = {f"{method} {path}" for path, method in self.api_operations()}
+        self.assertEqual(set(API) - operations, set(), "API names operations that no longer exist")
+
+    def test_every_page_answers_each_persona_as_its_rule_says(self) -> None:
+        checked = 0
+        for key, route_text, callback in self.web_routes():
+            expected = self.expected_web(key, callback)
+            if expected is None:
+                continue  # reported by test_every_route_is_classified
+            route, statuses = expected
+            url = self.concrete(route_text, self.sample(key, route, callback))
+            for persona in PERSONAS:
+                with self.subTest(route=key, persona=persona, url=url):
+                    response = self.call(persona, route.method, url, route.data, api=False)
+                    self.check(persona, response, statuses[persona], route.ok, url)
+                    checked += 1
+        self.assertGreater(checked, 100 * len(PERSONAS))
+
+    def test_every_api_operation_answers_each_persona_as_its_rule_says(self) -> None:
+        checked = 0
+        for path, method in self.api_operations():
+            route = API.get(f"{method} {path}")
+            if route is None:
+                continue  # reported by test_every_route_is_classified
+            url = self.concrete(
+                path.lstrip("/").replace("{", "<").replace("}", ">"),
+                self.sample("api", route, None),
+            )
+            for persona in PERSONAS:
+                with self.subTest(operation=f"{method} {path}", persona=persona):
+                    response = self.call(persona, method, url, route.data, api=True)
+                    self.check(persona, response, RULES[route.rule][persona], route.ok, url)
+                    if response.status_code in (401, 403, 404):
+                        self.assertIn("code", response.json())
+                    checked += 1
+        self.assertEqual(checked, len(API) * len(PERSONAS))
+
+
+class AgencyAdministratorTests(MatrixTestCase):
+    """Found while writing the matrix: the agency administrator role alone opened every
+    application of the unit (answers, documents, the step page) and listed them in the API."""
+
+    def test_the_role_alone_reads_no_application_and_records_no_read(self) -> None:
+        application = self.applications["submitted"]
+        document = application.documents.get()
+        base = f"/permohonan/{application.number}"
+        for url in (
+            f"/kantor/langkah/{application.number}/verifikasi/",
+            f"{base}/dokumen/{document.pk}/",
+        ):
+            self.assertEqual(self.call(AADMIN, "GET", url, {}, api=False).status_code, 404)
+        listed = self.call(AADMIN, "GET", "/api/v1/applications", {}, api=True)
+        self.assertEqual((listed.status_code, listed.json()["count"]), (200, 0))
+        self.assertFalse(application.events.filter(kind="data_viewed", actor=self.rina).exists())
+        # her back-office pages still open: the queue (empty) and the compensations to settle
+        self.assertEqual(self.call(AADMIN, "GET", "/kantor/", {}, api=False).status_code, 200)
+        owed = self.call(AADMIN, "GET", "/kantor/kompensasi/", {}, api=False)
+        self.assertContains(owed, self.compensation.application.number)
+        # an officer of the unit still reads it, and the read is recorded for the citizen
+        response = self.call(UNIT, "GET", f"{base}/dokumen/{document.pk}/", {}, api=False)
+        self.assertEqual(response.status_code, 200)

@@ -132,7 +132,7 @@ class OfficerRoleAdmin(RecordsReads, AgencyScopedAdmin, admin.ModelAdmin):
 
     def get_autocomplete_fields(self, request: HttpRequest) -> Any:
         if administered_agency_ids(request.user) is not EVERYTHING:
-            return ("unit",)
+            return ()  # a plain list of their own few units
         return super().get_autocomplete_fields(request)
 
 

@@ -83,6 +83,14 @@ class UserAdmin(RecordsReads, AgencyScopedAdmin, DjangoUserAdmin):
             return PhoneField(label=_("Phone number"), required=False)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def get_search_fields(self, request: HttpRequest) -> Any:
+        match = request.resolver_match
+        if match is not None and match.url_name == "autocomplete":
+            # The admin's autocomplete answers with people's names outside any page that
+            # records the read: accounts are never offered by it (it answers 404).
+            return ()
+        return super().get_search_fields(request)
+
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[User], search_term: str
     ) -> tuple[QuerySet[User], bool]:

@@ -118,7 +118,10 @@ class OfficerRoleAdmin(RecordsReads, AgencyScopedAdmin, admin.ModelAdmin):
     list_filter = ("role", "unit__agency")
     search_fields = ("user__username", "user__full_name", "unit__code", "unit__name")
     list_select_related = ("user", "unit", "unit__agency")
-    autocomplete_fields = ("user", "unit")
+    autocomplete_fields = ("unit",)
+    # A superuser picks the account in the (recorded) list of accounts, not by autocomplete,
+    # which would show people's names without recording it.
+    raw_id_fields = ("user",)
     agency_path = "unit__agency"
     list_place = detail_place = DataAccess.Place.ADMIN_OFFICERS
 

@@ -444,6 +444,7 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
     application = access.get_application_for_applicant(user_of(request), number)
     if application.status == "draft":
         return redirect("cases:tasks", number=application.number)
+    record_counter_read(request, application)
     return render(
         request,
         "cases/receipt.html",
@@ -460,6 +461,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     if application.status == "draft":
         return redirect("cases:tasks", number=application.number)
     steps = list(application.steps.select_related("unit", "agency"))
+    record_counter_read(request, application)
     return render(
         request,
         "cases/detail.html",

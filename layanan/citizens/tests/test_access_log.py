@@ -166,7 +166,12 @@ class CounterTests(BaseTestCase):
             self.assertEqual(self.client.get(url).status_code, 200, url)
         filing = DataAccess.objects.filter(place=Place.COUNTER_FILING, reader=self.budi)
         self.assertEqual(filing.count(), 4)
-        self.assertEqual({r.citizen_id for r in filing}, {self.siti.pk})
+        self.assertEqual(set(filing.values_list("citizen", flat=True)), {self.siti.pk})
+
+        # Returned for correction, the officer who filed it still opens its page.
+        Application.objects.filter(pk=application.pk).update(status="returned")
+        self.assertEqual(self.client.get(f"{base}/").status_code, 200)
+        self.assertEqual(filing.count(), 5)
 
         Application.objects.filter(pk=application.pk).update(status="submitted")
         response = self.client.get(f"/kantor/loket/{application.number}/tanda-terima/")
@@ -344,3 +349,29 @@ class CopiedEventsTests(BaseTestCase):
             set(DataAccess.objects.values_list("citizen", "reader", "application_number")),
             {(self.siti.pk, self.budi.pk, application.number)},
         )
+
+
+class AutocompleteTests(BaseTestCase):
+    def test_accounts_are_not_offered_by_the_admins_autocomplete(self) -> None:
+        self.login(self.root)
+        response = self.client.get(
+            "/admin/autocomplete/",
+            {
+                "app_label": "agencies",
+                "model_name": "officerrole",
+                "field_name": "user",
+                "term": "Siti",
+            },
+        )
+        self.assertEqual(response.status_code, 404)
+        self.assertNotContains(response, "Siti Rahayu", status_code=404)
+        units = self.client.get(
+            "/admin/autocomplete/",
+            {
+                "app_label": "agencies",
+                "model_name": "officerrole",
+                "field_name": "unit",
+                "term": "Loket",
+            },
+        )
+        self.assertContains(units, "Loket Pelayanan")

@@ -331,3 +331,57 @@ class SuperuserAndOtherStaffTests(ScopedAdminTestCase):
 def model_state(obj: Model) -> dict[str, Any]:
     fresh = type(obj)._default_manager.get(pk=obj.pk)
     return {f.attname: getattr(fresh, f.attname) for f in fresh._meta.concrete_fields}
+
+
+class OwnAgencyTests(ScopedAdminTestCase):
+    def test_the_own_agencys_details_and_units_are_kept_but_not_its_code(self) -> None:
+        self.login(self.adi)
+        change = reverse("admin:agencies_agency_change", args=[self.disdukcapil.pk])
+        units = list(self.disdukcapil.units.order_by("pk"))
+        hours = ServiceHours.objects.get(agency=self.disdukcapil)
+        data: dict[str, Any] = {
+            "code": "diganti",
+            "name": self.disdukcapil.name,
+            "short_name": "Disdukcapil",
+            "kind": "dinas",
+            "region_code": "33.99",
+            "time_zone": "Asia/Jakarta",
+            "maklumat": "Kami melayani dengan sepenuh hati.",
+            "units-TOTAL_FORMS": str(len(units) + 1),
+            "units-INITIAL_FORMS": str(len(units)),
+            "service_hours-TOTAL_FORMS": "1",
+            "service_hours-INITIAL_FORMS": "1",
+            "service_hours-0-id": str(hours.pk),
+            "service_hours-0-agency": str(self.disdukcapil.pk),
+            "service_hours-0-weekday": "0",
+            "service_hours-0-opens": "07:00",
+            "service_hours-0-closes": "15:00",
+        }
+        for index, unit in enumerate(units):
+            data.update(
+                {
+                    f"units-{index}-id": str(unit.pk),
+                    f"units-{index}-agency": str(self.disdukcapil.pk),
+                    f"units-{index}-code": unit.code,
+                    f"units-{index}-name": unit.name,
+                    f"units-{index}-active": "on",
+                }
+            )
+        data.update(
+            {
+                f"units-{len(units)}-agency": str(self.disdukcapil.pk),
+                f"units-{len(units)}-code": "disdukcapil-arsip",
+                f"units-{len(units)}-name": "Seksi Arsip",
+                f"units-{len(units)}-active": "on",
+            }
+        )
+        response = self.client.post(change, data)
+        self.assertEqual(response.status_code, 302, response.content.decode()[:3000])
+        self.disdukcapil.refresh_from_db()
+        self.assertEqual(
+            (self.disdukcapil.code, self.disdukcapil.maklumat),
+            ("disdukcapil", "Kami melayani dengan sepenuh hati."),
+        )
+        self.assertTrue(self.disdukcapil.units.filter(code="disdukcapil-arsip").exists())
+        hours.refresh_from_db()
+        self.assertEqual(str(hours.opens), "07:00:00")

@@ -99,3 +99,70 @@ class AccountEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class DataAccess(models.Model):
+    """One look at a person's data by somebody else: who, whose, what, where, when.
+
+    The one access log of the platform. An officer opening an application, a supervisor's
+    list of compensations, a counter receipt, an administrator's page of accounts: each
+    records a row per person whose data it shows (`accounts.actions.record_reads`), and the
+    person sees every row on their own page (`/profil/akses/`). A page that lists many
+    people records them in one insert. Nobody's look at their own data is recorded.
+
+    The application is kept by its tracking number, not a foreign key: this app sits below
+    `cases`, and a number stays readable when the person comes back years later.
+    """
+
+    class Place(models.TextChoices):
+        """Where the data was shown, as the person reads it."""
+
+        OFFICE_STEP = "office_step", _("An officer's page of a step of your application")
+        OFFICE_DOCUMENT = "office_document", _("An officer downloaded one of your documents")
+        API_APPLICATION = "api_application", _("Your application read through the API")
+        COMPENSATIONS = "compensations", _("The supervisors' list of compensations owed")
+        COUNTER_SEARCH = "counter_search", _("The counter found your account by your contact")
+        COUNTER_FILING = "counter_filing", _("An application filed for you at the counter")
+        COUNTER_RECEIPT = "counter_receipt", _("The receipt printed at the counter")
+        ADMIN_USERS = "admin_users", _("The administrators' list of accounts")
+        ADMIN_USER = "admin_user", _("The administrators' page of your account")
+        ADMIN_ACCOUNT_EVENTS = "admin_account_events", _("The administrators' account history")
+        ADMIN_SETUP_CODES = "admin_setup_codes", _("The administrators' pages of counter codes")
+        ADMIN_ACCESS_LOG = "admin_access_log", _("The administrators' audit of this log")
+        ADMIN_OFFICERS = "admin_officers", _("The administrators' pages of officer roles")
+
+    citizen = models.ForeignKey(
+        User,
+        verbose_name=_("whose data"),
+        on_delete=models.CASCADE,
+        related_name="data_accesses",
+    )
+    reader = models.ForeignKey(
+        User, verbose_name=_("read by"), on_delete=models.PROTECT, related_name="+"
+    )
+    place = models.CharField(_("where"), max_length=30, choices=Place.choices)
+    what = models.CharField(
+        _("what"),
+        max_length=200,
+        blank=True,
+        help_text=_("What was shown beyond the place itself: a step, a document's name."),
+    )
+    application_number = models.CharField(_("application"), max_length=16, blank=True)
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        verbose_name = _("data access")
+        verbose_name_plural = _("data accesses")
+        ordering = ["-at", "-id"]
+        indexes = [
+            # The person's page: newest first, perhaps for one application.
+            models.Index(fields=["citizen", "-at", "-id"], name="accounts_access_citizen_at"),
+            models.Index(
+                fields=["citizen", "application_number", "-at"], name="accounts_access_app_at"
+            ),
+            # Who read what, for an audit of one officer.
+            models.Index(fields=["reader", "-at"], name="accounts_access_reader_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reader_id} → {self.citizen_id} {self.place} {self.at:%Y-%m-%d %H:%M}"

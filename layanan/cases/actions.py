@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from layanan.accounts.models import User
+from layanan.accounts.actions import record_read
+from layanan.accounts.models import DataAccess, User
 from layanan.agencies.calendars import calendar_for
 from layanan.agencies.models import Agency, Unit
 from layanan.cases import access, engine
@@ -744,7 +745,19 @@ def deem_application_approved(
     return run(application, engine.deem_approved, actor=None, at=at, legal_basis=legal_basis)
 
 
-def record_access(*, application: Application, officer: User, what: str) -> None:
-    """An officer looked at personal data; the citizen can see who and when."""
-    with transaction.atomic():
-        record_event(application, "data_viewed", at=now(), actor=officer, data={"what": what})
+def record_access(
+    *, application: Application, officer: User, place: DataAccess.Place, what: str = ""
+) -> None:
+    """An officer looked at the applicant's personal data: a row in the access log
+    (`accounts.DataAccess`), which the applicant reads on their own page (an officer
+    looking at their own application is left out by `record_read`).
+
+    Before the access log, these reads were `data_viewed` events of the application; a
+    migration of `citizens` copied them into the log."""
+    record_read(
+        reader=officer,
+        citizen=application.applicant,
+        place=place,
+        what=what,
+        application_number=application.number,
+    )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from layanan.accounts.models import User
+from layanan.accounts.models import DataAccess, User
 from layanan.cases import access, actions
 from layanan.cases.models import Application, Step
 from layanan.cases.presenters import (
@@ -186,7 +186,9 @@ def assignee_for(step: Step, *, is_applicant: bool) -> str | None:
 
 def detail(application: Application, *, viewer: User, is_applicant: bool) -> dict[str, Any]:
     if not is_applicant:
-        actions.record_access(application=application, officer=viewer, what="api:detail")
+        actions.record_access(
+            application=application, officer=viewer, place=DataAccess.Place.API_APPLICATION
+        )
     steps = list(application.steps.select_related("unit", "agency", "assignee"))
     fee = fee_notice(application.charter)
     return {

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from layanan.accounts.models import User
+from layanan.accounts.models import DataAccess, User
 from layanan.agencies.models import Role
 from layanan.cases import access, actions
 from layanan.cases.models import EventKind, Step
@@ -322,7 +322,12 @@ class CommentForm(forms.Form):
 def step_page_context(request: HttpRequest, step: Step) -> dict[str, Any]:
     application = step.application
     user = user_of(request)
-    actions.record_access(application=application, officer=user, what=f"step:{step.key}")
+    actions.record_access(
+        application=application,
+        officer=user,
+        place=DataAccess.Place.OFFICE_STEP,
+        what=str(step_name(application, step.key)),
+    )
     steps = list(application.steps.select_related("unit", "agency", "assignee"))
     events = application.events.select_related("actor").order_by("-seq")
     # Only those who may hold the step: the role its charter names, or the unit's supervisors.

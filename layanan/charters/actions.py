@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from layanan.accounts.models import User
 from layanan.agencies.models import Agency, Unit
 from layanan.charters.models import Charter, Service
-from layanan.charters.spec import Problem, UnitRef, read_charter
+from layanan.charters.spec import Problem, UnitRef, participating_agencies, read_charter
 
 
 class CharterInvalid(Exception):
@@ -26,6 +26,11 @@ class CharterInvalid(Exception):
 
 class CharterLocked(Exception):
     """An adopted or superseded version was asked to change."""
+
+
+class CharterBeyondAgency(Exception):
+    """An agency's administrator asked to adopt a charter whose procedure involves another
+    agency: a cross-agency procedure binds agencies they do not administer."""
 
 
 def known_units() -> dict[str, UnitRef]:
@@ -91,8 +96,18 @@ def open_consultation(*, charter: Charter, by: User | None) -> Charter:
 
 
 @transaction.atomic
-def adopt_charter(*, charter: Charter, by: User | None, effective_from: Any = None) -> Charter:
-    """Check a draft completely, put it in force, and retire the version it replaces."""
+def adopt_charter(
+    *,
+    charter: Charter,
+    by: User | None,
+    effective_from: Any = None,
+    within_agencies: set[int] | None = None,
+) -> Charter:
+    """Check a draft completely, put it in force, and retire the version it replaces.
+
+    `within_agencies` (ids) is given when an agency's administrator adopts: the service's
+    lead agency and the agency of every step must be among them, else CharterBeyondAgency.
+    Only a superuser (who passes None) adopts a cross-agency procedure."""
     locked = Charter.objects.select_for_update().select_related("service").get(pk=charter.pk)
     if not locked.is_editable:
         raise CharterLocked(
@@ -102,6 +117,20 @@ def adopt_charter(*, charter: Charter, by: User | None, effective_from: Any = No
     normalised, problems = check_charter(locked.content)
     if problems:
         raise CharterInvalid(problems)
+    if within_agencies is not None:
+        involved = set(
+            Agency.objects.filter(code__in=participating_agencies(normalised)).values_list(
+                "pk", flat=True
+            )
+        ) | {locked.service.lead_agency_id}
+        if not involved <= within_agencies:
+            raise CharterBeyondAgency(
+                _(
+                    "Version %(v)d involves another agency in its procedure: only a "
+                    "superuser adopts a cross-agency procedure."
+                )
+                % {"v": locked.version}
+            )
     now = timezone.now()
     Charter.objects.filter(service=locked.service, status=Charter.Status.ADOPTED).update(
         status=Charter.Status.SUPERSEDED, superseded_at=now

@@ -10,12 +10,18 @@ from typing import Any
 import yaml
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from layanan.agencies.admin_scope import (
+    AgencyScopedAdmin,
+    AgencyScopedInline,
+    administered_agency_ids,
+)
 from layanan.charters.actions import (
+    CharterBeyondAgency,
     CharterInvalid,
     CharterLocked,
     adopt_charter,
@@ -63,8 +69,17 @@ class CharterForm(forms.ModelForm):
         return data
 
 
+class ServiceChoices:
+    """Services are picked among those the administrator's agencies lead."""
+
+    def choices_for(self, model: type[Model], agencies: set[int]) -> QuerySet[Any] | None:
+        if model is Service:
+            return Service.objects.filter(lead_agency_id__in=agencies)
+        return super().choices_for(model, agencies)  # type: ignore[misc]
+
+
 @admin.register(Charter)
-class CharterAdmin(admin.ModelAdmin):
+class CharterAdmin(ServiceChoices, AgencyScopedAdmin, admin.ModelAdmin):
     form = CharterForm
     list_display = ("service", "version", "status", "effective_from", "adopted_at")
     list_filter = ("status", "service__lead_agency")
@@ -72,6 +87,9 @@ class CharterAdmin(admin.ModelAdmin):
     list_select_related = ("service",)
     actions = ["adopt", "consult", "new_version"]
     readonly_fields = ("version", "status", "adopted_at", "adopted_by", "superseded_at")
+    # The charters of the services an agency leads; only a superuser adopts a charter whose
+    # procedure involves another agency (see `adopt`).
+    agency_path = "service__lead_agency"
 
     def has_change_permission(self, request: HttpRequest, obj: Charter | None = None) -> bool:
         if obj is not None and not obj.is_editable:
@@ -89,6 +107,7 @@ class CharterAdmin(admin.ModelAdmin):
         return ("service", "change_note", "components", *self.readonly_fields)
 
     def save_model(self, request: HttpRequest, obj: Charter, form: Any, change: bool) -> None:
+        self.ensure_may_save(request, obj)
         charter, problems = save_draft(
             service=obj.service,
             content=form.cleaned_data["components"],
@@ -109,15 +128,20 @@ class CharterAdmin(admin.ModelAdmin):
     @admin.action(description=_("Adopt the selected versions (put them in force)"))
     def adopt(self, request: HttpRequest, queryset: QuerySet[Charter]) -> None:
         adopted = 0
+        agencies = administered_agency_ids(request.user)
         for charter in queryset.select_related("service"):
             try:
-                adopt_charter(charter=charter, by=request.user)  # type: ignore[arg-type]
+                adopt_charter(
+                    charter=charter,
+                    by=request.user,  # type: ignore[arg-type]
+                    within_agencies=agencies,
+                )
                 adopted += 1
             except CharterInvalid as invalid:
                 for problem in invalid.problems:
                     self.message_user(request, f"{charter}: {problem}", messages.ERROR)
-            except CharterLocked as locked:
-                self.message_user(request, f"{charter}: {locked}", messages.ERROR)
+            except (CharterLocked, CharterBeyondAgency) as refused:
+                self.message_user(request, f"{charter}: {refused}", messages.ERROR)
         if adopted:
             self.message_user(
                 request,
@@ -151,13 +175,14 @@ class CharterAdmin(admin.ModelAdmin):
             )
 
 
-class CharterInline(admin.TabularInline):
+class CharterInline(AgencyScopedInline, admin.TabularInline):
     model = Charter
     fields = ("version", "status", "effective_from", "change_note")
     readonly_fields = fields
     extra = 0
     show_change_link = True
     can_delete = False
+    agency_admin_may = frozenset({"view"})
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -187,10 +212,12 @@ class ServiceForm(forms.ModelForm):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(AgencyScopedAdmin, admin.ModelAdmin):
     form = ServiceForm
     list_display = ("name", "code", "lead_agency", "category", "active")
     list_filter = ("active", "category", "lead_agency")
     search_fields = ("name", "name_en", "code")
     list_select_related = ("lead_agency",)
     inlines = [CharterInline]
+    agency_path = "lead_agency"
+    agency_admin_may = frozenset({"view", "add", "change"})

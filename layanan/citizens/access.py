@@ -62,3 +62,16 @@ def get_counter_filing(user: User, number: str) -> Application:
     if canonical is None or application is None:
         raise Http404("no such application")
     return application
+
+
+def get_own_application_number(user: User, number: str) -> str:
+    """The canonical tracking number of an application `user` applied for (filed online or
+    at the counter): the citizen's access log can be narrowed to it. Any other number,
+    including one the user filed for somebody else at the counter, answers 404."""
+    canonical = canonical_number(number)
+    if (
+        canonical is None
+        or not Application.objects.filter(number=canonical, applicant_id=user.pk).exists()
+    ):
+        raise Http404("no such application")
+    return canonical

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from layanan.accounts.actions import record_account_event
-from layanan.accounts.models import AccountEvent, User
+from layanan.accounts.actions import record_account_event, record_read
+from layanan.accounts.models import AccountEvent, DataAccess, User
 from layanan.cases import actions as case_actions
 from layanan.cases.actions import InvalidInput, NotAllowed
 from layanan.cases.models import Application, Channel
@@ -175,6 +175,7 @@ def file_at_counter(
             },
         )
     citizen = named[0] if named else None
+    found = False
     if citizen is None:
         citizen = _new_citizen(officer=officer, contact=contact, full_name=full_name, nik=nik)
     elif citizen.pk == officer.pk:
@@ -186,9 +187,19 @@ def file_at_counter(
                 ]
             },
         )
+    else:
+        # The contact named an existing account: the officer now sees its name and data.
+        found = True
     application, _created = case_actions.create_application(
         citizen=citizen, service=service, answers={}, channel=Channel.COUNTER, filed_by=officer
     )
+    if found:
+        record_read(
+            reader=officer,
+            citizen=citizen,
+            place=DataAccess.Place.COUNTER_SEARCH,
+            application_number=application.number,
+        )
     return application
 
 

@@ -3,11 +3,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from layanan.accounts.admin import SuperuserOnly
+from layanan.accounts.admin_reads import RecordsReads
+from layanan.accounts.models import DataAccess
 from layanan.citizens.models import PasswordSetupCode
 
 
 @admin.register(PasswordSetupCode)
-class PasswordSetupCodeAdmin(admin.ModelAdmin):
+class PasswordSetupCodeAdmin(SuperuserOnly, RecordsReads, admin.ModelAdmin):
     """Read-only: who gave which citizen a code, when, and whether it was used. Codes are
     given only at the counter receipt; the hash is not shown."""
 
@@ -16,6 +19,7 @@ class PasswordSetupCodeAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__full_name", "issued_by__username")
     date_hierarchy = "issued_at"
     exclude = ("code_hash",)
+    list_place = detail_place = DataAccess.Place.ADMIN_SETUP_CODES
     readonly_fields = (
         "user",
         "issued_by",

@@ -6,6 +6,7 @@ app_name = "citizens"
 urlpatterns = [
     path("daftar/", views.sign_up, name="sign_up"),
     path("profil/", views.profile, name="profile"),
+    path("profil/akses/", views.access_log, name="access_log"),
     path("akun/kode/", views.setup_code, name="setup_code"),
     path("kantor/loket/", views_counter.counter, name="counter"),
     path(

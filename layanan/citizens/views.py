@@ -3,7 +3,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import IntegrityError
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,7 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from layanan.accounts import throttle
-from layanan.accounts.models import User
+from layanan.accounts.models import DataAccess, User
+from layanan.agencies.models import OfficerRole
+from layanan.citizens import access
 from layanan.citizens.actions import (
     CodeRefused,
     redeem_password_setup_code,
@@ -21,6 +25,7 @@ from layanan.citizens.actions import (
 )
 from layanan.citizens.forms import ProfileFields, SetupCodeForm, SignUpForm
 from layanan.citizens.models import Profile
+from layanan.citizens.presenters import access_rows
 from layanan.lib.phone import try_normalise
 
 
@@ -59,6 +64,36 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         form = SignUpForm()
         status = 200
     return render(request, "citizens/sign_up.html", {"form": form, "next": next_url}, status=status)
+
+
+ACCESS_PAGE_SIZE = 25
+
+
+@login_required
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Everyone who looked at the signed-in person's data, newest first, all of it, a page
+    at a time; `?permohonan=NUMBER` narrows it to one of their applications."""
+    user: User = request.user  # type: ignore[assignment]
+    number = request.GET.get("permohonan", "").strip()
+    if number:
+        number = access.get_own_application_number(user, number)
+    reads = DataAccess.objects.filter(citizen=user)
+    if number:
+        reads = reads.filter(application_number=number)
+    page = Paginator(
+        reads.select_related("reader").prefetch_related(
+            Prefetch(
+                "reader__officer_roles",
+                queryset=OfficerRole.objects.select_related("unit__agency"),
+            )
+        ),
+        ACCESS_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "citizens/access_log.html",
+        {"page_obj": page, "rows": access_rows(list(page.object_list)), "number": number},
+    )
 
 
 @login_required

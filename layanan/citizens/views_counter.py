@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from layanan.accounts.models import User
+from layanan.accounts.actions import record_read
+from layanan.accounts.models import DataAccess, User
 from layanan.cases.actions import CaseError
 from layanan.charters.models import Charter, Service
 from layanan.citizens import access
@@ -112,4 +113,11 @@ def counter_receipt(request: HttpRequest, number: str) -> HttpResponse:
         code_url=request.build_absolute_uri(reverse("citizens:setup_code")),
     )
     context.update({"code": code, "problem": problem})
+    # The receipt shows the citizen's name, contact and application.
+    record_read(
+        reader=officer,
+        citizen=application.applicant,
+        place=DataAccess.Place.COUNTER_RECEIPT,
+        application_number=application.number,
+    )
     return render(request, "citizens/counter_receipt.html", context, status=400 if problem else 200)

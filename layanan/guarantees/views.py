@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from layanan.accounts.models import User
+from layanan.accounts.actions import record_reads
+from layanan.accounts.models import DataAccess, User
 from layanan.agencies.models import Agency, OfficerRole, Role
 from layanan.cases.actions import InvalidInput
 from layanan.cases.views_office import officer_required
@@ -87,6 +88,12 @@ def compensations_page(
         .order_by("owed_at", "pk")
     )
     page = Paginator(owed, 25).get_page(request.GET.get("halaman"))
+    # The list names each applicant: one access-log row per applicant shown, in one insert.
+    record_reads(
+        reader=user,
+        place=DataAccess.Place.COMPENSATIONS,
+        shown=[(c.application.applicant_id, c.application.number) for c in page.object_list],
+    )
     errors = errors or {}
     rows = [(c, errors.get(c.pk, "")) for c in page.object_list]
     return render(

@@ -7,7 +7,8 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from layanan.cases.models import Application, Event
+from layanan.accounts.models import DataAccess
+from layanan.cases.models import Application
 from layanan.test import ANSWERS, PASSWORD, PDF, BaseTestCase
 
 
@@ -210,8 +211,11 @@ class ApplicationJourneyTests(ApiTestCase):
         self.assertEqual([a["number"] for a in listing["results"]], [number])
         self.call("get", f"/api/v1/applications/{number}", "budi")
         self.assertTrue(
-            Event.objects.filter(
-                application__number=number, kind="data_viewed", actor=self.budi
+            DataAccess.objects.filter(
+                application_number=number,
+                place=DataAccess.Place.API_APPLICATION,
+                reader=self.budi,
+                citizen__username="siti",
             ).exists()
         )
 

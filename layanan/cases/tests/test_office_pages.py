@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from layanan.accounts.models import User
+from layanan.accounts.models import DataAccess, User
 from layanan.agencies.models import OfficerRole, Role
 from layanan.cases import actions
 from layanan.cases.models import Application, Event, Step
@@ -78,8 +78,11 @@ class StepPageTests(OfficeTestCase):
         page = self.client.get(f"/kantor/langkah/{application.number}/verifikasi/")
         self.assertContains(page, "Putri")
         self.assertTrue(
-            Event.objects.filter(
-                application=application, kind="data_viewed", actor=self.budi
+            DataAccess.objects.filter(
+                citizen=self.siti,
+                reader=self.budi,
+                place=DataAccess.Place.OFFICE_STEP,
+                application_number=application.number,
             ).exists()
         )
         self.login(self.siti)

@@ -28,9 +28,9 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from layanan.accounts.models import User
+from layanan.accounts.models import DataAccess, User
 from layanan.accounts.tokens import issue_token
-from layanan.agencies.models import CalendarDay, OfficerRole, Role
+from layanan.agencies.models import CalendarDay, OfficerRole, Role, ServiceHours
 from layanan.cases import actions
 from layanan.cases.models import Application
 from layanan.citizens.actions import file_at_counter, issue_password_setup_code
@@ -145,6 +145,7 @@ WEB: dict[str, Route] = {
     "cases:start": Route("login"),
     "cases:mine": Route("login"),
     "citizens:profile": Route("login"),
+    "citizens:access_log": Route("login"),  # each person sees the reads of their own data
     "cases:detail": Route("applicant"),
     "cases:receipt": Route("applicant"),
     "cases:withdraw": Route("applicant"),
@@ -183,25 +184,32 @@ WEB: dict[str, Route] = {
     "admin/(?P<url>.*)$": Route("staff", ok=404),
 }
 
-# The admin's model pages: who may use them (rule), and the views that are refused to
-# everyone because the model is read-only or append-only there.
-ADMIN_MODELS: dict[str, tuple[str, frozenset[str]]] = {
-    "auth.group": ("superuser-model", frozenset()),
-    "django_tasks_database.dbtaskresult": ("superuser-model", frozenset({"add", "delete"})),
-    "accounts.user": ("superuser-model", frozenset()),
-    "accounts.accountevent": ("superuser-model", frozenset({"add", "delete"})),
-    "agencies.agency": ("superuser-model", frozenset()),
-    "agencies.unit": ("agency-model", frozenset()),
-    "agencies.officerrole": ("agency-model", frozenset()),
-    "agencies.calendarday": ("agency-model", frozenset({"delete"})),  # set it open instead
-    "charters.service": ("agency-model", frozenset()),
-    "charters.charter": ("agency-model", frozenset({"delete"})),
-    "citizens.passwordsetupcode": ("superuser-model", frozenset({"add", "delete"})),
+# The admin's model pages: who may use them (rule), the views that are refused to everyone
+# because the model is read-only or append-only there, and the views an agency administrator
+# may not use on her own agency's rows (adding accounts or agencies, deleting units).
+ADMIN_MODELS: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {
+    "auth.group": ("superuser-model", frozenset(), frozenset()),
+    "django_tasks_database.dbtaskresult": (
+        "superuser-model",
+        frozenset({"add", "delete"}),
+        frozenset(),
+    ),
+    "accounts.user": ("agency-model", frozenset(), frozenset({"add", "delete", "password"})),
+    "accounts.accountevent": ("superuser-model", frozenset({"add", "delete"}), frozenset()),
+    "accounts.dataaccess": ("superuser-model", frozenset({"add", "delete"}), frozenset()),
+    "agencies.agency": ("agency-model", frozenset(), frozenset({"add", "delete"})),
+    "agencies.unit": ("agency-model", frozenset(), frozenset({"delete"})),
+    "agencies.officerrole": ("agency-model", frozenset(), frozenset()),
+    "agencies.servicehours": ("agency-model", frozenset(), frozenset()),
+    "agencies.calendarday": ("agency-model", frozenset({"delete"}), frozenset()),  # set it open
+    "charters.service": ("agency-model", frozenset(), frozenset({"delete"})),
+    "charters.charter": ("agency-model", frozenset({"delete"}), frozenset()),
+    "citizens.passwordsetupcode": ("superuser-model", frozenset({"add", "delete"}), frozenset()),
 }
 # The Django permissions an agency administrator holds in the admin (the models above
 # marked "agency-model").
 AGENCY_ADMIN_MODELS = [
-    label for label, (name, _views) in ADMIN_MODELS.items() if name == "agency-model"
+    label for label, (name, _views, _theirs) in ADMIN_MODELS.items() if name == "agency-model"
 ]
 ADMIN_VIEWS = {"changelist": 200, "add": 200, "history": 200, "delete": 200, "change": 200}
 
@@ -280,9 +288,19 @@ class MatrixTestCase(BaseTestCase):
         CalendarDay.objects.create(
             agency=cls.disdukcapil, date=dt.date(2026, 12, 24), kind="closed", name="Cuti"
         )
+        ServiceHours.objects.create(
+            agency=cls.disdukcapil, weekday=5, opens=dt.time(8), closes=dt.time(12)
+        )
 
         scenario = cls()
         submitted = scenario.submitted()
+        # budi reads siti's answers: a row of the access log for the admin's log pages
+        actions.record_access(
+            application=submitted,
+            officer=cls.budi,
+            place=DataAccess.Place.OFFICE_STEP,
+            what="answers",
+        )
         returned = scenario.submitted()
         actions.act_on_step(
             application=returned,
@@ -407,13 +425,15 @@ class MatrixTestCase(BaseTestCase):
             label, view = model_view
             if label not in ADMIN_MODELS:
                 return None
-            rule_name, refused = ADMIN_MODELS[label]
+            rule_name, refused, not_hers = ADMIN_MODELS[label]
             ok = {"redirect": 302, "password": 200}.get(view) or ADMIN_VIEWS[view]
             if view in refused:
                 ok = 403
             statuses = RULES[rule_name]
             if view == "redirect":  # object_id/ only redirects to the change page, for staff
                 statuses = {**statuses, AADMIN: OK}
+            elif view in not_hers:
+                statuses = {**statuses, AADMIN: 403}
             return Route(rule_name, ok=ok), statuses
         route = WEB.get(key)
         if route is None:
@@ -454,7 +474,8 @@ class MatrixTestCase(BaseTestCase):
             "agencies.unit": self.loket.pk,
             "charters.service": self.akta.pk,
             "charters.charter": self.akta_v1.pk,
-            "accounts.user": self.siti.pk,
+            # budi holds roles in Disdukcapil only: one of rina's officers
+            "accounts.user": self.budi.pk,
             "auth.group": Group.objects.get().pk,
         }
         pk = preferred.get(model._meta.label_lower)

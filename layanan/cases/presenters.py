@@ -173,42 +173,66 @@ def explain_due(
 class Completion:
     at: dt.datetime
     at_text: str
-    comparison: str  # "early" | "on_due_day" | "late"
-    working_days: int  # how many working days early or late (0 on the due day)
+    comparison: str  # "early" | "on_due_day" (within the due minute) | "late"
+    working_days: int  # whole working days early or late (0 when less than one)
+    working_minutes: int  # working minutes early or late
     text: str
+
+
+def working_time_text(minutes: int) -> str:
+    """ "1 working hour and 18 minutes", "2 working hours", "45 working minutes"."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return ngettext("%(n)d working minute", "%(n)d working minutes", rest) % {"n": rest}
+    if not rest:
+        return ngettext("%(n)d working hour", "%(n)d working hours", hours) % {"n": hours}
+    return ngettext(
+        "%(h)d working hour and %(m)d minutes", "%(h)d working hours and %(m)d minutes", hours
+    ) % {"h": hours, "m": rest}
 
 
 def completion(application: Application) -> Completion | None:
     """When a completed application was completed and how that compares with the promise,
-    counted on the lead agency's working-day calendar:
-    "Selesai 2 Desember 2026 14.05 WIB, 3 hari kerja sebelum batas waktu"."""
+    instant against instant on the lead agency's working calendar: by working days when a
+    whole working day or more apart, otherwise by working hours and minutes, "on time" only
+    within the due minute: "Selesai 19 November 2026 10.50 WIB, 1 jam 18 menit kerja sebelum
+    batas waktu"."""
     if application.status != Status.COMPLETED or application.ended_at is None:
         return None
     zone = application.agency.time_zone
     at_text = local_time(application.ended_at, zone)
     if application.due_at is None:
         return Completion(
-            application.ended_at, at_text, "", 0, _("Completed %(at)s.") % {"at": at_text}
+            application.ended_at, at_text, "", 0, 0, _("Completed %(at)s.") % {"at": at_text}
         )
     calendar = calendar_for(application.agency)
     result = timeliness(calendar, application.ended_at, application.due_at)
-    days = result.working_days
-    if result.late and days:
-        comparison = "late"
-        how = ngettext("%(n)d working day late", "%(n)d working days late", days) % {"n": days}
+    days, minutes = result.working_days, result.working_minutes
+    if result.on_time:
+        comparison = "on_due_day"
+        how = _("exactly at the due time")
     elif result.late:
         comparison = "late"
-        how = _("after the due time, less than one working day late")
-    elif days:
-        comparison = "early"
-        how = ngettext(
-            "%(n)d working day before the due date", "%(n)d working days before the due date", days
-        ) % {"n": days}
+        if days:
+            how = ngettext("%(n)d working day late", "%(n)d working days late", days) % {"n": days}
+        elif minutes:
+            how = _("%(time)s after the due time") % {"time": working_time_text(minutes)}
+        else:
+            how = _("after the due time, outside service hours")
     else:
-        comparison = "on_due_day"
-        how = _("on the due date")
+        comparison = "early"
+        if days:
+            how = ngettext(
+                "%(n)d working day before the due date",
+                "%(n)d working days before the due date",
+                days,
+            ) % {"n": days}
+        elif minutes:
+            how = _("%(time)s before the due time") % {"time": working_time_text(minutes)}
+        else:
+            how = _("before the due time, outside service hours")
     text = _("Completed %(at)s, %(how)s.") % {"at": at_text, "how": how}
-    return Completion(application.ended_at, at_text, comparison, days, text)
+    return Completion(application.ended_at, at_text, comparison, days, minutes, text)
 
 
 def completion_data(application: Application) -> dict[str, Any] | None:
@@ -220,6 +244,7 @@ def completion_data(application: Application) -> dict[str, Any] | None:
         "at_text": done.at_text,
         "comparison": done.comparison,
         "working_days": done.working_days,
+        "working_minutes": done.working_minutes,
         "text": done.text,
     }
 

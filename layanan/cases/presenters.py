@@ -23,7 +23,8 @@ from layanan.cases.models import Application, Event, EventKind, Status, Step, St
 from layanan.charters.presenters import describe_limit
 from layanan.charters.spec import text_in
 from layanan.lib.display import date_in_words, datetime_in_words
-from layanan.lib.workdays import timeliness
+from layanan.lib.money import per_day_amount, rupiah
+from layanan.lib.workdays import WorkCalendar, timeliness
 
 STATUS_SENTENCES = {
     Status.DRAFT: gettext_lazy("Not submitted yet."),
@@ -249,8 +250,62 @@ def completion_data(application: Application) -> dict[str, Any] | None:
     }
 
 
-def due_marker(due_at: dt.datetime | None, *, soon: dt.timedelta = dt.timedelta(days=1)) -> str:
-    """on_track / due_soon / late, for queues."""
+MARKERS = ("late", "due_soon", "on_track", "paused", "your_turn")
+
+
+@dataclass(frozen=True)
+class PerDayCompensation:
+    amount: int  # accrued so far while the application is open, final once it has ended
+    final: bool
+    text: str
+
+
+def per_day_compensation(
+    application: Application,
+    *,
+    at: dt.datetime | None = None,
+    calendar: WorkCalendar | None = None,
+) -> PerDayCompensation | None:
+    """What a charter's per-day compensation comes to for a late application, counted on the
+    agency's calendar (`WorkCalendar.working_days_late`): while the application is open, the
+    amount accrued up to `at` (now) with the rule, "Rp300.000 sejauh ini: Rp50.000 per hari
+    kerja terlambat, paling banyak Rp350.000; jumlah akhir ditetapkan saat permohonan selesai";
+    once it has ended, the final amount. None when the charter's compensation is not per day
+    or the application has no due date. `calendar`: the lead agency's calendar when the caller
+    already has it (lists cache one per agency)."""
+    spec = application.charter.guarantee.get("compensation") or {}
+    if spec.get("kind") != "per_day" or application.due_at is None:
+        return None
+    ended_at = application.ended_at if application.has_ended else None
+    final = ended_at is not None
+    end = ended_at or at or timezone.now()
+    calendar = calendar or calendar_for(application.agency)
+    days = calendar.working_days_late(application.due_at, end)
+    amount = per_day_amount(int(spec["amount"]), int(spec["cap"]), days)
+    rule = _("%(per_day)s per working day late, at most %(cap)s") % {
+        "per_day": rupiah(int(spec["amount"])),
+        "cap": rupiah(int(spec["cap"])),
+    }
+    if final:
+        text = _("%(amount)s (%(rule)s).") % {"amount": rupiah(amount), "rule": rule}
+    else:
+        text = _(
+            "%(amount)s so far: %(rule)s; the final amount is set when the application ends."
+        ) % {"amount": rupiah(amount), "rule": rule}
+    return PerDayCompensation(amount, final, text)
+
+
+def due_marker(
+    due_at: dt.datetime | None,
+    *,
+    paused: bool = False,
+    soon: dt.timedelta = dt.timedelta(days=1),
+) -> str:
+    """late / due_soon / on_track for queues, or paused while the clock waits for the applicant
+    (a paused due date moves later by the time the applicant takes, so it is neither late nor
+    due soon)."""
+    if paused:
+        return "paused"
     if due_at is None:
         return "on_track"
     now = timezone.now()
@@ -259,6 +314,35 @@ def due_marker(due_at: dt.datetime | None, *, soon: dt.timedelta = dt.timedelta(
     if due_at - now <= soon:
         return "due_soon"
     return "on_track"
+
+
+def step_marker(step: Step) -> str:
+    """The marker of a step in officers' lists: paused while it is returned to the applicant."""
+    return due_marker(step.due_at, paused=step.paused_at is not None)
+
+
+def application_marker(application: Application) -> str:
+    """The marker of an application on the applicant's own list: "your_turn" while it waits for
+    their corrections, otherwise how its due date stands; "" once it has ended or before its
+    clock starts (there is no due date yet)."""
+    if not application.is_open:
+        return ""
+    if application.status == Status.RETURNED:
+        return "your_turn"
+    if application.due_at is None:
+        return ""
+    return due_marker(application.due_at)
+
+
+def event_label(application: Application, event: Event) -> str:
+    """What to call an event: its kind's label, except that "file declared complete" says the
+    time limit starts only where the charter counts it from then (not from submission)."""
+    if (
+        event.kind == "file_complete"
+        and application.charter.content.get("clock_starts", "file_complete") != "file_complete"
+    ):
+        return _("File declared complete (the time limit runs from submission)")
+    return EventKind.label_of(event.kind)
 
 
 def public_view(application: Application) -> dict[str, Any]:
@@ -301,7 +385,7 @@ def public_view(application: Application) -> dict[str, Any]:
                 "at": event.at,
                 "at_text": local_time(event.at, zone),
                 "kind": event.kind,
-                "label": EventKind.label_of(event.kind),
+                "label": event_label(application, event),
                 "step": step_name(application, event.step) if event.step else "",
             }
             for event in events

@@ -8,8 +8,10 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
-from layanan.cases.models import Application
+from layanan.cases.models import OPEN_STATUSES, Application
+from layanan.guarantees.amounts import amounts_now
 from layanan.guarantees.models import Breach, Compensation
 
 COLUMNS = (
@@ -94,6 +96,23 @@ def register_rows(*, agency: str = "", year: int | None = None) -> list[dict[str
         row["amount_paid"] += item["paid_amount"] or 0
         names[item["agency__code"]] = item["agency__name"]
         names["s:" + item["application__service__code"]] = item["application__service__name"]
+    # A per-day compensation of an open application still grows: count what has accrued so
+    # far rather than the one day owed when it fell late.
+    growing = list(
+        compensations.filter(
+            status=Compensation.Status.OWED,
+            kind="per_day",
+            application__status__in=OPEN_STATUSES,
+        ).select_related(
+            "agency", "application__charter", "application__agency", "application__service"
+        )
+    )
+    accrued = amounts_now(growing)
+    for compensation in growing:
+        month = timezone.localtime(compensation.owed_at)  # as TruncMonth groups them
+        service = compensation.application.service.code
+        row = rows[key(month, compensation.agency.code, service)]
+        row["amount_owed"] += accrued[compensation.pk].amount - compensation.amount
     for item in (
         deemed.annotate(month=TruncMonth("ended_at"))
         .values("month", "agency__code", "agency__name", "service__code", "service__name")

@@ -221,6 +221,23 @@ class ClockWordingTests(ApiTestCase):
             ("late", 0, 120),
         )
 
+    def test_a_service_in_working_hours_reads_in_hours(self) -> None:
+        content = charter_content(
+            clock_starts="submission", time_limit={"amount": 4, "unit": "working_hours"}
+        )
+        for stage in content["procedure"]["stages"]:
+            for step in stage["steps"]:
+                step["time_limit"] = {"amount": 2, "unit": "working_hours"}
+        self.adopt(self.akta, content)
+        number = self.submitted_number()  # Monday 09.00: due 13.00 WIB
+        self.move_to(dt.datetime(2026, 11, 30, 4, 30, tzinfo=dt.UTC))  # 11.30 WIB
+        self.act(number, "verifikasi", "approve")
+        self.act(number, "terbit", "approve")
+        self.assertIn(
+            "Selesai 30 November 2026 11.30 WIB, 1 jam 30 menit kerja sebelum batas waktu.",
+            self.pages(number)["track"],
+        )
+
     def test_a_completion_in_the_due_minute_is_exactly_on_time(self) -> None:
         number = self.submitted_number()
         self.act(number, "verifikasi", "approve")

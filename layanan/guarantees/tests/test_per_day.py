@@ -14,6 +14,8 @@ from layanan.cases.models import Application, Event
 from layanan.guarantees.models import Breach, Compensation
 from layanan.guarantees.tests.test_sweep import MINUTE, MONDAY, WIB, SweepTestCase
 from layanan.lib import display
+from layanan.notifications.jobs import plan_messages
+from layanan.notifications.models import Message
 
 SO_FAR = (
     "Rp300.000 sejauh ini: Rp50.000 per hari kerja terlambat, paling banyak Rp350.000; "
@@ -42,6 +44,13 @@ class PerDayCompensationTests(SweepTestCase):
             "terlambat, paling banyak Rp350.000; jumlah akhir ditetapkan saat permohonan selesai.",
         )
         self.assertEqual(Compensation.objects.get().amount, 50000)
+        plan_messages()
+        mail = Message.objects.get(event=owed, recipient="siti@example.test")
+        self.assertIn(
+            "Rp50.000 sejauh ini: Rp50.000 per hari kerja terlambat, paling banyak Rp350.000; "
+            "jumlah akhir ditetapkan saat permohonan selesai.",
+            mail.body,
+        )
 
     def test_while_open_every_page_shows_the_amount_so_far_and_no_payment(self) -> None:
         application = self.late_pbg()

@@ -274,7 +274,8 @@ class DemoDataTests(DemoTestCase):
         # PBG Rp50.000 per working day late so far (it is still open), half the SLHS fee,
         # the family card's fixed sum.
         pbg = Compensation.objects.get(kind="per_day").application
-        assert pbg.due_at is not None and pbg.is_open
+        assert pbg.due_at is not None
+        self.assertTrue(pbg.is_open)
         days = calendar_for(pbg.agency).working_days_late(pbg.due_at, timezone.now())
         self.assertGreaterEqual(days, 1)
         pbg_so_far = min(350_000, 50_000 * days)

@@ -82,8 +82,9 @@ class CompletionOut(Schema):
 
     at: dt.datetime
     at_text: str
-    comparison: str  # early | on_due_day | late
-    working_days: int
+    comparison: str  # early | on_due_day (within the due minute) | late
+    working_days: int  # whole working days early or late
+    working_minutes: int  # working minutes early or late
     text: str
 
 

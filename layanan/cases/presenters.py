@@ -23,7 +23,8 @@ from layanan.cases.models import Application, Event, EventKind, Status, Step, St
 from layanan.charters.presenters import describe_limit
 from layanan.charters.spec import is_needed, text_in
 from layanan.lib.display import date_in_words, datetime_in_words
-from layanan.lib.workdays import timeliness
+from layanan.lib.money import per_day_amount, rupiah
+from layanan.lib.workdays import WorkCalendar, timeliness
 
 STATUS_SENTENCES = {
     Status.DRAFT: gettext_lazy("Not submitted yet."),
@@ -173,42 +174,66 @@ def explain_due(
 class Completion:
     at: dt.datetime
     at_text: str
-    comparison: str  # "early" | "on_due_day" | "late"
-    working_days: int  # how many working days early or late (0 on the due day)
+    comparison: str  # "early" | "on_due_day" (within the due minute) | "late"
+    working_days: int  # whole working days early or late (0 when less than one)
+    working_minutes: int  # working minutes early or late
     text: str
+
+
+def working_time_text(minutes: int) -> str:
+    """ "1 working hour and 18 minutes", "2 working hours", "45 working minutes"."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return ngettext("%(n)d working minute", "%(n)d working minutes", rest) % {"n": rest}
+    if not rest:
+        return ngettext("%(n)d working hour", "%(n)d working hours", hours) % {"n": hours}
+    return ngettext(
+        "%(h)d working hour and %(m)d minutes", "%(h)d working hours and %(m)d minutes", hours
+    ) % {"h": hours, "m": rest}
 
 
 def completion(application: Application) -> Completion | None:
     """When a completed application was completed and how that compares with the promise,
-    counted on the lead agency's working-day calendar:
-    "Selesai 2 Desember 2026 14.05 WIB, 3 hari kerja sebelum batas waktu"."""
+    instant against instant on the lead agency's working calendar: by working days when a
+    whole working day or more apart, otherwise by working hours and minutes, "on time" only
+    within the due minute: "Selesai 19 November 2026 10.50 WIB, 1 jam 18 menit kerja sebelum
+    batas waktu"."""
     if application.status != Status.COMPLETED or application.ended_at is None:
         return None
     zone = application.agency.time_zone
     at_text = local_time(application.ended_at, zone)
     if application.due_at is None:
         return Completion(
-            application.ended_at, at_text, "", 0, _("Completed %(at)s.") % {"at": at_text}
+            application.ended_at, at_text, "", 0, 0, _("Completed %(at)s.") % {"at": at_text}
         )
     calendar = calendar_for(application.agency)
     result = timeliness(calendar, application.ended_at, application.due_at)
-    days = result.working_days
-    if result.late and days:
-        comparison = "late"
-        how = ngettext("%(n)d working day late", "%(n)d working days late", days) % {"n": days}
+    days, minutes = result.working_days, result.working_minutes
+    if result.on_time:
+        comparison = "on_due_day"
+        how = _("exactly at the due time")
     elif result.late:
         comparison = "late"
-        how = _("after the due time, less than one working day late")
-    elif days:
-        comparison = "early"
-        how = ngettext(
-            "%(n)d working day before the due date", "%(n)d working days before the due date", days
-        ) % {"n": days}
+        if days:
+            how = ngettext("%(n)d working day late", "%(n)d working days late", days) % {"n": days}
+        elif minutes:
+            how = _("%(time)s after the due time") % {"time": working_time_text(minutes)}
+        else:
+            how = _("after the due time, outside service hours")
     else:
-        comparison = "on_due_day"
-        how = _("on the due date")
+        comparison = "early"
+        if days:
+            how = ngettext(
+                "%(n)d working day before the due date",
+                "%(n)d working days before the due date",
+                days,
+            ) % {"n": days}
+        elif minutes:
+            how = _("%(time)s before the due time") % {"time": working_time_text(minutes)}
+        else:
+            how = _("before the due time, outside service hours")
     text = _("Completed %(at)s, %(how)s.") % {"at": at_text, "how": how}
-    return Completion(application.ended_at, at_text, comparison, days, text)
+    return Completion(application.ended_at, at_text, comparison, days, minutes, text)
 
 
 def completion_data(application: Application) -> dict[str, Any] | None:
@@ -220,12 +245,67 @@ def completion_data(application: Application) -> dict[str, Any] | None:
         "at_text": done.at_text,
         "comparison": done.comparison,
         "working_days": done.working_days,
+        "working_minutes": done.working_minutes,
         "text": done.text,
     }
 
 
-def due_marker(due_at: dt.datetime | None, *, soon: dt.timedelta = dt.timedelta(days=1)) -> str:
-    """on_track / due_soon / late, for queues."""
+MARKERS = ("late", "due_soon", "on_track", "paused", "your_turn")
+
+
+@dataclass(frozen=True)
+class PerDayCompensation:
+    amount: int  # accrued so far while the application is open, final once it has ended
+    final: bool
+    text: str
+
+
+def per_day_compensation(
+    application: Application,
+    *,
+    at: dt.datetime | None = None,
+    calendar: WorkCalendar | None = None,
+) -> PerDayCompensation | None:
+    """What a charter's per-day compensation comes to for a late application, counted on the
+    agency's calendar (`WorkCalendar.working_days_late`): while the application is open, the
+    amount accrued up to `at` (now) with the rule, "Rp300.000 sejauh ini: Rp50.000 per hari
+    kerja terlambat, paling banyak Rp350.000; jumlah akhir ditetapkan saat permohonan selesai";
+    once it has ended, the final amount. None when the charter's compensation is not per day
+    or the application has no due date. `calendar`: the lead agency's calendar when the caller
+    already has it (lists cache one per agency)."""
+    spec = application.charter.guarantee.get("compensation") or {}
+    if spec.get("kind") != "per_day" or application.due_at is None:
+        return None
+    ended_at = application.ended_at if application.has_ended else None
+    final = ended_at is not None
+    end = ended_at or at or timezone.now()
+    calendar = calendar or calendar_for(application.agency)
+    days = calendar.working_days_late(application.due_at, end)
+    amount = per_day_amount(int(spec["amount"]), int(spec["cap"]), days)
+    rule = _("%(per_day)s per working day late, at most %(cap)s") % {
+        "per_day": rupiah(int(spec["amount"])),
+        "cap": rupiah(int(spec["cap"])),
+    }
+    if final:
+        text = _("%(amount)s (%(rule)s).") % {"amount": rupiah(amount), "rule": rule}
+    else:
+        text = _(
+            "%(amount)s so far: %(rule)s; the final amount is set when the application ends."
+        ) % {"amount": rupiah(amount), "rule": rule}
+    return PerDayCompensation(amount, final, text)
+
+
+def due_marker(
+    due_at: dt.datetime | None,
+    *,
+    paused: bool = False,
+    soon: dt.timedelta = dt.timedelta(days=1),
+) -> str:
+    """late / due_soon / on_track for queues, or paused while the clock waits for the applicant
+    (a paused due date moves later by the time the applicant takes, so it is neither late nor
+    due soon)."""
+    if paused:
+        return "paused"
     if due_at is None:
         return "on_track"
     now = timezone.now()
@@ -234,6 +314,35 @@ def due_marker(due_at: dt.datetime | None, *, soon: dt.timedelta = dt.timedelta(
     if due_at - now <= soon:
         return "due_soon"
     return "on_track"
+
+
+def step_marker(step: Step) -> str:
+    """The marker of a step in officers' lists: paused while it is returned to the applicant."""
+    return due_marker(step.due_at, paused=step.paused_at is not None)
+
+
+def application_marker(application: Application) -> str:
+    """The marker of an application on the applicant's own list: "your_turn" while it waits for
+    their corrections, otherwise how its due date stands; "" once it has ended or before its
+    clock starts (there is no due date yet)."""
+    if not application.is_open:
+        return ""
+    if application.status == Status.RETURNED:
+        return "your_turn"
+    if application.due_at is None:
+        return ""
+    return due_marker(application.due_at)
+
+
+def event_label(application: Application, event: Event) -> str:
+    """What to call an event: its kind's label, except that "file declared complete" says the
+    time limit starts only where the charter counts it from then (not from submission)."""
+    if (
+        event.kind == "file_complete"
+        and application.charter.content.get("clock_starts", "file_complete") != "file_complete"
+    ):
+        return _("File declared complete (the time limit runs from submission)")
+    return EventKind.label_of(event.kind)
 
 
 def public_view(application: Application) -> dict[str, Any]:
@@ -276,7 +385,7 @@ def public_view(application: Application) -> dict[str, Any]:
                 "at": event.at,
                 "at_text": local_time(event.at, zone),
                 "kind": event.kind,
-                "label": EventKind.label_of(event.kind),
+                "label": event_label(application, event),
                 "step": step_name(application, event.step) if event.step else "",
             }
             for event in events

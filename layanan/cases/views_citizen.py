@@ -27,7 +27,12 @@ from layanan.cases import access, actions
 from layanan.cases.answers import answers_form_class
 from layanan.cases.forms import DeclarationForm, DocumentForm, ItemsForm
 from layanan.cases.models import Application, Document
-from layanan.cases.presenters import due_marker, item_rows, public_view
+from layanan.cases.presenters import (
+    application_marker,
+    item_rows,
+    per_day_compensation,
+    public_view,
+)
 from layanan.charters.actions import charter_in_force
 from layanan.charters.models import Service
 from layanan.charters.spec import is_needed, text_in
@@ -180,7 +185,12 @@ def my_applications(request: HttpRequest) -> HttpResponse:
         .select_related("service", "agency")
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(rows, 20).get_page(request.GET.get("halaman"))
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    for application in page.object_list:
+        # The markers officers see, in the applicant's terms; before the clock starts, what
+        # it will count from instead of an empty due date.
+        application.marker = application_marker(application)
+        application.waiting_for_clock = application.due_at is None and application.is_open
     return render(request, "cases/mine.html", {"page_obj": page})
 
 
@@ -462,23 +472,44 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         return redirect("cases:tasks", number=application.number)
     steps = list(application.steps.select_related("unit", "agency"))
     record_counter_read(request, application)
+    guarantee_events = list(
+        application.events.filter(
+            public=True,
+            kind__in=(
+                "late",
+                "very_late",
+                "apology",
+                "compensation_owed",
+                "compensation_withdrawn",
+                "compensation_paid",
+                "deemed_approved",
+            ),
+        ).order_by("seq")
+    )
+    # A per-day compensation still owed: what it comes to now (it grows until the end).
+    last_compensation = [e.kind for e in guarantee_events if e.kind.startswith("compensation_")]
+    per_day = (
+        per_day_compensation(application)
+        if last_compensation and last_compensation[-1] == "compensation_owed"
+        else None
+    )
     return render(
         request,
         "cases/detail.html",
         {
             "application": application,
             "view": public_view(application),
-            "marker": due_marker(application.due_at) if application.is_open else "",
+            "marker": application_marker(application),
             "returned": [s for s in steps if s.state == "returned"],
             "rejected": [s for s in steps if s.state == "rejected"],
             "rows": answer_rows(application),
             "documents": document_requirements(application),
             # What the charter's guarantee did for this application: delays, apology,
             # compensation, deemed approval (public events written by the guarantee sweep).
-            "guarantee_events": application.events.filter(
-                public=True,
-                kind__in=("late", "very_late", "apology", "compensation_owed", "deemed_approved"),
-            ).order_by("seq"),
+            "guarantee_events": [
+                e for e in guarantee_events if e.kind not in ("compensation_withdrawn",)
+            ],
+            "per_day_compensation": per_day,
             # A summary; every read is on the citizen's own access-log page.
             "accesses": access_summary(application)
             if application.applicant_id == request.user.pk

@@ -34,11 +34,12 @@ from django.views.decorators.http import require_POST
 from layanan.accounts.models import DataAccess, User
 from layanan.agencies.models import Role
 from layanan.cases import access, actions
-from layanan.cases.models import EventKind, Step
+from layanan.cases.models import Step
 from layanan.cases.presenters import (
-    due_marker,
+    event_label,
     explain_due,
     local_time,
+    step_marker,
     step_name,
 )
 from layanan.cases.views_citizen import answer_rows, document_requirements
@@ -160,7 +161,7 @@ def queue_steps(user: User, units: set[int], form: QueueFilter) -> QuerySet[Step
         if state := form.cleaned_data["status"]:
             steps = steps.filter(state=state)
         if form.cleaned_data["terlambat"]:
-            steps = steps.filter(due_at__lt=timezone.now())
+            steps = steps.filter(due_at__lt=timezone.now(), paused_at__isnull=True)
         if form.cleaned_data["milik"] == "saya":
             steps = steps.filter(assignee=user)
         elif form.cleaned_data["milik"] == "kosong":
@@ -177,7 +178,7 @@ def queue_row(step: Step, user: User, workable: set[tuple[int, str]]) -> dict[st
     return {
         "step": step,
         "name": step_name(step.application, step.key),
-        "marker": due_marker(step.due_at),
+        "marker": step_marker(step),
         "due": local_time(step.due_at, step.agency.time_zone),
         "can_claim": can_work and step.assignee_id != user.pk,
     }
@@ -361,11 +362,11 @@ def step_page_context(request: HttpRequest, step: Step) -> dict[str, Any]:
         "documents": document_requirements(application),
         "explanation": explain_due(application, steps),
         "due": local_time(step.due_at, step.agency.time_zone),
-        "marker": due_marker(step.due_at),
+        "marker": step_marker(step),
         "events": [
             {
                 "event": e,
-                "label": EventKind.label_of(e.kind),
+                "label": event_label(application, e),
                 "at": local_time(e.at, application.agency.time_zone),
             }
             for e in events[:50]

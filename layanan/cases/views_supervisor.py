@@ -22,7 +22,7 @@ from layanan.accounts.models import User
 from layanan.agencies.models import Unit
 from layanan.cases import access
 from layanan.cases.models import Event, Step
-from layanan.cases.presenters import due_marker, local_time, step_name
+from layanan.cases.presenters import local_time, step_marker, step_name
 from layanan.cases.views_office import officer_required, user_of
 
 LATE_PAGE_SIZE = 20
@@ -35,7 +35,7 @@ def step_row(step: Step) -> dict[str, Any]:
     return {
         "step": step,
         "name": step_name(step.application, step.key),
-        "marker": due_marker(step.due_at),
+        "marker": step_marker(step),
         "due": local_time(step.due_at, zone),
         "started": local_time(step.started_at, zone),
     }

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from layanan.accounts.models import User
 from layanan.cases.actions import InvalidInput
 from layanan.cases.events import record_event
+from layanan.guarantees.amounts import amount_now
 from layanan.guarantees.models import Compensation
 from layanan.lib.money import digits
 
@@ -30,12 +31,29 @@ def record_payment(*, compensation: Compensation, by: User, reference: str) -> b
             "count": REFERENCE_MAX_LENGTH
         }
         raise InvalidInput(message, fields={"reference": [message]})
+    # A per-day compensation is paid once, in full, when its application has ended: until
+    # then it still grows. Paid then, the final amount is written with the payment, so a
+    # payment that comes before the sweep has settled the amount records the right sum.
+    owed = amount_now(compensation)
+    if not owed.final:
+        message = _(
+            "This compensation still grows by the day: record its payment once the "
+            "application has ended and the amount is final."
+        )
+        raise InvalidInput(message, fields={"reference": [message]})
     now = timezone.now()
     updated = Compensation.objects.filter(
         pk=compensation.pk, status=Compensation.Status.OWED
-    ).update(status=Compensation.Status.PAID, paid_at=now, paid_by=by, payment_reference=reference)
+    ).update(
+        status=Compensation.Status.PAID,
+        paid_at=now,
+        paid_by=by,
+        payment_reference=reference,
+        amount=owed.amount,
+    )
     if not updated:
         return False
+    compensation.amount = owed.amount
     record_event(
         compensation.application,
         "compensation_paid",

@@ -8,9 +8,11 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
-from layanan.cases.models import Application
+from layanan.cases.models import OPEN_STATUSES, Application
 from layanan.charters.models import Service
+from layanan.guarantees.amounts import amounts_now
 from layanan.guarantees.models import Breach, Compensation
 
 COLUMNS = (
@@ -95,6 +97,23 @@ def register_rows(*, agency: str = "", year: int | None = None) -> list[dict[str
         row["amount_paid"] += item["paid_amount"] or 0
         names[item["agency__code"]] = item["agency__name"]
         names["s:" + item["application__service__code"]] = item["application__service__name"]
+    # A per-day compensation of an open application still grows: count what has accrued so
+    # far rather than the one day owed when it fell late.
+    growing = list(
+        compensations.filter(
+            status=Compensation.Status.OWED,
+            kind="per_day",
+            application__status__in=OPEN_STATUSES,
+        ).select_related(
+            "agency", "application__charter", "application__agency", "application__service"
+        )
+    )
+    accrued = amounts_now(growing)
+    for compensation in growing:
+        month = timezone.localtime(compensation.owed_at)  # as TruncMonth groups them
+        service = compensation.application.service.code
+        row = rows[key(month, compensation.agency.code, service)]
+        row["amount_owed"] += accrued[compensation.pk].amount - compensation.amount
     for item in (
         deemed.annotate(month=TruncMonth("ended_at"))
         .values("month", "agency__code", "agency__name", "service__code", "service__name")
@@ -106,10 +125,10 @@ def register_rows(*, agency: str = "", year: int | None = None) -> list[dict[str
         names["s:" + item["service__code"]] = item["service__name"]
 
     # Services by their name in the page's language (one query for the codes listed).
-    for service in Service.objects.filter(
+    for listed in Service.objects.filter(
         code__in={service_code for (_month, _agency, service_code) in rows}
     ):
-        names["s:" + service.code] = service.display_name
+        names["s:" + listed.code] = listed.display_name
     return [
         {
             "month": month,

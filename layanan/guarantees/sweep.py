@@ -27,10 +27,11 @@ from layanan.agencies.models import OfficerRole, Role
 from layanan.cases.actions import AgencyCalendars, CaseError, deem_application_approved
 from layanan.cases.events import ChainWriter, read_new_events
 from layanan.cases.models import Application, Event, Step
+from layanan.cases.presenters import per_day_compensation
 from layanan.charters.models import Charter
 from layanan.guarantees.corrections import apply_calendar_corrections
 from layanan.guarantees.models import Alarm, Breach, Compensation, Level
-from layanan.lib.money import digits
+from layanan.lib.money import digits, per_day_amount
 from layanan.lib.workdays import WorkCalendar
 
 BATCH = 500
@@ -180,7 +181,7 @@ def compensation_amount(kind: str, spec: dict[str, Any], fee: int, days_late: in
         return int(spec["amount"])
     if kind == "waiver":
         return fee
-    return min(int(spec["cap"]), int(spec["amount"]) * max(1, days_late))
+    return per_day_amount(int(spec["amount"]), int(spec["cap"]), days_late)
 
 
 def settle_per_day(compensation: Compensation, calendars: AgencyCalendars) -> None:
@@ -413,6 +414,18 @@ class Firing:
             return
         self.owed.append((application, breach, spec["kind"], amount))
 
+    def owed_note(self, application: Application, amount: int) -> str:
+        """The public note of a compensation owed: a per-day one is still growing, so it
+        states what has accrued, the rule and that the final amount comes at the end."""
+        per_day = per_day_compensation(
+            application, at=self.at, calendar=self.calendars(application.agency.code)
+        )
+        if per_day is not None and not per_day.final:
+            return _("Compensation is owed to the applicant: %(text)s") % {"text": per_day.text}
+        return _("Compensation of Rp%(amount)s is owed to the applicant.") % {
+            "amount": digits(amount)
+        }
+
     def save_compensations(self) -> None:
         if not self.owed:
             return
@@ -448,8 +461,7 @@ class Firing:
                 "compensation_owed",
                 at=self.at,
                 public=True,
-                note=_("Compensation of Rp%(amount)s is owed to the applicant.")
-                % {"amount": digits(amount)},
+                note=self.owed_note(application, amount),
                 data={"kind": kind, "amount": amount},
             )
             self.summary.compensations += 1

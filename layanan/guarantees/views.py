@@ -16,6 +16,7 @@ from layanan.agencies.models import Agency, OfficerRole, Role
 from layanan.cases.actions import InvalidInput
 from layanan.cases.views_office import officer_required
 from layanan.guarantees.actions import record_payment
+from layanan.guarantees.amounts import amounts_now
 from layanan.guarantees.models import Compensation
 from layanan.guarantees.register import COLUMNS, register_rows
 
@@ -42,7 +43,7 @@ def filtered_rows(request: HttpRequest) -> tuple[RegisterFilter, list[dict[str, 
 
 def register(request: HttpRequest) -> HttpResponse:
     form, rows = filtered_rows(request)
-    page = Paginator(rows, 50).get_page(request.GET.get("halaman"))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     totals = {c: sum(int(r[c]) for r in rows) for c in COLUMNS[5:]}  # type: ignore[call-overload]
     return render(
         request,
@@ -84,10 +85,17 @@ def compensations_page(
     agencies = finance_agencies(user)
     owed = (
         Compensation.objects.filter(agency_id__in=agencies, status="owed")
-        .select_related("application", "application__service", "application__applicant", "agency")
+        .select_related(
+            "application",
+            "application__service",
+            "application__applicant",
+            "application__charter",
+            "application__agency",
+            "agency",
+        )
         .order_by("owed_at", "pk")
     )
-    page = Paginator(owed, 25).get_page(request.GET.get("halaman"))
+    page = Paginator(owed, 25).get_page(request.GET.get("page"))
     # The list names each applicant: one access-log row per applicant shown, in one insert.
     record_reads(
         reader=user,
@@ -95,7 +103,8 @@ def compensations_page(
         shown=[(c.application.applicant_id, c.application.number) for c in page.object_list],
     )
     errors = errors or {}
-    rows = [(c, errors.get(c.pk, "")) for c in page.object_list]
+    amounts = amounts_now(list(page.object_list))
+    rows = [(c, errors.get(c.pk, ""), amounts[c.pk]) for c in page.object_list]
     return render(
         request,
         "guarantees/compensations.html",

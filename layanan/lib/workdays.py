@@ -307,6 +307,18 @@ class WorkCalendar:
             return 0
         return (end - start) // _US_PER_MINUTE
 
+    def whole_working_days_between(self, a: datetime, b: datetime) -> int:
+        """The working days whose service hours lie wholly within [a, b] (0 when b <= a)."""
+        start = self._position_us(a, "a")
+        end = self._position_us(b, "b")
+        if b <= a:
+            return 0
+        # Working day i is [cum[i], cum[i + 1]] in service minutes: count the i with
+        # cum[i] >= start and cum[i + 1] <= end.
+        first = bisect_left(self._cum, -(-start // _US_PER_MINUTE))
+        after_last = bisect_right(self._cum, end // _US_PER_MINUTE) - 1
+        return max(0, after_last - first)
+
     def working_days_late(self, due: datetime, at: datetime) -> int:
         """How many of this calendar's working days `at` is late for something due at `due`.
 
@@ -475,29 +487,58 @@ def build_calendar(
 
 @dataclass(frozen=True)
 class Timeliness:
-    """How an instant (a completion) compares with a due instant, in working days."""
+    """How an instant (a completion) compares with a due instant, on a working calendar."""
 
-    late: bool  # strictly after the due instant
-    working_days: int  # working days between the two local dates (0: the same working day)
+    late: bool  # after the due minute
+    on_time: bool  # within the due minute (neither early nor late)
+    working_days: int  # working days apart, 0 when less than one whole working day apart
+    working_minutes: int  # service minutes between the two instants
 
     @property
     def signed_days(self) -> int:
-        """Negative when early, positive when late (0 on the due day, either side)."""
+        """Negative when early, positive when late (0 when less than a working day apart)."""
         return self.working_days if self.late else -self.working_days
+
+    @property
+    def signed_minutes(self) -> int:
+        """Negative when early, positive when late: service minutes from the due instant."""
+        return self.working_minutes if self.late else -self.working_minutes
+
+
+def _minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
 
 
 def timeliness(calendar: WorkCalendar, done: datetime, due: datetime) -> Timeliness:
-    """Compare `done` with `due` on `calendar`: early or on the due day when `done <= due`,
-    otherwise late; the distance is the number of working days d with
-    min(date) < d <= max(date), the local dates in the calendar's zone. A completion on the
-    due day after closing time is late by 0 working days ("less than a working day")."""
+    """Compare the instant `done` with the instant `due` on `calendar`.
+
+    On time when both fall within the same minute; otherwise early or late by the service time
+    between them. `working_minutes` is the service minutes between the two instants. When the
+    working days whose whole service hours lie between them number at least one, the distance
+    in `working_days` is the count of working days d with min(date) < d <= max(date), the local
+    dates in the calendar's zone, as the guarantee counts days late (finishing on Wednesday at
+    14.05 for a due time of Monday's closing is 3 working days early; on Tuesday at 10.00 for
+    a due time of Thursday's closing, 3 working days late); otherwise `working_days` is 0 and
+    only the minutes tell (finishing at 10.50 for a due time of 12.08 the same day is 78
+    working minutes early). Time outside service hours is not counted, so a completion on the
+    due day after closing time is late by 0 working minutes.
+    """
     for label, moment in (("done", done), ("due", due)):
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise ValueError(
                 f"{label} must be a timezone-aware datetime, not {moment.isoformat()}."
             )
-    done_day = done.astimezone(calendar.tz).date()
-    due_day = due.astimezone(calendar.tz).date()
-    if done > due:
-        return Timeliness(late=True, working_days=calendar.working_days_between(due_day, done_day))
-    return Timeliness(late=False, working_days=calendar.working_days_between(done_day, due_day))
+    if _minute(done) == _minute(due):
+        return Timeliness(late=False, on_time=True, working_days=0, working_minutes=0)
+    first, last = sorted((done, due))
+    days = 0
+    if calendar.whole_working_days_between(first, last):
+        days = calendar.working_days_between(
+            first.astimezone(calendar.tz).date(), last.astimezone(calendar.tz).date()
+        )
+    return Timeliness(
+        late=done > due,
+        on_time=False,
+        working_days=days,
+        working_minutes=calendar.working_minutes_between(first, last),
+    )

@@ -43,10 +43,11 @@ PHONE_NUMBER = "0812 3456 7890"
 PHONE_SHOWN = "0812-3456-7890"  # stored once in E.164 form, shown the way Indonesians write it
 BIRTH_NOTICE = "Surat keterangan kelahiran"  # the one required document of akta-kelahiran
 # Personal data that must never appear on the public tracking page.
-# "Selesai 30 November 2026 14.05 WIB, 3 hari kerja sebelum batas waktu" (or on the due day)
+# "Selesai 30 November 2026 14.05 WIB, 3 hari kerja sebelum batas waktu" (or hours early)
 COMPLETED_EARLY = re.compile(
     r"Selesai \d{1,2} \w+ \d{4} \d{2}\.\d{2} WIB, "
-    r"(\d+ hari kerja sebelum batas waktu|tepat pada batas waktu)\."
+    r"(\d+ hari kerja sebelum batas waktu|(\d+ jam )?(\d+ menit )?kerja sebelum batas waktu"
+    r"|sebelum batas waktu, di luar jam layanan|tepat pada batas waktu)\."
 )
 PERSONAL_DATA = (MOTHER_NIK, APPLICANT_NAME, CHILD_NAME, FAMILY_CARD, PHONE_NUMBER, PHONE_SHOWN)
 

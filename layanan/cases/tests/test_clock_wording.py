@@ -183,6 +183,73 @@ class ClockWordingTests(ApiTestCase):
         self.assertEqual(answer["completion"]["comparison"], "late")
         self.assertEqual(answer["ended_at_text"], "8 December 2026 10:00 WIB")
 
+    def test_a_completion_on_the_due_day_compares_the_instants(self) -> None:
+        number = self.submitted_number()
+        self.act(number, "verifikasi", "approve")  # due Thursday 3 December 16.00 WIB
+        self.move_to(dt.datetime(2026, 12, 3, 7, 42, tzinfo=dt.UTC))  # 14.42 WIB
+        self.act(number, "terbit", "approve")
+        expected = "Selesai 3 Desember 2026 14.42 WIB, 1 jam 18 menit kerja sebelum batas waktu."
+        pages = self.pages(number)
+        self.assertIn(expected, pages["track"])
+        self.assertIn(expected, pages["detail"])
+        self.assertNotIn("tepat pada batas waktu", pages["track"])
+        answer = self.call("get", f"/api/v1/track/{number}").json()["completion"]
+        self.assertEqual(
+            (answer["comparison"], answer["working_days"], answer["working_minutes"]),
+            ("early", 0, 78),
+        )
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        page = visible(self.client.get(f"/lacak/{number}/").content.decode())
+        self.assertIn(
+            "Completed 3 December 2026 14:42 WIB, 1 working hour and 18 minutes before the due "
+            "time.",
+            page,
+        )
+
+    def test_a_completion_hours_late_says_the_working_hours(self) -> None:
+        number = self.submitted_number()
+        self.act(number, "verifikasi", "approve")  # due Thursday 3 December 16.00 WIB
+        self.move_to(dt.datetime(2026, 12, 4, 3, 0, tzinfo=dt.UTC))  # Friday 10.00 WIB
+        self.act(number, "terbit", "approve")
+        self.assertIn(
+            "Selesai 4 Desember 2026 10.00 WIB, 2 jam kerja setelah batas waktu.",
+            self.pages(number)["track"],
+        )
+        answer = self.call("get", f"/api/v1/track/{number}").json()["completion"]
+        self.assertEqual(
+            (answer["comparison"], answer["working_days"], answer["working_minutes"]),
+            ("late", 0, 120),
+        )
+
+    def test_a_service_in_working_hours_reads_in_hours(self) -> None:
+        content = charter_content(
+            clock_starts="submission", time_limit={"amount": 4, "unit": "working_hours"}
+        )
+        for stage in content["procedure"]["stages"]:
+            for step in stage["steps"]:
+                step["time_limit"] = {"amount": 2, "unit": "working_hours"}
+        self.adopt(self.akta, content)
+        number = self.submitted_number()  # Monday 09.00: due 13.00 WIB
+        self.move_to(dt.datetime(2026, 11, 30, 4, 30, tzinfo=dt.UTC))  # 11.30 WIB
+        self.act(number, "verifikasi", "approve")
+        self.act(number, "terbit", "approve")
+        self.assertIn(
+            "Selesai 30 November 2026 11.30 WIB, 1 jam 30 menit kerja sebelum batas waktu.",
+            self.pages(number)["track"],
+        )
+
+    def test_a_completion_in_the_due_minute_is_exactly_on_time(self) -> None:
+        number = self.submitted_number()
+        self.act(number, "verifikasi", "approve")
+        self.move_to(dt.datetime(2026, 12, 3, 9, 0, 30, tzinfo=dt.UTC))  # 16.00.30 WIB
+        self.act(number, "terbit", "approve")
+        self.assertIn(
+            "Selesai 3 Desember 2026 16.00 WIB, tepat pada batas waktu.",
+            self.pages(number)["track"],
+        )
+        answer = self.call("get", f"/api/v1/track/{number}").json()["completion"]
+        self.assertEqual((answer["comparison"], answer["working_minutes"]), ("on_due_day", 0))
+
     def test_an_ended_application_says_the_clock_stopped(self) -> None:
         number = self.submitted_number()
         self.act(number, "verifikasi", "approve")

@@ -1,4 +1,4 @@
-"""How a completion compares with its due date, in working days; pure, no Django.
+"""How a completion compares with its due instant, in working days or minutes; pure, no Django.
 
 2026 around Christmas: 24 Dec (Thursday) is cuti bersama, 25 Dec (Friday) Christmas.
 """
@@ -30,31 +30,56 @@ def wib(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> date
 
 
 @pytest.mark.parametrize(
-    ("done", "due", "late", "days"),
+    ("done", "due", "late", "days", "minutes"),
     [
         # the example of issue 7: three working days early
-        (wib(2026, 12, 2, 14, 5), wib(2026, 12, 7, 16), False, 3),
-        (wib(2026, 12, 7, 9), wib(2026, 12, 7, 16), False, 0),  # on the due day
-        (wib(2026, 12, 7, 16), wib(2026, 12, 7, 16), False, 0),  # at the very instant
-        (wib(2026, 12, 7, 16, 1), wib(2026, 12, 7, 16), True, 0),  # after closing, same day
-        (wib(2026, 12, 9, 10), wib(2026, 12, 7, 16), True, 2),
-        # the weekend is not counted: due Friday, done Monday is one working day late
-        (wib(2026, 12, 14, 8), wib(2026, 12, 11, 16), True, 1),
-        # cuti bersama and Christmas skipped: due Wed 23 Dec, done Mon 28 Dec
-        (wib(2026, 12, 28, 8), wib(2026, 12, 23, 16), True, 1),
+        (wib(2026, 12, 2, 14, 5), wib(2026, 12, 7, 16), False, 3, 3 * 480 + 115),
+        # the walkthrough's defect: 1 h 18 min early on the due day is not "on time"
+        (wib(2026, 11, 19, 10, 50), wib(2026, 11, 19, 12, 8), False, 0, 78),
+        (wib(2026, 12, 7, 9), wib(2026, 12, 7, 16), False, 0, 7 * 60),  # on the due day
+        (wib(2026, 12, 7, 18), wib(2026, 12, 7, 16), True, 0, 0),  # after closing, same day
+        (wib(2026, 12, 8, 10), wib(2026, 12, 7, 16), True, 0, 120),  # next morning: 2 h
+        (wib(2026, 12, 8, 16), wib(2026, 12, 7, 16), True, 1, 480),  # a whole day
+        (wib(2026, 12, 9, 10), wib(2026, 12, 7, 16), True, 2, 480 + 120),
+        # the weekend is not counted: due Friday 16.00, done Tuesday 9.00 is one day late
+        (wib(2026, 12, 15, 9), wib(2026, 12, 11, 16), True, 2, 480 + 60),
+        (wib(2026, 12, 14, 9), wib(2026, 12, 11, 16), True, 0, 60),
+        # cuti bersama and Christmas skipped: due Wed 23 Dec, done Tue 29 Dec 8.30
+        (wib(2026, 12, 29, 8, 30), wib(2026, 12, 23, 16), True, 2, 480 + 30),
     ],
 )
-def test_known_answers(done: datetime, due: datetime, late: bool, days: int) -> None:
+def test_known_answers(done: datetime, due: datetime, late: bool, days: int, minutes: int) -> None:
     result = timeliness(NATIONAL, done, due)
-    assert (result.late, result.working_days) == (late, days)
+    assert (result.late, result.on_time, result.working_days, result.working_minutes) == (
+        late,
+        False,
+        days,
+        minutes,
+    )
 
 
-def test_the_dates_are_those_of_the_calendars_zone() -> None:
-    # 23.30 WIB on Monday is already Tuesday 00.30 in Makassar
-    done = wib(2026, 12, 7, 23, 30)
-    due = datetime(2026, 12, 8, 16, tzinfo=WITA)
-    assert timeliness(NATIONAL, done, due).working_days == 1
-    assert timeliness(MAKASSAR, done, due).working_days == 0
+@pytest.mark.parametrize(
+    "done",
+    [wib(2026, 12, 7, 16), wib(2026, 12, 7, 16) + timedelta(seconds=59)],
+)
+def test_on_time_only_within_the_due_minute(done: datetime) -> None:
+    result = timeliness(NATIONAL, done, wib(2026, 12, 7, 16))
+    assert (result.on_time, result.late, result.working_days, result.working_minutes) == (
+        True,
+        False,
+        0,
+        0,
+    )
+    assert not timeliness(NATIONAL, wib(2026, 12, 7, 15, 59), wib(2026, 12, 7, 16)).on_time
+
+
+def test_the_hours_are_those_of_the_calendars_zone() -> None:
+    # Tuesday 14.00 WITA is 13.00 WIB, and the due time 16.00 WIB is 17.00 WITA, after
+    # closing in Makassar: 3 working hours early in Jakarta, 2 in Makassar
+    done = datetime(2026, 12, 8, 14, tzinfo=WITA)
+    due = wib(2026, 12, 8, 16)
+    assert timeliness(NATIONAL, done, due).working_minutes == 180
+    assert timeliness(MAKASSAR, done, due).working_minutes == 120
 
 
 def test_naive_datetimes_are_refused() -> None:
@@ -64,12 +89,31 @@ def test_naive_datetimes_are_refused() -> None:
 
 @few
 @given(moments, moments)
-def test_late_exactly_when_after_the_due_instant(done: datetime, due: datetime) -> None:
+def test_late_exactly_when_after_the_due_minute(done: datetime, due: datetime) -> None:
     result = timeliness(NATIONAL, done, due)
-    assert result.late == (done > due)
-    assert result.working_days >= 0
-    first, last = sorted((done.date(), due.date()))
-    assert result.working_days == NATIONAL.working_days_between(first, last)
+    same_minute = done.replace(second=0, microsecond=0) == due.replace(second=0, microsecond=0)
+    assert result.on_time == same_minute
+    assert result.late == (done > due and not same_minute)
+    first, last = sorted((done, due))
+    assert result.working_minutes == (
+        0 if same_minute else NATIONAL.working_minutes_between(first, last)
+    )
+    if result.working_days:
+        assert result.working_days == NATIONAL.working_days_between(first.date(), last.date())
+        # at least one whole working day of service lies between the two instants
+        assert result.working_minutes >= 7 * 60
+
+
+@few
+@given(moments, st.integers(min_value=1, max_value=479))
+def test_less_than_a_working_day_is_told_in_minutes(due: datetime, minutes: int) -> None:
+    """Finishing `minutes` of service time before a closing time is that many minutes early and
+    0 working days; as many minutes after an opening, late by them."""
+    closing = datetime.combine(NATIONAL.add_working_days(due.date(), 1), time(16), tzinfo=WIB)
+    early = timeliness(NATIONAL, closing - timedelta(minutes=minutes), closing)
+    assert (early.late, early.working_days, early.working_minutes) == (False, 0, minutes)
+    late = timeliness(NATIONAL, NATIONAL.add_working_minutes(closing, minutes), closing)
+    assert (late.late, late.working_days, late.working_minutes) == (True, 0, minutes)
 
 
 @few
@@ -87,9 +131,12 @@ def test_done_on_the_start_day_is_early_by_the_whole_limit(start: datetime, n: i
 @given(moments, working_days)
 def test_done_n_working_days_after_the_due_day_is_n_days_late(due: datetime, n: int) -> None:
     due_at = datetime.combine(due.date(), time(16), tzinfo=WIB)
-    done = NATIONAL.add_working_days_at(due_at, n) - timedelta(hours=1)
+    done = NATIONAL.add_working_days_at(due_at, n)  # the n-th working day's closing
     result = timeliness(NATIONAL, done, due_at)
     assert (result.late, result.working_days) == (True, n)
+    # an hour less: n - 1 whole working days and 7 hours late, still the n-th day started
+    almost = timeliness(NATIONAL, done - timedelta(hours=1), due_at)
+    assert (almost.late, almost.working_days) == (True, n if n > 1 else 0)
 
 
 @few
@@ -97,10 +144,12 @@ def test_done_n_working_days_after_the_due_day_is_n_days_late(due: datetime, n: 
 def test_finishing_later_never_looks_better(done: datetime, due: datetime, delay: int) -> None:
     earlier = timeliness(NATIONAL, done, due)
     later = timeliness(NATIONAL, done + timedelta(minutes=delay), due)
-    assert (later.late, later.signed_days) >= (earlier.late, earlier.signed_days)
+    assert later.signed_days >= earlier.signed_days
+    assert later.signed_minutes >= earlier.signed_minutes
+    assert later.late >= earlier.late
 
 
 def test_signed_days() -> None:
     assert timeliness(NATIONAL, wib(2026, 12, 2), wib(2026, 12, 7, 16)).signed_days == -3
-    assert timeliness(NATIONAL, wib(2026, 12, 9), wib(2026, 12, 7, 16)).signed_days == 2
+    assert timeliness(NATIONAL, wib(2026, 12, 9, 16), wib(2026, 12, 7, 16)).signed_days == 2
     assert date(2026, 12, 7).weekday() == 0  # the examples' Monday

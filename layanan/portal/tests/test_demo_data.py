@@ -308,8 +308,18 @@ class DemoDataTests(DemoTestCase):
         self.assertGreaterEqual(total["late"], 5)
         self.assertGreaterEqual(total["very_late"], 1)
         self.assertEqual(total["compensations_owed"], 3)
-        # PBG Rp50.000 for its first late day, half the SLHS fee, the family card's fixed sum.
-        self.assertEqual(total["amount_owed"], 50_000 + 75_000 + 25_000)
+        # PBG Rp50.000 per working day late so far (it is still open), half the SLHS fee,
+        # the family card's fixed sum.
+        pbg = Compensation.objects.get(kind="per_day").application
+        assert pbg.due_at is not None
+        self.assertTrue(pbg.is_open)
+        days = calendar_for(pbg.agency).working_days_late(pbg.due_at, timezone.now())
+        self.assertGreaterEqual(days, 1)
+        pbg_so_far = min(350_000, 50_000 * days)
+        self.assertEqual(total["amount_owed"], pbg_so_far + 75_000 + 25_000)
+        self.assertContains(
+            self.client.get("/jaminan/"), f"Rp{pbg_so_far + 75_000 + 25_000:,}".replace(",", ".")
+        )
         self.assertEqual(total["deemed_approved"], 1)
         page = self.client.get("/jaminan/")
         self.assertContains(page, "Persetujuan Bangunan Gedung (PBG) Rumah Tinggal Sederhana")

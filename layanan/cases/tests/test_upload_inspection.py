@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -21,6 +22,9 @@ from pypdf.generic import (
 from layanan.cases.models import Application, Document, private_storage
 from layanan.cases.tests.test_api import ApiTestCase
 from layanan.test import BaseTestCase
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 
 def png_bytes(size: tuple[int, int] = (8, 6), colour: str = "white") -> bytes:
@@ -184,7 +188,7 @@ class ImageInspectionTests(BaseTestCase):
         self.application = Application.objects.get(applicant=self.siti)
         self.url = f"/permohonan/{self.application.number}/dokumen/"
 
-    def post(self, content: bytes, name: str) -> object:
+    def post(self, content: bytes, name: str) -> _MonkeyPatchedWSGIResponse:
         return self.client.post(
             self.url, {"requirement": "surat_lahir", "file": SimpleUploadedFile(name, content)}
         )

@@ -265,7 +265,7 @@ def create_application(
     cleaned, errors = clean_answers(charter, answers, partial=True)
     if errors:
         raise InvalidInput(_("Some answers need correcting."), fields=errors)
-    ensure_draft_allowed(citizen)
+    ensure_draft_allowed(citizen, filed_by=filed_by)
     units = {u.code: u for u in Unit.objects.select_related("agency")}
     for attempt in range(5):
         try:
@@ -315,17 +315,25 @@ def create_application(
     return application, True
 
 
-def ensure_draft_allowed(citizen: User) -> None:
+def ensure_draft_allowed(citizen: User, *, filed_by: User | None) -> None:
     """A citizen keeps at most LAYANAN_MAX_OPEN_DRAFTS drafts (unsubmitted applications) at
-    once; counted with the citizen's row locked, so that parallel requests cannot pass it."""
+    once, online and at the counter together; counted with the citizen's row locked, so that
+    parallel requests cannot pass it."""
     User.objects.select_for_update().filter(pk=citizen.pk).values_list("pk").get()
     most = int(getattr(settings, "LAYANAN_MAX_OPEN_DRAFTS", 10))
-    if Application.objects.filter(applicant=citizen, status=Status.DRAFT).count() >= most:
+    if Application.objects.filter(applicant=citizen, status=Status.DRAFT).count() < most:
+        return
+    if filed_by is None:
         message = _(
             "You already have %(count)d applications that are not submitted yet, the most "
             "allowed. Submit or cancel one of them before you start another"
         ) % {"count": most}
-        raise LimitReached(message, fields={"service": [message]})
+    else:
+        message = _(
+            "This citizen already has %(count)d applications that are not submitted yet, the "
+            "most allowed. Finish or cancel one of them before you file another"
+        ) % {"count": most}
+    raise LimitReached(message, fields={"service": [message]})
 
 
 @transaction.atomic

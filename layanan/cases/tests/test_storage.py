@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
+from layanan.agencies.models import OfficerRole, Role
 from layanan.cases.models import Application, Document, private_storage
 from layanan.cases.tests.test_api import ApiTestCase
 from layanan.cases.tests.test_upload_inspection import jpeg_bytes, pdf_bytes, png_bytes
@@ -158,6 +159,22 @@ class LimitTests(OwnStorage):
         self.assertContains(response, 'class="govuk-error-message"', status_code=400)
         self.assertContains(response, '<a href="#start">', status_code=400)
         self.assertEqual(Application.objects.count(), 2)
+
+    @override_settings(LAYANAN_MAX_OPEN_DRAFTS=1)
+    def test_the_counter_is_told_the_citizen_has_too_many_drafts(self) -> None:
+        OfficerRole.objects.create(user=self.budi, unit=self.loket, role=Role.FRONT_OFFICE)
+        self.draft()  # siti's own, online
+        self.login(self.budi)
+        response = self.client.post(
+            "/kantor/loket/", {"service": "akta-kelahiran", "contact": "siti@example.test"}
+        )
+        self.assertContains(
+            response,
+            "Warga ini sudah memiliki 1 permohonan yang belum diajukan, jumlah terbanyak yang "
+            "diizinkan. Selesaikan atau batalkan salah satunya sebelum mengajukan permohonan baru",
+            status_code=400,
+        )
+        self.assertEqual(Application.objects.filter(applicant=self.siti).count(), 1)
 
     @override_settings(LAYANAN_MAX_FILES_PER_CITIZEN=2)
     def test_files_past_the_citizens_limit_are_refused(self) -> None:

@@ -14,7 +14,9 @@ writes its file again after its own commit if it is gone, always wins.
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,6 +38,7 @@ from layanan.cases.models import (
 __all__ = ["delete_unreferenced_files", "files_problem", "store_file", "stored_name"]
 
 MB = 1024 * 1024
+ORPHAN_AGE = dt.timedelta(days=1)
 
 
 @contextmanager
@@ -59,14 +62,18 @@ def store_file(name: str, content: bytes) -> str:
         return storage.save(name, ContentFile(content))
 
 
-def delete_unreferenced_files(names: Iterable[str]) -> None:
-    """Delete the stored files that no Document row names any more. Call after commit (see
-    `release_after_commit`): a rolled-back removal must keep its file."""
+def delete_unreferenced_files(names: Iterable[str]) -> int:
+    """Delete the stored files that no Document row names any more; return how many were
+    there. Call after commit (see `release_after_commit`): a rolled-back removal must keep
+    its file."""
     storage = private_storage()
+    deleted = 0
     with storage_lock():
         for name in sorted(set(names)):
-            if name and not Document.objects.filter(file=name).exists():
+            if name and not Document.objects.filter(file=name).exists() and storage.exists(name):
                 storage.delete(name)
+                deleted += 1
+    return deleted
 
 
 def release_after_commit(names: Iterable[str]) -> None:
@@ -74,6 +81,32 @@ def release_after_commit(names: Iterable[str]) -> None:
     pending = {name for name in names if name}
     if pending:
         transaction.on_commit(lambda: delete_unreferenced_files(pending))
+
+
+def prune_unreferenced_files(*, older_than: dt.timedelta = ORPHAN_AGE) -> int:
+    """A periodic job (daily): delete stored files that no document names and that are older
+    than `older_than`. They are left when a transaction that had written its file rolled
+    back (an upload refused at the last moment, a failed batch); the age keeps files of
+    uploads still being committed. Returns how many were deleted."""
+    folder = Path(settings.PRIVATE_FILES_ROOT) / "documents"
+    if not folder.is_dir():
+        return 0
+    cutoff = time.time() - older_than.total_seconds()
+    candidates = [
+        path
+        for path in folder.glob("*/*")
+        if path.is_file() and not path.is_symlink() and path.stat().st_mtime < cutoff
+    ]
+    deleted = 0
+    for start in range(0, len(candidates), 500):
+        batch = {f"documents/{p.parent.name}/{p.name}": p for p in candidates[start : start + 500]}
+        named = set(Document.objects.filter(file__in=batch).values_list("file", flat=True))
+        deleted += delete_unreferenced_files(name for name in batch if name not in named)
+    return deleted
+
+
+def run_pruning() -> None:
+    prune_unreferenced_files()
 
 
 # -- limits -----------------------------------------------------------------------------------

@@ -7,15 +7,19 @@ import hashlib
 import importlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import override_settings
 
 from layanan.agencies.models import OfficerRole, Role
+from layanan.cases import actions
 from layanan.cases.models import Application, Document, private_storage
+from layanan.cases.storage import prune_unreferenced_files
 from layanan.cases.tests.test_api import ApiTestCase
 from layanan.cases.tests.test_upload_inspection import jpeg_bytes, pdf_bytes, png_bytes
 from layanan.lib.private_files import PRIVATE_UMASK
@@ -291,3 +295,29 @@ class ContentNameMigrationTests(OwnStorage):
             self.assertFalse((root / "1").exists())  # the old folders are gone
         lost.refresh_from_db()
         self.assertEqual(lost.file.name, "1/LOST/abc")  # nothing to move: left as it was
+
+
+class PruningTests(OwnStorage):
+    def test_a_file_left_by_a_rolled_back_upload_is_deleted_a_day_later(self) -> None:
+        number = self.draft()
+        application = Application.objects.get(number=number)
+        with self.assertRaises(RuntimeError), transaction.atomic():
+            actions.attach_document(
+                application=application,
+                user=self.siti,
+                requirement="surat_lahir",
+                upload=SimpleUploadedFile("lahir.png", png_bytes()),
+            )
+            raise RuntimeError("the batch around the upload failed")
+        self.assertFalse(Document.objects.exists())
+        [orphan] = stored_files()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.upload(number)
+        kept = Path(private_storage().path(Document.objects.get().file.name))
+        self.assertEqual(prune_unreferenced_files(), 0)  # too young: maybe still committing
+        day_before = time.time() - 2 * 24 * 60 * 60
+        for path in (orphan, kept):
+            os.utime(path, (day_before, day_before))
+        self.assertEqual(prune_unreferenced_files(), 1)
+        self.assertEqual(stored_files(), [kept])
+        self.assertIn("layanan.cases.storage.run_pruning", dict(settings.LAYANAN_PERIODIC_JOBS))

@@ -36,7 +36,8 @@ SIGNATURES: dict[str, tuple[tuple[bytes, ...], tuple[str, ...]]] = {
     "image/jpeg": ((b"\xff\xd8\xff",), (".jpg", ".jpeg")),
     "image/png": ((b"\x89PNG\r\n\x1a\n",), (".png",)),
 }
-PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG"}
+# Pillow names a JPEG with a multi-picture index (phone cameras' portrait shots) "MPO".
+PILLOW_FORMATS = {"image/jpeg": ("JPEG", "MPO"), "image/png": ("PNG",)}
 PNG_END = b"IEND\xaeB`\x82"
 # Markup that makes a browser or viewer treat bytes as a page: never inside a scan.
 MARKUP = re.compile(rb"<(?:!doctype|html|head|body|script|svg|iframe|object|embed)\b", re.I)
@@ -203,7 +204,7 @@ def check_image(content: bytes, content_type: str, *, what: str) -> None:
             # Pillow warns (a RuntimeWarning) on huge images; the pixel limit below decides.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(content)) as image:
-                if image.format != PILLOW_FORMATS[content_type]:
+                if image.format not in PILLOW_FORMATS[content_type]:
                     raise UploadRefused(unreadable)
                 width, height = image.size
                 if width * height > max_pixels():

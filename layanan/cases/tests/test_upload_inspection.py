@@ -39,6 +39,14 @@ def jpeg_bytes(size: tuple[int, int] = (8, 6), colour: str = "navy") -> bytes:
     return buffer.getvalue()
 
 
+def phone_portrait_bytes() -> bytes:
+    """A JPEG with a second picture indexed in it (MPO), as some phone cameras save."""
+    buffer = io.BytesIO()
+    frames = [Image.new("RGB", (8, 6), colour) for colour in ("teal", "gray")]
+    frames[0].save(buffer, "MPO", save_all=True, append_images=frames[1:])
+    return buffer.getvalue()
+
+
 def pdf_bytes(change: Callable[[PdfWriter], None] | None = None) -> bytes:
     """A one-page PDF written by pypdf, changed by `change` before it is written."""
     writer = PdfWriter()
@@ -231,6 +239,7 @@ class ImageInspectionTests(BaseTestCase):
         for content, name, extension in (
             (png_bytes(), "foto.png", ".png"),
             (jpeg_bytes(), "FOTO.JPEG", ".jpg"),
+            (phone_portrait_bytes(), "potret.jpg", ".jpg"),
         ):
             with self.subTest(name), self.captureOnCommitCallbacks(execute=True):
                 response = self.post(content, name)

@@ -31,7 +31,10 @@ def tighten_one(path: Path) -> bool:
         return False
     if stat.S_ISLNK(mode) or not mode & OPEN_BITS:
         return False
-    path.chmod(stat.S_IMODE(mode) & ~OPEN_BITS)
+    try:
+        path.chmod(stat.S_IMODE(mode) & ~OPEN_BITS)
+    except PermissionError:
+        return False  # another user's file (e.g. left by root): `find -perm /077` shows it
     return True
 
 

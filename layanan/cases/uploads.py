@@ -127,7 +127,10 @@ def check_pdf(content: bytes, *, what: str) -> None:
         root = reader.trailer["/Root"].get_object()
         if not isinstance(root, DictionaryObject) or root.get("/Type") != "/Catalog":
             raise UploadRefused(unreadable)
-        len(reader.pages)  # the page tree must resolve too
+        # The page tree must be there too (its root; the walk below reaches every page).
+        pages = root["/Pages"].get_object()
+        if not isinstance(pages, DictionaryObject) or pages.get("/Type") != "/Pages":
+            raise UploadRefused(unreadable)
         danger = first_danger(reader.trailer)
     except UploadRefused:
         raise

@@ -99,7 +99,7 @@ def test_an_officer_files_at_the_counter_prints_the_receipt_and_the_citizen_sign
     ).check()
     officer.get_by_label("Berkas", exact=True).set_input_files(pdf_file(tmp_path, "lahir.pdf"))
     officer.get_by_role("button", name="Unggah").click()
-    expect(officer.get_by_text("Dokumen telah ditambahkan.")).to_be_visible()
+    expect(officer.get_by_text(f"{BIRTH_NOTICE} telah diunggah.")).to_be_visible()
     officer.get_by_role("link", name="Lanjutkan").click()
 
     officer.get_by_role("link", name="Periksa jawaban pemohon dan ajukan permohonan").click()

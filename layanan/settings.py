@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from layanan.lib.private_files import restrict_new_files, tighten_one
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -25,8 +27,13 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# Whatever the service writes (database, WAL, secret key, cache, documents) is readable by its
+# own user only: files 0600, directories 0700. Existing ones are tightened by `layanan
+# migrate`, `serve` and `demo` (layanan.portal.data_dir); the data dir itself right here.
+restrict_new_files()
 DATA_DIR = Path(os.environ.get("LAYANAN_DATA_DIR") or (Path.cwd() / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+tighten_one(DATA_DIR)
 
 
 def load_secret_key() -> str:
@@ -162,6 +169,18 @@ MEDIA_ROOT = DATA_DIR / "media"
 PRIVATE_FILES_ROOT = DATA_DIR / "private"
 LAYANAN_MAX_UPLOAD_BYTES = int(os.environ.get("LAYANAN_MAX_UPLOAD_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = LAYANAN_MAX_UPLOAD_BYTES + 1024 * 1024
+# Limits that keep one account from filling the disk (docs/operations.md, "Storage limits").
+LAYANAN_MAX_IMAGE_PIXELS = int(os.environ.get("LAYANAN_MAX_IMAGE_MEGAPIXELS", "50")) * 1_000_000
+LAYANAN_MAX_FILES_PER_APPLICATION = int(os.environ.get("LAYANAN_MAX_FILES_PER_APPLICATION", "20"))
+LAYANAN_MAX_APPLICATION_BYTES = (
+    int(os.environ.get("LAYANAN_MAX_APPLICATION_MB", "50")) * 1024 * 1024
+)
+LAYANAN_MAX_FILES_PER_CITIZEN = int(os.environ.get("LAYANAN_MAX_FILES_PER_CITIZEN", "100"))
+LAYANAN_MAX_CITIZEN_BYTES = int(os.environ.get("LAYANAN_MAX_CITIZEN_MB", "200")) * 1024 * 1024
+LAYANAN_MAX_OPEN_DRAFTS = int(os.environ.get("LAYANAN_MAX_OPEN_DRAFTS", "10"))
+# Uploads through Django's default storage too (the documents' own storage sets the same).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -218,5 +237,6 @@ LAYANAN_PERIODIC_JOBS = [
     ("layanan.guarantees.sweep.run", 60),
     ("layanan.notifications.jobs.run", 15),
     ("layanan.portal.worker.prune_task_results", 24 * 60 * 60),
+    ("layanan.cases.storage.run_pruning", 24 * 60 * 60),
 ]
 AUTHENTICATION_BACKENDS = ["layanan.accounts.backends.UsernameEmailOrPhoneBackend"]

@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.files.base import ContentFile
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,7 +28,8 @@ from layanan.agencies.models import Agency, Unit
 from layanan.cases import access, engine
 from layanan.cases.answers import clean_answers
 from layanan.cases.events import record_event
-from layanan.cases.models import Application, Document, Event, Step, document_path, private_storage
+from layanan.cases.models import Application, Document, Event, Status, Step, stored_name
+from layanan.cases.storage import files_problem, release_after_commit, store_file
 from layanan.cases.uploads import UploadRefused, check_upload
 from layanan.charters.actions import charter_in_force
 from layanan.charters.models import Service
@@ -60,6 +61,12 @@ class Forbidden(CaseError):
     """The officer does not hold the role the charter names for this step."""
 
     code = "forbidden"
+
+
+class LimitReached(CaseError):
+    """A limit on drafts or stored files (settings, see docs/operations.md) would be passed."""
+
+    code = "limit_reached"
 
 
 class AlreadyHandled(CaseError):
@@ -259,6 +266,7 @@ def create_application(
     cleaned, errors = clean_answers(charter, answers, partial=True)
     if errors:
         raise InvalidInput(_("Some answers need correcting."), fields=errors)
+    ensure_draft_allowed(citizen, filed_by=filed_by)
     units = {u.code: u for u in Unit.objects.select_related("agency")}
     for attempt in range(5):
         try:
@@ -306,6 +314,27 @@ def create_application(
         data={"charter_version": charter.version, "channel": channel},
     )
     return application, True
+
+
+def ensure_draft_allowed(citizen: User, *, filed_by: User | None) -> None:
+    """A citizen keeps at most LAYANAN_MAX_OPEN_DRAFTS drafts (unsubmitted applications) at
+    once, online and at the counter together; counted with the citizen's row locked, so that
+    parallel requests cannot pass it."""
+    User.objects.select_for_update().filter(pk=citizen.pk).values_list("pk").get()
+    most = int(getattr(settings, "LAYANAN_MAX_OPEN_DRAFTS", 10))
+    if Application.objects.filter(applicant=citizen, status=Status.DRAFT).count() < most:
+        return
+    if filed_by is None:
+        message = _(
+            "You already have %(count)d applications that are not submitted yet, the most "
+            "allowed. Submit or cancel one of them before you start another"
+        ) % {"count": most}
+    else:
+        message = _(
+            "This citizen already has %(count)d applications that are not submitted yet, the "
+            "most allowed. Finish or cancel one of them before you file another"
+        ) % {"count": most}
+    raise LimitReached(message, fields={"service": [message]})
 
 
 @transaction.atomic
@@ -368,27 +397,13 @@ def discard_documents(application: Application, documents: list[Document]) -> No
     if seen:
         Document.objects.filter(pk__in=[d.pk for d in seen]).update(replaced=True)
     if unseen:
-        names = {d.file.name for d in unseen}
         Document.objects.filter(pk__in=[d.pk for d in unseen]).delete()
-        transaction.on_commit(lambda: delete_unreferenced_files(names))
+        release_after_commit(d.file.name for d in unseen)
 
 
-def delete_unreferenced_files(names: set[str]) -> None:
-    """Delete stored files that no Document row refers to any more (run after commit: a
-    rolled-back removal must keep its file)."""
-    storage = private_storage()
-    for name in names:
-        if name and not Document.objects.filter(file=name).exists():
-            storage.delete(name)
-
-
-def store_file(name: str, content: bytes) -> str:
-    """Keep `content` at `name` (its SHA-256 within the application): the same bytes given
-    twice are stored once."""
-    storage = private_storage()
-    if storage.exists(name):
-        return name
-    return storage.save(name, ContentFile(content))
+def lock_applicant(application: Application) -> None:
+    """Serialise the uploads and drafts of one citizen, whose limits span applications."""
+    User.objects.select_for_update().filter(pk=application.applicant_id).values_list("pk").get()
 
 
 @transaction.atomic
@@ -406,17 +421,19 @@ def attach_document(
     if requirement not in documents:
         message = _("Select which document you are uploading")
         raise InvalidInput(message, fields={"requirement": [message]})
+    what = requirement_name(application, requirement)
     try:
-        content_type, content = check_upload(
-            upload, what=requirement_name(application, requirement)
-        )
+        content_type, content = check_upload(upload, what=what)
     except UploadRefused as refused:
         raise InvalidInput(refused.message, fields={"file": [refused.message]}) from None
+    lock_applicant(application)
     lock(application)
     digest = hashlib.sha256(content).hexdigest()
     discard_documents(
         application, list(application.documents.filter(requirement=requirement, replaced=False))
     )
+    if problem := files_problem(application, size=len(content), what=what):
+        raise LimitReached(problem, fields={"file": [problem]})
     document = Document(
         application=application,
         requirement=requirement,
@@ -426,7 +443,7 @@ def attach_document(
         sha256=digest,
         uploaded_by=user,
     )
-    document.file.name = store_file(document_path(document, digest), content)
+    document.file.name = store_file(stored_name(digest, content_type), content)
     document.save()
     # A removal of the same bytes committed just before may delete the file after we found
     # it there; write it again, if it is gone, once this upload is committed.
@@ -561,7 +578,19 @@ def withdraw_application(*, application: Application, citizen: User) -> Applicat
         raise NotAllowed(_("Only the applicant can withdraw an application."))
     if application.has_ended:
         raise NotAllowed(_("This application has already ended."))
-    return run(application, engine.withdraw, actor=citizen)
+    withdrawn = run(application, engine.withdraw, actor=citizen)
+    release_documents(withdrawn)
+    return withdrawn
+
+
+def release_documents(application: Application) -> None:
+    """A withdrawn application keeps no files: its Document rows stay as the record of what
+    was given (name, size, SHA-256), without a file; each file is deleted after the commit
+    unless another document (of another application) still refers to it."""
+    stored = application.documents.exclude(file="")
+    names = set(stored.values_list("file", flat=True))
+    stored.update(file="")
+    release_after_commit(names)
 
 
 # -- officer actions ----------------------------------------------------------------------------

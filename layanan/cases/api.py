@@ -159,9 +159,13 @@ class Error(Schema):
 
 
 def fail(error: actions.CaseError) -> ApiError:
-    status = {"invalid": 400, "forbidden": 403, "not_allowed": 409, "conflict": 409}.get(
-        error.code, 400
-    )
+    status = {
+        "invalid": 400,
+        "forbidden": 403,
+        "not_allowed": 409,
+        "conflict": 409,
+        "limit_reached": 409,
+    }.get(error.code, 400)
     return ApiError(status, error.code, error.message, error.fields)
 
 
@@ -243,12 +247,19 @@ def user_of(request: HttpRequest) -> User:
 
 @router.post(
     "",
-    response={201: ApplicationDetailOut, 200: ApplicationDetailOut, 400: Error, 404: Error},
+    response={
+        201: ApplicationDetailOut,
+        200: ApplicationDetailOut,
+        400: Error,
+        404: Error,
+        409: Error,
+    },
     summary="Start an application (a draft)",
 )
 def create(request: HttpRequest, data: ApplicationIn) -> Status[dict[str, Any]]:
     """Answers may be partial in a draft; each given answer is checked. Send an
-    `Idempotency-Key` header to make a retry return the same application."""
+    `Idempotency-Key` header to make a retry return the same application. A citizen with the
+    most drafts allowed gets 409 `limit_reached` (message under `fields.service`)."""
     with_language(request)
     user = user_of(request)
     service = Service.objects.filter(code=data.service, active=True).first()
@@ -326,7 +337,10 @@ def upload(
     requirement: Form[str],
     file: File[UploadedFile],
 ) -> Status[dict[str, Any]]:
-    """PDF, JPEG or PNG, at most 10 MB (configurable); the content must match the name."""
+    """PDF, JPEG or PNG, at most 10 MB (configurable); the content must match the name and
+    open fully (no JavaScript, launch actions or embedded files in a PDF). Past a limit on
+    files per application or per citizen: 409 `limit_reached`, the message under
+    `fields.file`."""
     with_language(request)
     user = user_of(request)
     application = access.get_application_for_applicant(user, number)

@@ -245,12 +245,28 @@ class Step(models.Model):
 
 
 def private_storage() -> FileSystemStorage:
-    """Uploaded documents live outside the web root; only an access-checked view serves them."""
-    return FileSystemStorage(location=settings.PRIVATE_FILES_ROOT, base_url=None)
+    """Uploaded documents live outside the web root; only an access-checked view serves them.
+    Readable by the service's user only (Django's default for uploads is 0644)."""
+    return FileSystemStorage(
+        location=settings.PRIVATE_FILES_ROOT,
+        base_url=None,
+        file_permissions_mode=0o600,
+        directory_permissions_mode=0o700,
+    )
+
+
+# The extension a stored file gets, from its checked content (never from the given name).
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def stored_name(sha256: str, content_type: str) -> str:
+    """The one name of a content in the private storage (see `cases.storage`): its SHA-256,
+    with the extension of its type, in one of 256 folders."""
+    return f"documents/{sha256[:2]}/{sha256}.{EXTENSIONS.get(content_type, 'bin')}"
 
 
 def document_path(document: Document, filename: str) -> str:
-    return f"{document.application.agency_id}/{document.application.number}/{document.sha256}"
+    return stored_name(document.sha256, document.content_type)
 
 
 class Document(models.Model):
@@ -279,6 +295,12 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_stored(self) -> bool:
+        """False once the file was deleted (its application was withdrawn); the row stays as
+        the record of what was given."""
+        return bool(self.file.name)
 
 
 class Event(models.Model):

@@ -158,11 +158,16 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404  # a counter-only service has no online form
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    refusal = ""
     if request.method == "POST":
-        application, _created = actions.create_application(
-            citizen=user_of(request), service=service, answers={}
-        )
-        return redirect("cases:tasks", number=application.number)
+        try:
+            application, _created = actions.create_application(
+                citizen=user_of(request), service=service, answers={}
+            )
+        except actions.CaseError as error:
+            refusal = error.message
+        else:
+            return redirect("cases:tasks", number=application.number)
     language = get_language() or "id"
     return render(
         request,
@@ -171,7 +176,9 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
             "service": service,
             "charter": charter,
             "requirements": [text_in(r["name"], language) for r in charter.content["requirements"]],
+            "refusal": refusal,
         },
+        status=400 if refusal else 200,
     )
 
 
@@ -551,6 +558,8 @@ def download(request: HttpRequest, number: str, document_id: int) -> FileRespons
     user = user_of(request)
     application, is_applicant = access.get_application_for_viewer(user, number)
     document = get_object_or_404(Document, pk=document_id, application=application)
+    if not document.is_stored:
+        raise Http404  # deleted when the application was withdrawn
     if not is_applicant:
         actions.record_access(
             application=application,

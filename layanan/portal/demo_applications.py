@@ -40,7 +40,14 @@ from layanan.lib.workdays import WorkCalendar
 from layanan.portal.demo_answers import answers_for
 from layanan.portal.demo_clock import clock_at
 
-PDF = b"%PDF-1.4\n% Layanan demo document\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+# A one-page blank PDF (the upload check parses every PDF with pypdf).
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>> endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>> endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000053 00000 n \n"
+    b"0000000103 00000 n \ntrailer<</Size 4/Root 1 0 R>>\nstartxref\n167\n%%EOF\n"
+)
 WORKER_INTERVAL = dt.timedelta(minutes=1)  # the worker runs a sweep every minute
 
 

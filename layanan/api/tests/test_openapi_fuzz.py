@@ -45,11 +45,10 @@ from hypothesis import strategies as st
 from schemathesis import APIOperation, GenerationMode
 from werkzeug.test import EnvironBuilder
 
-from layanan.test import PASSWORD, Scenario
+from layanan.test import PASSWORD, PDF, Scenario
 from layanan.wsgi import application
 
 ANSWERS = {"nama_anak": "Putri", "nik_ibu": "3374015508900001", "jenis_kelamin": "p"}
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 IDENTITIES = (None, "siti", "budi")
 APP_DIR = str(Path(__file__).resolve().parents[2])
 

@@ -24,6 +24,7 @@ from layanan.portal.tests.test_browser import (
     screenshot,
     site,
 )
+from layanan.test import PDF
 
 pytestmark = pytest.mark.browser
 
@@ -53,13 +54,9 @@ PERSONAL_DATA = (MOTHER_NIK, APPLICANT_NAME, CHILD_NAME, FAMILY_CARD, PHONE_NUMB
 
 
 def pdf_file(folder: Path, name: str) -> Path:
-    """A tiny but well-formed PDF: the upload check looks at the signature and the name."""
+    """A one-page PDF: the upload check parses it and matches its name."""
     path = folder / name
-    path.write_bytes(
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-        b"trailer<</Root 1 0 R>>\n%%EOF\n"
-    )
+    path.write_bytes(PDF)
     return path
 
 

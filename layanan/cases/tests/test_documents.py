@@ -8,9 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from layanan.cases import actions
 from layanan.cases.models import Application, Document, private_storage
 from layanan.cases.tests.test_api import ANSWERS, PDF, ApiTestCase
+from layanan.cases.tests.test_upload_inspection import png_bytes
 from layanan.test import BaseTestCase
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = png_bytes()
 OTHER_PDF = PDF + b"% another scan\n"
 
 

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from layanan.portal.tests.test_browser import assert_accessible, browser, screenshot, site
+from layanan.test import PDF
 
 pytestmark = pytest.mark.browser
 
@@ -28,11 +29,7 @@ NEW_PASSWORD = "pohon mangga berbuah lebat"
 
 def pdf_file(folder: Path, name: str) -> Path:
     path = folder / name
-    path.write_bytes(
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-        b"trailer<</Root 1 0 R>>\n%%EOF\n"
-    )
+    path.write_bytes(PDF)
     return path
 
 

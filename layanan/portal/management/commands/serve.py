@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from layanan.portal.data_dir import secure_data_dir
 from layanan.portal.processes import gunicorn_command, layanan_command, run_together
 
 
@@ -24,7 +25,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_migrate"]:
-            call_command("migrate", interactive=False, verbosity=0)
+            call_command("migrate", interactive=False, verbosity=0)  # tightens the data dir too
+        else:
+            secure_data_dir()
         host = options["host"] if options["host"] not in ("0.0.0.0", "::") else "127.0.0.1"  # noqa: S104
         env = {
             **os.environ,

@@ -1,0 +1,154 @@
+"""Where uploaded documents are kept, and how much a citizen may keep there.
+
+Layout: one file per content, named by its SHA-256 with the extension of its type
+(`documents/ab/ab12…ef.pdf` under settings.PRIVATE_FILES_ROOT). The same bytes given by
+several documents, in one application or many, are stored once; the Document rows that name
+a file are its references, and a file is deleted once the last of them goes (a removed or
+replaced draft document, a withdrawn application).
+
+Storing and deleting take one lock (a `flock` on a file beside the documents), and a deletion
+runs only after the commit that dropped the last reference: so a deletion that finds no
+reference cannot race an upload of the same bytes committed meanwhile; the upload, which
+writes its file again after its own commit if it is gone, always wins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
+
+from layanan.cases.models import (
+    ENDED_STATUSES,
+    Application,
+    Document,
+    private_storage,
+    stored_name,
+)
+
+__all__ = ["delete_unreferenced_files", "files_problem", "store_file", "stored_name"]
+
+MB = 1024 * 1024
+ORPHAN_AGE = dt.timedelta(days=1)
+
+
+@contextmanager
+def storage_lock() -> Iterator[None]:
+    root = Path(settings.PRIVATE_FILES_ROOT)
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with open(root / ".lock", "a") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+def store_file(name: str, content: bytes) -> str:
+    """Keep `content` at `name`, unless it is there already (the same bytes given again)."""
+    storage = private_storage()
+    with storage_lock():
+        if storage.exists(name):
+            return name
+        return storage.save(name, ContentFile(content))
+
+
+def delete_unreferenced_files(names: Iterable[str]) -> int:
+    """Delete the stored files that no Document row names any more; return how many were
+    there. Call after commit (see `release_after_commit`): a rolled-back removal must keep
+    its file."""
+    storage = private_storage()
+    deleted = 0
+    with storage_lock():
+        for name in sorted(set(names)):
+            if name and not Document.objects.filter(file=name).exists() and storage.exists(name):
+                storage.delete(name)
+                deleted += 1
+    return deleted
+
+
+def release_after_commit(names: Iterable[str]) -> None:
+    """Once the current transaction commits, delete those of `names` nothing refers to."""
+    pending = {name for name in names if name}
+    if pending:
+        transaction.on_commit(lambda: delete_unreferenced_files(pending))
+
+
+def prune_unreferenced_files(*, older_than: dt.timedelta = ORPHAN_AGE) -> int:
+    """A periodic job (daily): delete stored files that no document names and that are older
+    than `older_than`. They are left when a transaction that had written its file rolled
+    back (an upload refused at the last moment, a failed batch); the age keeps files of
+    uploads still being committed. Returns how many were deleted."""
+    folder = Path(settings.PRIVATE_FILES_ROOT) / "documents"
+    if not folder.is_dir():
+        return 0
+    cutoff = time.time() - older_than.total_seconds()
+    candidates = [
+        path
+        for path in folder.glob("*/*")
+        if path.is_file() and not path.is_symlink() and path.stat().st_mtime < cutoff
+    ]
+    deleted = 0
+    for start in range(0, len(candidates), 500):
+        batch = {f"documents/{p.parent.name}/{p.name}": p for p in candidates[start : start + 500]}
+        named = set(Document.objects.filter(file__in=batch).values_list("file", flat=True))
+        deleted += delete_unreferenced_files(name for name in batch if name not in named)
+    return deleted
+
+
+def run_pruning() -> None:
+    prune_unreferenced_files()
+
+
+# -- limits -----------------------------------------------------------------------------------
+
+
+def limit(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def files_problem(application: Application, *, size: int, what: str) -> str | None:
+    """Why one more file of `size` bytes cannot be kept for `application`, or None.
+
+    Counted: the files the application keeps (current ones and those kept as the record of
+    what the officers examined), and those of all the applicant's applications that have not
+    ended. Call with the applicant's row locked (see `lock_applicant`)."""
+    kept = Document.objects.exclude(file="")
+    here = kept.filter(application=application).aggregate(files=Count("pk"), size=Sum("size"))
+    per_application_files = limit("LAYANAN_MAX_FILES_PER_APPLICATION", 20)
+    if here["files"] + 1 > per_application_files:
+        return _("%(what)s cannot be added: one application may hold at most %(count)d files") % {
+            "what": what,
+            "count": per_application_files,
+        }
+    per_application = limit("LAYANAN_MAX_APPLICATION_BYTES", 50 * MB)
+    if (here["size"] or 0) + size > per_application:
+        return _(
+            "%(what)s cannot be added: the files of one application may total at most %(mb)d MB"
+        ) % {"what": what, "mb": per_application // MB}
+    mine = kept.filter(application__applicant_id=application.applicant_id).exclude(
+        application__status__in=ENDED_STATUSES
+    )
+    totals = mine.aggregate(files=Count("pk"), size=Sum("size"))
+    per_citizen_files = limit("LAYANAN_MAX_FILES_PER_CITIZEN", 100)
+    if totals["files"] + 1 > per_citizen_files:
+        return _(
+            "%(what)s cannot be added: the applications still in progress already hold "
+            "%(count)d files, the most allowed"
+        ) % {"what": what, "count": per_citizen_files}
+    per_citizen = limit("LAYANAN_MAX_CITIZEN_BYTES", 200 * MB)
+    if (totals["size"] or 0) + size > per_citizen:
+        return _(
+            "%(what)s cannot be added: the files of the applications still in progress may "
+            "total at most %(mb)d MB"
+        ) % {"what": what, "mb": per_citizen // MB}
+    return None

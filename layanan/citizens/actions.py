@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from layanan.accounts.actions import record_account_event
 from layanan.accounts.models import AccountEvent, User
+from layanan.accounts.nik_store import nik_hash
 from layanan.cases import actions as case_actions
 from layanan.cases.actions import InvalidInput, NotAllowed
 from layanan.cases.models import Application, Channel
@@ -68,7 +69,8 @@ def register_citizen(
         full_name=full_name,
         password=password,  # None sets an unusable password
     )
-    Profile.objects.create(user=user, nik=nik, address=address)
+    # The NIK is sealed by its column; the keyed hash beside it is what look-ups use.
+    Profile.objects.create(user=user, nik=nik, nik_hash=nik_hash(nik), address=address)
     given = {"full_name": full_name, "email": email, "phone": phone, "nik": nik, "address": address}
     record_account_event(
         user=user,
@@ -111,7 +113,11 @@ def update_profile(
     if changed_profile:
         for name in changed_profile:
             setattr(profile, name, on_profile[name])
-        profile.save(update_fields=[*changed_profile, "updated_at"])
+        written = list(changed_profile)
+        if "nik" in changed_profile:
+            profile.nik_hash = nik_hash(nik)
+            written.append("nik_hash")
+        profile.save(update_fields=[*written, "updated_at"])
     changed = changed_user + changed_profile
     if changed:
         record_account_event(

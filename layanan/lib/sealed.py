@@ -52,7 +52,7 @@ PREFIX = "sealed"
 NONCE_BYTES = 12
 KEY_BYTES = 32
 KEY_ID = re.compile(r"^[a-z0-9]{1,16}$")
-_TOKEN = re.compile(r"^sealed:([a-z0-9]{1,16}):([A-Za-z0-9_-]+={0,2})$")
+_TOKEN = re.compile(r"^sealed:([a-z0-9]{1,16}):([A-Za-z0-9_-]*={0,2})$")
 
 
 class SealError(ValueError):
@@ -149,7 +149,7 @@ class Keyring:
         associated = f"{purpose}:{key_id}".encode()
         try:
             plain = self._cipher(key_id).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], associated)
-        except InvalidTag:
+        except (InvalidTag, ValueError):  # ValueError: a nonce too short to be one
             raise SealError(f"the value sealed with key {key_id!r} does not open") from None
         return plain.decode()
 

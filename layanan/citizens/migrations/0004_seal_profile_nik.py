@@ -1,16 +1,14 @@
 """Seal the NIK of every profile and fill its look-up hash.
 
-The column first becomes plain text (a sealed value is longer than 16 characters), then each
-NIK still in clear is sealed with the keyring's current key, and only then does the column
-become a `SealedNikField`. Values already sealed are left alone, so the step is safe to run
+Each NIK still in clear is sealed with the keyring's current key (the column is plain text
+here; 0005 declares it sealed). Values already sealed are left alone, so the step is safe to run
 again; reversing it opens every value back into clear text.
 """
 
 from typing import Any
 
-from django.db import migrations, models
+from django.db import migrations
 
-import layanan.accounts.nik_store
 from layanan.lib.sealed import is_sealed
 
 BATCH = 500
@@ -49,26 +47,9 @@ def open_profile_niks(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("citizens", "0002_password_setup_code"),
+        ("citizens", "0003_profile_nik_hash"),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="profile",
-            name="nik_hash",
-            field=models.CharField(
-                blank=True, db_index=True, max_length=64, verbose_name="NIK look-up hash"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="profile",
-            name="nik",
-            field=models.TextField(blank=True, verbose_name="NIK"),
-        ),
         migrations.RunPython(seal_profile_niks, open_profile_niks, elidable=False),
-        migrations.AlterField(
-            model_name="profile",
-            name="nik",
-            field=layanan.accounts.nik_store.SealedNikField(blank=True, verbose_name="NIK"),
-        ),
     ]

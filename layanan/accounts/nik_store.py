@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core import checks
 from django.db import models
 
 from layanan.lib.sealed import Keyring, KeyringError, SealError, is_sealed, load_keyring
@@ -113,3 +114,31 @@ class SealedNikField(models.TextField):
             # Sealing is randomised: an equality filter would never match. Look up nik_hash.
             return None
         return super().get_lookup(lookup_name)
+
+
+@checks.register(checks.Tags.security)
+def check_keyring(**kwargs: Any) -> list[checks.CheckMessage]:
+    """At start-up (`layanan check`, `serve`, `migrate`): a keyring that is there must be
+    readable, well formed and private. A missing one is made on first use."""
+    path = keyring_path()
+    if not path.exists():
+        return []
+    try:
+        load_keyring(path, create=False)
+    except KeyringError as problem:
+        return [
+            checks.Error(
+                f"The NIK keyring cannot be used: {problem}",
+                hint="Restore keys/nik.json from the backup made with the database.",
+                id="layanan_keys.E001",
+            )
+        ]
+    if path.stat().st_mode & 0o077:
+        return [
+            checks.Warning(
+                f"The NIK keyring {path} can be read by other users than the service's.",
+                hint=f"chmod 600 {path}",
+                id="layanan_keys.W001",
+            )
+        ]
+    return []

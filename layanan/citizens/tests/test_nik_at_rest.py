@@ -124,6 +124,21 @@ class ProfileNikTests(SealedKeysMixin, BaseTestCase):
             self.client.get("/profil/")
         self.assertIn(str(directory / "nik.json"), str(caught.exception))
 
+    def test_a_damaged_or_shared_keyring_fails_the_start_up_check(self) -> None:
+        from django.core.management.base import SystemCheckError
+
+        from layanan.accounts.nik_store import check_keyring
+
+        directory = self.copy_keyring()
+        with override_settings(LAYANAN_KEYS_DIR=directory):
+            self.assertEqual(check_keyring(), [])
+            (directory / "nik.json").chmod(0o644)
+            self.assertEqual([m.id for m in check_keyring()], ["layanan_keys.W001"])
+            (directory / "nik.json").write_text("{not json")
+            with self.assertRaises(SystemCheckError) as caught:
+                call_command("check", stdout=StringIO(), stderr=StringIO())
+        self.assertIn("layanan_keys.E001", str(caught.exception))
+
     def test_a_new_keyring_is_readable_by_its_owner_only(self) -> None:
         directory = Path(tempfile.mkdtemp()) / "keys"
         with override_settings(LAYANAN_KEYS_DIR=directory):
@@ -318,3 +333,43 @@ class RotationTests(SealedKeysMixin, ApiTestCase):
     def test_the_rotated_keyring_file_stays_private(self) -> None:
         call_command("keys", "rotate", stdout=StringIO())
         self.assertEqual((self.directory / "nik.json").stat().st_mode & 0o777, 0o600)
+
+
+class AdminNikTests(BaseTestCase):
+    """root browses the Django admin: no list or change page shows a NIK in full (a page
+    that shows one must use `Profile.masked_nik`)."""
+
+    def setUp(self) -> None:
+        self.client.force_login(self.siti)
+        self.client.post("/profil/", {**PROFILE, "nik": SITI_NIK})
+        self.client.logout()
+        self.application = self.submitted()
+        self.login(self.root)
+
+    def test_no_admin_page_shows_a_nik_in_full(self) -> None:
+        from django.contrib import admin
+        from django.urls import reverse
+
+        objects = {"user": self.siti.pk, "application": self.application.pk}
+        checked = 0
+        for model in admin.site._registry:
+            meta = model._meta
+            pages = [reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")]
+            if meta.model_name in objects:
+                pages.append(
+                    reverse(
+                        f"admin:{meta.app_label}_{meta.model_name}_change",
+                        args=[objects[meta.model_name]],
+                    )
+                )
+            for url in pages:
+                response = self.client.get(url)
+                self.assertIn(response.status_code, (200, 302), url)
+                body = response.content.decode()
+                self.assertNotIn(SITI_NIK, body, url)
+                self.assertNotIn(MOTHER_NIK, body, url)
+                checked += 1
+        self.assertGreater(checked, 5)
+
+    def test_the_mask_the_admin_uses(self) -> None:
+        self.assertEqual(Profile.objects.get(user=self.siti).masked_nik, "339901******0002")

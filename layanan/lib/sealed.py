@@ -204,16 +204,35 @@ def save_keyring(path: Path, keyring: Keyring) -> None:
     only, in a directory only the owner can enter."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(keyring.to_json())
-            handle.flush()
-            os.fsync(handle.fileno())
+        _write_private(temporary, keyring)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _write_private(path: Path, keyring: Keyring) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(keyring.to_json())
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _create_once(path: Path, keyring: Keyring) -> bool:
+    """Put a complete keyring at `path` unless one is there; False when one was. Written to a
+    temporary file and hard-linked into place, so no process ever reads a half-written one."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    _write_private(temporary, keyring)
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        return False
+    finally:
+        temporary.unlink()
+    return True
 
 
 def load_keyring(path: Path, *, create: bool) -> Keyring:
@@ -223,18 +242,10 @@ def load_keyring(path: Path, *, create: bool) -> Keyring:
     if not path.exists():
         if not create:
             raise KeyringError(f"no keyring at {path}")
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         keyring = Keyring.generate()
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process made it a moment ago: read theirs
-        else:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(keyring.to_json())
-                handle.flush()
-                os.fsync(handle.fileno())
+        if _create_once(path, keyring):
             return keyring
+        # another process made it a moment ago: read theirs
     try:
         text = path.read_text()
     except OSError as problem:

@@ -135,3 +135,14 @@ def test_a_malformed_keyring_is_a_clear_error(tmp_path: Path, text: str):
     path.write_text(text)
     with pytest.raises(KeyringError, match=str(path)):
         load_keyring(path, create=True)
+
+
+def test_processes_starting_together_share_one_keyring(tmp_path: Path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = tmp_path / "keys" / "nik.json"
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        rings = list(pool.map(lambda _: load_keyring(path, create=True), range(16)))
+    assert all(ring == rings[0] for ring in rings)
+    assert load_keyring(path, create=False) == rings[0]
+    assert [p.name for p in path.parent.iterdir()] == ["nik.json"]

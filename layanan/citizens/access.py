@@ -16,6 +16,7 @@ from layanan.accounts.nik_store import nik_hash
 from layanan.agencies.models import OfficerRole, Role
 from layanan.cases.access import canonical_number
 from layanan.cases.models import Application, Channel, Status
+from layanan.lib.nik import NikError, normalise_nik
 
 
 def is_front_office(user: User) -> bool:
@@ -37,12 +38,14 @@ def citizens_named(identifier: str) -> list[User]:
 
 
 def citizens_with_nik(number: str) -> list[User]:
-    """The accounts (at most two) whose profile holds the NIK `number` (16 digits), found by
-    its keyed hash: the sealed column itself cannot be searched."""
-    if not number:
+    """The accounts (at most two) whose profile holds the NIK `number` (16 digits, separators
+    allowed), found by its keyed hash: the sealed column itself cannot be searched."""
+    try:
+        digits = normalise_nik(number)
+    except NikError:
         return []
     return list(
-        User.objects.filter(profile__nik_hash=nik_hash(number), is_active=True).order_by("pk")[:2]
+        User.objects.filter(profile__nik_hash=nik_hash(digits), is_active=True).order_by("pk")[:2]
     )
 
 

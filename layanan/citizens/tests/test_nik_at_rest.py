@@ -257,6 +257,14 @@ class CounterNikTests(BaseTestCase):
         self.assertContains(response, "Tidak ada akun dengan NIK ini", status_code=400, html=False)
         self.assertFalse(Application.objects.exists())
 
+    def test_a_nik_two_accounts_hold_names_nobody_for_sure(self) -> None:
+        self.client.force_login(self.agus)
+        self.client.post("/profil/", {**PROFILE, "email": "agus@example.test", "nik": SITI_NIK})
+        self.login(self.budi)
+        response = self.counter(contact=SITI_NIK)
+        self.assertContains(response, "Lebih dari satu akun memakai NIK ini", status_code=400)
+        self.assertFalse(Application.objects.exists())
+
     def test_a_new_account_with_a_nik_that_has_one_is_refused(self) -> None:
         response = self.counter(contact="0812 9999 0000", full_name="Tono", nik=SITI_NIK)
         self.assertContains(response, "Sudah ada akun dengan NIK ini", status_code=400)

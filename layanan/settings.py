@@ -167,6 +167,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 # Citizens' documents: outside MEDIA_ROOT and STATIC_ROOT, served only by access-checked views.
 PRIVATE_FILES_ROOT = DATA_DIR / "private"
+# The keyring that seals NIKs (accounts.nik_store): outside the database, backed up with it.
+LAYANAN_KEYS_DIR = Path(os.environ.get("LAYANAN_KEYS_DIR") or (DATA_DIR / "keys")).resolve()
 LAYANAN_MAX_UPLOAD_BYTES = int(os.environ.get("LAYANAN_MAX_UPLOAD_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = LAYANAN_MAX_UPLOAD_BYTES + 1024 * 1024
 # Limits that keep one account from filling the disk (docs/operations.md, "Storage limits").

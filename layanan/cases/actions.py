@@ -26,7 +26,7 @@ from layanan.accounts.models import DataAccess, User
 from layanan.agencies.calendars import calendar_for
 from layanan.agencies.models import Agency, Unit
 from layanan.cases import access, engine
-from layanan.cases.answers import clean_answers
+from layanan.cases.answers import clean_answers, merge_answers, open_answers
 from layanan.cases.events import record_event
 from layanan.cases.models import Application, Document, Event, Status, Step, stored_name
 from layanan.cases.storage import files_problem, release_after_commit, store_file
@@ -279,7 +279,7 @@ def create_application(
                     applicant=citizen,
                     filed_by=filed_by,
                     channel=channel,
-                    answers=cleaned,
+                    answers=merge_answers(charter, {}, cleaned) or {},
                     idempotency_key=idempotency_key or None,
                 )
         except IntegrityError:
@@ -346,8 +346,8 @@ def update_answers(
     cleaned, errors = clean_answers(application.charter, answers, partial=True)
     if errors:
         raise InvalidInput(_("Some answers need correcting."), fields=errors)
-    merged = {**application.answers, **cleaned}
-    if merged != application.answers:
+    merged = merge_answers(application.charter, application.answers, cleaned)
+    if merged is not None:
         application.answers = merged
         application.save(update_fields=["answers", "updated_at"])
         record_event(
@@ -533,7 +533,9 @@ def record_items_received(
 def missing_requirements(application: Application) -> dict[str, list[str]]:
     """What stops a submission: required answers, documents and (for a filing at the
     counter) physical items not yet given, each with a message that names it."""
-    _cleaned, errors = clean_answers(application.charter, application.answers, partial=False)
+    _cleaned, errors = clean_answers(
+        application.charter, open_answers(application.answers), partial=False
+    )
     language = get_language() or "id"
     have = set(application.documents.filter(replaced=False).values_list("requirement", flat=True))
     received = items_received(application) if application.filed_by_id else {}

@@ -22,10 +22,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from layanan.accounts.fields import PHONE_MESSAGES, NikField, in_sentence
+from layanan.accounts.nik_store import open_nik, seal_nik
 from layanan.charters import rules as field_rules
 from layanan.charters.models import Charter
 from layanan.charters.spec import text_in
 from layanan.lib import phone
+from layanan.lib.sealed import is_sealed
 
 # Longest answers kept, whatever the charter says (a charter's max_length may be lower).
 TEXT_LIMITS = {"text": 500, "textarea": 5000, "email": 254}
@@ -346,3 +348,34 @@ def clean_answers(
         errors.setdefault(key, []).extend(str(m) for m in messages)
     cleaned = {key: to_json(value) for key, value in form.cleaned_data.items()}
     return cleaned, errors
+
+
+# -- NIK answers at rest ---------------------------------------------------------------------------
+
+
+def nik_keys(charter: Charter) -> set[str]:
+    """The keys of the charter's questions answered with a NIK."""
+    return {spec["key"] for spec in charter.content.get("form", []) if spec["type"] == "nik"}
+
+
+def open_answers(stored: dict[str, Any]) -> dict[str, Any]:
+    """The answers as given: every sealed NIK opened (`Application.answers` holds them sealed).
+    Raises `accounts.nik_store.SealError` when the keyring cannot open one."""
+    return {key: open_nik(value) if is_sealed(value) else value for key, value in stored.items()}
+
+
+def merge_answers(
+    charter: Charter, stored: dict[str, Any], cleaned: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The stored answers with the changes in `cleaned`, NIKs sealed, ready to store; None
+    when nothing changed. Unchanged answers keep their stored (sealed) form."""
+    opened = open_answers(stored)
+    sealed_keys = nik_keys(charter)
+    merged = dict(stored)
+    changed = False
+    for key, value in cleaned.items():
+        if key in opened and opened[key] == value:
+            continue
+        changed = True
+        merged[key] = seal_nik(value) if key in sealed_keys and value else value
+    return merged if changed else None

@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 
 from layanan.accounts.models import DataAccess, User
 from layanan.cases import access, actions
+from layanan.cases.answers import open_answers
 from layanan.cases.models import Application, Step
 from layanan.cases.presenters import (
     completion_data,
@@ -209,7 +210,8 @@ def detail(application: Application, *, viewer: User, is_applicant: bool) -> dic
             "lawful": fee.lawful,
         },
         "charter_version": application.charter.version,
-        "answers": application.answers,
+        # In full, NIKs opened: the applicant's own, or an officer's read logged above.
+        "answers": open_answers(application.answers),
         "steps": [
             {
                 "key": s.key,

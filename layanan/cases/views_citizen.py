@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from layanan.accounts.models import DataAccess, User
 from layanan.cases import access, actions
-from layanan.cases.answers import answers_form_class
+from layanan.cases.answers import answers_form_class, open_answers
 from layanan.cases.forms import DeclarationForm, DocumentForm, ItemsForm
 from layanan.cases.models import Application, Document
 from layanan.cases.presenters import (
@@ -38,6 +38,7 @@ from layanan.charters.models import Service
 from layanan.charters.spec import is_needed, text_in
 from layanan.lib import phone
 from layanan.lib.display import date_in_words
+from layanan.lib.nik import NikError, mask_nik
 
 
 def user_of(request: HttpRequest) -> User:
@@ -120,11 +121,26 @@ def missing_rows(application: Application, missing: dict[str, list[str]]) -> lis
     return rows
 
 
-def answer_rows(application: Application) -> list[dict[str, Any]]:
+def nik_answer(value: str, *, in_full: bool) -> str:
+    """A NIK answer as the reader may see it: in full for those entitled to it (the citizen,
+    the officer filing it at the counter, the officers processing it, whose read is logged),
+    else masked."""
+    if in_full or not value:
+        return value
+    try:
+        return mask_nik(value)
+    except NikError:
+        return "*" * len(value)
+
+
+def answer_rows(application: Application, *, full_nik: bool = False) -> list[dict[str, Any]]:
+    """The answers as shown on a page; NIK answers masked unless `full_nik` (see
+    `nik_answer`: the caller says whether the reader is entitled to them)."""
     language = get_language() or "id"
+    answers = open_answers(application.answers)
     rows = []
     for spec in application.charter.content.get("form", []):
-        value = application.answers.get(spec["key"])
+        value = answers.get(spec["key"])
         if spec["type"] == "select":
             labels = {c["value"]: text_in(c["label"], language) for c in spec["choices"]}
             value = labels.get(value, value)
@@ -134,6 +150,8 @@ def answer_rows(application: Application) -> list[dict[str, Any]]:
             value = phone.national(value)
         elif spec["type"] == "date" and value:
             value = date_answer(value)
+        elif spec["type"] == "nik" and value:
+            value = nik_answer(value, in_full=full_nik)
         elif spec["type"] == "number" and value not in (None, "") and spec.get("unit"):
             value = f"{value} {text_in(spec['unit'], language)}"
         rows.append(
@@ -260,7 +278,8 @@ def answer_page(request: HttpRequest, number: str, page: str) -> HttpResponse:
                 return redirect("cases:tasks", number=application.number)
         status = 400
     else:
-        form = form_class(initial=application.answers)
+        # The citizen, or the officer filing for them at the counter: both see the NIK.
+        form = form_class(initial=open_answers(application.answers))
         status = 200
     record_counter_read(request, application)
     return render(
@@ -444,7 +463,8 @@ def check_answers(request: HttpRequest, number: str) -> HttpResponse:
         "cases/check.html",
         {
             "application": application,
-            "rows": answer_rows(application),
+            # the citizen, or the officer filing for them at the counter: both are entitled
+            "rows": answer_rows(application, full_nik=True),
             "documents": document_requirements(application),
             "items": item_rows(application),
             "at_counter": at_counter,
@@ -509,7 +529,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "marker": application_marker(application),
             "returned": [s for s in steps if s.state == "returned"],
             "rejected": [s for s in steps if s.state == "rejected"],
-            "rows": answer_rows(application),
+            "rows": answer_rows(application, full_nik=True),  # the citizen's own
             "documents": document_requirements(application),
             # What the charter's guarantee did for this application: delays, apology,
             # compensation, deemed approval (public events written by the guarantee sweep).

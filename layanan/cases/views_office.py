@@ -358,7 +358,8 @@ def step_page_context(request: HttpRequest, step: Step) -> dict[str, Any]:
             }
             for s in steps
         ],
-        "rows": answer_rows(application),
+        # An officer of an involved unit, whose read was just logged as `data_viewed`.
+        "rows": answer_rows(application, full_nik=True),
         "documents": document_requirements(application),
         "explanation": explain_due(application, steps),
         "due": local_time(step.due_at, step.agency.time_zone),

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from layanan.accounts.identifiers import find_user_by_identifier, users_named
 from layanan.accounts.models import User
+from layanan.accounts.nik_store import nik_hash
 from layanan.agencies.models import OfficerRole, Role
 from layanan.cases.access import canonical_number
 from layanan.cases.models import Application, Channel, Status
+from layanan.lib.nik import NikError, normalise_nik
 
 
 def is_front_office(user: User) -> bool:
@@ -33,6 +35,18 @@ def citizens_named(identifier: str) -> list[User]:
     """The accounts (at most two) an email address, user name or phone number (written any
     usual way) names, by the rules sign-in uses (`accounts.identifiers`)."""
     return users_named(identifier)
+
+
+def citizens_with_nik(number: str) -> list[User]:
+    """The accounts (at most two) whose profile holds the NIK `number` (16 digits, separators
+    allowed), found by its keyed hash: the sealed column itself cannot be searched."""
+    try:
+        digits = normalise_nik(number)
+    except NikError:
+        return []
+    return list(
+        User.objects.filter(profile__nik_hash=nik_hash(digits), is_active=True).order_by("pk")[:2]
+    )
 
 
 def find_citizen(identifier: str) -> User | None:

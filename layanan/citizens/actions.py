@@ -22,12 +22,19 @@ from django.utils.translation import gettext_lazy
 
 from layanan.accounts.actions import record_account_event, record_read
 from layanan.accounts.models import AccountEvent, DataAccess, User
+from layanan.accounts.nik_store import nik_hash
 from layanan.cases import actions as case_actions
 from layanan.cases.actions import InvalidInput, NotAllowed
 from layanan.cases.models import Application, Channel
 from layanan.charters.models import Service
-from layanan.citizens.access import citizens_named, ensure_front_office, find_citizen
+from layanan.citizens.access import (
+    citizens_named,
+    citizens_with_nik,
+    ensure_front_office,
+    find_citizen,
+)
 from layanan.citizens.models import PasswordSetupCode, Profile
+from layanan.lib.nik import looks_like_nik
 from layanan.lib.phone import normalise, try_normalise
 
 # Letters and digits that cannot be mistaken for one another when read aloud or copied from
@@ -68,7 +75,8 @@ def register_citizen(
         full_name=full_name,
         password=password,  # None sets an unusable password
     )
-    Profile.objects.create(user=user, nik=nik, address=address)
+    # The NIK is sealed by its column; the keyed hash beside it is what look-ups use.
+    Profile.objects.create(user=user, nik=nik, nik_hash=nik_hash(nik), address=address)
     given = {"full_name": full_name, "email": email, "phone": phone, "nik": nik, "address": address}
     record_account_event(
         user=user,
@@ -111,7 +119,11 @@ def update_profile(
     if changed_profile:
         for name in changed_profile:
             setattr(profile, name, on_profile[name])
-        profile.save(update_fields=[*changed_profile, "updated_at"])
+        written = list(changed_profile)
+        if "nik" in changed_profile:
+            profile.nik_hash = nik_hash(nik)
+            written.append("nik_hash")
+        profile.save(update_fields=[*written, "updated_at"])
     changed = changed_user + changed_profile
     if changed:
         record_account_event(
@@ -124,6 +136,30 @@ def update_profile(
 
 
 def _new_citizen(*, officer: User, contact: str, full_name: str, nik: str) -> User:
+    if looks_like_nik(contact):
+        raise InvalidInput(
+            _("Check the citizen's contact."),
+            fields={
+                "contact": [
+                    _(
+                        "No account has this NIK: enter the citizen's email address or mobile "
+                        "phone number to make one"
+                    )
+                ]
+            },
+        )
+    if citizens_with_nik(nik):
+        raise InvalidInput(
+            _("Check the citizen's NIK."),
+            fields={
+                "nik": [
+                    _(
+                        "An account already has this NIK: enter the NIK as the citizen's contact "
+                        "to file for that account"
+                    )
+                ]
+            },
+        )
     email = contact.lower() if "@" in contact else ""
     phone = "" if email else try_normalise(contact)
     if not email and phone is None:
@@ -157,11 +193,25 @@ def _new_citizen(*, officer: User, contact: str, full_name: str, nik: str) -> Us
 def file_at_counter(
     *, officer: User, service: Service, contact: str, full_name: str = "", nik: str = ""
 ) -> Application:
-    """Open a draft application for a walk-in citizen, found by `contact` (email, user name or
-    phone number in any usual writing) or, when nobody has it, given a new account without a
-    password. The officer then fills the pages as the citizen would online."""
+    """Open a draft application for a walk-in citizen, found by `contact` (email, user name,
+    phone number in any usual writing, or the NIK of their KTP-el) or, when nobody has it,
+    given a new account without a password. The officer then fills the pages as the citizen
+    would online."""
     ensure_front_office(officer)
-    named = citizens_named(contact)
+    by_nik = looks_like_nik(contact)
+    named = citizens_with_nik(contact) if by_nik else citizens_named(contact)
+    if len(named) > 1 and by_nik:
+        raise InvalidInput(
+            _("Check the citizen's contact."),
+            fields={
+                "contact": [
+                    _(
+                        "More than one account has this NIK: enter the citizen's email address "
+                        "or mobile phone number instead"
+                    )
+                ]
+            },
+        )
     if len(named) > 1:
         raise InvalidInput(
             _("Check the citizen's contact."),

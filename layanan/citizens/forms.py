@@ -4,11 +4,13 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from layanan.accounts.fields import NikField, PhoneField
+from layanan.accounts.fields import NIK_MESSAGES, NikField, PhoneField
 from layanan.accounts.identifiers import email_taken, phone_taken
 from layanan.accounts.models import User
+from layanan.lib.nik import NikError, looks_like_nik, parse_nik
 from layanan.lib.phone import try_normalise
 
 
@@ -127,7 +129,8 @@ class CounterForm(forms.Form):
         max_length=254,
         help_text=_(
             "Used to find their account, or to make one for them. A phone number may be "
-            "written any usual way, such as 0812 3456 7890 or +62 812 3456 7890."
+            "written any usual way, such as 0812 3456 7890 or +62 812 3456 7890. An account "
+            "can also be found by the 16-digit NIK on the citizen's KTP-el."
         ),
         error_messages={
             "required": _("Enter the citizen's email address or mobile phone number"),
@@ -157,6 +160,14 @@ class CounterForm(forms.Form):
                     code="email",
                 ) from None
             return contact.lower()
+        if looks_like_nik(contact):
+            # Found by the keyed hash of the NIK (citizens.access.citizens_with_nik).
+            try:
+                return parse_nik(contact, today=timezone.localdate()).number
+            except NikError as problem:
+                raise forms.ValidationError(
+                    NIK_MESSAGES.get(problem.code, NIK_MESSAGES["length"]), code="nik"
+                ) from None
         phone = try_normalise(contact)
         if phone is None:
             raise forms.ValidationError(

@@ -4,6 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from layanan.accounts.nik_store import SealedNikField
+from layanan.lib.nik import NikError, mask_nik
+
 
 class Profile(models.Model):
     """What a citizen tells about themselves once, for every application."""
@@ -11,7 +14,10 @@ class Profile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
-    nik = models.CharField(_("NIK"), max_length=16, blank=True)
+    # Sealed with the keyring outside the database (accounts.nik_store); looked up by the keyed
+    # hash beside it, never by the column itself.
+    nik = SealedNikField(_("NIK"), blank=True)
+    nik_hash = models.CharField(_("NIK look-up hash"), max_length=64, blank=True, db_index=True)
     address = models.TextField(_("address"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -21,6 +27,14 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    @property
+    def masked_nik(self) -> str:
+        """The NIK as shown to readers not entitled to all of it (the admin, receipts)."""
+        try:
+            return mask_nik(self.nik) if self.nik else ""
+        except NikError:
+            return "*" * len(self.nik)
 
 
 class PasswordSetupCode(models.Model):

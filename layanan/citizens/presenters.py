@@ -16,7 +16,7 @@ from layanan.cases.models import Application
 from layanan.cases.presenters import local_time, public_view
 from layanan.charters.spec import is_needed, text_in
 from layanan.citizens.actions import may_get_setup_code
-from layanan.citizens.models import PasswordSetupCode
+from layanan.citizens.models import PasswordSetupCode, Profile
 from layanan.lib.display import datetime_in_words
 from layanan.lib.phone import national
 
@@ -57,6 +57,10 @@ def contact_of(citizen: User) -> str:
     return citizen.get_username()
 
 
+def profile_of(citizen: User) -> Profile | None:
+    return Profile.objects.filter(user=citizen).first()
+
+
 def latest_setup_code(citizen: User) -> PasswordSetupCode | None:
     return (
         PasswordSetupCode.objects.filter(user=citizen)
@@ -78,6 +82,9 @@ def receipt_context(
         "view": view,
         "citizen": citizen,
         "contact": contact_of(citizen),
+        # Masked: enough for the citizen to see the receipt is theirs; the officer's filing
+        # is over, and a printed page travels.
+        "masked_nik": profile.masked_nik if (profile := profile_of(citizen)) else "",
         "officer": application.filed_by,
         "submitted": local_time(application.submitted_at, zone),
         "documents": documents_received(application),

@@ -37,6 +37,7 @@ __all__ = [
     "Nik",
     "NikError",
     "is_valid_nik",
+    "looks_like_nik",
     "mask_nik",
     "normalise_nik",
     "parse_nik",
@@ -195,6 +196,17 @@ def parse_nik(text: str, *, today: date) -> Nik:
         sex=sex,
         serial=serial,
     )
+
+
+def looks_like_nik(text: str) -> bool:
+    """True when `text` is 16 digits once separators are removed: meant as a NIK, not as a
+    phone number (E.164 numbers have at most 15 digits) or a name. Whether it is a
+    well-formed NIK is `parse_nik`'s question."""
+    try:
+        normalise_nik(text)
+    except NikError:
+        return False
+    return True
 
 
 def is_valid_nik(text: str, *, today: date) -> bool:

@@ -22,11 +22,12 @@ from layanan.agencies.calendars import calendar_for
 from layanan.agencies.models import Agency, OfficerRole, Unit
 from layanan.cases import actions
 from layanan.cases.actions import missing_requirements
-from layanan.cases.answers import clean_answers
+from layanan.cases.answers import clean_answers, nik_keys, open_answers
 from layanan.cases.models import Application, Document, Event, Step
 from layanan.charters.models import Charter, Service
 from layanan.guarantees.models import Alarm, Breach, Compensation
 from layanan.lib.nik import parse_nik
+from layanan.lib.sealed import is_sealed
 from layanan.notifications import jobs
 from layanan.notifications.models import Message
 from layanan.portal.demo_applications import SAMPLES, day_zero
@@ -365,16 +366,25 @@ class DemoDataTests(DemoTestCase):
         for application in Application.objects.select_related("charter"):
             with self.subTest(sample=application.idempotency_key):
                 _cleaned, errors = clean_answers(
-                    application.charter, application.answers, partial=False
+                    application.charter, open_answers(application.answers), partial=False
                 )
                 self.assertEqual(errors, {})
                 self.assertEqual(missing_requirements(application), {})
+
+    def test_the_nik_answers_are_sealed_at_rest(self) -> None:
+        sealed = 0
+        for application in Application.objects.select_related("charter"):
+            for key in nik_keys(application.charter) & set(application.answers):
+                stored = application.answers[key]
+                self.assertTrue(is_sealed(stored), f"{application.idempotency_key} {key}")
+                sealed += 1
+        self.assertGreater(sealed, 10)
 
     def test_the_answers_are_realistic(self) -> None:
         today = timezone.localdate()
         for application in Application.objects.select_related("charter"):
             form = {spec["key"]: spec for spec in application.charter.content["form"]}
-            for key, value in application.answers.items():
+            for key, value in open_answers(application.answers).items():
                 label = f"{application.idempotency_key} {key}"
                 kind = form[key]["type"]
                 if kind == "nik" or key == "nomor_kk":

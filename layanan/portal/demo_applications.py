@@ -96,7 +96,7 @@ SAMPLES = (
         ),
         documents=("ktp_lama",),
     ),
-    # Building approval: the file is complete 11 working days ago, the technical review never
+    # Building approval: the file is complete 12 working days ago, the technical review never
     # came back. Late and very late (past 200 %): apology, escalation to the supervisor and to
     # the head of the agency, compensation per working day.
     Sample(
@@ -104,10 +104,10 @@ SAMPLES = (
         "warga",
         "pbg-rumah-sederhana",
         (
-            Act(12, "08:40", "create"),
-            Act(12, "09:00", "submit"),
-            Act(11, "10:15", "approve", "verifikasi"),
-            Act(10, "14:00", "approve", "pemeriksaan_administrasi"),
+            Act(13, "08:40", "create"),
+            Act(13, "09:00", "submit"),
+            Act(12, "10:15", "approve", "verifikasi"),
+            Act(11, "14:00", "approve", "pemeriksaan_administrasi"),
         ),
         documents=("sppt_pbb",),
     ),

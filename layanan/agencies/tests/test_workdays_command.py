@@ -74,7 +74,8 @@ class WorkdaysCliTests(SimpleTestCase):
     ],
 )
 def test_known_due_dates(start: str, n: int, due: str) -> None:
-    assert run_cli("add", start, str(n)).stdout.strip() == due
+    result = run_cli("add", start, str(n))
+    assert result.stdout.strip() == due, result.stderr
 
 
 class AgencyCalendarTests(BaseTestCase):

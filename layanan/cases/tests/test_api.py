@@ -114,6 +114,7 @@ class ServicesTests(ApiTestCase):
                 "field": "",
                 "note": "",
                 "where": "",
+                "not_needed_when": None,
             },
         )
         step = body["procedure"]["stages"][0]["steps"][0]

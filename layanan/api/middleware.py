@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -41,6 +40,8 @@ class ApiErrorShapeMiddleware:
             )
         if request.path.startswith("/api/") and self.declared_length(request) > self.limit():
             # Refused before anything reads the body (Django would answer with an HTML 400).
+            # Django itself judges a body by this declared length (RequestDataTooBig), so
+            # nothing larger can get past it further in.
             return JsonResponse(too_large_body(request, self.limit()), status=413)
         response = self.get_response(request)
         is_json = response.get("Content-Type", "").startswith("application/json")
@@ -52,12 +53,6 @@ class ApiErrorShapeMiddleware:
                 shaped["Allow"] = response["Allow"]
             return shaped
         return response
-
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        """A body that turned out larger than its declared length (or had none): 413 too."""
-        if request.path.startswith("/api/") and isinstance(exception, RequestDataTooBig):
-            return JsonResponse(too_large_body(request, self.limit()), status=413)
-        return None
 
     @staticmethod
     def limit() -> int:

@@ -196,13 +196,14 @@ BEHIND_TLS_PROXY = env_bool("LAYANAN_BEHIND_TLS_PROXY", env_bool("BEHIND_TLS_PRO
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SECURE_SSL_REDIRECT = BEHIND_TLS_PROXY
 SECURE_REDIRECT_EXEMPT = [r"^sehat/$"]
-# One year, the value browsers' preload lists ask for; subdomains only when the operator says
-# every subdomain of the host serves HTTPS too.
+# One year, the value browsers' preload lists ask for. includeSubDomains and preload concern
+# the host Layanan is served on (e.g. layanan.kabupaten.go.id) and the names below it; turn
+# them off when Layanan is served on a domain whose other subdomains are not all HTTPS.
 SECURE_HSTS_SECONDS = (
     int(os.environ.get("LAYANAN_HSTS_SECONDS", str(365 * 24 * 60 * 60))) if BEHIND_TLS_PROXY else 0
 )
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LAYANAN_HSTS_INCLUDE_SUBDOMAINS", False)
-SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LAYANAN_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("LAYANAN_HSTS_PRELOAD", True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool(
     "SECURE_COOKIES", BEHIND_TLS_PROXY or (not DEBUG and "localhost" not in ALLOWED_HOSTS)

@@ -78,7 +78,7 @@ def run_together(
     essential child that ended first.
     """
     children = [Child(list(c), essential=True) for c in commands]
-    children += [Child(list(c), essential=False) for c in restartable]
+    children += [Child(list(c), essential=False, delay=RESTART_FIRST_DELAY) for c in restartable]
     for child in children:
         child.start(env)
     stopping = False
@@ -92,9 +92,10 @@ def run_together(
     status = 0
     while not stopping:
         ended = [c for c in children if c.essential and c.process and c.process.poll() is not None]
-        if ended:
-            status = (ended[0].process.returncode if ended[0].process else 1) or 1
-            logger.error("%s ended (status %s); stopping", ended[0].command[-1], status)
+        if ended and ended[0].process is not None:
+            returncode = ended[0].process.returncode
+            logger.error("%s ended (status %s); stopping", ended[0].command[-1], returncode)
+            status = returncode or 1
             break
         now = time.monotonic()
         for child in children:
@@ -105,7 +106,7 @@ def run_together(
                     child.delay = RESTART_FIRST_DELAY
                 child.restart_at = now + child.delay
                 logger.warning(
-                    "%s ended (status %s); restarting in %.0f s",
+                    "%s ended (status %s); restarting in %g s",
                     " ".join(child.command[-1:]),
                     child.process.returncode,
                     child.delay,

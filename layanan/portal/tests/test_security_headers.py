@@ -11,7 +11,7 @@ import sys
 import tempfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.test import Client, SimpleTestCase, override_settings
 from django.urls import reverse
 
 from layanan.cases import actions
@@ -114,7 +114,7 @@ PRODUCTION = {
 }
 
 
-class DeploymentCheckTests(BaseTestCase):
+class DeploymentCheckTests(SimpleTestCase):
     def test_check_deploy_is_clean_with_production_settings(self) -> None:
         result = run_layanan("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
@@ -132,3 +132,15 @@ class DeploymentCheckTests(BaseTestCase):
         self.assertNotEqual(result.returncode, 0)
         for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
             self.assertIn(warning, result.stderr)
+
+
+class RefusedFormPageTests(BaseTestCase):
+    def test_a_form_refused_for_csrf_gets_the_sites_page_without_inline_style(self) -> None:
+        client = Client(enforce_csrf_checks=True)
+        response = client.post("/masuk/", {"username": "siti", "password": "x"})
+        self.assertEqual(response.status_code, 403)
+        html = response.content.decode()
+        self.assertIn("Formulir tidak dapat dikirim", html)
+        self.assertNotIn("<style", html)
+        self.assertNotIn("style=", html)
+        self.assertIn("default-src 'self'", response["Content-Security-Policy"])

@@ -29,7 +29,7 @@ def unknown_numbers(count: int, seed: int = 8) -> list[str]:
 class TrackingLimitTests(BaseTestCase):
     def setUp(self) -> None:
         self.known = self.submitted().number
-        self.start = time_machine.travel(dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC))
+        self.start = time_machine.travel(dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC), tick=False)
         self.start.start()
         self.addCleanup(self.start.stop)
 

@@ -11,12 +11,23 @@ request (Indonesian unless the client sends `Accept-Language: en`).
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.translation import gettext as _
 
-__all__ = ["ApiError", "error_body", "has_unstorable_text", "is_storable", "with_language"]
+__all__ = [
+    "ApiError",
+    "error_body",
+    "has_unstorable_text",
+    "is_storable",
+    "parse_json_body",
+    "too_large_body",
+    "with_language",
+]
 
 
 class ApiError(Exception):
@@ -59,3 +70,52 @@ def has_unstorable_text(value: Any) -> bool:
     if isinstance(value, list):
         return any(has_unstorable_text(item) for item in value)
     return False
+
+
+class NonFiniteNumber(ValueError):
+    pass
+
+
+def finite_float(text: str) -> float:
+    """JSON numbers with a fraction or exponent; 1e999 would become infinity: refused."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise NonFiniteNumber(text)
+    return value
+
+
+def refuse_constant(name: str) -> Any:
+    """Python's json module takes NaN, Infinity and -Infinity, which JSON does not have."""
+    raise NonFiniteNumber(name)
+
+
+def parse_json_body(request: HttpRequest) -> Any:
+    """The request body as JSON, or ApiError 400 `invalid_json` in the request's language.
+
+    Numbers stay finite: NaN, Infinity and numbers too large for a float (1e999) are refused
+    wherever they are in the body, as are integers with more digits than Python converts.
+    """
+    try:
+        text = request.body.decode("utf-8")
+        return json.loads(text, parse_float=finite_float, parse_constant=refuse_constant)
+    except NonFiniteNumber:
+        with_language(request)
+        raise ApiError(
+            400,
+            "invalid_json",
+            _("The request body has a number that is not finite (NaN, Infinity or too large)."),
+        ) from None
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        with_language(request)
+        raise ApiError(400, "invalid_json", _("The request body is not valid JSON.")) from None
+
+
+def too_large_body(request: HttpRequest, limit: int) -> dict[str, Any]:
+    """The 413 answer's body: the limit in megabytes, in the request's language."""
+    with_language(request)
+    megabytes = limit // (1024 * 1024)
+    return error_body(
+        "too_large",
+        _("The request body is too large: at most %(megabytes)s MB is accepted.")
+        % {"megabytes": megabytes},
+    )

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "csp",
     "layanan.accounts",
     "layanan.agencies",
     "layanan.charters",
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "layanan.portal.middleware.ChosenLanguageMiddleware",
@@ -83,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "layanan.portal.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "layanan.api.middleware.ApiErrorShapeMiddleware",
 ]
@@ -206,14 +209,52 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "layanan@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Security. Behind a reverse proxy that terminates TLS (the recommended production set-up,
+# see docs/operations.md), LAYANAN_BEHIND_TLS_PROXY=1 trusts its X-Forwarded-Proto header,
+# redirects plain HTTP to HTTPS (except the load balancer's probe of /sehat/), sends HSTS
+# and marks the cookies secure.
+BEHIND_TLS_PROXY = env_bool("LAYANAN_BEHIND_TLS_PROXY", env_bool("BEHIND_TLS_PROXY", False))
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+SECURE_SSL_REDIRECT = BEHIND_TLS_PROXY
+SECURE_REDIRECT_EXEMPT = [r"^sehat/$"]
+# One year, the value browsers' preload lists ask for. includeSubDomains and preload concern
+# the host Layanan is served on (e.g. layanan.kabupaten.go.id) and the names below it; turn
+# them off when Layanan is served on a domain whose other subdomains are not all HTTPS.
+SECURE_HSTS_SECONDS = (
+    int(os.environ.get("LAYANAN_HSTS_SECONDS", str(365 * 24 * 60 * 60))) if BEHIND_TLS_PROXY else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LAYANAN_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("LAYANAN_HSTS_PRELOAD", True)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and "localhost" not in ALLOWED_HOSTS)
+SESSION_COOKIE_SECURE = env_bool(
+    "SECURE_COOKIES", BEHIND_TLS_PROXY or (not DEBUG and "localhost" not in ALLOWED_HOSTS)
+)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
-)
+# Sessions: an officer's session ends after LAYANAN_OFFICER_IDLE_MINUTES without a request
+# (a counter screen left open is not left signed in); a citizen's after
+# LAYANAN_CITIZEN_IDLE_DAYS without one (they apply from their own phone, often over days).
+LAYANAN_OFFICER_IDLE_MINUTES = int(os.environ.get("LAYANAN_OFFICER_IDLE_MINUTES", "30"))
+LAYANAN_CITIZEN_IDLE_DAYS = int(os.environ.get("LAYANAN_CITIZEN_IDLE_DAYS", "3"))
+SESSION_COOKIE_AGE = LAYANAN_CITIZEN_IDLE_DAYS * 24 * 60 * 60
+# Content-Security-Policy on every page (django-csp): only our own scripts, styles and images,
+# nothing inline, never framed. Document downloads set their own stricter policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 LOGGING = {
     "version": 1,
@@ -234,6 +275,14 @@ LAYANAN_SITE_NAME = "Layanan"
 # The public address of the site, for links in messages sent by the worker (no request there).
 LAYANAN_SITE_URL = os.environ.get("LAYANAN_SITE_URL", "http://127.0.0.1:8000")
 LAYANAN_ADMIN_TITLE = _("Layanan administration")
+# The header in which the reverse proxy passes the client's address (X-Forwarded-For or
+# X-Real-IP); empty: the address of the connection. Limits per client count on it.
+LAYANAN_CLIENT_ADDRESS_HEADER = os.environ.get("LAYANAN_CLIENT_ADDRESS_HEADER", "")
+# Public tracking: this many unknown or malformed numbers per client per window, then 429.
+LAYANAN_TRACK_FAILURES_ALLOWED = int(os.environ.get("LAYANAN_TRACK_FAILURES_ALLOWED", "20"))
+LAYANAN_TRACK_WINDOW_MINUTES = int(os.environ.get("LAYANAN_TRACK_WINDOW_MINUTES", "10"))
+# /sehat/ answers 503 when the worker's last heartbeat is older than this (it beats every 10 s).
+LAYANAN_WORKER_STALE_SECONDS = int(os.environ.get("LAYANAN_WORKER_STALE_SECONDS", "120"))
 # Periodic jobs run by `layanan worker`: (dotted path, every N seconds).
 LAYANAN_PERIODIC_JOBS = [
     ("layanan.guarantees.sweep.run", 60),

@@ -5,6 +5,12 @@
 
 import htmx from "htmx.org";
 
+// The Content-Security-Policy allows no inline script or style and no eval: these hold even
+// on a page whose <meta name="htmx-config"> forgot them (the meta tag is merged on top).
+htmx.config.allowEval = false;
+htmx.config.allowScriptTags = false;
+htmx.config.includeIndicatorStyles = false;
+
 // A swapped-in row replaces the claim button that had focus: put focus on the
 // row's link, so keyboard and screen-reader users keep their place.
 document.body.addEventListener("htmx:afterSwap", (event) => {

@@ -3,7 +3,7 @@ shape of `layanan.http_errors` (each app's router is mounted in `v1.py`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -14,7 +14,13 @@ from ninja.security import HttpBearer
 
 from layanan.accounts.models import User
 from layanan.accounts.tokens import user_for_token
-from layanan.http_errors import ApiError, error_body, has_unstorable_text, with_language
+from layanan.http_errors import (
+    ApiError,
+    error_body,
+    has_unstorable_text,
+    parse_json_body,
+    with_language,
+)
 
 
 class BearerToken(HttpBearer):
@@ -27,7 +33,7 @@ class BearerToken(HttpBearer):
 
 class StrictJsonParser(Parser):
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
-        data = super().parse_body(request)
+        data = cast(dict[str, Any], parse_json_body(request))
         if has_unstorable_text(data):
             with_language(request)
             raise ApiError(400, "invalid", _("The text contains characters that are not valid."))
@@ -96,6 +102,10 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # django-ninja wraps whatever the body parser raises in HttpError(400, "Cannot parse
+    # request body"); the parser's own ApiError (invalid_json, invalid) is the answer.
+    if isinstance(exc.__cause__, ApiError):
+        return on_api_error(request, exc.__cause__)
     with_language(request)
     return api.create_response(
         request, error_body("error", str(exc.message)), status=exc.status_code

@@ -1,16 +1,18 @@
 """Answers under /api/ are always JSON in the API's error shape, also where Django or
-django-ninja would answer in HTML or plain text (an unknown path, a method not allowed); and
-addresses with characters no database can store are refused everywhere with a 400."""
+django-ninja would answer in HTML or plain text (an unknown path, a method not allowed, a body
+over the size limit); and addresses with characters no database can store are refused
+everywhere with a 400."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from layanan.http_errors import error_body, is_storable, with_language
+from layanan.http_errors import error_body, is_storable, too_large_body, with_language
 
 MESSAGES = {
     404: ("not_found", "Not found."),
@@ -36,6 +38,11 @@ class ApiErrorShapeMiddleware:
                 error_body("invalid", _("The address contains characters that are not valid.")),
                 status=400,
             )
+        if request.path.startswith("/api/") and self.declared_length(request) > self.limit():
+            # Refused before anything reads the body (Django would answer with an HTML 400).
+            # Django itself judges a body by this declared length (RequestDataTooBig), so
+            # nothing larger can get past it further in.
+            return JsonResponse(too_large_body(request, self.limit()), status=413)
         response = self.get_response(request)
         is_json = response.get("Content-Type", "").startswith("application/json")
         if request.path.startswith("/api/") and response.status_code in MESSAGES and not is_json:
@@ -46,3 +53,14 @@ class ApiErrorShapeMiddleware:
                 shaped["Allow"] = response["Allow"]
             return shaped
         return response
+
+    @staticmethod
+    def limit() -> int:
+        return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+    @staticmethod
+    def declared_length(request: HttpRequest) -> int:
+        try:
+            return int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return 0

@@ -6,13 +6,13 @@ import datetime as dt
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from layanan.accounts.models import DataAccess, User
-from layanan.cases import access, actions
+from layanan.cases import access, actions, lookup_limit
 from layanan.cases.answers import open_answers
 from layanan.cases.models import Application, Step
 from layanan.cases.presenters import (
@@ -450,9 +450,25 @@ def act(request: HttpRequest, number: str, key: str, data: ActionIn) -> dict[str
 
 
 @tracking_router.get(
-    "/{number}", response={200: TrackOut, 404: Error}, auth=None, summary="Public tracking"
+    "/{number}",
+    response={200: TrackOut, 404: Error, 429: Error},
+    auth=None,
+    summary="Public tracking",
 )
 def track(request: HttpRequest, number: str) -> dict[str, Any]:
-    """What anyone with the number may see: no name, NIK, contacts, answers or documents."""
+    """What anyone with the number may see: no name, NIK, contacts, answers or documents.
+
+    After 20 unknown or malformed numbers from one client in 10 minutes, numbers this client
+    has not been shown before answer 429 `rate_limited` until the window ends.
+    """
     with_language(request)
-    return public_view(access.get_application_for_public(number))
+    canonical = access.canonical_number(number)
+    if seconds := lookup_limit.may_look_up(request, canonical):
+        raise ApiError(429, "rate_limited", lookup_limit.refusal_message(seconds))
+    try:
+        application = access.get_application_for_public(number)
+    except Http404:
+        lookup_limit.record_failure(request)
+        raise
+    lookup_limit.record_shown(request, application.number)
+    return public_view(application)

@@ -2,7 +2,8 @@
 
 The form at /lacak/ answers 400 with an error summary for an empty or malformed number; a
 well-formed number that no application has answers 404 on /lacak/<number>/, with the form
-and the same kind of summary, so the visitor can correct it where they are.
+and the same kind of summary, so the visitor can correct it where they are. Too many of
+either from one client answer 429 for a while (see lookup_limit); known numbers never do.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from layanan.cases import access
+from layanan.cases import access, lookup_limit
 from layanan.cases.presenters import public_view
 
 
@@ -60,26 +61,47 @@ def render_form(request: HttpRequest, form: TrackForm, status: int = 200) -> Htt
     )
 
 
+def refuse(request: HttpRequest, form: TrackForm, seconds: int) -> HttpResponse:
+    """429: the form again, its error saying when the client may try new numbers."""
+    form.errors.clear()
+    form.add_error("nomor", lookup_limit.refusal_message(seconds))
+    response = render_form(request, form, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def refuse_malformed(request: HttpRequest, form: TrackForm) -> HttpResponse:
+    if seconds := lookup_limit.seconds_refused(request):
+        return refuse(request, form, seconds)
+    lookup_limit.record_failure(request)
+    return render_form(request, form, status=400)
+
+
 def track_form(request: HttpRequest) -> HttpResponse:
     if "nomor" not in request.GET:  # a first visit, not an empty submission
         return render_form(request, TrackForm(auto_id="%s"))
     form = TrackForm(request.GET, auto_id="%s")
     if not form.is_valid():
-        return render_form(request, form, status=400)
+        return refuse_malformed(request, form)
     return redirect("cases:track", number=form.cleaned_data["nomor"])
 
 
 def track(request: HttpRequest, number: str) -> HttpResponse:
     form = TrackForm({"nomor": number[:40]}, auto_id="%s")
     if not form.is_valid():
-        return render_form(request, form, status=400)
+        return refuse_malformed(request, form)
+    number = form.cleaned_data["nomor"]
+    if seconds := lookup_limit.may_look_up(request, number):
+        return refuse(request, form, seconds)
     try:
-        application = access.get_application_for_public(form.cleaned_data["nomor"])
+        application = access.get_application_for_public(number)
     except Http404:
+        lookup_limit.record_failure(request)
         form.add_error(
             "nomor",
             _("No application has the number %(number)s: check it on your receipt")
-            % {"number": form.cleaned_data["nomor"]},
+            % {"number": number},
         )
         return render_form(request, form, status=404)
+    lookup_limit.record_shown(request, number)
     return render(request, "cases/track.html", {"view": public_view(application)})

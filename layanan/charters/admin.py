@@ -36,7 +36,7 @@ from layanan.charters.models import Charter, Service
 class CharterForm(forms.ModelForm):
     components = forms.CharField(
         label=_("Components (YAML)"),
-        widget=forms.Textarea(attrs={"rows": 40, "cols": 100, "style": "font-family: monospace"}),
+        widget=forms.Textarea(attrs={"rows": 40, "cols": 100, "class": "lyn-code"}),
         help_text=_(
             "The fourteen components in the format of charter files (see "
             "docs/charter-format.md). Problems are listed with their path."
@@ -46,6 +46,9 @@ class CharterForm(forms.ModelForm):
     class Meta:
         model = Charter
         fields = ("service", "change_note")
+
+    class Media:
+        css = {"all": ("layanan/admin.css",)}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,7 +1,15 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from layanan.agencies.models import OfficerRole
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -19,3 +27,54 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class SessionIdleTimeoutMiddleware:
+    """Sign out a session that has been idle too long: an officer's after
+    LAYANAN_OFFICER_IDLE_MINUTES (a counter screen left open is not left signed in), anyone
+    else's after LAYANAN_CITIZEN_IDLE_DAYS.
+
+    The time of the last request is kept in the session and written back at most once a
+    minute, so that a busy page does not write its session on every request; each write also
+    moves the session's own expiry (SESSION_COOKIE_AGE) forward.
+    """
+
+    LAST_SEEN = "layanan_last_seen"
+    IS_OFFICER = "layanan_is_officer"
+    TOUCH_EVERY = 60  # seconds
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            session = request.session
+            now = int(timezone.now().timestamp())
+            last_seen = session.get(self.LAST_SEEN)
+            if not isinstance(last_seen, int):
+                last_seen = now
+                session[self.LAST_SEEN] = now
+                session[self.IS_OFFICER] = is_officer_account(user)
+            limit = self.idle_limit(is_officer=bool(session.get(self.IS_OFFICER)))
+            if now - last_seen > limit:
+                logout(request)
+                # Said on the sign-in page the next protected page sends them to.
+                messages.info(request, _("You were signed out after a period of inactivity."))
+            elif now - last_seen >= self.TOUCH_EVERY:
+                session[self.LAST_SEEN] = now
+                session[self.IS_OFFICER] = is_officer_account(user)
+        return self.get_response(request)
+
+    @staticmethod
+    def idle_limit(*, is_officer: bool) -> int:
+        if is_officer:
+            return int(settings.LAYANAN_OFFICER_IDLE_MINUTES) * 60
+        return int(settings.LAYANAN_CITIZEN_IDLE_DAYS) * 24 * 60 * 60
+
+
+def is_officer_account(user: Any) -> bool:
+    """Staff and anyone holding an officer role get the officers' short idle limit."""
+    if user.is_staff or user.is_superuser:
+        return True
+    return OfficerRole.objects.filter(user=user).exists()

@@ -14,8 +14,11 @@ under way, never in the middle of one.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import os
 import signal
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,15 +27,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
+
+from layanan.portal.models import WorkerHeartbeat
 
 logger = logging.getLogger("layanan.worker")
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 TASKS_PER_TURN = 100
 TASK_RESULTS_KEPT_DAYS = 14
 FAILED_TASK_RESULTS_KEPT_DAYS = 90  # long enough to look into a failure
+HEARTBEAT_EVERY = 10.0  # seconds between two writes of the heartbeat row
 
 
 @dataclass
@@ -68,6 +75,8 @@ class Worker:
         self.running = True
         self.jobs = periodic_jobs()
         self.worker_id = get_random_string(32)
+        self.heartbeat_name = f"{socket.gethostname()}:{os.getpid()}"[:200]
+        self.next_heartbeat_at = 0.0
 
     def stop(self, signum: int, frame: FrameType | None) -> None:
         logger.info("worker stopping (%s)", signal.strsignal(signum))
@@ -105,6 +114,22 @@ class Worker:
             self.listen()
             signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
+    def beat(self, now: float) -> None:
+        """Record that this worker is alive (read by /sehat/), at most every HEARTBEAT_EVERY s."""
+        if now < self.next_heartbeat_at:
+            return
+        self.next_heartbeat_at = now + HEARTBEAT_EVERY
+        try:
+            WorkerHeartbeat.objects.update_or_create(
+                worker=self.heartbeat_name, defaults={"last_seen": timezone.now()}
+            )
+            # The rows of workers that stopped long ago (earlier processes) are not kept.
+            WorkerHeartbeat.objects.filter(
+                last_seen__lt=timezone.now() - dt.timedelta(days=1)
+            ).delete()
+        except DatabaseError:
+            logger.exception("worker heartbeat not recorded; the database is not answering")
+
     def listen(self) -> None:
         signal.signal(signal.SIGINT, self.stop)
         signal.signal(signal.SIGTERM, self.stop)
@@ -114,6 +139,7 @@ class Worker:
         logger.info("worker started with %d periodic job(s)", len(self.jobs))
         while self.running:
             close_old_connections()
+            self.beat(time.monotonic())
             self.run_due_jobs(time.monotonic())
             self.run_queued_tasks()
             if once:

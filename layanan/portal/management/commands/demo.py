@@ -41,8 +41,8 @@ class Command(BaseCommand):
         status = run_together(
             [
                 gunicorn_command(port=options["port"], workers=options["workers"]),
-                [*layanan_command(), "worker"],
             ],
+            restartable=[[*layanan_command(), "worker"]],
             env=env,
         )
         self.stdout.write("Stopped.")

@@ -41,8 +41,8 @@ class Command(BaseCommand):
                 gunicorn_command(
                     port=options["port"], workers=options["workers"], host=options["host"]
                 ),
-                [*layanan_command(), "worker"],
             ],
+            restartable=[[*layanan_command(), "worker"]],
             env=env,
         )
         sys.exit(status)

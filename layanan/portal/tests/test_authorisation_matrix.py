@@ -118,6 +118,8 @@ class Route:
 # Web pages, by URL name (or by route for the admin's nameless patterns).
 WEB: dict[str, Route] = {
     "portal:home": Route("public"),
+    # the load balancer's probe: no worker runs beside the test, so it answers 503 as it would
+    "portal:health": Route("public", ok=503),
     "portal:accessibility": Route("public"),
     "portal:licence": Route("public"),
     "charters:catalogue": Route("public"),

@@ -20,9 +20,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
+from layanan.accounts.models import DataAccess
 from layanan.accounts.nik_store import KeyringError, SealError, keyring, keyring_path, nik_hash
 from layanan.agencies.models import OfficerRole, Role
-from layanan.cases.models import Application, Event
+from layanan.cases.models import Application
 from layanan.cases.tests.test_api import ApiTestCase
 from layanan.citizens.access import citizens_with_nik
 from layanan.citizens.models import Profile
@@ -187,8 +188,8 @@ class AnswerNikTests(ApiTestCase):
         response = self.call("get", f"/api/v1/applications/{self.number}", "budi")
         self.assertEqual(response.json()["answers"]["nik_ibu"], MOTHER_NIK)
         self.assertTrue(
-            Event.objects.filter(
-                application=self.application, kind="data_viewed", actor=self.budi
+            DataAccess.objects.filter(
+                citizen=self.siti, reader=self.budi, application_number=self.number
             ).exists()
         )
 
@@ -197,8 +198,8 @@ class AnswerNikTests(ApiTestCase):
         response = self.client.get(f"/kantor/langkah/{self.number}/verifikasi/")
         self.assertContains(response, MOTHER_NIK)
         self.assertTrue(
-            Event.objects.filter(
-                application=self.application, kind="data_viewed", actor=self.budi
+            DataAccess.objects.filter(
+                citizen=self.siti, reader=self.budi, application_number=self.number
             ).exists()
         )
 

@@ -135,6 +135,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Argon2id for every new or changed password; older hashes still check and are rewritten
+# with Argon2 the next time their owner signs in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# Attempt limits (accounts.throttle, docs/configuration.md). Behind a reverse proxy, name the
+# header it writes the client's address into and how many proxies of yours append to it;
+# without it every client is counted under the proxy's own address.
+LAYANAN_TRUSTED_PROXY_HEADER = os.environ.get("LAYANAN_TRUSTED_PROXY_HEADER", "").strip()
+LAYANAN_TRUSTED_PROXY_COUNT = int(os.environ.get("LAYANAN_TRUSTED_PROXY_COUNT", "1"))
+LAYANAN_SIGN_IN_ACCOUNT_LIMIT = int(os.environ.get("LAYANAN_SIGN_IN_ACCOUNT_LIMIT", "5"))
+LAYANAN_SIGN_IN_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_SIGN_IN_ADDRESS_LIMIT", "50"))
+LAYANAN_SIGN_UP_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_SIGN_UP_ADDRESS_LIMIT", "10"))
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -218,5 +236,6 @@ LAYANAN_PERIODIC_JOBS = [
     ("layanan.guarantees.sweep.run", 60),
     ("layanan.notifications.jobs.run", 15),
     ("layanan.portal.worker.prune_task_results", 24 * 60 * 60),
+    ("layanan.accounts.throttle.forget_stale", 60 * 60),
 ]
 AUTHENTICATION_BACKENDS = ["layanan.accounts.backends.UsernameEmailOrPhoneBackend"]

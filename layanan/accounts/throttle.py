@@ -45,7 +45,7 @@ from django.utils.translation import ngettext
 from layanan.accounts.identifiers import canonical_identifier, find_user_by_identifier
 from layanan.accounts.models import AttemptCounter, User
 
-COUNT = IntegerField()
+COUNT: IntegerField[int, int] = IntegerField()
 # A subject that made no attempt for this long starts again from its first, short wait.
 FORGIVEN_AFTER = dt.timedelta(days=1)
 

@@ -112,6 +112,10 @@ def client_address(request: HttpRequest | None) -> str:
         count = max(1, int(getattr(settings, "LAYANAN_TRUSTED_PROXY_COUNT", 1)))
         if len(hops) >= count:
             text = hops[-count]
+    return _address_subject(text)
+
+
+def _address_subject(text: str) -> str:
     try:
         address = ipaddress.ip_address(text.strip().strip("[]"))
     except ValueError:
@@ -262,13 +266,32 @@ def _give_back(key: str) -> None:
     AttemptCounter.objects.filter(key=key, attempts__gt=0).update(attempts=F("attempts") - 1)
 
 
+ACCOUNT_RULES = (SIGN_IN_ACCOUNT, CODE_ACCOUNT, RESET_ACCOUNT)
+ADDRESS_RULES = (SIGN_IN_ADDRESS, CODE_ADDRESS, RESET_ADDRESS, SIGN_UP_ADDRESS)
+
+
 def clear_account(user: User) -> None:
     """The owner proved themselves another way (a password reset, a counter code): the
     account's sign-in and code counters start again."""
-    subject = account_subject(user)
-    AttemptCounter.objects.filter(
-        key__in=[_key(rule, subject) for rule in (SIGN_IN_ACCOUNT, CODE_ACCOUNT)]
-    ).delete()
+    _clear(account_subject(user), (SIGN_IN_ACCOUNT, CODE_ACCOUNT))
+
+
+def unlock(*, name: str = "", address: str = "") -> int:
+    """For an operator (`layanan unlock`): forget the counters of the account that `name`
+    names (any of its names), or of a client address; returns how many were deleted."""
+    deleted = 0
+    if name:
+        deleted += _clear(account_subject(name), ACCOUNT_RULES)
+        deleted += _clear(canonical_identifier(name), (SIGN_UP_NAME,))
+    if address:
+        deleted += _clear(_address_subject(address), ADDRESS_RULES)
+    return deleted
+
+
+def _clear(subject: str, rules: tuple[Rule, ...]) -> int:
+    keys = [_key(rule, subject) for rule in rules]
+    deleted, _by_model = AttemptCounter.objects.filter(key__in=keys).delete()
+    return deleted
 
 
 def forget_stale(*, older_than: dt.timedelta = FORGIVEN_AFTER) -> int:

@@ -8,16 +8,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+from io import StringIO
 from typing import Any
 
 import time_machine
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
 
 import layanan.settings as project_settings
 from layanan.accounts.models import AttemptCounter, User
+from layanan.accounts.throttle import forget_stale
 from layanan.test import PASSWORD, BaseTestCase, ConcurrentTestCase
 
 MAILS_AT_ONCE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -320,3 +323,44 @@ class BurstTests(ConcurrentTestCase):
         after = Client().post("/masuk/", {"username": "agus", "password": PASSWORD})
         self.assertEqual(after.status_code, 429)
         self.assertTrue(AttemptCounter.objects.filter(locked_until__isnull=False).exists())
+
+
+class OperatorTests(LimitTestCase):
+    def test_layanan_unlock_lifts_an_account_by_any_of_its_names(self) -> None:
+        for _attempt in range(5):
+            self.sign_in("agus", "salah")
+        self.assertEqual(self.sign_in("agus").status_code, 429)
+        out = StringIO()
+        call_command("unlock", "0812-0000-0002", stdout=out)
+        self.assertEqual(out.getvalue().strip(), "1 counter(s) cleared.")
+        self.assertEqual(self.sign_in("agus").status_code, 302)
+
+    def test_layanan_unlock_lifts_an_address(self) -> None:
+        for number in range(50):
+            self.sign_in(f"orang{number}@example.test", "salah")
+        self.assertEqual(self.sign_in("siti").status_code, 429)
+        call_command("unlock", address="127.0.0.1", stdout=StringIO())
+        self.assertEqual(self.sign_in("siti").status_code, 302)
+
+    def test_unlock_without_a_name_or_address_is_refused(self) -> None:
+        err = StringIO()
+        with self.assertRaises(SystemExit) as stopped:
+            call_command("unlock", stderr=err)
+        self.assertEqual(stopped.exception.code, 2)
+        self.assertIn("Name an account", err.getvalue())
+
+    def test_the_worker_forgets_counters_quiet_for_a_day(self) -> None:
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            self.sign_in("agus", "salah")
+        self.assertEqual(AttemptCounter.objects.count(), 2)  # the account and the address
+        with time_machine.travel(start + dt.timedelta(hours=23), tick=False):
+            self.assertEqual(forget_stale(), 0)
+        with time_machine.travel(start + dt.timedelta(hours=25), tick=False):
+            self.assertEqual(forget_stale(), 2)
+        self.assertFalse(AttemptCounter.objects.exists())
+        # nothing kept says who tried: subjects are hashed
+        self.sign_in("agus", "salah")
+        keys = " ".join(AttemptCounter.objects.values_list("key", flat=True))
+        self.assertNotIn("agus", keys)
+        self.assertNotIn("127.0.0.1", keys)

@@ -45,7 +45,7 @@ urlpatterns = [
     path("bahasa/", set_language, name="set_language"),
     # The admin's own sign-in page, answered 429 when the attempt limit refuses (the limit is
     # kept by the authentication backend, whatever form the admin site uses).
-    path("admin/login/", answer_refusals(admin.site.login)),
+    path("admin/login/", answer_refusals(admin.site.login), name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", v1.urls),
 ]

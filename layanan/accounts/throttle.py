@@ -206,7 +206,7 @@ def begin(subjects: list[tuple[Rule, str]]) -> Attempt:
 
 def _take(rule: Rule, key: str) -> int:
     """0 when an attempt was taken, else the seconds to wait."""
-    for _try in range(3):
+    for _try in range(5):
         moment = now()
         quiet = Q(last_attempt_at__lt=moment - rule.window)
         forgiven = Q(last_attempt_at__lt=moment - FORGIVEN_AFTER)
@@ -237,6 +237,8 @@ def _take(rule: Rule, key: str) -> int:
                 continue  # another request made the row a moment ago: count on it
         if row.locked_until is not None and row.locked_until > moment:
             return max(1, int((row.locked_until - moment).total_seconds() + 0.999))
+        if row.attempts < rule.allowed():
+            continue  # the row was made or a round closed after our update looked: try again
         # The round is full and its last attempts are still being judged.
         return int(rule.first_wait.total_seconds())
     return int(rule.first_wait.total_seconds())

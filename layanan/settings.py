@@ -145,6 +145,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Argon2id for every new or changed password; older hashes still check and are rewritten
+# with Argon2 the next time their owner signs in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# Attempt limits (accounts.throttle, docs/configuration.md). Behind a reverse proxy, name the
+# header it writes the client's address into and how many proxies of yours append to it;
+# without it every client is counted under the proxy's own address.
+# The header a reverse proxy of ours passes the client's address in (layanan/client.py);
+# LAYANAN_CLIENT_ADDRESS_HEADER is its earlier name.
+LAYANAN_TRUSTED_PROXY_HEADER = (
+    os.environ.get("LAYANAN_TRUSTED_PROXY_HEADER")
+    or os.environ.get("LAYANAN_CLIENT_ADDRESS_HEADER", "")
+).strip()
+LAYANAN_TRUSTED_PROXY_COUNT = int(os.environ.get("LAYANAN_TRUSTED_PROXY_COUNT", "1"))
+LAYANAN_SIGN_IN_ACCOUNT_LIMIT = int(os.environ.get("LAYANAN_SIGN_IN_ACCOUNT_LIMIT", "5"))
+LAYANAN_SIGN_IN_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_SIGN_IN_ADDRESS_LIMIT", "50"))
+LAYANAN_SIGN_UP_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_SIGN_UP_ADDRESS_LIMIT", "10"))
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -277,7 +300,6 @@ LAYANAN_SITE_URL = os.environ.get("LAYANAN_SITE_URL", "http://127.0.0.1:8000")
 LAYANAN_ADMIN_TITLE = _("Layanan administration")
 # The header in which the reverse proxy passes the client's address (X-Forwarded-For or
 # X-Real-IP); empty: the address of the connection. Limits per client count on it.
-LAYANAN_CLIENT_ADDRESS_HEADER = os.environ.get("LAYANAN_CLIENT_ADDRESS_HEADER", "")
 # Public tracking: this many unknown or malformed numbers per client per window, then 429.
 LAYANAN_TRACK_FAILURES_ALLOWED = int(os.environ.get("LAYANAN_TRACK_FAILURES_ALLOWED", "20"))
 LAYANAN_TRACK_WINDOW_MINUTES = int(os.environ.get("LAYANAN_TRACK_WINDOW_MINUTES", "10"))
@@ -289,5 +311,6 @@ LAYANAN_PERIODIC_JOBS = [
     ("layanan.notifications.jobs.run", 15),
     ("layanan.portal.worker.prune_task_results", 24 * 60 * 60),
     ("layanan.cases.storage.run_pruning", 24 * 60 * 60),
+    ("layanan.accounts.throttle.forget_stale", 60 * 60),
 ]
 AUTHENTICATION_BACKENDS = ["layanan.accounts.backends.UsernameEmailOrPhoneBackend"]

@@ -4,8 +4,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from layanan.accounts.forms import NewPasswordForm, PasswordResetRequestForm
+from layanan.accounts.throttle import answer_refusals
 from layanan.accounts.views import LoginView
+from layanan.accounts.views_password import PasswordResetConfirmView, PasswordResetRequestView
 from layanan.api import v1
 
 admin.site.site_header = settings.LAYANAN_ADMIN_TITLE
@@ -18,15 +19,12 @@ urlpatterns = [
     path("kantor/", include("layanan.cases.urls_office")),
     path("layanan/", include("layanan.charters.urls")),
     path("instansi/", include("layanan.agencies.urls")),
-    path("masuk/", LoginView.as_view(), name="login"),
+    path("masuk/", answer_refusals(LoginView.as_view()), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("layanan.citizens.urls")),
     path(
         "masuk/lupa-sandi/",
-        auth_views.PasswordResetView.as_view(
-            form_class=PasswordResetRequestForm,
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
+        PasswordResetRequestView.as_view(),
         name="password_reset",
     ),
     path(
@@ -36,7 +34,7 @@ urlpatterns = [
     ),
     path(
         "masuk/sandi-baru/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(form_class=NewPasswordForm),
+        PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -45,6 +43,9 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("bahasa/", set_language, name="set_language"),
+    # The admin's own sign-in page, answered 429 when the attempt limit refuses (the limit is
+    # kept by the authentication backend, whatever form the admin site uses).
+    path("admin/login/", answer_refusals(admin.site.login), name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", v1.urls),
 ]

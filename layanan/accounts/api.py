@@ -29,17 +29,17 @@ def token(request: HttpRequest, credentials: Credentials) -> dict[str, str]:
     """Exchange an email address, phone number (in any usual writing: `0812 3456 7890`,
     `+62 812-3456-7890`) or user name, and the password, for a bearer token (30 days).
 
-    After 5 failed attempts for one name from one address, wait 5 minutes (429).
+    Attempts are limited per account (all its names together) and per client address: after
+    5 failures for one account the client must wait, 1 minute at first, then twice as long
+    each time up to 15 minutes (429, code `rate_limited`).
     """
     with_language(request)
-    address = request.META.get("REMOTE_ADDR", "")
-    if throttle.is_locked(credentials.username, address):
-        raise ApiError(429, "rate_limited", _("Too many attempts; wait 5 minutes."))
     user = UsernameEmailOrPhoneBackend().authenticate(
         request, username=credentials.username, password=credentials.password
     )
     if user is None:
-        throttle.record_failure(credentials.username, address)
+        refused = throttle.refusal(request)
+        if refused is not None:
+            raise ApiError(429, "rate_limited", refused.message())
         raise ApiError(401, "invalid_credentials", _("Email/phone number or password is incorrect"))
-    throttle.clear(credentials.username, address)
     return {"token": issue_token(user)}

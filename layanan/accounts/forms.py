@@ -5,9 +5,11 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from layanan.accounts.identifiers import MAX_IDENTIFIER_LENGTH
+from layanan.accounts.mail import mail_after_commit
 
 
 class SignInForm(AuthenticationForm):
@@ -69,6 +71,23 @@ class PasswordResetRequestForm(PasswordResetForm):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """Queued, not sent during the request: the answer then takes as long whether or not
+        an account has the address."""
+        mail_after_commit(
+            recipient=to_email,
+            subject=loader.render_to_string(subject_template_name, context),
+            body=loader.render_to_string(email_template_name, context),
+        )
 
 
 class NewPasswordForm(SetPasswordForm):

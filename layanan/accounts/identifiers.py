@@ -76,3 +76,15 @@ def phone_taken(phone: str, *, exclude: User | None = None) -> bool:
 def email_taken(email: str, *, exclude: User | None = None) -> bool:
     """Whether another account already signs in with this email address."""
     return _accounts(exclude).filter(_named(email)).exists()
+
+
+def accounts_using(*, email: str = "", phone: str = "") -> list[User]:
+    """The accounts that already sign in with this email address or this E.164 number (as
+    their number or as their user name): whom sign-up tells "you already have an account"."""
+    found: dict[int, User] = {}
+    if email:
+        found.update((user.pk, user) for user in _accounts(None).filter(_named(email))[:2])
+    if phone:
+        taken = User.objects.filter(_phone_is(phone) | Q(username=phone))
+        found.update((user.pk, user) for user in taken[:2])
+    return sorted(found.values(), key=lambda user: user.pk)

@@ -166,3 +166,27 @@ class DataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reader_id} → {self.citizen_id} {self.place} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AttemptCounter(models.Model):
+    """How many attempts one subject (an account, a name nobody has, a client address) made
+    at one kind of attempt (sign-in, password-reset request, ...) in the current round, and
+    until when it must wait. Written only by `accounts.throttle`, with conditional updates, so
+    that parallel attempts are counted one by one; see
+    docs/adr/0010-attempt-limits-without-django-axes.md."""
+
+    key = models.CharField(max_length=120, unique=True)
+    attempts = models.PositiveIntegerField(default=0)
+    # How many times this subject was made to wait since it was last quiet for a day: the
+    # next wait is twice as long, up to a cap.
+    strikes = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("attempt counter")
+        verbose_name_plural = _("attempt counters")
+        indexes = [models.Index(fields=["last_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.attempts}"

@@ -12,15 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from layanan.accounts.actions import record_account_event, record_read
+from layanan.accounts.identifiers import accounts_using
+from layanan.accounts.mail import mail_after_commit
 from layanan.accounts.models import AccountEvent, DataAccess, User
 from layanan.accounts.nik_store import nik_hash
 from layanan.cases import actions as case_actions
@@ -85,6 +89,80 @@ def register_citizen(
         fields=[name for name, value in given.items() if value],
     )
     return user
+
+
+def _site_link(name: str) -> str:
+    return settings.LAYANAN_SITE_URL.rstrip("/") + reverse(name)
+
+
+def _tell_owners_they_have_an_account(owners: list[User]) -> None:
+    for owner in owners:
+        mail_after_commit(
+            recipient=owner.email,
+            subject=_("You already have an account on %(site)s")
+            % {"site": settings.LAYANAN_SITE_NAME},
+            body=_(
+                "Someone, perhaps you, tried to create a new account on %(site)s with your "
+                "email address or mobile number. You already have an account with it, so no "
+                "new account was made.\n\n"
+                "Sign in: %(sign_in)s\n"
+                "Forgotten your password? Choose a new one: %(reset)s\n\n"
+                "If it was not you, you need not do anything: your account has not changed."
+            )
+            % {
+                "site": settings.LAYANAN_SITE_NAME,
+                "sign_in": _site_link("login"),
+                "reset": _site_link("password_reset"),
+            },
+        )
+
+
+def _welcome(citizen: User) -> None:
+    mail_after_commit(
+        recipient=citizen.email,
+        subject=_("Your account on %(site)s is ready") % {"site": settings.LAYANAN_SITE_NAME},
+        body=_(
+            "Your account is ready. Sign in with your email address or mobile number and the "
+            "password you chose: %(sign_in)s\n\n"
+            "If you did not create this account, choose a new password so that nobody else "
+            "can use it: %(reset)s"
+        )
+        % {"sign_in": _site_link("login"), "reset": _site_link("password_reset")},
+    )
+
+
+@transaction.atomic
+def sign_up_citizen(
+    *, full_name: str, email: str, phone: str, nik: str, address: str, password: str
+) -> User | None:
+    """Online sign-up that answers alike whether or not the email address or phone number
+    already has an account: a new one is made and welcomed by mail; otherwise nothing is made
+    and the owner is told by mail that they already have an account (returns None). Both
+    ways hash the password once, so the time taken does not tell either."""
+    phone = normalise(phone) if phone.strip() else ""
+    owners = accounts_using(email=email, phone=phone)
+    if not owners:
+        try:
+            with transaction.atomic():
+                citizen = register_citizen(
+                    full_name=full_name,
+                    email=email,
+                    phone=phone,
+                    nik=nik,
+                    address=address,
+                    password=password,
+                )
+        except IntegrityError:
+            # Another sign-up took the address or number a moment ago.
+            owners = accounts_using(email=email, phone=phone)
+            if not owners:
+                raise
+        else:
+            _welcome(citizen)
+            return citizen
+    make_password(password)
+    _tell_owners_they_have_an_account(owners)
+    return None
 
 
 @transaction.atomic

@@ -58,6 +58,9 @@ class ProfileFields(forms.Form):
     )
 
     user: User | None = None
+    # The profile says when another account has the address or number; sign-up must not
+    # (anyone could ask it who has an account), and tells the owner by mail instead.
+    says_when_taken = True
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -69,6 +72,8 @@ class ProfileFields(forms.Form):
             and not self.errors.get("phone")
         ):
             self.add_error("email", _("Enter an email address or a mobile number (or both)"))
+        if not self.says_when_taken:
+            return data
         if email and email_taken(email, exclude=self.user):
             self.add_error(
                 "email",
@@ -83,6 +88,8 @@ class ProfileFields(forms.Form):
 
 
 class SignUpForm(ProfileFields):
+    says_when_taken = False
+
     password1 = forms.CharField(
         label=_("Password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

@@ -5,6 +5,7 @@ from layanan.citizens import views, views_counter
 app_name = "citizens"
 urlpatterns = [
     path("daftar/", views.sign_up, name="sign_up"),
+    path("daftar/terkirim/", views.sign_up_done, name="sign_up_done"),
     path("profil/", views.profile, name="profile"),
     path("profil/akses/", views.access_log, name="access_log"),
     path("akun/kode/", views.setup_code, name="setup_code"),

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -20,16 +19,18 @@ from layanan.citizens import access
 from layanan.citizens.actions import (
     CodeRefused,
     redeem_password_setup_code,
-    register_citizen,
+    sign_up_citizen,
     update_profile,
 )
 from layanan.citizens.forms import ProfileFields, SetupCodeForm, SignUpForm
 from layanan.citizens.models import Profile
 from layanan.citizens.presenters import access_rows
-from layanan.lib.phone import try_normalise
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:
+    """Make an account. The answer is the same whether or not the email address or number
+    already has one (`sign_up_citizen` tells its owner by mail), and nobody is signed in by
+    it: the citizen signs in next, with the password they chose."""
     if request.user.is_authenticated:
         return redirect("cases:mine")
     next_url = request.POST.get("next") or request.GET.get("next") or ""
@@ -39,26 +40,25 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         form = SignUpForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                user = register_citizen(
-                    full_name=data["full_name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    nik=data["nik"],
-                    address=data["address"],
-                    password=data["password1"],
+            attempt = throttle.begin_sign_up(request, [data["email"], data["phone"]])
+            if attempt.refused:
+                form.add_error(None, attempt.message())
+                response = render(
+                    request, "citizens/sign_up.html", {"form": form, "next": next_url}, status=429
                 )
-            except IntegrityError:
-                # Another sign-up took the address or number between the check and the save:
-                # checking again says which, next to its field.
-                form = SignUpForm(request.POST)
-                form.is_valid()
-            else:
-                login(
-                    request, user, backend="layanan.accounts.backends.UsernameEmailOrPhoneBackend"
-                )
-                messages.success(request, _("Your account is ready."))
-                return redirect(next_url or "cases:mine")
+                response["Retry-After"] = str(attempt.retry_after)
+                return response
+            attempt.failed()  # every sign-up spends one: it sends a mail
+            sign_up_citizen(
+                full_name=data["full_name"],
+                email=data["email"],
+                phone=data["phone"],
+                nik=data["nik"],
+                address=data["address"],
+                password=data["password1"],
+            )
+            done = reverse("citizens:sign_up_done")
+            return redirect(f"{done}?{urlencode({'next': next_url})}" if next_url else done)
         status = 400
     else:
         form = SignUpForm()
@@ -96,6 +96,15 @@ def access_log(request: HttpRequest) -> HttpResponse:
     )
 
 
+def sign_up_done(request: HttpRequest) -> HttpResponse:
+    """What every sign-up is answered with, whether an account was made or not."""
+    next_url = request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    sign_in = reverse("login") + (f"?{urlencode({'next': next_url})}" if next_url else "")
+    return render(request, "citizens/sign_up_done.html", {"sign_in": sign_in})
+
+
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
@@ -122,14 +131,6 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "citizens/profile.html", {"form": form}, status=status)
 
 
-def _code_throttle_keys(identifier: str, address: str) -> list[tuple[str, str]]:
-    """Failures are counted per citizen from one address and per citizen from anywhere, so
-    that guessing a code needs far more than its 72 hours. The citizen is keyed by the one
-    form of what they typed (a phone number in any writing is the same citizen)."""
-    name = "setup-code:" + (try_normalise(identifier) or identifier.strip().lower())
-    return [(name, address), (name, "*")]
-
-
 @never_cache
 @sensitive_post_parameters("code", "password1", "password2")
 def setup_code(request: HttpRequest) -> HttpResponse:
@@ -139,27 +140,32 @@ def setup_code(request: HttpRequest) -> HttpResponse:
     form = SetupCodeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        keys = _code_throttle_keys(
-            request.POST.get("identifier", ""), request.META.get("REMOTE_ADDR", "")
-        )
-        if any(throttle.is_locked(*key) for key in keys):
+        # Counted per citizen (every writing of what they typed is the same citizen) and per
+        # address, so that guessing a code needs far more than its 72 hours.
+        attempt = throttle.begin_code(request, request.POST.get("identifier", ""))
+        if attempt.refused:
             form.is_valid()
-            form.add_error(None, _("Too many attempts with a wrong code; wait 5 minutes."))
-            return render(request, "citizens/setup_code.html", {"form": form}, status=429)
-        if form.is_valid():
+            form.add_error(None, attempt.message())
+            response = render(request, "citizens/setup_code.html", {"form": form}, status=429)
+            response["Retry-After"] = str(attempt.retry_after)
+            return response
+        if not form.is_valid():
+            attempt.refund()
+        else:
             data = form.cleaned_data
             try:
-                redeem_password_setup_code(
+                citizen = redeem_password_setup_code(
                     identifier=data["identifier"], code=data["code"], password=data["password1"]
                 )
             except CodeRefused as refusal:
-                if refusal.code != "password":
-                    for key in keys:
-                        throttle.record_failure(*key)
+                if refusal.code == "password":
+                    attempt.refund()
+                else:
+                    attempt.failed()
                 form.add_error(refusal.field, refusal.message)
             else:
-                for key in keys:
-                    throttle.clear(*key)
+                attempt.succeeded()
+                throttle.clear_account(citizen)
                 messages.success(
                     request,
                     _("Your password is set. Sign in with %(who)s and your new password.")

@@ -111,7 +111,7 @@ class TrackingLimitTests(BaseTestCase):
             self.assertEqual(self.page(unknown_numbers(1, seed=7)[0]).status_code, 404)
         self.start.start()
 
-    @override_settings(LAYANAN_CLIENT_ADDRESS_HEADER="X-Forwarded-For")
+    @override_settings(LAYANAN_TRUSTED_PROXY_HEADER="X-Forwarded-For")
     def test_behind_a_proxy_clients_are_told_apart_by_the_header_it_adds(self) -> None:
         proxy = "10.0.0.2"
         for number in unknown_numbers(ALLOWED):

@@ -37,12 +37,14 @@ PUBLIC = {
     "login",
     "logout",
     "citizens:sign_up",
+    "citizens:sign_up_done",  # "check your email or phone", after any sign-up
     "citizens:setup_code",  # a citizen given a one-time code at the counter sets a password
     "password_reset",
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
     "admin:login",
+    "admin_login",  # the same page, answered 429 when the attempt limit refuses
     "admin:logout",
     # the API's public part: its description, sign-in, the catalogue and tracking
     "api:openapi-json",

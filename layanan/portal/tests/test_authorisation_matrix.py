@@ -135,6 +135,7 @@ WEB: dict[str, Route] = {
     "login": Route("public"),
     "logout": Route("public", ok=302, method="POST"),
     "citizens:sign_up": Route("signed-out"),
+    "citizens:sign_up_done": Route("public"),  # the same answer to every sign-up
     "citizens:setup_code": Route("signed-out"),
     "password_reset": Route("public"),
     "password_reset_done": Route("public"),
@@ -175,6 +176,8 @@ WEB: dict[str, Route] = {
     # the Django admin (its model pages are classified per model in ADMIN_MODELS)
     "admin:index": Route("staff"),
     "admin:login": Route("public", exceptions={AADMIN: 302, ROOT: 302}),  # staff: to the index
+    # the same page under the attempt limiter (layanan/urls.py puts it before the admin's own)
+    "admin_login": Route("public", exceptions={AADMIN: 302, ROOT: 302}),
     "admin:logout": Route("public", ok=302, method="POST"),
     "admin:password_change": Route("staff"),
     "admin:password_change_done": Route("staff"),

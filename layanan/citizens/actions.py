@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from layanan.accounts.actions import record_account_event
 from layanan.accounts.models import AccountEvent, User
+from layanan.accounts.tokens import revoke_all_tokens
 from layanan.cases import actions as case_actions
 from layanan.cases.actions import InvalidInput, NotAllowed
 from layanan.cases.models import Application, Channel
@@ -305,4 +306,5 @@ def redeem_password_setup_code(*, identifier: str, code: str, password: str) -> 
         kind=AccountEvent.Kind.PASSWORD_SET_WITH_CODE,
         fields=["password"],
     )
+    revoke_all_tokens(user=citizen, actor=citizen, reason="password set with a counter code")
     return citizen

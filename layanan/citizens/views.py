@@ -13,6 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from layanan.accounts import throttle
 from layanan.accounts.models import User
+from layanan.accounts.second_factor import account_security
 from layanan.citizens.actions import (
     CodeRefused,
     redeem_password_setup_code,
@@ -84,7 +85,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             }
         )
         status = 200
-    return render(request, "citizens/profile.html", {"form": form}, status=status)
+    context = {"form": form, **account_security(user)}
+    return render(request, "citizens/profile.html", context, status=status)
 
 
 def _code_throttle_keys(identifier: str, address: str) -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 
 from layanan.accounts import throttle
@@ -114,9 +114,9 @@ def token(request: HttpRequest, credentials: Credentials) -> dict[str, object]:
 @router.post(
     "/logout", response={204: None}, auth=PresentedToken(), summary="Revoke this bearer token"
 )
-def logout(request: HttpRequest) -> tuple[int, None]:
+def logout(request: HttpRequest) -> Status[None]:
     """Revoke the token sent in `Authorization: Bearer …`; it is refused from now on.
     Other tokens of the account keep working (revoke them on the profile page)."""
     row: ApiToken = request.auth  # type: ignore[attr-defined]
     revoke_token(token=row, actor=row.user)
-    return 204, None
+    return Status(204, None)

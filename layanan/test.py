@@ -8,6 +8,7 @@ is allowed or refused.
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime as dt
 import importlib
@@ -24,7 +25,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from layanan.accounts.models import User
-from layanan.accounts.second_factor import second_factor_required
+from layanan.accounts.second_factor import DEMO_SECRET, second_factor_required
 from layanan.agencies.models import Agency, OfficerRole, Role, Unit
 from layanan.cases import actions
 from layanan.cases.models import Application
@@ -108,6 +109,27 @@ def totp_code(key_hex: str, *, at: float | None = None) -> str:
     generator = TOTP(bytes.fromhex(key_hex), step=30, t0=0, digits=6)
     generator.time = time.time() if at is None else at
     return f"{generator.token():06d}"
+
+
+# The demo officers' published secret (portal.demo_data); the browser tests type its codes.
+DEMO_OFFICERS = ("petugas", "atasan", "admin")
+_demo_steps_used: dict[tuple[str, str], int] = {}
+
+
+def demo_officer_code(site: str, username: str) -> str:
+    """The code a demo officer's app shows now (demo secret `LAYANANDEMOTOTPA`), never one
+    the service at `site` already accepted for them: a code works once, so a second sign-in
+    within the same 30 s types the next step's code (the service accepts one step ahead), and
+    a third waits for the clock."""
+    key = base64.b32decode(DEMO_SECRET).hex()
+    while True:
+        now_step = int(time.time()) // 30
+        step = max(now_step, _demo_steps_used.get((site, username), -1) + 1)
+        if step <= now_step + 1:
+            break
+        time.sleep(1)
+    _demo_steps_used[(site, username)] = step
+    return totp_code(key, at=step * 30)
 
 
 def second_factor_device(user: User) -> TOTPDevice:

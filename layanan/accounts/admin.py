@@ -6,7 +6,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Field, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from layanan.accounts.actions import remove_second_factor
 from layanan.accounts.fields import PhoneField
 from layanan.accounts.models import AccountEvent, User
 from layanan.lib.phone import national, try_normalise
@@ -16,6 +18,7 @@ from layanan.lib.phone import national, try_normalise
 class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "full_name", "email", "phone_number", "is_staff", "is_active")
     search_fields = ("username", "full_name", "email", "phone")
+    actions = ("reset_second_factor",)
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (_("Contact"), {"fields": ("full_name", "phone")}),
@@ -38,6 +41,26 @@ class UserAdmin(DjangoUserAdmin):
             # "0812 0000 0001" finds the account whose number is stored as +6281200000001.
             results |= queryset.filter(phone=phone)
         return results, may_have_duplicates
+
+    @admin.action(description=_("Reset two-step verification (lost phone)"))
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """The owner sets up a new app at their next sign-in; recorded as an account event
+        with the administrator as actor."""
+        actor = request.user
+        assert isinstance(actor, User)
+        reset = sum(
+            bool(remove_second_factor(user=user, actor=actor, note="reset by an administrator"))
+            for user in queryset
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "Two-step verification was reset for %(count)d account.",
+                "Two-step verification was reset for %(count)d accounts.",
+                reset,
+            )
+            % {"count": reset},
+        )
 
     @admin.display(description=_("phone number"), ordering="phone")
     def phone_number(self, user: User) -> str:

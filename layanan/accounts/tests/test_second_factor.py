@@ -284,6 +284,25 @@ class AdminTests(SecondFactorTestCase):
         self.assertEqual(response.status_code, 302)
         self.assertIn("/admin/login/", response["Location"])
 
+    def test_an_administrator_resets_a_lost_phone_and_the_officer_enrols_again(self) -> None:
+        second_factor_device(self.budi)
+        StaticDevice.objects.create(user=self.budi, name="recovery codes")
+        self.login(self.root)
+        response = self.client.post(
+            "/admin/accounts/user/",
+            {"action": "reset_second_factor", "_selected_action": [self.budi.pk]},
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(TOTPDevice.objects.filter(user=self.budi).exists())
+        self.assertFalse(StaticDevice.objects.filter(user=self.budi).exists())
+        event = AccountEvent.objects.filter(user=self.budi).latest("pk")
+        self.assertEqual((event.kind, event.actor), ("second_factor_removed", self.root))
+        self.assertRedirects(
+            self.password(self.budi),
+            "/akun/verifikasi-dua-langkah/",
+            fetch_redirect_response=False,
+        )
+
 
 class ApiTokenSecondFactorTests(SecondFactorTestCase):
     def token(self, username: str, **extra: Any) -> Any:

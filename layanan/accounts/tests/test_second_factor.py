@@ -6,6 +6,7 @@ in with her password alone until she turns two-step verification on herself.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 from typing import Any
@@ -31,8 +32,7 @@ SECRET = re.compile(r'<code id="secret-key">([A-Z2-7 ]+)</code>')
 
 
 def key_of(secret_text: str) -> str:
-    import base64
-
+    """The hex key of the secret the enrolment page shows in groups of four."""
     secret = secret_text.replace(" ", "")
     return base64.b32decode(secret + "=" * (-len(secret) % 8)).hex()
 

@@ -7,6 +7,8 @@ from django.db.models import Field, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from layanan.accounts.actions import remove_second_factor
 from layanan.accounts.fields import PhoneField
@@ -85,3 +87,11 @@ class AccountEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+# Second-factor devices are made only by their owner's enrolment (and the demo loader) and
+# removed by the reset action above, each recorded as an account event: django-otp's own
+# device pages would let an administrator give an account a key of their choosing.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)

@@ -303,6 +303,13 @@ class AdminTests(SecondFactorTestCase):
             fetch_redirect_response=False,
         )
 
+    def test_the_admin_has_no_page_to_give_an_account_a_key(self) -> None:
+        self.login(self.root)
+        for url in ("/admin/otp_totp/totpdevice/add/", "/admin/otp_static/staticdevice/add/"):
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 404)
+        self.assertEqual(self.client.get("/admin/").status_code, 200)
+
 
 class ApiTokenSecondFactorTests(SecondFactorTestCase):
     def token(self, username: str, **extra: Any) -> Any:

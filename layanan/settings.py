@@ -54,7 +54,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with its sign-in routed through /masuk/ and the second factor (accounts.apps).
+    "layanan.accounts.admin_apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -64,6 +65,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "layanan.accounts",
     "layanan.agencies",
     "layanan.charters",
@@ -84,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "layanan.portal.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -314,3 +319,11 @@ LAYANAN_PERIODIC_JOBS = [
     ("layanan.accounts.throttle.forget_stale", 60 * 60),
 ]
 AUTHENTICATION_BACKENDS = ["layanan.accounts.backends.UsernameEmailOrPhoneBackend"]
+
+# Second factor (django-otp) and API tokens: see docs/operations.md and docs/api.md.
+OTP_TOTP_ISSUER = os.environ.get("LAYANAN_OTP_ISSUER", "Layanan " + LAYANAN_REGION_NAME)
+# The device admin pages never show a secret key or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Lifetime of a bearer token: citizens in days, officers and staff (shorter) in hours.
+LAYANAN_TOKEN_DAYS = int(os.environ.get("LAYANAN_TOKEN_DAYS", "30"))
+LAYANAN_OFFICER_TOKEN_HOURS = int(os.environ.get("LAYANAN_OFFICER_TOKEN_HOURS", "12"))

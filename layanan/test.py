@@ -8,18 +8,24 @@ is allowed or refused.
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime as dt
 import importlib
+import time
 from contextlib import nullcontext
 from typing import Any
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import TestCase, TransactionTestCase
+from django.test import Client, TestCase, TransactionTestCase
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from layanan.accounts.models import User
+from layanan.accounts.second_factor import DEMO_SECRET, second_factor_required
 from layanan.agencies.models import Agency, OfficerRole, Role, Unit
 from layanan.cases import actions
 from layanan.cases.models import Application
@@ -102,6 +108,68 @@ def charter_content(**changes: Any) -> dict[str, Any]:
     content = copy.deepcopy(CHARTER_CONTENT)
     content.update(changes)
     return content
+
+
+def totp_code(key_hex: str, *, at: float | None = None) -> str:
+    """The 6 digits an authenticator app set up with `key_hex` shows (now, or at `at`)."""
+    generator = TOTP(bytes.fromhex(key_hex), step=30, t0=0, digits=6)
+    generator.time = time.time() if at is None else at
+    return f"{generator.token():06d}"
+
+
+# The demo officers' published secret (portal.demo_data); the browser tests type its codes.
+DEMO_OFFICERS = ("petugas", "atasan", "admin")
+_demo_steps_used: dict[tuple[str, str], int] = {}
+
+
+def demo_officer_code(site: str, username: str) -> str:
+    """The code a demo officer's app shows now (demo secret `LAYANANDEMOTOTPA`), never one
+    the service at `site` already accepted for them: a code works once, so a second sign-in
+    within the same 30 s types the next step's code (the service accepts one step ahead), and
+    a third waits for the clock."""
+    key = base64.b32decode(DEMO_SECRET).hex()
+    while True:
+        now_step = int(time.time()) // 30
+        step = max(now_step, _demo_steps_used.get((site, username), -1) + 1)
+        if step <= now_step + 1:
+            break
+        time.sleep(1)
+    _demo_steps_used[(site, username)] = step
+    return totp_code(key, at=step * 30)
+
+
+def second_factor_device(user: User) -> TOTPDevice:
+    """The user's authenticator app (made, with a random key, if they have none), ready to
+    accept the current code again: the library refuses a code twice in one 30 s window, and
+    tests sign in several times within one."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test app", confirmed=True)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        last_t=-1, drift=0, throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    device.refresh_from_db()
+    return device
+
+
+def otp_code(user: User) -> str:
+    """The current second-factor code of `user` (giving them an app first if needed)."""
+    return totp_code(second_factor_device(user).key)
+
+
+def otp_for(username: str) -> str | None:
+    """For an API token request: the code if the account needs one, else None."""
+    user = User.objects.get(username=username)
+    return otp_code(user) if second_factor_required(user) else None
+
+
+def sign_in_with_code(client: Client, user: User, password: str = PASSWORD) -> Any:
+    """Sign in through /masuk/ as a person does: the password, then (for an officer, or a
+    citizen who turned it on) the code from the app. Returns the last response."""
+    response = client.post("/masuk/", {"username": user.username, "password": password})
+    if response.status_code == 302 and response["Location"].startswith("/masuk/kode/"):
+        response = client.post("/masuk/kode/", {"code": otp_code(user)})
+    return response
 
 
 class Scenario:
@@ -210,7 +278,19 @@ class BaseTestCase(Scenario, TestCase):
         cls.create_scenario()
 
     def login(self, user: User) -> None:
+        """Signed in as `user`; an officer's session counts as verified by their second
+        factor, as after /masuk/ with the code (the admin admits only such sessions)."""
         self.client.force_login(user)
+        mark_verified(self.client, user)
+
+
+def mark_verified(client: Any, user: User) -> None:
+    """After `force_login`: an officer's session counts as verified by their second factor,
+    as after /masuk/ with the code."""
+    if second_factor_required(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = second_factor_device(user).persistent_id
+        session.save()
 
 
 TRIGGER_MIGRATIONS = (

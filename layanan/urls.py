@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from layanan.accounts import views as account_views
 from layanan.accounts.throttle import answer_refusals
 from layanan.accounts.views import LoginView
 from layanan.accounts.views_password import PasswordResetConfirmView, PasswordResetRequestView
@@ -20,7 +21,20 @@ urlpatterns = [
     path("layanan/", include("layanan.charters.urls")),
     path("instansi/", include("layanan.agencies.urls")),
     path("masuk/", answer_refusals(LoginView.as_view()), name="login"),
+    path("masuk/kode/", account_views.sign_in_code, name="sign_in_code"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "akun/verifikasi-dua-langkah/",
+        account_views.second_factor_enrol,
+        name="second_factor_enrol",
+    ),
+    path(
+        "akun/verifikasi-dua-langkah/matikan/",
+        account_views.second_factor_disable,
+        name="second_factor_disable",
+    ),
+    path("akun/kode-pemulihan/", account_views.recovery_codes, name="recovery_codes"),
+    path("akun/token/<int:token_id>/cabut/", account_views.token_revoke, name="token_revoke"),
     path("", include("layanan.citizens.urls")),
     path(
         "masuk/lupa-sandi/",

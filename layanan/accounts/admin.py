@@ -15,7 +15,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Field, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from layanan.accounts.actions import remove_second_factor
 from layanan.accounts.admin_reads import RecordsReads
 from layanan.accounts.fields import PhoneField
 from layanan.accounts.models import AccountEvent, DataAccess, User
@@ -28,6 +32,7 @@ from layanan.lib.phone import national, try_normalise
 class UserAdmin(RecordsReads, AgencyScopedAdmin, DjangoUserAdmin):
     list_display = ("username", "full_name", "email", "phone_number", "is_staff", "is_active")
     search_fields = ("username", "full_name", "email", "phone")
+    actions = ("reset_second_factor",)
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (_("Contact"), {"fields": ("full_name", "phone")}),
@@ -101,6 +106,26 @@ class UserAdmin(RecordsReads, AgencyScopedAdmin, DjangoUserAdmin):
             results |= queryset.filter(phone=phone)
         return results, may_have_duplicates
 
+    @admin.action(description=_("Reset two-step verification (lost phone)"))
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """The owner sets up a new app at their next sign-in; recorded as an account event
+        with the administrator as actor."""
+        actor = request.user
+        assert isinstance(actor, User)
+        reset = sum(
+            bool(remove_second_factor(user=user, actor=actor, note="reset by an administrator"))
+            for user in queryset
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "Two-step verification was reset for %(count)d account.",
+                "Two-step verification was reset for %(count)d accounts.",
+                reset,
+            )
+            % {"count": reset},
+        )
+
     @admin.display(description=_("phone number"), ordering="phone")
     def phone_number(self, user: User) -> str:
         return national(user.phone)
@@ -159,3 +184,11 @@ class DataAccessAdmin(SuperuserOnly, RecordsReads, admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+# Second-factor devices are made only by their owner's enrolment (and the demo loader) and
+# removed by the reset action above, each recorded as an account event: django-otp's own
+# device pages would let an administrator give an account a key of their choosing.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)

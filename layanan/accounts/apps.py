@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "layanan.accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from layanan.accounts import checks  # noqa: F401 - registers the system checks

@@ -99,3 +99,49 @@ class NewPasswordForm(SetPasswordForm):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].error_messages["required"] = _("Enter a new password")
         self.fields["new_password2"].error_messages["required"] = _("Enter the new password again")
+
+
+class SignInCodeForm(forms.Form):
+    """The second step of signing in: the app's 6 digits or one recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_(
+            "The 6 digits your authenticator app shows now, or one of your recovery codes."
+        ),
+        error_messages={
+            "required": _("Enter the code from your authenticator app"),
+            "max_length": _("The code must be 40 characters or fewer"),
+        },
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "class": "govuk-input--width-10",
+            }
+        ),
+    )
+
+
+class AppCodeForm(forms.Form):
+    """A code from the authenticator app being set up (or the one set up, to turn it off)."""
+
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=12,
+        help_text=_("6 digits, for example 123456."),
+        error_messages={
+            "required": _("Enter the 6-digit code from your authenticator app"),
+            "max_length": _("Enter the 6-digit code from your authenticator app"),
+        },
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "govuk-input--width-5",
+            }
+        ),
+    )

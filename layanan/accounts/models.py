@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
@@ -45,19 +47,32 @@ class User(AbstractUser):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the JSON API. Only its SHA-256 is stored; the token is shown once."""
+    """A bearer token for the JSON API. Only its SHA-256 is stored; the token is shown once.
+
+    A token works until `expires_at`, until it is revoked (by its owner on the profile, by
+    `POST /api/v1/auth/logout`, or all at once when the password changes), and only while
+    the password is the one it was issued under (`password_digest`), whichever way the
+    password was changed."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    password_digest = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["user", "revoked_at", "expires_at"])]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+    def is_usable_at(self, moment: dt.datetime) -> bool:
+        return self.revoked_at is None and moment < self.expires_at
 
 
 class AccountEvent(models.Model):
@@ -74,6 +89,12 @@ class AccountEvent(models.Model):
         PHONE_CLEARED = "phone_cleared", _("phone number cleared")
         SETUP_CODE_ISSUED = "setup_code_issued", _("password-setup code given at the counter")
         PASSWORD_SET_WITH_CODE = "password_set_with_code", _("password set with a counter code")
+        PASSWORD_RESET = "password_reset", _("password changed with an emailed link")
+        TOKEN_ISSUED = "token_issued", _("API token issued")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        SECOND_FACTOR_ENABLED = "second_factor_enabled", _("two-step verification turned on")
+        SECOND_FACTOR_REMOVED = "second_factor_removed", _("two-step verification turned off")
+        RECOVERY_CODE_USED = "recovery_code_used", _("recovery code used to sign in")
 
     user = models.ForeignKey(
         User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="account_events"

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.db import transaction
 from django.http import HttpResponse
 
 from layanan.accounts import throttle
+from layanan.accounts.actions import record_account_event
 from layanan.accounts.forms import NewPasswordForm, PasswordResetRequestForm
+from layanan.accounts.models import AccountEvent
+from layanan.accounts.tokens import revoke_all_tokens
 
 
 class PasswordResetRequestView(auth_views.PasswordResetView):
@@ -37,9 +41,18 @@ class PasswordResetRequestView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's "choose a new password" page. The new password proves the owner: the account's
+    sign-in limit is cleared, every API token is revoked, and the account's history says so."""
+
     form_class = NewPasswordForm
 
+    @transaction.atomic
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
-        throttle.clear_account(form.user)
+        user = form.user
+        record_account_event(
+            user=user, actor=user, kind=AccountEvent.Kind.PASSWORD_RESET, fields=["password"]
+        )
+        revoke_all_tokens(user=user, actor=user, reason="password reset")
+        throttle.clear_account(user)
         return response

@@ -27,6 +27,7 @@ from layanan.accounts.identifiers import accounts_using
 from layanan.accounts.mail import mail_after_commit
 from layanan.accounts.models import AccountEvent, DataAccess, User
 from layanan.accounts.nik_store import nik_hash
+from layanan.accounts.tokens import revoke_all_tokens
 from layanan.cases import actions as case_actions
 from layanan.cases.actions import InvalidInput, NotAllowed
 from layanan.cases.models import Application, Channel
@@ -455,4 +456,5 @@ def redeem_password_setup_code(*, identifier: str, code: str, password: str) -> 
         kind=AccountEvent.Kind.PASSWORD_SET_WITH_CODE,
         fields=["password"],
     )
+    revoke_all_tokens(user=citizen, actor=citizen, reason="password set with a counter code")
     return citizen

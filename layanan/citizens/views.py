@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from layanan.accounts import throttle
 from layanan.accounts.models import DataAccess, User
+from layanan.accounts.second_factor import account_security
 from layanan.agencies.models import OfficerRole
 from layanan.citizens import access
 from layanan.citizens.actions import (
@@ -128,7 +129,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             }
         )
         status = 200
-    return render(request, "citizens/profile.html", {"form": form}, status=status)
+    context = {"form": form, **account_security(user)}
+    return render(request, "citizens/profile.html", context, status=status)
 
 
 @never_cache

@@ -12,7 +12,9 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Max
 
+from layanan.accounts.actions import install_demo_second_factor
 from layanan.accounts.models import User
+from layanan.accounts.second_factor import DEMO_SECRET
 from layanan.agencies.models import OfficerRole, Role, Unit
 from layanan.cases.models import Event
 from layanan.charters.importer import Report, import_files
@@ -22,6 +24,9 @@ from layanan.portal.demo_applications import ensure_sample_applications
 
 CATALOGUE = Path(__file__).resolve().parent / "demo" / "catalogue"
 PASSWORD = "layanan-demo"  # noqa: S105 - published demo password, demo accounts only
+# The officers' second factor: an authenticator app (or `python -c`, or oathtool) set up with
+# this published base32 secret gives their code. Only this loader installs it.
+TOTP_SECRET = DEMO_SECRET
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,11 @@ class DemoAccount:
     roles: tuple[str, ...] = ()
     superuser: bool = False
     phone: str = ""  # E.164; citizens also sign in with it, written any usual way
+
+    @property
+    def officer(self) -> bool:
+        """Signs in with a second-factor code (the demo TOTP secret)."""
+        return bool(self.roles or self.superuser)
 
 
 ACCOUNTS = (
@@ -105,4 +115,6 @@ def ensure_accounts() -> int:
             for unit in units:
                 _role, made = OfficerRole.objects.get_or_create(user=user, unit=unit, role=role)
                 changes += int(made)
+        if account.officer:
+            changes += int(install_demo_second_factor(user=user))
     return changes

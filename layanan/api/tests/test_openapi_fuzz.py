@@ -45,7 +45,7 @@ from hypothesis import strategies as st
 from schemathesis import APIOperation, GenerationMode
 from werkzeug.test import EnvironBuilder
 
-from layanan.test import PASSWORD, PDF, Scenario
+from layanan.test import PASSWORD, PDF, Scenario, otp_for
 from layanan.wsgi import application
 
 ANSWERS = {"nama_anak": "Putri", "nik_ibu": "3374015508900001", "jenis_kelamin": "p"}
@@ -163,7 +163,8 @@ def bearer(token: str) -> dict[str, str]:
 def token_for(client: Client, username: str) -> str:
     response = client.post(
         "/api/v1/auth/token",
-        {"username": username, "password": PASSWORD},
+        # an officer (budi) also gives the code of his authenticator app
+        {"username": username, "password": PASSWORD, "otp": otp_for(username)},
         content_type="application/json",
     )
     assert response.status_code == 200, response.content

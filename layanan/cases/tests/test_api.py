@@ -9,14 +9,15 @@ from django.test import override_settings
 
 from layanan.accounts.models import DataAccess
 from layanan.cases.models import Application
-from layanan.test import ANSWERS, PASSWORD, PDF, BaseTestCase
+from layanan.test import ANSWERS, PASSWORD, PDF, BaseTestCase, otp_for
 
 
 class ApiTestCase(BaseTestCase):
     def token(self, username: str) -> str:
         response = self.client.post(
             "/api/v1/auth/token",
-            {"username": username, "password": PASSWORD},
+            # officers also give the code of their authenticator app
+            {"username": username, "password": PASSWORD, "otp": otp_for(username)},
             content_type="application/json",
         )
         self.assertEqual(response.status_code, 200, response.content)

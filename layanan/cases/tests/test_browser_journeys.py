@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 from layanan.portal.tests.test_browser import (
     assert_accessible,
     browser,
+    give_code,
     phone,
     screenshot,
     site,
@@ -60,12 +61,14 @@ def pdf_file(folder: Path, name: str) -> Path:
     return path
 
 
-def sign_in(page: Page, username: str) -> None:
-    """Fill the sign-in form the page is on; Django then follows its `next`."""
+def sign_in(page: Page, username: str, site: str = "") -> None:
+    """Fill the sign-in form the page is on (and, for an officer, the code of the demo
+    secret on the next page); Django then follows its `next`."""
     expect(page).to_have_url(re.compile(r"/masuk/"))
     page.get_by_label("Email atau nomor HP").fill(username)
     page.get_by_label("Kata sandi", exact=True).fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Masuk").click()
+    give_code(page, site, username)
     expect(page).not_to_have_url(re.compile(r"/masuk/"))
 
 
@@ -76,7 +79,7 @@ def signed_in(browser: Browser, site: str, username: str) -> Iterator[Page]:
     try:
         page = context.new_page()
         page.goto(site + "/masuk/")
-        sign_in(page, username)
+        sign_in(page, username, site)
         yield page
     finally:
         context.close()

@@ -157,7 +157,8 @@ class SupervisorOverviewTests(OfficeTestCase):
             self.late(self.submitted())
         self.login(self.ani)
         self.client.get(URL)
-        # session, user, officer check, supervised units, late count, late page,
-        # workload, officers, longest, unit names, the header's roles.
-        with self.assertNumQueries(11):
+        # session, user, the second-factor device that verified the session, officer check,
+        # supervised units, late count, late page, workload, officers, longest, unit names,
+        # the header's roles.
+        with self.assertNumQueries(12):
             self.assertEqual(self.client.get(URL).status_code, 200)

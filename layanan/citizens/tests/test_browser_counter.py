@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from layanan.portal.tests.test_browser import assert_accessible, browser, screenshot, site
+from layanan.portal.tests.test_browser import (
+    assert_accessible,
+    browser,
+    give_code,
+    screenshot,
+    site,
+)
 from layanan.test import PDF
 
 pytestmark = pytest.mark.browser
@@ -42,6 +48,10 @@ def test_an_officer_files_at_the_counter_prints_the_receipt_and_the_citizen_sign
     officer.locator("input[name=username]").fill("petugas")
     officer.get_by_label("Kata sandi", exact=True).fill("layanan-demo")
     officer.locator("main").get_by_role("button", name="Masuk").click()
+    # the second step: the code of her authenticator app (the demo secret)
+    expect(officer.get_by_role("heading", level=1)).to_have_text("Masukkan kode Anda")
+    assert_accessible(officer)
+    give_code(officer, site, "petugas")
     expect(officer.get_by_role("heading", level=1)).to_have_text("Ajukan permohonan di loket")
     assert_accessible(officer)
 

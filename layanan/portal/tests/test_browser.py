@@ -10,6 +10,7 @@ in CI).
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from layanan.test import DEMO_OFFICERS, demo_officer_code
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +44,17 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def give_code(page: Any, site: str, username: str) -> None:
+    """After the password a demo officer (petugas, atasan, admin) is asked for the code of
+    an authenticator app: type the one the published demo secret gives now."""
+    if username not in DEMO_OFFICERS:
+        return
+    page.wait_for_url(re.compile(r"/masuk/kode/"))
+    page.get_by_label("Kode", exact=True).fill(demo_officer_code(site, username))
+    page.locator("main").get_by_role("button", name="Lanjutkan").click()
+    page.wait_for_url(lambda url: "/masuk/" not in url)
 
 
 @pytest.fixture(scope="module")
@@ -169,3 +183,29 @@ def test_agency_page_and_a_failed_sign_in(site: str, phone: Any) -> None:
     phone.locator("main").get_by_role("button", name="Masuk").click()
     phone.wait_for_url(site + "/")
     assert phone.get_by_text("warga").first.is_visible()
+
+
+def test_the_admin_asks_for_the_code_after_the_password(site: str, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(site + "/admin/")
+        assert "/admin/login/" in page.url
+        page.locator("main input[name=username]").fill("admin")
+        page.locator("main input[name=password]").fill("layanan-demo")
+        page.locator("main button[type=submit]").click()
+        page.wait_for_url(re.compile(r"/masuk/kode/"))
+        assert_accessible(page)
+        # a wrong code: the message is next to the field and in the summary
+        page.get_by_label("Kode", exact=True).fill("000000")
+        page.locator("main").get_by_role("button", name="Lanjutkan").click()
+        assert "Kode tidak benar" in page.locator(".govuk-error-summary").inner_text()
+        assert_accessible(page)
+        screenshot(page, "sign-in-code-error")
+        page.wait_for_timeout(1500)  # django-otp makes a device wait a second after a miss
+        page.get_by_label("Kode", exact=True).fill(demo_officer_code(site, "admin"))
+        page.locator("main").get_by_role("button", name="Lanjutkan").click()
+        page.wait_for_url(site + "/admin/")
+        assert page.locator("#site-name").is_visible()
+    finally:
+        context.close()

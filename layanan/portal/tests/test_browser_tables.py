@@ -22,7 +22,13 @@ from typing import Any
 
 import pytest
 
-from layanan.portal.tests.test_browser import assert_accessible, browser, free_port, screenshot
+from layanan.portal.tests.test_browser import (
+    assert_accessible,
+    browser,
+    free_port,
+    give_code,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser"]  # the Chromium fixture, shared with the journey tests
@@ -85,6 +91,7 @@ def sign_in(page: Any, site: str, username: str) -> None:
     page.locator("main input[name=password]").fill("layanan-demo")
     page.locator("main button[type=submit]").click()
     page.wait_for_load_state()
+    give_code(page, site, username)
     assert "/masuk/" not in page.url, f"{username} could not sign in"
 
 

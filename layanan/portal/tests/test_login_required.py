@@ -45,6 +45,9 @@ PUBLIC = {
     "password_reset_complete",
     "admin:login",
     "admin_login",  # the same page, answered 429 when the attempt limit refuses
+    # the second step of signing in, and setting up the app, before the session is signed in
+    "sign_in_code",
+    "second_factor_enrol",
     "admin:logout",
     # the API's public part: its description, sign-in, the catalogue and tracking
     "api:openapi-json",

@@ -84,6 +84,14 @@ RULES: dict[str, dict[str, int]] = {
         403, anonymous=LOGIN, unit_officer=OK, other_officer=404, supervisor=OK, agency_admin=404
     ),
     "supervisor": rule(403, anonymous=LOGIN, supervisor=OK),
+    # the second step of signing in: nobody has a password just accepted here, so all go back
+    "pending-sign-in": rule(302),
+    # setting up an app: citizens may (it is optional for them); officers have one already
+    "enrol": rule(302, citizen=OK, other_citizen=OK),
+    # recovery codes are shown once, right after setting up: everyone else is sent on
+    "recovery-codes": rule(302, anonymous=LOGIN),
+    # turning the second factor off: citizens without one are sent back, officers may not
+    "disable-second-factor": rule(403, anonymous=LOGIN, citizen=302, other_citizen=302),
     # supervisors and agency administrators of the compensation's agency
     "finance": rule(
         403, anonymous=LOGIN, unit_officer=404, other_officer=404, supervisor=OK, agency_admin=OK
@@ -136,6 +144,12 @@ WEB: dict[str, Route] = {
     "logout": Route("public", ok=302, method="POST"),
     "citizens:sign_up": Route("signed-out"),
     "citizens:sign_up_done": Route("public"),  # the same answer to every sign-up
+    "sign_in_code": Route("pending-sign-in"),
+    "second_factor_enrol": Route("enrol"),
+    "second_factor_disable": Route("disable-second-factor"),
+    "recovery_codes": Route("recovery-codes"),
+    # revoking an API token: only its owner; anyone else does not learn it exists
+    "token_revoke": Route("applicant", method="POST", ok=302),
     "citizens:setup_code": Route("signed-out"),
     "password_reset": Route("public"),
     "password_reset_done": Route("public"),
@@ -221,6 +235,7 @@ ADMIN_VIEWS = {"changelist": 200, "add": 200, "history": 200, "delete": 200, "ch
 # API operations, by "METHOD /path" as the OpenAPI schema names them.
 API: dict[str, Route] = {
     "POST /api/v1/auth/token": Route("api-public", data={"username": "siti", "password": PASSWORD}),
+    "POST /api/v1/auth/logout": Route("api-token", ok=204),
     "GET /api/v1/services": Route("api-public"),
     "GET /api/v1/services/{code}": Route("api-public"),
     "GET /api/v1/track/{number}": Route("api-public"),
@@ -372,7 +387,9 @@ class MatrixTestCase(BaseTestCase):
         for persona, user in self.people().items():
             self.clients[persona].force_login(user)
             mark_verified(self.clients[persona], user)  # the admin admits verified sessions
-            self.tokens[persona] = issue_token(user)[0]
+            self.tokens[persona], row = issue_token(user)
+            if persona == CIT:
+                self.citizens_token = row.pk
         self.sessions = {
             persona: client.cookies.get(settings.SESSION_COOKIE_NAME)
             for persona, client in self.clients.items()
@@ -462,6 +479,7 @@ class MatrixTestCase(BaseTestCase):
             "token": "set-password",
             "app_label": "charters",
             "url": "tidak-ada/",
+            "token_id": str(self.citizens_token),  # siti's own API token
         }
         if name.startswith("agencies:"):
             values["code"] = "disdukcapil"

@@ -11,13 +11,6 @@ test-results/tables-*.png.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,13 +18,13 @@ import pytest
 from layanan.portal.tests.test_browser import (
     assert_accessible,
     browser,
-    free_port,
     give_code,
     screenshot,
+    site,
 )
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser"]  # the Chromium fixture, shared with the journey tests
+__all__ = ["browser", "site"]  # the Chromium and the demo site, shared with test_browser
 
 # For each table: how wide it is against its box, and what the box says about itself.
 MEASURE = """() => [...document.querySelectorAll("main table")].map(table => {
@@ -54,35 +47,6 @@ MEASURE = """() => [...document.querySelectorAll("main table")].map(table => {
 PAGE_SCROLLS_SIDEWAYS = (
     "() => document.documentElement.scrollWidth > document.documentElement.clientWidth"
 )
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[str]:
-    env = {**os.environ, "LAYANAN_DATA_DIR": tempfile.mkdtemp(prefix="layanan-tables-")}
-    env.pop("DATABASE_URL", None)
-    cli = [sys.executable, "-m", "layanan.cli"]
-    subprocess.run([*cli, "demo", "--load-only"], env=env, check=True, capture_output=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [*cli, "serve", "--port", str(port), "--workers", "1", "--no-migrate"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/", timeout=2)  # noqa: S310 - loopback only
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("layanan serve did not answer within 20 seconds")
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def sign_in(page: Any, site: str, username: str) -> None:

@@ -118,6 +118,32 @@ def start_again(request: HttpRequest) -> HttpResponse:
     return redirect("login")
 
 
+def checked_code(request: HttpRequest, user: User) -> tuple[SignInCodeForm, Device | None, int]:
+    """The code form of the second step (signing in, turning the factor off): the form, the
+    device that accepted the posted code (None when there is none, with the error on the form)
+    and the status to answer with."""
+    form = SignInCodeForm(request.POST if request.method == "POST" else None)
+    if request.method != "POST":
+        return form, None, 200
+    if not form.is_valid():
+        return form, None, 400
+    try:
+        device = verify_code(user=user, code=form.cleaned_data["code"])
+    except TooManyCodes:
+        form.add_error("code", _("Too many wrong codes; wait 5 minutes."))
+        return form, None, 429
+    if device is None:
+        form.add_error(
+            "code",
+            _(
+                "The code is not correct. Enter the 6 digits your app shows now, "
+                "or an unused recovery code"
+            ),
+        )
+        return form, None, 400
+    return form, device, 200
+
+
 @never_cache
 @sensitive_post_parameters("code")
 def sign_in_code(request: HttpRequest) -> HttpResponse:
@@ -127,39 +153,22 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         return start_again(request)
     if not has_second_factor(user):
         return redirect("second_factor_enrol")
-    form = SignInCodeForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                device = verify_code(user=user, code=form.cleaned_data["code"])
-            except TooManyCodes:
-                form.add_error("code", _("Too many wrong codes; wait 5 minutes."))
-                status = 429
-            else:
-                if device is not None:
-                    target = finish_sign_in(request, user, device)
-                    if is_recovery_device(device):
-                        record_recovery_code_used(user=user)
-                        left = recovery_codes_left(user)
-                        messages.warning(
-                            request,
-                            ngettext(
-                                "You used a recovery code. %(count)d recovery code is left.",
-                                "You used a recovery code. %(count)d recovery codes are left.",
-                                left,
-                            )
-                            % {"count": left},
-                        )
-                    return redirect(target)
-                form.add_error(
-                    "code",
-                    _(
-                        "The code is not correct. Enter the 6 digits your app shows now, "
-                        "or an unused recovery code"
-                    ),
+    form, device, status = checked_code(request, user)
+    if device is not None:
+        target = finish_sign_in(request, user, device)
+        if is_recovery_device(device):
+            record_recovery_code_used(user=user)
+            left = recovery_codes_left(user)
+            messages.warning(
+                request,
+                ngettext(
+                    "You used a recovery code. %(count)d recovery code is left.",
+                    "You used a recovery code. %(count)d recovery codes are left.",
+                    left,
                 )
+                % {"count": left},
+            )
+        return redirect(target)
     return render(request, "registration/sign_in_code.html", {"form": form}, status=status)
 
 
@@ -243,28 +252,11 @@ def second_factor_disable(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Officers must keep two-step verification on."))
     if not has_second_factor(user):
         return redirect("citizens:profile")
-    form = SignInCodeForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                device = verify_code(user=user, code=form.cleaned_data["code"])
-            except TooManyCodes:
-                form.add_error("code", _("Too many wrong codes; wait 5 minutes."))
-                status = 429
-            else:
-                if device is not None:
-                    remove_second_factor(user=user, actor=user)
-                    messages.success(request, _("Two-step verification is off."))
-                    return redirect("citizens:profile")
-                form.add_error(
-                    "code",
-                    _(
-                        "The code is not correct. Enter the 6 digits your app shows now, "
-                        "or an unused recovery code"
-                    ),
-                )
+    form, device, status = checked_code(request, user)
+    if device is not None:
+        remove_second_factor(user=user, actor=user)
+        messages.success(request, _("Two-step verification is off."))
+        return redirect("citizens:profile")
     return render(request, "registration/second_factor_disable.html", {"form": form}, status=status)
 
 

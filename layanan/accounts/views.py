@@ -35,6 +35,7 @@ from layanan.accounts.actions import (
     remove_second_factor,
     start_enrolment,
 )
+from layanan.accounts.current import user_of
 from layanan.accounts.forms import AppCodeForm, SignInCodeForm, SignInForm
 from layanan.accounts.models import ApiToken, User
 from layanan.accounts.second_factor import (
@@ -247,7 +248,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("code")
 def second_factor_disable(request: HttpRequest) -> HttpResponse:
     """A citizen turns two-step verification off, with a current code. Officers cannot."""
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     if is_officer(user):
         raise PermissionDenied(_("Officers must keep two-step verification on."))
     if not has_second_factor(user):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from layanan.accounts.current import user_of
 from layanan.accounts.models import DataAccess, User
 from layanan.cases import access, actions, lookup_limit
 from layanan.cases.answers import open_answers
@@ -240,11 +241,6 @@ def detail(application: Application, *, viewer: User, is_applicant: bool) -> dic
         if application.is_editable_by_citizen
         else {},
     }
-
-
-def user_of(request: HttpRequest) -> User:
-    user: User = request.auth  # type: ignore[attr-defined]
-    return user
 
 
 @router.post(

@@ -22,7 +22,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from layanan.accounts.models import DataAccess, User
+from layanan.accounts.current import user_of
+from layanan.accounts.models import DataAccess
 from layanan.cases import access, actions
 from layanan.cases.answers import answers_form_class, open_answers
 from layanan.cases.forms import DeclarationForm, DocumentForm, ItemsForm
@@ -39,12 +40,6 @@ from layanan.charters.spec import is_needed, text_in
 from layanan.lib import phone
 from layanan.lib.display import date_in_words
 from layanan.lib.nik import NikError, mask_nik
-
-
-def user_of(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    return user
-
 
 # -- pages of the form ---------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from layanan.accounts.current import user_of
 from layanan.accounts.models import DataAccess, User
 from layanan.agencies.models import Role
 from layanan.cases import access, actions
@@ -62,11 +63,6 @@ def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def user_of(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    return user
 
 
 def is_htmx(request: HttpRequest) -> bool:

@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from layanan.accounts.current import user_of
 from layanan.accounts.models import User
 from layanan.agencies.models import Unit
 from layanan.cases import access
 from layanan.cases.models import Event, Step
 from layanan.cases.presenters import local_time, step_marker, step_name
-from layanan.cases.views_office import officer_required, user_of
+from layanan.cases.views_office import officer_required
 
 LATE_PAGE_SIZE = 20
 LONGEST = 10

@@ -13,7 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from layanan.accounts import throttle
-from layanan.accounts.models import DataAccess, User
+from layanan.accounts.current import user_of
+from layanan.accounts.models import DataAccess
 from layanan.accounts.second_factor import account_security
 from layanan.agencies.models import OfficerRole
 from layanan.citizens import access
@@ -74,7 +75,7 @@ ACCESS_PAGE_SIZE = 25
 def access_log(request: HttpRequest) -> HttpResponse:
     """Everyone who looked at the signed-in person's data, newest first, all of it, a page
     at a time; `?permohonan=NUMBER` narrows it to one of their applications."""
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     number = request.GET.get("permohonan", "").strip()
     if number:
         number = access.get_own_application_number(user, number)
@@ -108,7 +109,7 @@ def sign_up_done(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     record = Profile.objects.filter(user=user).first() or Profile(user=user)
     if request.method == "POST":
         form = ProfileFields(request.POST)

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from layanan.accounts.actions import record_read
-from layanan.accounts.models import DataAccess, User
+from layanan.accounts.current import user_of
+from layanan.accounts.models import DataAccess
 from layanan.cases.actions import CaseError
 from layanan.charters.models import Charter, Service
 from layanan.citizens import access
@@ -27,14 +28,9 @@ from layanan.citizens.forms import CounterForm
 from layanan.citizens.presenters import receipt_context
 
 
-def officer_of(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    return user
-
-
 @login_required
 def counter(request: HttpRequest) -> HttpResponse:
-    officer = officer_of(request)
+    officer = user_of(request)
     access.ensure_front_office(officer)
     services = (
         Service.objects.filter(active=True, charters__status=Charter.Status.ADOPTED)
@@ -89,7 +85,7 @@ def counter_receipt(request: HttpRequest, number: str) -> HttpResponse:
     one-time password-setup code and comes back here (a reload must not give yet another code
     and void the one just printed); the code is shown while it is the citizen's usable code and
     this officer's session holds it (only its hash is kept in the database)."""
-    officer = officer_of(request)
+    officer = user_of(request)
     application = access.get_counter_filing(officer, number)
     key = f"setup-code:{application.number}"
     problem = ""

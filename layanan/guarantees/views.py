@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from layanan.accounts.actions import record_reads
+from layanan.accounts.current import user_of
 from layanan.accounts.models import DataAccess, User
 from layanan.agencies.models import Agency, OfficerRole, Role
 from layanan.cases.actions import InvalidInput
@@ -81,7 +82,7 @@ def finance_agencies(user: User) -> set[int]:
 def compensations_page(
     request: HttpRequest, *, errors: dict[int, str] | None = None, status: int = 200
 ) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     agencies = finance_agencies(user)
     owed = (
         Compensation.objects.filter(agency_id__in=agencies, status="owed")
@@ -120,7 +121,7 @@ def compensations(request: HttpRequest) -> HttpResponse:
 
 @officer_required
 def mark_paid(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     if request.method != "POST":
         return redirect("guarantees:compensations")
     compensation = get_object_or_404(Compensation, pk=pk, agency_id__in=finance_agencies(user))

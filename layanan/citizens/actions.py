@@ -9,7 +9,6 @@ leaves an audit row in `accounts.AccountEvent` (field names, never values). The 
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -18,7 +17,6 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,7 +27,7 @@ from layanan.accounts.models import AccountEvent, DataAccess, User
 from layanan.accounts.nik_store import nik_hash
 from layanan.accounts.tokens import revoke_all_tokens
 from layanan.cases import actions as case_actions
-from layanan.cases.actions import InvalidInput, NotAllowed
+from layanan.cases.actions import InvalidInput, NotAllowed, now
 from layanan.cases.models import Application, Channel
 from layanan.charters.models import Service
 from layanan.citizens.access import (
@@ -48,10 +46,6 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 # Earlier codes looked at to tell "used" or "expired" from "wrong".
 CODES_CHECKED = 3
-
-
-def now() -> dt.datetime:
-    return timezone.now()
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
+from layanan.cases.tests.test_browser_journeys import pdf_file
 from layanan.portal.tests.test_browser import (
     assert_accessible,
     browser,
@@ -20,7 +21,6 @@ from layanan.portal.tests.test_browser import (
     screenshot,
     site,
 )
-from layanan.test import PDF
 
 pytestmark = pytest.mark.browser
 
@@ -31,12 +31,6 @@ BIRTH_NOTICE = "Surat keterangan kelahiran"
 PHONE_AS_WRITTEN = "0812 5555 0101"
 CITIZEN = "Tono Sugiarto"
 NEW_PASSWORD = "pohon mangga berbuah lebat"
-
-
-def pdf_file(folder: Path, name: str) -> Path:
-    path = folder / name
-    path.write_bytes(PDF)
-    return path
 
 
 def test_an_officer_files_at_the_counter_prints_the_receipt_and_the_citizen_signs_in(

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
+from layanan.cases.tests.test_browser_journeys import sign_in as sign_in_on_the_page
 from layanan.portal.tests.test_browser import (
     assert_accessible,
     browser,
-    give_code,
     screenshot,
     site,
 )
@@ -51,12 +51,7 @@ PAGE_SCROLLS_SIDEWAYS = (
 
 def sign_in(page: Any, site: str, username: str) -> None:
     page.goto(site + "/masuk/")
-    page.locator("main input[name=username]").fill(username)
-    page.locator("main input[name=password]").fill("layanan-demo")
-    page.locator("main button[type=submit]").click()
-    page.wait_for_load_state()
-    give_code(page, site, username)
-    assert "/masuk/" not in page.url, f"{username} could not sign in"
+    sign_in_on_the_page(page, username, site)
 
 
 def an_application_of_warga(browser: Any, site: str) -> str:

@@ -9,7 +9,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from layanan.agencies.models import OfficerRole
+from layanan.accounts.second_factor import is_officer, second_factor_required
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -41,6 +41,7 @@ class SessionIdleTimeoutMiddleware:
 
     LAST_SEEN = "layanan_last_seen"
     IS_OFFICER = "layanan_is_officer"
+    NEEDS_CODE = "layanan_needs_second_factor"
     TOUCH_EVERY = 60  # seconds
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -55,26 +56,31 @@ class SessionIdleTimeoutMiddleware:
             if not isinstance(last_seen, int):
                 last_seen = now
                 session[self.LAST_SEEN] = now
-                session[self.IS_OFFICER] = is_officer_account(user)
+                self.note_account(session, user)
             limit = self.idle_limit(is_officer=bool(session.get(self.IS_OFFICER)))
             if now - last_seen > limit:
                 logout(request)
                 # Said on the sign-in page the next protected page sends them to.
                 messages.info(request, _("You were signed out after a period of inactivity."))
-            elif now - last_seen >= self.TOUCH_EVERY:
-                session[self.LAST_SEEN] = now
-                session[self.IS_OFFICER] = is_officer_account(user)
+            else:
+                if now - last_seen >= self.TOUCH_EVERY:
+                    session[self.LAST_SEEN] = now
+                    self.note_account(session, user)
+                if session.get(self.NEEDS_CODE) and not user.is_verified():
+                    # A session signed in with a password alone (from before the second
+                    # factor, or the account became an officer's since): sign in again.
+                    logout(request)
+                    messages.info(request, _("Sign in again: this account needs its second code."))
         return self.get_response(request)
+
+    def note_account(self, session: Any, user: Any) -> None:
+        """What the session keeps about its account, read again once a minute: whether it is an
+        officer's (the short idle limit) and whether it must be verified by a second code."""
+        session[self.IS_OFFICER] = is_officer(user)
+        session[self.NEEDS_CODE] = second_factor_required(user)
 
     @staticmethod
     def idle_limit(*, is_officer: bool) -> int:
         if is_officer:
             return int(settings.LAYANAN_OFFICER_IDLE_MINUTES) * 60
         return int(settings.LAYANAN_CITIZEN_IDLE_DAYS) * 24 * 60 * 60
-
-
-def is_officer_account(user: Any) -> bool:
-    """Staff and anyone holding an officer role get the officers' short idle limit."""
-    if user.is_staff or user.is_superuser:
-        return True
-    return OfficerRole.objects.filter(user=user).exists()

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from layanan.accounts.models import AccountEvent, ApiToken, User
 from layanan.accounts.second_factor import DEMO_KEY
+from layanan.agencies.models import OfficerRole, Role
 from layanan.test import (
     PASSWORD,
     BaseTestCase,
@@ -283,6 +284,26 @@ class AdminTests(SecondFactorTestCase):
         response = self.client.get("/admin/accounts/user/")
         self.assertEqual(response.status_code, 302)
         self.assertIn("/admin/login/", response["Location"])
+
+    def test_a_session_without_the_code_is_signed_out_of_the_back_office_too(self) -> None:
+        second_factor_device(self.budi)
+        self.client.force_login(self.budi)  # a password alone, e.g. from before the upgrade
+        response = self.client.get("/kantor/")
+        self.assertRedirects(response, "/masuk/?next=/kantor/", fetch_redirect_response=False)
+        self.assertIsNone(self.signed_in_as())
+        # the same officer, verified by a code, works as before
+        self.login(self.budi)
+        self.assertEqual(self.client.get("/kantor/").status_code, 200)
+
+    def test_a_citizen_made_an_officer_must_sign_in_again_with_a_code(self) -> None:
+        self.client.force_login(self.agus)
+        self.assertEqual(self.client.get("/profil/").status_code, 200)
+        OfficerRole.objects.create(user=self.agus, unit=self.loket, role=Role.PROCESSOR)
+        # read again at the latest a minute later (the session keeps it that long)
+        with time_machine.travel(dt.timedelta(minutes=2)):
+            response = self.client.get("/profil/")
+        self.assertEqual(response.status_code, 302)
+        self.assertIsNone(self.signed_in_as())
 
     def test_an_administrator_resets_a_lost_phone_and_the_officer_enrols_again(self) -> None:
         second_factor_device(self.budi)

@@ -14,6 +14,7 @@ from django.test import override_settings
 
 from layanan.accounts.models import AccountEvent, ApiToken, User
 from layanan.accounts.tokens import issue_token
+from layanan.agencies.models import OfficerRole, Role
 from layanan.citizens.tests.test_setup_code import NEW_PASSWORD, SetupCodeTestCase
 from layanan.test import PASSWORD, BaseTestCase, otp_code
 
@@ -141,6 +142,14 @@ class LifetimeTests(TokenTestCase):
             self.assertEqual(self.api(citizen), 200)
         with time_machine.travel(dt.timedelta(days=2, minutes=1)):
             self.assertEqual(self.api(citizen), 401)
+
+
+class RoleChangeTests(TokenTestCase):
+    def test_a_citizens_long_token_stops_when_the_account_becomes_an_officers(self) -> None:
+        token = self.token(self.agus)
+        self.assertEqual(self.api(token), 200)
+        OfficerRole.objects.create(user=self.agus, unit=self.loket, role=Role.PROCESSOR)
+        self.assertEqual(self.api(token), 401)
 
 
 @override_settings(

@@ -32,6 +32,7 @@ from layanan.notifications import jobs
 from layanan.notifications.models import Message
 from layanan.portal.demo_applications import SAMPLES, day_zero
 from layanan.portal.demo_data import PASSWORD
+from layanan.test import mark_verified
 
 MODELS = (
     User,
@@ -146,7 +147,9 @@ class DemoTestCase(TestCase):
         self.assertEqual(when(review.due_at).astimezone(calendar.tz).date(), zero)
 
     def assert_queue_shows_late_steps(self) -> None:
-        self.client.force_login(User.objects.get(username="petugas"))
+        petugas = User.objects.get(username="petugas")
+        self.client.force_login(petugas)
+        mark_verified(self.client, petugas)
         response = self.client.get("/kantor/")
         self.assertContains(response, "Terlambat")
         for key in ("demo-3", "demo-7", "demo-9"):
@@ -326,7 +329,9 @@ class DemoDataTests(DemoTestCase):
         self.assertContains(page, "Persetujuan Bangunan Gedung (PBG) Rumah Tinggal Sederhana")
 
     def test_the_supervisor_sees_the_compensation_owed(self) -> None:
-        self.client.force_login(User.objects.get(username="atasan"))
+        atasan = User.objects.get(username="atasan")
+        self.client.force_login(atasan)
+        mark_verified(self.client, atasan)
         response = self.client.get("/kantor/kompensasi/")
         for key in ("demo-3", "demo-7", "demo-9"):
             self.assertContains(response, sample(key).number)

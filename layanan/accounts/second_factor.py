@@ -44,10 +44,6 @@ def is_officer(user: User) -> bool:
     return bool(user.is_staff or user.is_superuser or user.officer_roles.exists())
 
 
-def app_device(user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
-
-
 def has_second_factor(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 

@@ -6,7 +6,6 @@ not see is answered as if it did not exist (404), so numbers cannot be probed.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -139,11 +138,6 @@ def can_act_on_step(user: User, step: Step) -> bool:
     return OfficerRole.objects.filter(
         user=user, unit_id=step.unit_id, role__in={role, Role.SUPERVISOR}
     ).exists()
-
-
-def ensure_can_act_on_step(user: User, step: Step) -> None:
-    if not can_act_on_step(user, step):
-        raise PermissionDenied("this step needs another role")
 
 
 def files_on_behalf(user: User, application: Application) -> bool:

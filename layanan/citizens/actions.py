@@ -25,6 +25,7 @@ from layanan.accounts.identifiers import accounts_using
 from layanan.accounts.mail import mail_after_commit
 from layanan.accounts.models import AccountEvent, DataAccess, User
 from layanan.accounts.nik_store import nik_hash
+from layanan.accounts.second_factor import is_officer
 from layanan.accounts.tokens import revoke_all_tokens
 from layanan.cases import actions as case_actions
 from layanan.cases.actions import InvalidInput, NotAllowed, now
@@ -332,7 +333,10 @@ def file_at_counter(
 def may_get_setup_code(citizen: User) -> bool:
     """A citizen who never chose a password, or who has no email address to reset one with.
     A citizen with both signs in and resets by email: a code would only be a way in for
-    somebody else."""
+    somebody else. Never an officer's account: a counter officer could otherwise set a
+    colleague's password (and then enrol their own app for the colleague's second factor)."""
+    if is_officer(citizen):
+        return False
     return not citizen.has_usable_password() or not citizen.email
 
 

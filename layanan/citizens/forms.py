@@ -93,12 +93,14 @@ class SignUpForm(ProfileFields):
     password1 = forms.CharField(
         label=_("Password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
         help_text=_("At least 8 characters, not only digits, not a common password."),
         error_messages={"required": _("Enter a password")},
     )
     password2 = forms.CharField(
         label=_("Password again"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
         error_messages={"required": _("Enter the password again")},
     )
 
@@ -212,12 +214,14 @@ class SetupCodeForm(forms.Form):
     password1 = forms.CharField(
         label=_("New password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
         help_text=_("At least 8 characters, not only digits, not a common password."),
         error_messages={"required": _("Enter a new password")},
     )
     password2 = forms.CharField(
         label=_("New password again"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
         error_messages={"required": _("Enter the new password again")},
     )
 

@@ -39,7 +39,6 @@ FORMAT = "layanan-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 # The folders of the data directory an archive carries, by their name in the archive.
-FOLDERS = ("private", "media", "keys")
 SQLITE_NAME = "database/layanan.sqlite3"
 PGDUMP_NAME = "database/layanan.pgdump"
 CHUNK = 1024 * 1024
@@ -69,7 +68,7 @@ def folder_paths() -> dict[str, Path]:
     return {
         "private": Path(settings.PRIVATE_FILES_ROOT),
         "media": Path(settings.MEDIA_ROOT),
-        "keys": Path(settings.DATA_DIR) / "keys",
+        "keys": Path(settings.LAYANAN_KEYS_DIR),
     }
 
 

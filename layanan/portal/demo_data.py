@@ -14,7 +14,6 @@ from django.db.models import Max
 
 from layanan.accounts.actions import install_demo_second_factor
 from layanan.accounts.models import User
-from layanan.accounts.second_factor import DEMO_SECRET
 from layanan.agencies.models import OfficerRole, Role, Unit
 from layanan.cases.models import Event
 from layanan.charters.importer import Report, import_files
@@ -26,7 +25,6 @@ CATALOGUE = Path(__file__).resolve().parent / "demo" / "catalogue"
 PASSWORD = "layanan-demo"  # noqa: S105 - published demo password, demo accounts only
 # The officers' second factor: an authenticator app (or `python -c`, or oathtool) set up with
 # this published base32 secret gives their code. Only this loader installs it.
-TOTP_SECRET = DEMO_SECRET
 
 
 @dataclass(frozen=True)

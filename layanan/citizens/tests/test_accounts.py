@@ -31,6 +31,16 @@ class SignUpTests(BaseTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             return self.client.post("/daftar/", data)
 
+    def test_a_password_is_kept_as_typed_spaces_included(self) -> None:
+        spaced = " sangat rahasia 2026 "
+        self.sign_up({**SIGN_UP, "password1": spaced, "password2": spaced})
+        user = User.objects.get(email="wati@example.test")
+        self.assertTrue(user.check_password(spaced))
+        signed_in = self.client.post(
+            "/masuk/", {"username": "wati@example.test", "password": spaced}
+        )
+        self.assertEqual(signed_in.status_code, 302)
+
     def test_a_citizen_signs_up_is_welcomed_by_mail_and_signs_in(self) -> None:
         response = self.sign_up(SIGN_UP)
         self.assertRedirects(response, "/daftar/terkirim/")

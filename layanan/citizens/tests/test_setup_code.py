@@ -114,6 +114,16 @@ class IssueTests(SetupCodeTestCase):
         self.assertContains(response, "Warga ini sudah punya kata sandi", status_code=400)
         self.assertFalse(PasswordSetupCode.objects.exists())
 
+    def test_no_code_for_an_officers_account(self) -> None:
+        """A counter officer must not set a colleague's password (charlie has no email)."""
+        User.objects.filter(pk=self.charlie.pk).update(email="", phone="+6281277770000")
+        application = self.start({"service": "akta-kelahiran", "contact": "0812 7777 0000"})
+        self.assertEqual(application.applicant, self.charlie)
+        receipt = self.fill_and_submit(application)
+        self.assertNotIn("Berikan kode sekali pakai", self.client.get(receipt).content.decode())
+        self.assertEqual(self.client.post(receipt).status_code, 400)
+        self.assertFalse(PasswordSetupCode.objects.exists())
+
     def test_nobody_but_the_filing_officer_gives_a_code(self) -> None:
         receipt = self.file_for_tono()
         for someone in (self.dewi, self.siti):

@@ -13,8 +13,8 @@ from django.test import TestCase
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from layanan.accounts.models import User
-from layanan.accounts.second_factor import DEMO_KEY
-from layanan.portal.demo_data import PASSWORD, TOTP_SECRET, ensure_accounts
+from layanan.accounts.second_factor import DEMO_KEY, DEMO_SECRET
+from layanan.portal.demo_data import PASSWORD, ensure_accounts
 from layanan.portal.management.commands.demo import Command
 from layanan.test import totp_code
 
@@ -74,7 +74,7 @@ class DemoSecondFactorTests(TestCase):
         response = self.client.post("/masuk/", {"username": "petugas", "password": PASSWORD})
         self.assertRedirects(response, "/masuk/kode/", fetch_redirect_response=False)
         self.assertNotIn("_auth_user_id", self.client.session)
-        code = totp_code(base64.b32decode(TOTP_SECRET).hex())
+        code = totp_code(base64.b32decode(DEMO_SECRET).hex())
         self.assertEqual(self.client.post("/masuk/kode/", {"code": code}).status_code, 302)
         self.assertEqual(
             User.objects.get(pk=self.client.session["_auth_user_id"]).username, "petugas"

@@ -6,8 +6,9 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from layanan.accounts.second_factor import DEMO_SECRET
 from layanan.lib.phone import national
-from layanan.portal.demo_data import ACCOUNTS, PASSWORD, TOTP_SECRET, load_demo
+from layanan.portal.demo_data import ACCOUNTS, PASSWORD, load_demo
 from layanan.portal.processes import gunicorn_command, layanan_command, run_together
 
 
@@ -67,12 +68,12 @@ class Command(BaseCommand):
             ),
             "",
             "Officers sign in with a second code: the demo TOTP secret (base32, 30 s, 6 digits,",
-            f"SHA-1) is {TOTP_SECRET}. Add it to any authenticator app, or print the code now:",
+            f"SHA-1) is {DEMO_SECRET}. Add it to any authenticator app, or print the code now:",
             '  python -c "import base64,hmac,struct,time;'
-            f"k=base64.b32decode('{TOTP_SECRET}');"
+            f"k=base64.b32decode('{DEMO_SECRET}');"
             "h=hmac.digest(k,struct.pack('>Q',int(time.time())//30),'sha1');"
             "o=h[-1]&15;print('%06d'%((struct.unpack('>I',h[o:o+4])[0]&0x7fffffff)%10**6))\"",
-            f"  oathtool --totp -b {TOTP_SECRET}",
+            f"  oathtool --totp -b {DEMO_SECRET}",
             "This secret is public: never use it outside the demo.",
             "",
             "Press Ctrl-C to stop the web server and the worker.",

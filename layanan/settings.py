@@ -161,13 +161,9 @@ PASSWORD_HASHERS = [
 
 # Attempt limits (accounts.throttle, docs/configuration.md). Behind a reverse proxy, name the
 # header it writes the client's address into and how many proxies of yours append to it;
-# without it every client is counted under the proxy's own address.
-# The header a reverse proxy of ours passes the client's address in (layanan/client.py);
-# LAYANAN_CLIENT_ADDRESS_HEADER is its earlier name.
-LAYANAN_TRUSTED_PROXY_HEADER = (
-    os.environ.get("LAYANAN_TRUSTED_PROXY_HEADER")
-    or os.environ.get("LAYANAN_CLIENT_ADDRESS_HEADER", "")
-).strip()
+# without it every client is counted under the proxy's own address (layanan/client.py; the
+# failed-tracking limit counts on it too).
+LAYANAN_TRUSTED_PROXY_HEADER = os.environ.get("LAYANAN_TRUSTED_PROXY_HEADER", "").strip()
 LAYANAN_TRUSTED_PROXY_COUNT = int(os.environ.get("LAYANAN_TRUSTED_PROXY_COUNT", "1"))
 LAYANAN_SIGN_IN_ACCOUNT_LIMIT = int(os.environ.get("LAYANAN_SIGN_IN_ACCOUNT_LIMIT", "5"))
 LAYANAN_SIGN_IN_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_SIGN_IN_ADDRESS_LIMIT", "50"))
@@ -303,8 +299,6 @@ LAYANAN_SITE_NAME = "Layanan"
 # The public address of the site, for links in messages sent by the worker (no request there).
 LAYANAN_SITE_URL = os.environ.get("LAYANAN_SITE_URL", "http://127.0.0.1:8000")
 LAYANAN_ADMIN_TITLE = _("Layanan administration")
-# The header in which the reverse proxy passes the client's address (X-Forwarded-For or
-# X-Real-IP); empty: the address of the connection. Limits per client count on it.
 # Public tracking: this many unknown or malformed numbers per client per window, then 429.
 LAYANAN_TRACK_FAILURES_ALLOWED = int(os.environ.get("LAYANAN_TRACK_FAILURES_ALLOWED", "20"))
 LAYANAN_TRACK_WINDOW_MINUTES = int(os.environ.get("LAYANAN_TRACK_WINDOW_MINUTES", "10"))

@@ -99,10 +99,8 @@ def token(request: HttpRequest, credentials: Credentials) -> dict[str, object]:
             )
         try:
             device = verify_code(user=user, code=credentials.otp)
-        except TooManyCodes:
-            raise ApiError(
-                429, "rate_limited", _("Too many wrong codes; wait 5 minutes.")
-            ) from None
+        except TooManyCodes as refused:
+            raise ApiError(429, "rate_limited", refused.message) from None
         if device is None:
             raise ApiError(401, "invalid_otp", _("The code is not correct."))
     label = credentials.label or request.headers.get("User-Agent", "")

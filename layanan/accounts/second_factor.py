@@ -36,7 +36,12 @@ RECOVERY_DEVICE_NAME = "recovery codes"
 
 
 class TooManyCodes(Exception):
-    """Five wrong codes for this account in five minutes: wait."""
+    """Too many wrong codes for this account: wait (`message` says how long, in the reader's
+    language; `retry_after` in seconds)."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.message, self.retry_after = message, retry_after
 
 
 def is_officer(user: User) -> bool:
@@ -57,20 +62,14 @@ def normalise_code(code: str) -> str:
     return re.sub(r"[\s-]", "", code).lower()
 
 
-# Wrong second-factor codes: per account, whatever the address (the password was right).
-SECOND_FACTOR = throttle.Rule(
-    "second-factor:account", 5, 5 * throttle.MINUTE, 5 * throttle.MINUTE, throttle.HOUR, True
-)
-
-
 def verify_code(*, user: User, code: str) -> Device | None:
     """The device that accepts `code` (a recovery code is used up), or None.
 
     Raises TooManyCodes after too many wrong codes for this account (counted before the code
     is judged, by the one attempt limiter, so parallel guesses cannot slip past)."""
-    attempt = throttle.begin([(SECOND_FACTOR, throttle.account_subject(user))])
+    attempt = throttle.begin([(throttle.SECOND_FACTOR_ACCOUNT, throttle.account_subject(user))])
     if attempt.refused:
-        raise TooManyCodes
+        raise TooManyCodes(attempt.message(), retry_after=attempt.retry_after)
     typed = normalise_code(code)
     device: Device | None = None
     if typed:

@@ -82,6 +82,8 @@ SIGN_IN_ADDRESS = Rule(
 )
 CODE_ACCOUNT = Rule("code:account", 5, 15 * MINUTE, 5 * MINUTE, HOUR, True)
 CODE_ADDRESS = Rule("code:address", 20, 15 * MINUTE, 5 * MINUTE, HOUR, False)
+# Wrong second-factor codes after a right password: per account, whatever the address.
+SECOND_FACTOR_ACCOUNT = Rule("second-factor:account", 5, 5 * MINUTE, 5 * MINUTE, HOUR, True)
 # Requests that send mail: every one counts (the caller reports each as spent).
 RESET_ACCOUNT = Rule("reset:account", 3, HOUR, HOUR, 6 * HOUR, False)
 RESET_ADDRESS = Rule("reset:address", 10, HOUR, HOUR, 6 * HOUR, False)
@@ -239,14 +241,14 @@ def _give_back(key: str) -> None:
     AttemptCounter.objects.filter(key=key, attempts__gt=0).update(attempts=F("attempts") - 1)
 
 
-ACCOUNT_RULES = (SIGN_IN_ACCOUNT, CODE_ACCOUNT, RESET_ACCOUNT)
+ACCOUNT_RULES = (SIGN_IN_ACCOUNT, CODE_ACCOUNT, SECOND_FACTOR_ACCOUNT, RESET_ACCOUNT)
 ADDRESS_RULES = (SIGN_IN_ADDRESS, CODE_ADDRESS, RESET_ADDRESS, SIGN_UP_ADDRESS)
 
 
 def clear_account(user: User) -> None:
     """The owner proved themselves another way (a password reset, a counter code): the
     account's sign-in and code counters start again."""
-    _clear(account_subject(user), (SIGN_IN_ACCOUNT, CODE_ACCOUNT))
+    _clear(account_subject(user), (SIGN_IN_ACCOUNT, CODE_ACCOUNT, SECOND_FACTOR_ACCOUNT))
 
 
 def unlock(*, name: str = "", address: str = "") -> int:

@@ -130,8 +130,8 @@ def checked_code(request: HttpRequest, user: User) -> tuple[SignInCodeForm, Devi
         return form, None, 400
     try:
         device = verify_code(user=user, code=form.cleaned_data["code"])
-    except TooManyCodes:
-        form.add_error("code", _("Too many wrong codes; wait 5 minutes."))
+    except TooManyCodes as refused:
+        form.add_error("code", refused.message)
         return form, None, 429
     if device is None:
         form.add_error(

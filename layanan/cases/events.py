@@ -255,3 +255,17 @@ def read_changed_rows(name: str, queryset: Any) -> tuple[list[Any], Callable[[],
         EventCursor.objects.filter(pk=cursor.pk).update(position=mark, gaps=kept[-10_000:])
 
     return rows, done
+
+
+def skip_events(name: str, *, after_id: int, up_to_id: int) -> bool:
+    """Move reader `name` past the events with ids in (after_id, up_to_id] without handling
+    them; only when it has handled everything up to `after_id` and has no gaps, so that no
+    event anybody should have acted on is skipped. Returns whether the cursor moved."""
+    from layanan.cases.models import EventCursor
+
+    cursor, _created = EventCursor.objects.get_or_create(name=name)
+    if cursor.position < after_id or cursor.gaps or up_to_id <= cursor.position:
+        return False
+    return bool(
+        EventCursor.objects.filter(pk=cursor.pk, position=cursor.position).update(position=up_to_id)
+    )

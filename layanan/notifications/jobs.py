@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 
 from layanan.accounts.models import User
 from layanan.agencies.models import OfficerRole, Role
-from layanan.cases.events import read_new_events
+from layanan.cases.events import read_new_events, skip_events
 from layanan.cases.models import Event
 from layanan.cases.presenters import completion, explain_due, local_time, step_name
 from layanan.charters.presenters import fee_notice
@@ -149,18 +149,10 @@ CURSOR = "notifications"
 
 
 def skip_history(*, after_id: int, up_to_id: int) -> bool:
-    """Treat the events with ids in (after_id, up_to_id] as already planned: history written
-    in one go (the demo's sample applications, played back over past weeks) is not news to mail
-    to anybody today. Only when every event up to `after_id` was planned already, so that no
-    real message is ever skipped; returns whether the planner's cursor moved."""
-    from layanan.cases.models import EventCursor
-
-    cursor, _created = EventCursor.objects.get_or_create(name=CURSOR)
-    if cursor.position < after_id or cursor.gaps or up_to_id <= cursor.position:
-        return False
-    return bool(
-        EventCursor.objects.filter(pk=cursor.pk, position=cursor.position).update(position=up_to_id)
-    )
+    """History written in one go (the demo's samples, played back over past weeks) is not news
+    to mail: the planner treats events (after_id, up_to_id] as planned, only when every event
+    before them was planned already (`cases.events.skip_events`)."""
+    return skip_events(CURSOR, after_id=after_id, up_to_id=up_to_id)
 
 
 def plan_messages(*, max_events: int = PASS_EVENTS, max_seconds: float = PASS_SECONDS) -> int:

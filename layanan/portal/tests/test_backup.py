@@ -177,9 +177,10 @@ class BackupRestoreTests(ConcurrentTestCase):
             self.assertEqual(restored_rows, expected[part], part)
         self.assertIn(self.key.name, found["keys"])
         self.assertEqual((target / "keys" / self.key.name).read_bytes(), self.key.read_bytes())
+        # the test settings keep their generated secret key in the data dir, as a service does
         secret_key = Path(settings.DATA_DIR) / "secret_key"
-        if secret_key.is_file():
-            self.assertEqual(found["secret_key"], secret_key.read_text().strip())
+        self.assertTrue(secret_key.is_file())
+        self.assertEqual(found["secret_key"], secret_key.read_text().strip())
         # readable by the service user only
         for path in [target / "keys" / self.key.name, *(target / "private").rglob("*")]:
             self.assertEqual(path.stat().st_mode & 0o077, 0, path)

@@ -309,7 +309,7 @@ LAYANAN_PERIODIC_JOBS = [
     ("layanan.guarantees.sweep.run", 60),
     ("layanan.notifications.jobs.run", 15),
     ("layanan.portal.worker.prune_task_results", 24 * 60 * 60),
-    ("layanan.cases.storage.run_pruning", 24 * 60 * 60),
+    ("layanan.cases.storage.prune_unreferenced_files", 24 * 60 * 60),
     ("layanan.accounts.throttle.forget_stale", 60 * 60),
 ]
 AUTHENTICATION_BACKENDS = ["layanan.accounts.backends.UsernameEmailOrPhoneBackend"]

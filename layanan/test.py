@@ -31,17 +31,11 @@ from layanan.cases import actions
 from layanan.cases.models import Application
 from layanan.charters.actions import adopt_charter, save_draft
 from layanan.charters.models import Charter, Service
+from layanan.portal.demo_applications import PDF  # a real one-page PDF: uploads are parsed
 
 PASSWORD = "correct horse battery"  # noqa: S105
 # Valid answers to the birth-certificate form below, and a one-page PDF that pypdf reads.
 ANSWERS = {"nama_anak": "Putri", "nik_ibu": "3374015508900001", "jenis_kelamin": "p"}
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>> endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>> endobj\n"
-    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000053 00000 n \n"
-    b"0000000103 00000 n \ntrailer<</Size 4/Root 1 0 R>>\nstartxref\n167\n%%EOF\n"
-)
 
 CHARTER_CONTENT: dict[str, Any] = {
     "legal_basis": ["UU 24/2013 tentang Administrasi Kependudukan"],

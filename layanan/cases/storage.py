@@ -105,10 +105,6 @@ def prune_unreferenced_files(*, older_than: dt.timedelta = ORPHAN_AGE) -> int:
     return deleted
 
 
-def run_pruning() -> None:
-    prune_unreferenced_files()
-
-
 # -- limits -----------------------------------------------------------------------------------
 
 

@@ -215,7 +215,6 @@ def queue_context(request: HttpRequest, *, bulk_form: BulkAssignForm | None = No
         "selected": selected,
         "query": f"?{query}" if query else "",
         "is_supervisor": any(role == Role.SUPERVISOR for _unit, role in roles),
-        "is_front_office": any(role == Role.FRONT_OFFICE for _unit, role in roles),
     }
 
 

@@ -320,4 +320,6 @@ class PruningTests(OwnStorage):
             os.utime(path, (day_before, day_before))
         self.assertEqual(prune_unreferenced_files(), 1)
         self.assertEqual(stored_files(), [kept])
-        self.assertIn("layanan.cases.storage.run_pruning", dict(settings.LAYANAN_PERIODIC_JOBS))
+        self.assertIn(
+            "layanan.cases.storage.prune_unreferenced_files", dict(settings.LAYANAN_PERIODIC_JOBS)
+        )

@@ -13,11 +13,10 @@ import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -292,15 +291,10 @@ class AnswersForm(forms.Form):
     use_required_attribute = False
 
 
-def day_of_filing(charter: Charter) -> dt.date:
-    """Today where the service is delivered: the lead agency's zone (WIB, WITA or WIT)."""
-    return timezone.localdate(timezone=ZoneInfo(charter.service.lead_agency.time_zone))
-
-
 def answers_form_class(charter: Charter, *, keys: list[str] | None = None) -> type[AnswersForm]:
     """A form for the charter's fields (or only `keys`, for one page of a long form)."""
     language = get_language() or "id"
-    today = day_of_filing(charter)
+    today = charter.service.day_of_filing()
     fields = {
         spec["key"]: build_field(spec, language, today=today)
         for spec in charter.content.get("form", [])

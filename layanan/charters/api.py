@@ -1,9 +1,7 @@
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from django.utils.translation import get_language
 from ninja import Router, Schema
 
@@ -138,8 +136,7 @@ def service_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     charter = in_force(service)
     content = charter.content
     language = get_language() or "id"
-    # The day of filing where the service is delivered (WIB, WITA or WIT).
-    today = timezone.localdate(timezone=ZoneInfo(service.lead_agency.time_zone))
+    today = service.day_of_filing()
 
     def local(value: Any) -> str:
         return text_in(value, language)

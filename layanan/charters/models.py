@@ -1,7 +1,10 @@
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +58,11 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def day_of_filing(self) -> dt.date:
+        """Today where the service is delivered: the lead agency's zone (WIB, WITA or WIT);
+        the day that field rules such as "not in the past" are counted from."""
+        return timezone.localdate(timezone=ZoneInfo(self.lead_agency.time_zone))
 
     @property
     def display_name(self) -> str:

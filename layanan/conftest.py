@@ -1,5 +1,8 @@
 """pytest configuration shared by every app's tests."""
 
+import os
+from pathlib import Path
+
 import pytest
 
 
@@ -9,6 +12,11 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Documents are stored once by content (cases/storage.py): parallel test processes get a
+    # folder each, or they would see, keep and delete each other's files.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        settings.PRIVATE_FILES_ROOT = Path(settings.PRIVATE_FILES_ROOT) / worker
     # Password hashing is deliberately slow; tests sign in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -18,3 +26,12 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_private_files() -> None:
+    """The Document field's storage was made from the settings before `pytest_configure` gave
+    this process its own folder: point it there too."""
+    from layanan.cases.models import Document, private_storage
+
+    Document._meta.get_field("file").storage = private_storage()

@@ -197,13 +197,14 @@ def detail(application: Application, *, viewer: User, is_applicant: bool) -> dic
             application=application, officer=viewer, place=DataAccess.Place.API_APPLICATION
         )
     steps = list(application.steps.select_related("unit", "agency", "assignee"))
+    calendars = actions.AgencyCalendars()  # one reading of each calendar for the answer
     fee = fee_notice(application.charter)
     return {
         **summary(application),
         "status_label": status_sentence(application),
         "due_at_text": local_time(application.due_at, application.agency.time_zone),
-        "due_explanation": explain_due(application, steps),
-        "completion": completion_data(application),
+        "due_explanation": explain_due(application, steps, calendars=calendars),
+        "completion": completion_data(application, calendars=calendars),
         "fee": {
             "amount": fee.amount,
             "text": fee.text,

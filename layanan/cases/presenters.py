@@ -92,7 +92,11 @@ def limit_basis(explanation: engine.DueExplanation) -> str:
 
 
 def explain_due(
-    application: Application, steps: list[Step], *, at: dt.datetime | None = None
+    application: Application,
+    steps: list[Step],
+    *,
+    at: dt.datetime | None = None,
+    calendars: AgencyCalendars | None = None,
 ) -> str:
     """The sentence behind the due date, in the same words in every state.
 
@@ -101,7 +105,7 @@ def explain_due(
     2026"), computed by the engine's time limit on the lead agency's calendar. Once it runs: the
     rule with its start, the days off skipped and the pauses.
     """
-    calendars = AgencyCalendars()
+    calendars = calendars or AgencyCalendars()
     procedure = procedure_of(application)
     explanation = engine.explain_due(procedure, state_of(application, steps), calendars=calendars)
     zone = application.agency.time_zone
@@ -192,7 +196,9 @@ def working_time_text(minutes: int) -> str:
     ) % {"h": hours, "m": rest}
 
 
-def completion(application: Application) -> Completion | None:
+def completion(
+    application: Application, *, calendars: AgencyCalendars | None = None
+) -> Completion | None:
     """When a completed application was completed and how that compares with the promise,
     instant against instant on the lead agency's working calendar: by working days when a
     whole working day or more apart, otherwise by working hours and minutes, "on time" only
@@ -206,7 +212,7 @@ def completion(application: Application) -> Completion | None:
         return Completion(
             application.ended_at, at_text, "", 0, 0, _("Completed %(at)s.") % {"at": at_text}
         )
-    calendar = calendar_for(application.agency)
+    calendar = (calendars or AgencyCalendars())(application.agency.code)
     result = timeliness(calendar, application.ended_at, application.due_at)
     days, minutes = result.working_days, result.working_minutes
     if result.on_time:
@@ -236,8 +242,10 @@ def completion(application: Application) -> Completion | None:
     return Completion(application.ended_at, at_text, comparison, days, minutes, text)
 
 
-def completion_data(application: Application) -> dict[str, Any] | None:
-    done = completion(application)
+def completion_data(
+    application: Application, *, calendars: AgencyCalendars | None = None
+) -> dict[str, Any] | None:
+    done = completion(application, calendars=calendars)
     if done is None:
         return None
     return {
@@ -345,7 +353,11 @@ def event_label(application: Application, event: Event) -> str:
     return EventKind.label_of(event.kind)
 
 
-def public_view(application: Application) -> dict[str, Any]:
+def public_view(
+    application: Application, *, calendars: AgencyCalendars | None = None
+) -> dict[str, Any]:
+    # One reading of each agency's calendar for the whole page (each is a few queries).
+    calendars = calendars or AgencyCalendars()
     steps = list(application.steps.select_related("unit", "agency"))
     zone = application.agency.time_zone
     events = Event.objects.filter(application=application, public=True).order_by("seq")
@@ -361,10 +373,10 @@ def public_view(application: Application) -> dict[str, Any]:
         "submitted_at": application.submitted_at,
         "due_at": application.due_at,
         "due_at_text": local_time(application.due_at, zone),
-        "due_explanation": explain_due(application, steps),
+        "due_explanation": explain_due(application, steps, calendars=calendars),
         "ended_at": application.ended_at,
         "ended_at_text": local_time(application.ended_at, zone),
-        "completion": completion_data(application),
+        "completion": completion_data(application, calendars=calendars),
         "steps": [
             {
                 "key": step.key,

@@ -510,8 +510,9 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     )
     # A per-day compensation still owed: what it comes to now (it grows until the end).
     last_compensation = [e.kind for e in guarantee_events if e.kind.startswith("compensation_")]
+    calendars = actions.AgencyCalendars()  # one reading of the calendar for the whole page
     per_day = (
-        per_day_compensation(application)
+        per_day_compensation(application, calendar=calendars(application.agency.code))
         if last_compensation and last_compensation[-1] == "compensation_owed"
         else None
     )
@@ -520,7 +521,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         "cases/detail.html",
         {
             "application": application,
-            "view": public_view(application),
+            "view": public_view(application, calendars=calendars),
             "marker": application_marker(application),
             "returned": [s for s in steps if s.state == "returned"],
             "rejected": [s for s in steps if s.state == "rejected"],

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "layanan.cases",
     "layanan.guarantees",
     "layanan.notifications",
+    "layanan.complaints",
     "layanan.citizens",
     "layanan.portal",
 ]

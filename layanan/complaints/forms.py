@@ -22,7 +22,7 @@ from layanan.complaints.models import Category, Kind, Privacy, Status
 MAX_ATTACHMENTS = 5
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True
 
 
@@ -251,7 +251,7 @@ class FilingForm(forms.Form):
         return int(text)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if (data.get("latitude") is None) != (data.get("longitude") is None) and not (
             self.has_error("latitude") or self.has_error("longitude")
         ):
@@ -314,10 +314,10 @@ class FeedbackForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    kunci = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    kunci = forms.CharField(widget=forms.HiddenInput, max_length=100, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("verdict") == "belum" and not data.get("reason", "").strip():
             self.add_error("reason", _("Write what is still wrong"))
         return data
@@ -336,13 +336,12 @@ class ListFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         all_ = ("", _("All"))
         agencies = Agency.objects.order_by("name").values_list("code", "name")
-        choices = {
+        choices: dict[str, list[tuple[str, Any]]] = {
             "instansi": [all_, *agencies],
             "status": [all_, *Status.choices],
             "jenis": [all_, *Kind.choices],
-            "kategori": category_choices()[1:],
+            "kategori": [all_, *category_choices()[1:]],
         }
-        choices["kategori"].insert(0, all_)
         for name, values in choices.items():
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)

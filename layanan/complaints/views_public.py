@@ -41,7 +41,7 @@ from layanan.charters.models import Service
 from layanan.complaints import access, actions, presenters
 from layanan.complaints.figures import agency_figures
 from layanan.complaints.forms import CompletionForm, FeedbackForm, FilingForm, ListFilterForm
-from layanan.complaints.models import Complaint, Privacy, Status
+from layanan.complaints.models import Category, Complaint, Privacy, Status
 
 SESSION_KEYS = "complaint_keys"  # {number: access key}: the complainant's keys, this browser
 SESSION_RECEIPT = "complaint_receipt"  # {number, key}: the receipt shows the key once
@@ -55,7 +55,8 @@ def no_referrer(response: HttpResponse) -> HttpResponse:
 
 
 def session_key(request: HttpRequest, number: str) -> str:
-    return str(request.session.get(SESSION_KEYS, {}).get(number, ""))
+    canonical = access.canonical_number(number) or number
+    return str(request.session.get(SESSION_KEYS, {}).get(canonical, ""))
 
 
 def remember_key(request: HttpRequest, number: str, key: str) -> None:
@@ -82,10 +83,6 @@ def initial_from_query(request: HttpRequest) -> dict[str, Any]:
     category = request.GET.get("kategori", "").strip()
     if category:
         initial["category"] = category
-        agency_code = category.split(".", 1)[0]
-        agency = Agency.objects.filter(code=agency_code).first()
-        if agency is not None:
-            actions.ensure_builtin_categories(agency)  # "pungli" and "umum", once per agency
     number = case_access.canonical_number(request.GET.get("permohonan", "").strip())
     if number:
         initial["application_number"] = number
@@ -112,22 +109,8 @@ def render_filing(
 
 def privacy_choices() -> list[dict[str, str]]:
     """The three choices, each explained in plain words."""
-    explanations = {
-        Privacy.PUBLIC: _(
-            "Your complaint and the agency's answers are published. Your name is shown to the "
-            "agency handling it, never on the public page."
-        ),
-        Privacy.ANONYMOUS: _(
-            "Your complaint is published without any sign of who you are. Only the officers "
-            "handling it can see your name and contact details."
-        ),
-        Privacy.CONFIDENTIAL: _(
-            "Nothing is published. Only you and the officers handling it can read it; the law "
-            "punishes anyone who breaks this confidentiality."
-        ),
-    }
     return [
-        {"value": value, "label": str(label), "hint": explanations[Privacy(value)]}
+        {"value": value, "label": str(label), "hint": presenters.privacy_explained(value)}
         for value, label in Privacy.choices
     ]
 
@@ -141,9 +124,18 @@ def application_for(number: str) -> Any:
         return None
 
 
+def ensure_categories() -> None:
+    """Every agency offers its built-in categories ("pungli", "umum"): made here for an
+    agency that has none yet (one query when all have them)."""
+    with_builtins = Category.objects.filter(builtin=True, code="pungli").values("agency")
+    for agency in Agency.objects.exclude(pk__in=with_builtins):
+        actions.ensure_builtin_categories(agency)
+
+
 @never_cache
 def file(request: HttpRequest) -> HttpResponse:
     user = user_or_none(request)
+    ensure_categories()
     if request.method != "POST":
         return render_filing(
             request, FilingForm(initial=initial_from_query(request), signed_in=bool(user))
@@ -172,6 +164,8 @@ def file(request: HttpRequest) -> HttpResponse:
             application=application_for(data["application_number"]),
             address=data["address"],
         )
+        # Only what the public may read about: a confidential complaint is never suggested.
+        similar = [c for c in similar if c.is_public]
         if similar:
             if attempt is not None:
                 attempt.refund()
@@ -271,6 +265,7 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
             {
                 "complaint": complaint,
                 "view": presenters.full_view(complaint),
+                "rules": actions.rules_for(complaint.agency),
                 "private_link": private_link,
                 "public_link": request.build_absolute_uri(
                     reverse("complaints:detail", args=[complaint.number])
@@ -283,9 +278,9 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
 # -- the complaint's page -------------------------------------------------------------------------
 
 
-def is_complainant(request: HttpRequest, complaint: Complaint) -> bool:
+def is_own(request: HttpRequest, complaint: Complaint) -> bool:
     """The person who filed it: signed in as its complainant, or holding its key here."""
-    if request.user.is_authenticated and complaint.complainant_id == request.user.pk:
+    if actions.is_complainant(request.user, complaint):
         return True
     key = session_key(request, complaint.number)
     return bool(key) and actions.check_access_key(complaint, key)
@@ -299,17 +294,16 @@ def render_detail(
     completion_form: CompletionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    own = view == "full" and is_complainant(request, complaint)
-    if view == "full" and own:
-        shown = presenters.full_view(complaint)
-    else:
-        shown = presenters.public_view(complaint)
+    own = view == "full" and is_own(request, complaint)
+    # Public events only, in either view; the personal parts are shown to the complainant.
+    shown = presenters.full_view(complaint) if view == "full" else presenters.public_view(complaint)
     can_complete = own and complaint.status == Status.INCOMPLETE
     if can_complete and completion_form is None:
         completion_form = CompletionForm()
     context = {
         "complaint": complaint,
         "view": shown,
+        "time_zone": complaint.agency.time_zone,
         "own": own,
         "can_complete": can_complete,
         "completion_form": completion_form,
@@ -339,7 +333,7 @@ def complete(request: HttpRequest, number: str) -> HttpResponse:
     complaint, view = access.get_complaint_for_viewer(
         request.user, number, session_key(request, number)
     )
-    if view != "full" or not is_complainant(request, complaint):
+    if view != "full" or not is_own(request, complaint):
         raise Http404
     form = CompletionForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -360,20 +354,35 @@ def complete(request: HttpRequest, number: str) -> HttpResponse:
 # -- closing the loop -----------------------------------------------------------------------------
 
 
-def feedback_complaint(number: str, key: str) -> Complaint | None:
-    """The complaint a feedback link names, when the key is its current one (None otherwise:
-    a wrong, used or expired key)."""
-    complaint = Complaint.objects.filter(number=number).first()
-    if complaint is None or not key or not actions.check_feedback_key(complaint, key):
+def feedback_complaint(request: HttpRequest, number: str, key: str) -> Complaint | None:
+    """The complaint a feedback link names, when the key is its current one or the signed-in
+    complainant asks while the question is open (None otherwise: a wrong, used or expired
+    key, which says nothing about whether the number exists)."""
+    canonical = access.canonical_number(number)
+    complaint = (
+        Complaint.objects.select_related("agency").filter(number=canonical).first()
+        if canonical
+        else None
+    )
+    if complaint is None:
         return None
-    return complaint
+    if actions.check_feedback_key(complaint, key):
+        return complaint
+    if actions.is_complainant(request.user, complaint) and feedback_open(complaint):
+        return complaint
+    return None
+
+
+def feedback_open(complaint: Complaint) -> bool:
+    expires = complaint.feedback_expires_at
+    return complaint.status == Status.RESOLVED and expires is not None and expires > timezone.now()
 
 
 @never_cache
 def feedback(request: HttpRequest, number: str) -> HttpResponse:
     """One-click "Sudah selesai / Belum selesai": GET shows the choice, POST records it."""
     key = request.POST.get("kunci") if request.method == "POST" else request.GET.get("kunci")
-    complaint = feedback_complaint(number, (key or "").strip())
+    complaint = feedback_complaint(request, number, (key or "").strip())
     if complaint is None:
         return no_referrer(render(request, "complaints/feedback_gone.html", status=410))
     if request.method != "POST":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import Any
 
 from layanan.complaints.figures import agency_figures, handling_days, median_days
 from layanan.complaints.models import Category, Complaint, Privacy, Status
@@ -26,13 +27,18 @@ class MedianTests(BaseTestCase):
 
 
 class AgencyFiguresTests(BaseTestCase):
+    umum: Category
+    izin: Category
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         cls.umum = Category.objects.create(agency=cls.disdukcapil, code="umum", name="Umum")
         cls.izin = Category.objects.create(agency=cls.dpmptsp, code="umum", name="Umum")
 
-    def complaint(self, category: Category, status: str, days: float | None = None, **extra):
+    def complaint(
+        self, category: Category, status: str, days: float | None = None, **extra: Any
+    ) -> Complaint:
         number = next(numbers)
         outcome = START + dt.timedelta(days=days) if days is not None else None
         ended = (Status.CLOSED, Status.REJECTED, Status.WITHDRAWN)

@@ -154,9 +154,7 @@ class AnonymousFilingTests(ComplaintPageTestCase):
         self.assertContains(refused, "Terlalu banyak percobaan", status_code=429)
         self.assertEqual(Complaint.objects.count(), 2)
         # another address is not affected, and a signed-in citizen is not counted
-        other = self.client.post(
-            FORM, self.form_data(address="Loket 4"), REMOTE_ADDR="203.0.113.9"
-        )
+        other = self.client.post(FORM, self.form_data(address="Loket 4"), REMOTE_ADDR="203.0.113.9")
         self.assertEqual(other.status_code, 302)
         self.login(self.siti)
         self.assertEqual(self.client.post(FORM, self.form_data(address="Loket 5")).status_code, 302)

@@ -246,7 +246,7 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
     complaint, view = access.get_complaint_for_viewer(
         request.user, number, session_key(request, number)
     )
-    if view != "full":
+    if view != "full" or not is_own(request, complaint):
         raise Http404
     shown = request.session.get(SESSION_RECEIPT) or {}
     key = ""

@@ -4,10 +4,14 @@ and completing an incomplete complaint."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from layanan.complaints import actions
 from layanan.complaints.models import Status
+from layanan.complaints.sweep import run as sweep
 from layanan.complaints.tests.web import ComplaintPageTestCase
 from layanan.test import PDF
 
@@ -128,3 +132,15 @@ class CompletionTests(ComplaintPageTestCase):
         self.assertEqual(self.client.get(f"{self.url}lengkapi/").status_code, 405)
         self.complaint.refresh_from_db()
         self.assertEqual(self.complaint.status, Status.INCOMPLETE)
+
+
+class MissedDeadlineTests(ComplaintPageTestCase):
+    def test_a_missed_time_limit_shows_on_the_public_page(self) -> None:
+        monday = dt.datetime(2027, 6, 7, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+        with time_machine.travel(monday, tick=False):
+            complaint, _key = self.file()
+        sweep(monday + dt.timedelta(days=7))
+        with time_machine.travel(monday + dt.timedelta(days=7), tick=False):
+            response = self.client.get(f"/pengaduan/{complaint.number}/")
+        self.assertContains(response, '<strong class="govuk-tag govuk-tag--red">Terlewati</strong>')
+        self.assertEqual(complaint.deadlines.filter(breached_at__isnull=False).count(), 1)

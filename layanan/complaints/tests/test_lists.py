@@ -125,3 +125,26 @@ class LinksTests(ComplaintPageTestCase):
         self.assertContains(home, 'href="/pengaduan/baru/"')
         self.login(self.siti)
         self.assertContains(self.client.get("/permohonan/"), 'href="/pengaduan/saya/"')
+
+    def test_an_application_page_links_a_complaint_about_it(self) -> None:
+        application = self.submitted()
+        self.login(self.siti)
+        page = self.client.get(f"/permohonan/{application.number}/")
+        link = (
+            f"/pengaduan/baru/?permohonan={application.number}&amp;layanan=akta-kelahiran"
+            "&amp;kategori=disdukcapil.umum"
+        )
+        self.assertContains(page, link)
+        form = self.client.get(link.replace("&amp;", "&"))
+        self.assertContains(form, f'value="{application.number}"')
+        self.assertContains(form, '<option value="disdukcapil.umum" selected>')
+        response = self.client.post(
+            "/pengaduan/baru/",
+            self.form_data(
+                category="disdukcapil.umum",
+                application_number=application.number.lower(),
+                service="akta-kelahiran",
+            ),
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Complaint.objects.get().application, application)

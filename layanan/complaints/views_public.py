@@ -137,59 +137,80 @@ def file(request: HttpRequest) -> HttpResponse:
     user = user_or_none(request)
     ensure_categories()
     if request.method != "POST":
-        return render_filing(
-            request, FilingForm(initial=initial_from_query(request), signed_in=bool(user))
-        )
+        initial = initial_from_query(request)
+        return render_filing(request, FilingForm(initial=initial, signed_in=bool(user)))
     form = FilingForm(request.POST, request.FILES, signed_in=bool(user))
     if not form.is_valid():
         return render_filing(request, form, status=400)
-    data = form.cleaned_data
-    attempt = throttle.begin_complaint(request) if user is None else None
-    if attempt is not None and attempt.refused:
+    # A signed-in citizen is not counted: an attempt with no counters.
+    attempt = throttle.begin_complaint(request) if user is None else throttle.Attempt()
+    if attempt.refused:
         form.add_error(None, attempt.message())
         response = render_filing(request, form, status=429)
         response["Retry-After"] = str(attempt.retry_after)
         return response
     if form.is_robot:
-        if attempt is not None:
-            attempt.failed()
-        form.add_error(None, _robot_message())
+        attempt.failed()
+        form.add_error(None, robot_message())
         return render_filing(request, form, status=400)
-    category = form.category_object()
-    service = chosen_service(data["service"])
-    if not data["confirmed"] and request.POST.get("langkah") != "ubah":
-        similar = actions.possible_duplicates(
-            agency=category.agency,
-            service=service,
-            application=application_for(data["application_number"]),
-            address=data["address"],
+    step = confirmation_step(request, form)
+    if step is not None:  # nothing is filed yet: the attempt does not count
+        attempt.refund()
+        return step
+    try:
+        complaint, key = actions.file_complaint(
+            filing=filing_of(form), complainant=user, attachments=form.cleaned_data["attachments"]
         )
-        # Only what the public may read about: a confidential complaint is never suggested.
-        similar = [c for c in similar if c.is_public]
-        if similar:
-            if attempt is not None:
-                attempt.refund()
-            chosen = [f.name for f in data["attachments"]]
-            return render(
-                request,
-                "complaints/file_confirm.html",
-                {
-                    "form": form,
-                    "similar": [presenters.public_view(c) for c in similar],
-                    "chosen_files": chosen,
-                    "category": category,
-                },
-            )
-    if request.POST.get("langkah") == "ubah":  # back from the confirmation step, to change it
-        if attempt is not None:
-            attempt.refund()
+    except actions.InvalidInput as error:
+        attempt.refund()
+        add_errors(form, error)
+        return render_filing(request, form, status=400)
+    attempt.failed()  # every complaint filed without an account spends one
+    remember_key(request, complaint.number, key)
+    request.session[SESSION_RECEIPT] = {"number": complaint.number, "key": key}
+    return redirect("complaints:receipt", number=complaint.number)
+
+
+def confirmation_step(request: HttpRequest, form: FilingForm) -> HttpResponse | None:
+    """Before the first sending: the recent public complaints about the same service,
+    application or place, if any (the complainant may still send theirs). Back from that
+    page with "change", the form again. None when the complaint is to be filed now."""
+    data = form.cleaned_data
+    if request.POST.get("langkah") == "ubah":
         return render_filing(request, form)
-    filing = actions.Filing(
-        category=category,
+    if data["confirmed"]:
+        return None
+    category = form.category_object()
+    similar = actions.possible_duplicates(
+        agency=category.agency,
+        service=chosen_service(data["service"]),
+        application=application_for(data["application_number"]),
+        address=data["address"],
+    )
+    # Only what the public may read about: a confidential complaint is never suggested.
+    shown = [presenters.public_view(c) for c in similar if c.is_public]
+    if not shown:
+        return None
+    return render(
+        request,
+        "complaints/file_confirm.html",
+        {
+            "form": form,
+            "similar": shown,
+            "chosen_files": [f.name for f in data["attachments"]],
+            "category": category,
+        },
+    )
+
+
+def filing_of(form: FilingForm) -> actions.Filing:
+    data = form.cleaned_data
+    return actions.Filing(
+        category=form.category_object(),
         description=data["description"],
         kind=data["kind"],
         privacy=data["privacy"],
-        service=service,
+        service=chosen_service(data["service"]),
         application_number=data["application_number"],
         address=data["address"],
         latitude=data["latitude"],
@@ -202,23 +223,9 @@ def file(request: HttpRequest) -> HttpResponse:
         contact_email=data.get("contact_email", ""),
         contact_phone=data.get("contact_phone", ""),
     )
-    try:
-        complaint, key = actions.file_complaint(
-            filing=filing, complainant=user, attachments=data["attachments"]
-        )
-    except actions.InvalidInput as error:
-        if attempt is not None:
-            attempt.refund()
-        add_errors(form, error)
-        return render_filing(request, form, status=400)
-    if attempt is not None:
-        attempt.failed()  # every complaint filed without an account spends one
-    remember_key(request, complaint.number, key)
-    request.session[SESSION_RECEIPT] = {"number": complaint.number, "key": key}
-    return redirect("complaints:receipt", number=complaint.number)
 
 
-def _robot_message() -> str:
+def robot_message() -> str:
     return _(
         "Your complaint could not be sent: the field “Leave this field empty” was filled in. "
         "Empty it and send again."
@@ -242,7 +249,7 @@ def add_errors(form: Any, error: actions.ComplaintError) -> None:
 @never_cache
 def receipt(request: HttpRequest, number: str) -> HttpResponse:
     """The tanda terima: for the complainant only. The private link is shown the first time
-    only (it is not stored anywhere it could be read back)."""
+    only; this browser's session keeps the key, so that its links keep working here."""
     complaint, view = access.get_complaint_for_viewer(
         request.user, number, session_key(request, number)
     )

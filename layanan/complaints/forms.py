@@ -290,8 +290,9 @@ class FeedbackForm(forms.Form):
     verdict = forms.ChoiceField(
         label=gettext_lazy("Is your complaint resolved?"),
         choices=[
-            ("selesai", gettext_lazy("Yes, it is resolved (Sudah selesai)")),
-            ("belum", gettext_lazy("No, it is not resolved (Belum selesai)")),
+            # The values of the message's two links (?jawaban=ya / tidak).
+            ("ya", gettext_lazy("Yes, it is resolved (Sudah selesai)")),
+            ("tidak", gettext_lazy("No, it is not resolved (Belum selesai)")),
         ],
         widget=forms.RadioSelect,
         error_messages={
@@ -318,7 +319,7 @@ class FeedbackForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("verdict") == "belum" and not data.get("reason", "").strip():
+        if data.get("verdict") == "tidak" and not data.get("reason", "").strip():
             self.add_error("reason", _("Write what is still wrong"))
         return data
 

@@ -387,13 +387,19 @@ def feedback_open(complaint: Complaint) -> bool:
 
 @never_cache
 def feedback(request: HttpRequest, number: str) -> HttpResponse:
-    """One-click "Sudah selesai / Belum selesai": GET shows the choice, POST records it."""
+    """One-click "Sudah selesai / Belum selesai": GET shows the choice (the one the link
+    carries, chosen), POST records it."""
     key = request.POST.get("kunci") if request.method == "POST" else request.GET.get("kunci")
     complaint = feedback_complaint(request, number, (key or "").strip())
     if complaint is None:
         return no_referrer(render(request, "complaints/feedback_gone.html", status=410))
     if request.method != "POST":
-        form = FeedbackForm(initial={"kunci": key})
+        # The message's links each carry an answer: the page opens with it chosen, and one
+        # press of the button sends it (a GET never changes anything).
+        answer = request.GET.get("jawaban", "")
+        form = FeedbackForm(
+            initial={"kunci": key, "verdict": answer if answer in ("ya", "tidak") else None}
+        )
         return render_feedback(request, complaint, form)
     form = FeedbackForm(request.POST)
     if not form.is_valid():
@@ -404,7 +410,7 @@ def feedback(request: HttpRequest, number: str) -> HttpResponse:
             complaint=complaint,
             key=data["kunci"],
             user=user_or_none(request),
-            resolved=data["verdict"] == "selesai",
+            resolved=data["verdict"] == "ya",
             reason=data["reason"].strip(),
             rating=data["rating"],
         )

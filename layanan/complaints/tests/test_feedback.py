@@ -4,6 +4,7 @@ POST, once, until the link expires, without signing in."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import time_machine
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils import timezone
 from layanan.complaints import actions
 from layanan.complaints.models import Complaint, Status
 from layanan.complaints.tests.web import ComplaintPageTestCase
+from layanan.notifications.complaints import feedback_links
 
 
 class FeedbackTests(ComplaintPageTestCase):
@@ -35,8 +37,18 @@ class FeedbackTests(ComplaintPageTestCase):
         self.assertContains(response, "Belum selesai")
         self.assertEqual(self.fresh().status, Status.RESOLVED)
 
+    def test_the_messages_links_open_with_their_answer_chosen(self) -> None:
+        links = feedback_links(self.fresh())
+        self.assertEqual(set(links), {"ya", "tidak"})
+        path = links["tidak"][links["tidak"].index("/pengaduan/") :]
+        response = self.client.get(path)
+        chosen = re.findall(r'<input type="radio"[^>]*checked[^>]*>', response.content.decode())
+        self.assertEqual(len(chosen), 1)
+        self.assertIn('value="tidak"', chosen[0])
+        self.assertEqual(self.fresh().status, Status.RESOLVED)
+
     def test_resolved_closes_it_with_the_rating_and_the_link_works_once(self) -> None:
-        data = {"kunci": self.key, "verdict": "selesai", "rating": "4"}
+        data = {"kunci": self.key, "verdict": "ya", "rating": "4"}
         response = self.client.post(self.url, data)
         self.assertContains(response, "Terima kasih atas jawaban Anda")
         complaint = self.fresh()
@@ -52,12 +64,12 @@ class FeedbackTests(ComplaintPageTestCase):
         self.assertEqual(self.client.get(f"{self.url}?kunci={self.key}").status_code, 410)
 
     def test_not_resolved_needs_a_reason_and_reopens_it(self) -> None:
-        refused = self.client.post(self.url, {"kunci": self.key, "verdict": "belum"})
+        refused = self.client.post(self.url, {"kunci": self.key, "verdict": "tidak"})
         self.assertEqual(refused.status_code, 400)
         self.assertContains(refused, "Tuliskan apa yang masih bermasalah", status_code=400)
         self.assertEqual(self.fresh().status, Status.RESOLVED)
         response = self.client.post(
-            self.url, {"kunci": self.key, "verdict": "belum", "reason": "Uang belum kembali."}
+            self.url, {"kunci": self.key, "verdict": "tidak", "reason": "Uang belum kembali."}
         )
         self.assertContains(response, "dibuka kembali")
         complaint = self.fresh()
@@ -80,7 +92,7 @@ class FeedbackTests(ComplaintPageTestCase):
         later = timezone.now() + dt.timedelta(days=15)
         with time_machine.travel(later):
             self.assertEqual(self.client.get(f"{self.url}?kunci={self.key}").status_code, 410)
-            response = self.client.post(self.url, {"kunci": self.key, "verdict": "selesai"})
+            response = self.client.post(self.url, {"kunci": self.key, "verdict": "ya"})
             self.assertEqual(response.status_code, 410)
         self.assertEqual(self.fresh().status, Status.RESOLVED)
 
@@ -93,7 +105,7 @@ class FeedbackTests(ComplaintPageTestCase):
         self.login(self.siti)
         self.assertEqual(self.client.get(url).status_code, 200)
         self.assertContains(self.client.get(f"/pengaduan/{complaint.number}/"), url)
-        response = self.client.post(url, {"verdict": "selesai"})
+        response = self.client.post(url, {"verdict": "ya"})
         self.assertEqual(response.status_code, 200)
         complaint.refresh_from_db()
         self.assertEqual(complaint.status, Status.CLOSED)

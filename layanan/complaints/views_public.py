@@ -514,7 +514,7 @@ def row_of(complaint: Complaint, responses: int) -> dict[str, Any]:
         "status_label": complaint.get_status_display(),
         "created_at": complaint.created_at,
         "time_zone": complaint.agency.time_zone,
-        "age_days": max(0, (timezone.now() - complaint.created_at).days),
+        "age_days": presenters.age_days(complaint),
         "responses": responses,
     }
 

@@ -44,6 +44,7 @@ from layanan.complaints.forms import CompletionForm, FeedbackForm, FilingForm, L
 from layanan.complaints.models import Category, Complaint, ComplaintEvent, Privacy, Status
 
 SESSION_KEYS = "complaint_keys"  # {number: access key}: the complainant's keys, this browser
+KEPT_KEYS = 20
 SESSION_RECEIPT = "complaint_receipt"  # {number, key}: the receipt shows the key once
 PAGE_SIZE = 20
 FIGURES_PERIOD = dt.timedelta(days=365)
@@ -60,9 +61,11 @@ def session_key(request: HttpRequest, number: str) -> str:
 
 
 def remember_key(request: HttpRequest, number: str, key: str) -> None:
-    keys = dict(request.session.get(SESSION_KEYS, {}))
+    """Keep the key for this browser; the most recent few only (a shared computer, a
+    session that lives long)."""
+    keys = {n: k for n, k in request.session.get(SESSION_KEYS, {}).items() if n != number}
     keys[number] = key
-    request.session[SESSION_KEYS] = keys
+    request.session[SESSION_KEYS] = dict(list(keys.items())[-KEPT_KEYS:])
 
 
 def user_or_none(request: HttpRequest) -> Any:

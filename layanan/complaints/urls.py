@@ -10,5 +10,10 @@ urlpatterns = [
     path("pengaduan/<str:number>/", views_public.detail, name="detail"),
     path("pengaduan/<str:number>/tanda-terima/", views_public.receipt, name="receipt"),
     path("pengaduan/<str:number>/lengkapi/", views_public.complete, name="complete"),
+    path(
+        "pengaduan/<str:number>/lampiran/<int:attachment_id>/",
+        views_public.attachment,
+        name="attachment",
+    ),
     path("pengaduan/<str:number>/tanggapan/", views_public.feedback, name="feedback"),
 ]

@@ -25,8 +25,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,7 +41,14 @@ from layanan.charters.models import Service
 from layanan.complaints import access, actions, presenters
 from layanan.complaints.figures import agency_figures
 from layanan.complaints.forms import CompletionForm, FeedbackForm, FilingForm, ListFilterForm
-from layanan.complaints.models import Category, Complaint, ComplaintEvent, Privacy, Status
+from layanan.complaints.models import (
+    Attachment,
+    Category,
+    Complaint,
+    ComplaintEvent,
+    Privacy,
+    Status,
+)
 
 SESSION_KEYS = "complaint_keys"  # {number: access key}: the complainant's keys, this browser
 KEPT_KEYS = 20
@@ -359,6 +366,28 @@ def complete(request: HttpRequest, number: str) -> HttpResponse:
         add_errors(form, error)
         return render_detail(request, complaint, view, completion_form=form, status=400)
     return redirect("complaints:detail", number=complaint.number)
+
+
+@never_cache
+def attachment(request: HttpRequest, number: str, attachment_id: int) -> FileResponse:
+    """A file of one's own complaint, to its complainant; never shown inline (the handling
+    unit opens files from its own pages)."""
+    complaint, view = access.get_complaint_for_viewer(
+        request.user, number, session_key(request, number)
+    )
+    if view != "full" or not is_own(request, complaint):
+        raise Http404
+    found = get_object_or_404(Attachment, pk=attachment_id, complaint=complaint)
+    response = FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=found.original_name,
+        content_type=found.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # -- closing the loop -----------------------------------------------------------------------------

@@ -144,3 +144,26 @@ class MissedDeadlineTests(ComplaintPageTestCase):
             response = self.client.get(f"/pengaduan/{complaint.number}/")
         self.assertContains(response, '<strong class="govuk-tag govuk-tag--red">Terlewati</strong>')
         self.assertEqual(complaint.deadlines.filter(breached_at__isnull=False).count(), 1)
+
+
+class AttachmentTests(ComplaintPageTestCase):
+    def test_the_complainant_downloads_her_files_and_nobody_else_does(self) -> None:
+        complaint, key = actions.file_complaint(
+            filing=actions.Filing(category=self.pungli, description="Ini kuitansi pungutannya."),
+            complainant=None,
+            attachments=[SimpleUploadedFile("kuitansi.pdf", PDF)],
+        )
+        attachment = complaint.attachments.get()
+        url = f"/pengaduan/{complaint.number}/lampiran/{attachment.pk}/"
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.client.get(f"/pengaduan/{complaint.number}/?kunci={key}")
+        self.assertContains(self.client.get(f"/pengaduan/{complaint.number}/"), url)
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("attachment", response["Content-Disposition"])
+        self.assertEqual(b"".join(response.streaming_content), PDF)  # type: ignore[attr-defined]
+        other, _key = self.file()
+        self.assertEqual(
+            self.client.get(f"/pengaduan/{other.number}/lampiran/{attachment.pk}/").status_code,
+            404,
+        )

@@ -191,6 +191,7 @@ WEB: dict[str, Route] = {
         "complainant", ok=302, method="POST", data={"note": "Ini kuitansinya."}, sample="incomplete"
     ),
     "complaints:feedback": Route("complaint-feedback", sample="resolved"),
+    "complaints:attachment": Route("complainant", sample="complaint"),
     # the back office
     "office:queue": Route("officer"),
     "office:bulk_assign": Route("officer", ok=400, method="POST"),
@@ -409,6 +410,7 @@ class MatrixTestCase(BaseTestCase):
                     category=umum, description="Antrean loket tidak dilayani satu jam."
                 ),
                 complainant=cls.siti,
+                attachments=[SimpleUploadedFile("antrean.pdf", PDF)],
             )
             if state == "incomplete":
                 complaints_actions.request_completion(
@@ -526,6 +528,7 @@ class MatrixTestCase(BaseTestCase):
             values["code"] = "disdukcapil"
         if complaint is not None:
             values["number"] = complaint.number
+            values["attachment_id"] = str(complaint.attachments.get().pk)
         model_admin = model_admin_of(callback)
         if model_admin is not None:
             values["object_id"] = values["id"] = self.admin_row(model_admin.model)

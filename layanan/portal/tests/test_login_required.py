@@ -68,7 +68,7 @@ PUBLIC = {
 }
 # Open without a login to the complainant who holds the complaint's key in this browser (a
 # complaint filed without an account); 404 to everyone else, never a sign-in page.
-KEY_HOLDERS = {"complaints:receipt", "complaints:complete"}
+KEY_HOLDERS = {"complaints:receipt", "complaints:complete", "complaints:attachment"}
 
 
 def walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:

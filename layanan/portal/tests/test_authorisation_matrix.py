@@ -34,6 +34,8 @@ from layanan.agencies.models import CalendarDay, OfficerRole, Role, ServiceHours
 from layanan.cases import actions
 from layanan.cases.models import Application
 from layanan.citizens.actions import file_at_counter, issue_password_setup_code
+from layanan.complaints import actions as complaints_actions
+from layanan.complaints.models import Category, Complaint
 from layanan.guarantees.models import Compensation
 from layanan.guarantees.sweep import sweep
 from layanan.notifications.tasks import send_message
@@ -104,6 +106,12 @@ RULES: dict[str, dict[str, int]] = {
     "superuser-model": rule(ADMIN_LOGIN, agency_admin=403, superuser=OK),
     "agency-model": rule(ADMIN_LOGIN, agency_admin=OK, superuser=OK),
     # the API: no token is 401; what is not yours is 404 (numbers cannot be probed)
+    # a complaint's own pages (receipt, completing it): its complainant, signed in or holding
+    # its key in this browser; 404 to everyone else (the key holder needs no account)
+    "complainant": rule(404, citizen=OK),
+    # "is it resolved?": the one-time link of the message (none here) or the signed-in
+    # complainant while the question is open; the link no longer working (410) to others
+    "complaint-feedback": rule(410, citizen=OK),
     "api-public": rule(OK),
     "api-token": rule(OK, anonymous=401),
     "api-applicant": rule(404, anonymous=401, citizen=OK),
@@ -173,6 +181,17 @@ WEB: dict[str, Route] = {
     "cases:remove_document": Route("applicant", ok=302, method="POST", sample="returned"),
     "cases:download": Route("viewer"),
     "cases:items": Route("step-worker", ok=302, method="POST"),
+    # complaints: filing and reading are open to all; siti's own pages are hers
+    "complaints:list": Route("public"),
+    "complaints:file": Route("public"),
+    "complaints:mine": Route("login"),
+    "complaints:detail": Route("public", sample="complaint"),
+    "complaints:receipt": Route("complainant", sample="complaint"),
+    "complaints:complete": Route(
+        "complainant", ok=302, method="POST", data={"note": "Ini kuitansinya."}, sample="incomplete"
+    ),
+    "complaints:feedback": Route("complaint-feedback", sample="resolved"),
+    "complaints:attachment": Route("complainant", sample="complaint"),
     # the back office
     "office:queue": Route("officer"),
     "office:bulk_assign": Route("officer", ok=400, method="POST"),
@@ -289,6 +308,7 @@ class MatrixTestCase(BaseTestCase):
 
     rina: User
     applications: dict[str, Application]
+    complaints: dict[str, Complaint]
     compensation: Compensation
     rows: dict[str, str]
 
@@ -380,6 +400,28 @@ class MatrixTestCase(BaseTestCase):
         assert late.due_at is not None
         sweep(late.due_at + dt.timedelta(minutes=1))
         cls.compensation = Compensation.objects.get(application=late)
+        # siti's complaints, one in each state the complaint pages need
+        complaints_actions.ensure_builtin_categories(cls.disdukcapil)
+        umum = Category.objects.get(agency=cls.disdukcapil, code="umum")
+        cls.complaints = {}
+        for state in ("complaint", "incomplete", "resolved"):
+            complaint, _key = complaints_actions.file_complaint(
+                filing=complaints_actions.Filing(
+                    category=umum, description="Antrean loket tidak dilayani satu jam."
+                ),
+                complainant=cls.siti,
+                attachments=[SimpleUploadedFile("antrean.pdf", PDF)],
+            )
+            if state == "incomplete":
+                complaints_actions.request_completion(
+                    complaint=complaint, officer=cls.ani, note="Lampirkan nomor antrean."
+                )
+            elif state == "resolved":
+                complaints_actions.verify_complaint(complaint=complaint, officer=cls.ani)
+                complaints_actions.resolve_complaint(
+                    complaint=complaint, officer=cls.ani, outcome="Loket ditambah."
+                )
+            cls.complaints[state] = complaint
 
     def setUp(self) -> None:
         self.clients = {persona: Client() for persona in PERSONAS}
@@ -466,7 +508,8 @@ class MatrixTestCase(BaseTestCase):
     # -- calling ------------------------------------------------------------------------------
 
     def sample(self, name: str, route: Route, callback: Any) -> dict[str, str]:
-        application = self.applications[route.sample]
+        complaint = self.complaints.get(route.sample)
+        application = self.applications["submitted" if complaint else route.sample]
         values = {
             "number": application.number,
             "key": "verifikasi",
@@ -483,6 +526,9 @@ class MatrixTestCase(BaseTestCase):
         }
         if name.startswith("agencies:"):
             values["code"] = "disdukcapil"
+        if complaint is not None:
+            values["number"] = complaint.number
+            values["attachment_id"] = str(complaint.attachments.get().pk)
         model_admin = model_admin_of(callback)
         if model_admin is not None:
             values["object_id"] = values["id"] = self.admin_row(model_admin.model)

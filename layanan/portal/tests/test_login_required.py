@@ -15,6 +15,8 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from layanan.complaints import actions
+from layanan.complaints.models import Category
 from layanan.test import BaseTestCase
 
 PUBLIC = {
@@ -57,7 +59,16 @@ PUBLIC = {
     "api:list_services",
     "api:service_detail",
     "api:track",
+    # complaints: anyone may file one, read the public ones, and answer "is it resolved?" with
+    # the one-time link of the message (410 without it)
+    "complaints:list",
+    "complaints:file",
+    "complaints:detail",
+    "complaints:feedback",
 }
+# Open without a login to the complainant who holds the complaint's key in this browser (a
+# complaint filed without an account); 404 to everyone else, never a sign-in page.
+KEY_HOLDERS = {"complaints:receipt", "complaints:complete", "complaints:attachment"}
 
 
 def walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
@@ -74,6 +85,14 @@ def walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tupl
 class LoginRequiredTests(BaseTestCase):
     def setUp(self) -> None:
         application = self.submitted()
+        actions.ensure_builtin_categories(self.disdukcapil)
+        self.complaint, _key = actions.file_complaint(
+            filing=actions.Filing(
+                category=Category.objects.get(agency=self.disdukcapil, code="umum"),
+                description="Antrean loket tidak dilayani satu jam.",
+            ),
+            complainant=self.siti,
+        )
         self.samples = {
             "number": application.number,
             "key": "verifikasi",
@@ -92,6 +111,8 @@ class LoginRequiredTests(BaseTestCase):
             converter, argument = match.group(1), match.group(2)
             if name.startswith("agencies:"):
                 return "disdukcapil"
+            if name.startswith("complaints:") and argument == "number":
+                return self.complaint.number
             return self.samples.get(argument) or self.samples.get(converter or "", "x")
 
         url = re.sub(r"<(?:(\w+):)?(\w+)>", sample, route)
@@ -114,6 +135,12 @@ class LoginRequiredTests(BaseTestCase):
         checked = set()
         for route, name in self.routes():
             if name in PUBLIC:
+                continue
+            if name in KEY_HOLDERS:
+                with self.subTest(name=name):
+                    response = self.anonymous(self.concrete(route, name))
+                    self.assertEqual(response.status_code, 404)
+                checked.add(name)
                 continue
             url = self.concrete(route, name)
             with self.subTest(url=url, name=name):

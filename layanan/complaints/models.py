@@ -26,6 +26,10 @@ from layanan.agencies.models import Agency, Unit, code_validator
 from layanan.cases.models import Application, private_storage, stored_name
 from layanan.charters.models import Service
 
+# Complaint numbers look like "PGD-7KQ4-M9TX-4C" (PGD: pengaduan), so that they are never
+# taken for an application's number.
+NUMBER_PREFIX = "PGD"
+
 
 class Kind(models.TextChoices):
     """The LAPOR! report classes."""

@@ -29,6 +29,7 @@ from layanan.cases.events import ChainWriter, read_new_events
 from layanan.cases.models import Application, Event, Step
 from layanan.cases.presenters import per_day_compensation
 from layanan.charters.models import Charter
+from layanan.complaints.sweep import run as complaint_sweep
 from layanan.guarantees.corrections import apply_calendar_corrections
 from layanan.guarantees.models import Alarm, Breach, Compensation, Level
 from layanan.lib.money import digits, per_day_amount
@@ -54,6 +55,9 @@ class Summary:
     compensations: int = 0
     deemed_approved: int = 0
     reminders: int = 0
+    complaint_deadlines_missed: int = 0
+    complaints_withdrawn: int = 0
+    complaints_closed: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -512,7 +516,13 @@ def sweep(at: dt.datetime | None = None) -> Summary:
     at = at or now()
     apply_calendar_corrections(at)
     plan_alarms()
-    return fire_alarms(at)
+    summary = fire_alarms(at)
+    # Complaints' legal limits go through the same pass (recorded once, escalated, public).
+    complaints = complaint_sweep(at)
+    summary.complaint_deadlines_missed = complaints.missed
+    summary.complaints_withdrawn = complaints.withdrawn
+    summary.complaints_closed = complaints.closed
+    return summary
 
 
 def run() -> None:

@@ -240,6 +240,9 @@ class ConsequenceTests(SweepTestCase):
                 "compensations",
                 "deemed_approved",
                 "reminders",
+                "complaint_deadlines_missed",
+                "complaints_withdrawn",
+                "complaints_closed",
             },
         )
         self.assertGreater(summary["new_breaches"], 0)

@@ -8,7 +8,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -82,19 +84,25 @@ class LocationIn(Schema):
 
 
 class ContactIn(Schema):
-    name: str = ""
-    email: str = ""
-    phone: str = ""
+    name: str = Field("", max_length=200)
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=40)
 
 
 class ComplaintIn(Schema):
     kind: str = Field("pengaduan", description="pengaduan | aspirasi | informasi")
-    agency: str = Field(description="The agency's code")
-    category: str = Field(description="The category's code in the agency, e.g. pungli or umum")
+    agency: str = Field(description="The agency's code", max_length=60)
+    category: str = Field(
+        description="The category's code in the agency (pungli, umum, …) or its service code "
+        "(disdukcapil.pungli)",
+        max_length=130,
+    )
     description: str = Field(description="What happened")
     privacy: str = Field("publik", description="publik | anonim | rahasia")
-    application: str | None = Field(None, description="Tracking number of an application")
-    service: str | None = Field(None, description="Code of the service it is about")
+    application: str | None = Field(
+        None, max_length=40, description="Tracking number of an application"
+    )
+    service: str | None = Field(None, max_length=60, description="Code of the service")
     location: LocationIn | None = None
     happened_on: dt.date | None = None
     loss: str = ""
@@ -182,7 +190,7 @@ def summary(complaint: Complaint) -> dict[str, Any]:
         "number": complaint.number,
         "kind": complaint.kind,
         "kind_label": presenters.kind_label(complaint.kind),
-        "category": {"code": complaint.category.code, "name": complaint.category.name},
+        "category": {"code": complaint.category.service_code, "name": complaint.category.name},
         "agency": {"code": complaint.agency.code, "name": complaint.agency.name},
         "status": complaint.status,
         "status_label": presenters.status_label(complaint.status),
@@ -203,7 +211,11 @@ def filing_from(data: ComplaintIn) -> actions.Filing:
     if agency is None:
         fields["agency"] = [_("Unknown agency.")]
     else:
-        category = actions.categories_for(agency).filter(code=data.category).first()
+        category = (
+            actions.categories_for(agency)
+            .filter(Q(code=data.category) | Q(service_code=data.category))
+            .first()
+        )
         if category is None:
             fields["category"] = [_("This agency has no such complaint category.")]
     service = None
@@ -211,13 +223,13 @@ def filing_from(data: ComplaintIn) -> actions.Filing:
         service = Service.objects.filter(code=data.service, active=True).first()
         if service is None:
             fields["service"] = [_("Unknown service.")]
-    location = data.location or LocationIn()
+    location = data.location or LocationIn.model_validate({})
     if (location.lat is None) != (location.long is None):
         fields["location"] = [_("Send lat and long together.")]
     if fields:
         raise invalid(fields)
     assert category is not None
-    contact = data.contact or ContactIn()
+    contact = data.contact or ContactIn.model_validate({})
     return actions.Filing(
         category=category,
         description=data.description,
@@ -302,7 +314,7 @@ def list_complaints(
     if agency:
         rows = rows.filter(agency__code=agency)
     if category:
-        rows = rows.filter(category__code=category)
+        rows = rows.filter(Q(category__service_code=category) | Q(category__code=category))
     if status:
         if status not in ComplaintStatus.values:
             fields["status"] = [_("Select a valid choice.")]
@@ -336,15 +348,15 @@ def get_complaint(request: HttpRequest, number: str, key: str = "") -> dict[str,
     reads the public view (`"view": "public"`); a confidential complaint is 404 to them."""
     with_language(request)
     presented = request.headers.get(KEY_HEADER, "") or key
-    complaint, view = access.get_complaint_for_viewer(caller(request), number, presented)
+    viewer = caller(request) or AnonymousUser()
+    complaint, view = access.get_complaint_for_viewer(viewer, number, presented[:200])
     if view == "full":
-        return {"view": "full", **presenters.full_view(complaint)}
+        internal = viewer.is_authenticated and access.can_handle(viewer, complaint)
+        return {"view": "full", **presenters.full_view(complaint, internal=internal)}
     return {"view": "public", **presenters.public_view(complaint)}
 
 
-def perform(
-    complaint: Complaint, officer: User, data: ActionIn
-) -> Complaint:  # noqa: C901 - one branch per action
+def perform(complaint: Complaint, officer: User, data: ActionIn) -> Complaint:
     common: dict[str, Any] = {"complaint": complaint, "officer": officer}
     if data.revision is not None:
         common["revision"] = data.revision
@@ -371,22 +383,26 @@ def perform(
             )
             return resolved
         case "reject":
-            if data.ground not in ("outside_authority", "other"):
-                raise invalid({"ground": [_("Select a valid choice.")]})
             return actions.reject_complaint(
                 **common, reason=data.reason or data.note, ground=data.ground
             )
         case "link_duplicate":
+            canonical = access.canonical_number(data.primary)
             primary = (
-                access.complaints_for_officer(officer).filter(number=data.primary).first()
-                if data.primary
+                access.complaints_for_officer(officer).filter(number=canonical).first()
+                if canonical
                 else None
             )
             if primary is None:
                 raise invalid({"primary": [_("Enter the number of an earlier complaint.")]})
             return actions.link_duplicate(**common, primary=primary)
         case "record_lapor":
-            return actions.record_lapor(**common, link=data.link, number=data.lapor_number)
+            try:
+                return actions.record_lapor(**common, link=data.link, number=data.lapor_number)
+            except actions.InvalidInput as error:
+                if "number" in error.fields:  # the action's name; here it is lapor_number
+                    error.fields["lapor_number"] = error.fields.pop("number")
+                raise
     raise invalid({"action": [_("Unknown action.")]})
 
 
@@ -407,4 +423,3 @@ def act(request: HttpRequest, number: str, data: ActionIn) -> dict[str, Any]:
     except actions.ComplaintError as error:
         raise fail(error) from None
     return {"view": "full", **presenters.full_view(complaint)}
-

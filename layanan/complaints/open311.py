@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from layanan.agencies.models import Agency
 from layanan.charters.models import Service
 from layanan.complaints import access, actions, presenters
 from layanan.complaints.models import (
@@ -67,8 +68,9 @@ CHANGESET = "2026-11-30T00:00:00Z"
 DEFAULT_WINDOW = dt.timedelta(days=90)
 MOST_REQUESTS = 1000
 DESCRIPTION_LENGTH = 4000  # the specification's limit for free text
+EMAIL_LENGTH = 254  # the column's
 CLOSED_STATUSES = tuple(status for status in Status if status not in OPEN_STATUSES)
-DEMO_KEY = "demo-open311-key"  # noqa: S105 - published on purpose, for the demo only
+DEMO_KEY = "demo-open311-key"
 
 
 def open311_status(status: str) -> str:
@@ -107,6 +109,14 @@ def key_for(presented: str) -> Open311Key | None:
 
 def active_categories() -> QuerySet[Category]:
     return Category.objects.filter(active=True).select_related("agency")
+
+
+def ensure_every_agency_has_builtins() -> None:
+    """Agencies made since the last look get their built-in categories (one query when
+    none is missing, which is nearly always)."""
+    have = Category.objects.filter(builtin=True, code="pungli").values("agency_id")
+    for agency in Agency.objects.exclude(pk__in=have):
+        actions.ensure_builtin_categories(agency)
 
 
 def service_name(category: Category) -> str:
@@ -222,11 +232,17 @@ def service_attributes(category: Category) -> list[dict[str, Any]]:
 # -- requests as read back -------------------------------------------------------------------
 
 
+# The events whose public note is a response (presenters.public_view, "responses").
+RESPONSE_KINDS = ("responded", "follow_up_planned", "resolved", "rejected")
+
+
 def latest_public_notes(complaints: list[Complaint]) -> dict[int, str]:
-    """Each complaint's latest public response (a public event with a note), in one query."""
+    """Each complaint's latest public response, in one query."""
     notes: dict[int, str] = {}
     events = (
-        ComplaintEvent.objects.filter(complaint__in=[c.pk for c in complaints], public=True)
+        ComplaintEvent.objects.filter(
+            complaint__in=[c.pk for c in complaints], public=True, kind__in=RESPONSE_KINDS
+        )
         .exclude(note="")
         .order_by("complaint_id", "seq")
         .values_list("complaint_id", "note")
@@ -236,9 +252,23 @@ def latest_public_notes(complaints: list[Complaint]) -> dict[int, str]:
     return notes
 
 
+def limited(text: str) -> str | None:
+    if not text:
+        return None
+    if len(text) > DESCRIPTION_LENGTH:
+        return text[: DESCRIPTION_LENGTH - 1] + "…"
+    return text
+
+
+def degrees(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def request_entry(complaint: Complaint, public_note: str | None) -> dict[str, Any]:
-    """A complaint as the public reads it over Open311: nothing that names or reaches the
-    complainant (presenters.public_view decides what is public)."""
+    """A complaint as the public reads it over Open311. Only fields that
+    presenters.public_view publishes (description, address and map point included, the
+    complainant's name and contact never); read from the row itself so that a list of a
+    thousand costs two queries, not two per complaint. The address identifier is not public."""
     zone = complaint.agency.time_zone
     status = open311_status(complaint.status)
     if status == "closed":
@@ -252,17 +282,17 @@ def request_entry(complaint: Complaint, public_note: str | None) -> dict[str, An
         "status_notes": notes or public_note or presenters.status_label(complaint.status),
         "service_name": service_name(complaint.category),
         "service_code": complaint.category.service_code,
-        "description": None,
+        "description": limited(complaint.description),
         "agency_responsible": complaint.agency.name,
         "service_notice": None,
         "requested_datetime": w3c(complaint.created_at, zone),
         "updated_datetime": w3c(updated, zone),
         "expected_datetime": w3c(complaint.due_at, zone) if status == "open" else None,
-        "address": None,
+        "address": complaint.address or None,
         "address_id": None,
         "zipcode": None,
-        "lat": None,
-        "long": None,
+        "lat": degrees(complaint.latitude),
+        "long": degrees(complaint.longitude),
         "media_url": None,
     }
 
@@ -274,6 +304,7 @@ def request_entries(complaints: list[Complaint]) -> list[dict[str, Any]]:
 
 def readable() -> QuerySet[Complaint]:
     """What any GET may show: never a confidential complaint."""
+    # public_complaints() already leaves them out; said again because this is the promise
     return (
         access.public_complaints()
         .exclude(privacy=Privacy.CONFIDENTIAL)
@@ -316,9 +347,7 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
         "discovery",
         {
             "changeset": CHANGESET,
-            "contact": _(
-                "Ask the agency's complaint desk, or the operator of %(site)s, for help."
-            )
+            "contact": _("Ask the agency's complaint desk, or the operator of %(site)s, for help.")
             % {"site": settings.LAYANAN_SITE_NAME},
             "key_service": _(
                 "API keys are issued by the operator of %(site)s (admin: Open311 API keys)."
@@ -339,6 +368,7 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @open311_view(("GET",))
 def services(request: HttpRequest, fmt: str) -> HttpResponse:
+    ensure_every_agency_has_builtins()
     categories = active_categories().order_by("agency__name", "position", "name", "pk")
     return respond(fmt, "services", [service_entry(c) for c in categories])
 
@@ -375,7 +405,8 @@ def list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     rows = readable()
     ids = comma_list(argument(request, "service_request_id"))
     if ids:  # "This overrides all other arguments."
-        rows = rows.filter(number__in=ids[:MOST_REQUESTS])
+        numbers = {access.canonical_number(text) for text in ids[:MOST_REQUESTS]}
+        rows = rows.filter(number__in=[n for n in numbers if n])
     else:
         problems: list[tuple[int, str]] = []
         codes = comma_list(argument(request, "service_code"))
@@ -393,7 +424,9 @@ def list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
         start = parse_w3c(start_text) if start_text else None
         end = parse_w3c(end_text) if end_text else None
         if start_text and start is None:
-            problems.append((400, _("start_date must be a W3C datetime, e.g. 2026-11-01T00:00:00Z.")))
+            problems.append(
+                (400, _("start_date must be a W3C datetime, e.g. 2026-11-01T00:00:00Z."))
+            )
         if end_text and end is None:
             problems.append((400, _("end_date must be a W3C datetime, e.g. 2026-11-30T00:00:00Z.")))
         if start is not None and end is not None:
@@ -418,7 +451,8 @@ def list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @open311_view(("GET",))
 def request_detail(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
-    complaint = readable().filter(number=number).first()
+    canonical = access.canonical_number(number)
+    complaint = readable().filter(number=canonical).first() if canonical else None
     if complaint is None:
         return errors(
             fmt, 404, [(404, _("service_request_id %(id)s was not found.") % {"id": number})]
@@ -428,7 +462,7 @@ def request_detail(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
 
 @open311_view(("GET",))
 def token(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
-    complaint = readable().filter(token=token).first()
+    complaint = readable().filter(token=token).first() if len(token) <= 32 else None
     if complaint is None:
         return errors(fmt, 404, [(404, _("token %(token)s was not found.") % {"token": token})])
     return respond(
@@ -519,10 +553,11 @@ def filing_from(request: HttpRequest, category: Category) -> actions.Filing:
             (400, _("A location is required: lat and long, address_string or address_id."))
         )
     given = attributes_of({key: request.POST.getlist(key) for key in request.POST})
-    for code, values in given.items():
+    for code, sent in given.items():
         if code not in SINGLE_ATTRIBUTES:
-            problems.append((400, _("attribute[%(code)s] is not an attribute of this service.") % {"code": code}))
-        elif len(values) > 1:
+            message = _("attribute[%(code)s] is not an attribute of this service.")
+            problems.append((400, message % {"code": code}))
+        elif len(sent) > 1:
             problems.append((400, _("attribute[%(code)s] takes one value.") % {"code": code}))
     values = {code: found[0].strip() for code, found in given.items() if code in SINGLE_ATTRIBUTES}
     happened_on = None
@@ -554,6 +589,8 @@ def filing_from(request: HttpRequest, category: Category) -> actions.Filing:
     if problems:
         raise Refused(400, problems)
     names = (form_value(request, "first_name"), form_value(request, "last_name"))
+    if len(form_value(request, "email")) > EMAIL_LENGTH:
+        raise Refused(400, [(400, _("email is too long."))])
     return actions.Filing(
         category=category,
         description=form_value(request, "description"),
@@ -622,7 +659,13 @@ def create_request(request: HttpRequest, fmt: str) -> HttpResponse:
         return errors(
             fmt,
             400,
-            [(400, _("description may have at most %(count)d characters.") % {"count": DESCRIPTION_LENGTH})],
+            [
+                (
+                    400,
+                    _("description may have at most %(count)d characters.")
+                    % {"count": DESCRIPTION_LENGTH},
+                )
+            ],
         )
     try:
         complaint, _access_key = actions.file_complaint(

@@ -38,8 +38,15 @@ class ComplaintApiTestCase(BaseTestCase):
         return token
 
     def call(
-        self, method: str, path: str, body: Any = None, user: User | None = None, **headers: str
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        user: User | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Any:
+        headers = dict(headers or {})
         if user is not None:
             headers["Authorization"] = f"Bearer {self.token(user)}"
         kwargs: dict[str, Any] = {"headers": headers}
@@ -96,7 +103,7 @@ class FileTests(ComplaintApiTestCase):
         self.assertEqual(response.status_code, 201)
 
     def test_a_wrong_token_is_401_not_anonymous(self) -> None:
-        response = self.call("post", "", FILING, Authorization="Bearer salah")
+        response = self.call("post", "", FILING, headers={"Authorization": "Bearer salah"})
         self.assertEqual((response.status_code, response.json()["code"]), (401, "unauthenticated"))
         self.assertFalse(Complaint.objects.exists())
 
@@ -122,7 +129,8 @@ class FileTests(ComplaintApiTestCase):
         self.assertFalse(Complaint.objects.exists())
 
     def test_messages_follow_accept_language(self) -> None:
-        response = self.call("post", "", {**FILING, "agency": "x"}, **{"Accept-Language": "en"})
+        english = {"Accept-Language": "en"}
+        response = self.call("post", "", {**FILING, "agency": "x"}, headers=english)
         self.assertEqual(response.json()["fields"]["agency"], ["Unknown agency."])
 
     @override_settings(LAYANAN_COMPLAINT_ADDRESS_LIMIT=2)
@@ -170,10 +178,10 @@ class ReadTests(ComplaintApiTestCase):
     def test_the_key_opens_it_by_header_or_parameter(self) -> None:
         filed = self.call("post", "", {**FILING, "privacy": "rahasia"}).json()
         number, key = filed["number"], filed["access_key"]
-        by_header = self.call("get", f"/{number}", **{"X-Complaint-Key": key})
+        by_header = self.call("get", f"/{number}", headers={"X-Complaint-Key": key})
         self.assertEqual(by_header.json()["view"], "full")
         self.assertEqual(self.call("get", f"/{number}?key={key}").json()["view"], "full")
-        wrong = self.call("get", f"/{number}", **{"X-Complaint-Key": "salah"})
+        wrong = self.call("get", f"/{number}", headers={"X-Complaint-Key": "salah"})
         self.assertEqual(wrong.status_code, 404)
 
     def test_an_unknown_number_is_404(self) -> None:
@@ -249,7 +257,7 @@ class ListTests(ComplaintApiTestCase):
 
 
 class ActionTests(ComplaintApiTestCase):
-    def act(self, complaint: Complaint, user: User | None = None, **body: Any) -> Any:
+    def act(self, complaint: Complaint, *, user: User | None = None, **body: Any) -> Any:
         return self.call("post", f"/{complaint.number}/actions", body, user=user or self.ani)
 
     def test_the_handling_unit_walks_a_complaint_to_its_end(self) -> None:
@@ -305,7 +313,7 @@ class ActionTests(ComplaintApiTestCase):
             ({"action": "record_lapor", "link": "forwarded_to"}, "lapor_number"),
         ):
             with self.subTest(body=body):
-                response = self.act(complaint, **body)
+                response = self.call("post", f"/{complaint.number}/actions", body, user=self.ani)
                 self.assertEqual(response.status_code, 400, response.content)
                 self.assertIn(field, response.json()["fields"])
         self.act(complaint, action="verify")

@@ -257,7 +257,7 @@ def filing_from(data: ComplaintIn) -> actions.Filing:
     auth=OptionalBearer(),
     summary="File a complaint, suggestion or request for information (token optional)",
 )
-def file(request: HttpRequest, data: ComplaintIn) -> Status[dict[str, Any]]:
+def file_complaint(request: HttpRequest, data: ComplaintIn) -> Status[dict[str, Any]]:
     """Anyone may file. With a token the complaint is the account's own; without one, the
     answer carries `access_key` (shown once) and `contact` is how the agency answers. Filing
     without a token is limited per client address (429 `rate_limited`)."""

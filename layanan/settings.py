@@ -169,6 +169,8 @@ LAYANAN_TRUSTED_PROXY_COUNT = int(os.environ.get("LAYANAN_TRUSTED_PROXY_COUNT", 
 LAYANAN_SIGN_IN_ACCOUNT_LIMIT = int(os.environ.get("LAYANAN_SIGN_IN_ACCOUNT_LIMIT", "5"))
 LAYANAN_SIGN_IN_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_SIGN_IN_ADDRESS_LIMIT", "50"))
 LAYANAN_SIGN_UP_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_SIGN_UP_ADDRESS_LIMIT", "10"))
+# Complaints filed without an account (API) from one client address in an hour.
+LAYANAN_COMPLAINT_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_COMPLAINT_ADDRESS_LIMIT", "10"))
 
 CACHES = {
     "default": {

@@ -175,6 +175,13 @@ class ReadTests(ComplaintApiTestCase):
                 answer = (response.status_code, response.json()["code"])
                 self.assertEqual(answer, (404, "not_found"))
 
+    def test_a_browser_session_is_not_a_token(self) -> None:
+        complaint = self.file(Privacy.CONFIDENTIAL, complainant=self.siti)
+        self.login(self.siti)
+        self.assertEqual(self.call("get", f"/{complaint.number}").status_code, 404)
+        response = self.call("post", "", FILING)
+        self.assertIsNotNone(response.json()["access_key"])  # filed without an account
+
     def test_the_key_opens_it_by_header_or_parameter(self) -> None:
         filed = self.call("post", "", {**FILING, "privacy": "rahasia"}).json()
         number, key = filed["number"], filed["access_key"]

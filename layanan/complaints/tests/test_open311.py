@@ -140,6 +140,16 @@ class Open311TestCase(BaseTestCase):
         return descriptions
 
 
+class DemoKeyTests(Open311TestCase):
+    def test_the_demo_key_is_made_once_and_kept_active(self) -> None:
+        Open311Key.objects.filter(pk=self.key.pk).update(active=False)
+        again = ensure_demo_open311_key()
+        self.assertEqual(again.pk, self.key.pk)
+        self.assertEqual(Open311Key.objects.count(), 1)
+        self.assertTrue(Open311Key.objects.get().active)
+        self.assertEqual(again.key_hash, Open311Key.digest("demo-open311-key"))
+
+
 class DiscoveryTests(Open311TestCase):
     def test_json(self) -> None:
         body = self.json_of(self.get("discovery.json"))

@@ -411,6 +411,10 @@ class PostRequestTests(Open311TestCase):
         response = self.post("json", **self.valid_post(description="Uang diminta \x00 lagi."))
         self.assert_error(response, "json", 400)
 
+    def test_an_address_with_text_that_cannot_be_stored_is_400(self) -> None:
+        self.assert_error(self.get("requests.json", service_code="a\x00b"), "json", 400)
+        self.assert_error(self.api.get("/open311/v2/requests.xml?status=%00"), "xml", 400)
+
     def test_another_method_is_400(self) -> None:
         response = self.api.put("/open311/v2/requests.json")
         self.assert_error(response, "json", 400)

@@ -63,4 +63,5 @@ urlpatterns = [
     path("admin/login/", answer_refusals(admin.site.login), name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", v1.urls),
+    path("open311/v2/", include("layanan.complaints.urls_open311")),
 ]

@@ -47,6 +47,7 @@ from layanan.complaints.forms_office import (
     VerifyForm,
 )
 from layanan.complaints.models import (
+    ENDED_STATUSES,
     OPEN_STATUSES,
     Attachment,
     Category,
@@ -302,6 +303,7 @@ def complaint_page_context(request: HttpRequest, complaint: Complaint) -> dict[s
         "possible_duplicates": duplicates,
         "linked_duplicates": list(complaint.duplicates.order_by("created_at")),
         "offered": offered,
+        "ended": complaint.status in ENDED_STATUSES,
         "forms": {slug: blank_form(slug, complaint) for slug in offered},
     }
 
@@ -347,10 +349,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         except actions.AlreadyHandled as handled:
             messages.error(
                 request,
-                _(
-                    "Complaint %(number)s changed after you opened it (%(reason)s): nothing was "
-                    "saved. Read the page again and then act."
-                )
+                _("Nothing was saved on %(number)s: %(reason)s")
                 % {"number": complaint.number, "reason": handled.message},
             )
             return redirect("complaints_office:detail", number=complaint.number)
@@ -360,6 +359,9 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
             add_action_errors(form, error)
         else:
             messages.success(request, spec.done % {"number": complaint.number})
+            complaint.refresh_from_db(fields=["agency", "unit"])
+            if not access.can_handle(user, complaint):  # forwarded out of the officer's units
+                return redirect("complaints_office:queue")
             return redirect("complaints_office:detail", number=complaint.number)
     complaint.refresh_from_db()
     return render_complaint(request, complaint, status=400, bound=(action, form))

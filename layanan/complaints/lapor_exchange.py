@@ -148,11 +148,36 @@ def exchange_row(complaint: Complaint) -> dict[str, Any]:
     }
 
 
-def csv_value(value: Any) -> Any:
+# Free text a complainant or officer wrote. A spreadsheet would run such a cell that begins with
+# "=", "+", "-" or "@" as a formula; in the CSV it is preceded by an apostrophe (the JSON
+# carries the text as written).
+FREE_TEXT = frozenset(
+    {
+        "category_name",
+        "agency_name",
+        "unit_name",
+        "description",
+        "address",
+        "address_id",
+        "loss",
+        "remedy",
+        "complainant_name",
+        "outcome",
+        "lapor_number",
+    }
+)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_value(column: str, value: Any) -> Any:
     """CSV has no null: an absent value is an empty cell."""
-    return "" if value is None else value
+    if value is None:
+        return ""
+    if column in FREE_TEXT and isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def csv_rows(rows: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
     for row in rows:
-        yield {column: csv_value(row[column]) for column in COLUMNS}
+        yield {column: csv_value(column, row[column]) for column in COLUMNS}

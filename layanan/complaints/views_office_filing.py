@@ -40,6 +40,7 @@ from layanan.complaints.lapor_exchange import (
 )
 from layanan.complaints.models import Category, Complaint
 from layanan.complaints.reads import record_export_reads
+from layanan.http_errors import error_body
 from layanan.lib.nik import NikError, looks_like_nik, parse_nik
 from layanan.lib.phone import try_normalise
 
@@ -64,7 +65,8 @@ def grouped_categories() -> list[tuple[str, list[tuple[int, str]]]]:
 
 
 def find_account(typed: str) -> tuple[User | None, str]:
-    """The one account an email address, mobile number or NIK names, or (None, why not)."""
+    """The one account an email address, mobile number, NIK or user name names, or (None,
+    why not)."""
     text = typed.strip()
     if "@" in text:
         found = counter_access.find_citizen(text.lower())
@@ -76,12 +78,8 @@ def find_account(typed: str) -> tuple[User | None, str]:
         matches = counter_access.citizens_with_nik(number)
         found = matches[0] if len(matches) == 1 else None
     else:
-        phone = try_normalise(text)
-        if phone is None:
-            return None, _(
-                "Write an email address, a mobile number such as 0812 3456 7890, or a NIK"
-            )
-        found = counter_access.find_citizen(phone)
+        # a mobile number written any usual way, else a user name
+        found = counter_access.find_citizen(try_normalise(text) or text)
     if found is None:
         return None, _(
             "No account was found for this: leave it empty and write the citizen's name and "
@@ -232,10 +230,11 @@ def exported(request: HttpRequest) -> tuple[ExportFilter, QuerySet[Complaint], d
 
 def export_refused(form: ExportFilter) -> JsonResponse:
     return JsonResponse(
-        {
-            "code": "invalid_period",
-            "detail": {name: [str(e) for e in errors] for name, errors in form.errors.items()},
-        },
+        error_body(
+            "invalid_period",
+            _("Choose a period of at most one year, with real dates."),
+            {name: [str(e) for e in errors] for name, errors in form.errors.items()},
+        ),
         status=400,
     )
 

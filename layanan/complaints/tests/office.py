@@ -15,6 +15,9 @@ from layanan.test import PDF, BaseTestCase
 
 
 class OfficeTestCase(BaseTestCase):
+    pungli: Category
+    umum: Category
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

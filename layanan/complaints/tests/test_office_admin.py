@@ -9,12 +9,17 @@ import re
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 
+from layanan.accounts.models import User
 from layanan.agencies.models import OfficerRole, Role
 from layanan.complaints.models import Category, HandlingRules, Open311Key
 from layanan.complaints.tests.office import OfficeTestCase
 
 
 class AdminTestCase(OfficeTestCase):
+    rina: User
+    own: Category
+    theirs: Category
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

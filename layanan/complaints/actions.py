@@ -27,8 +27,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from layanan.accounts.models import User
 from layanan.agencies.calendars import calendar_for
@@ -67,10 +67,10 @@ MAX_ATTACHMENTS = 5
 MIN_DESCRIPTION = 10
 MAX_TEXT = 5000
 # The categories every agency has: illegal levies (linked from every charter page next to the
-# fee) and "anything else".
+# fee) and "anything else". Names are data in the catalogue's language, as service names are.
 BUILTIN_CATEGORIES = (
-    ("pungli", gettext_lazy("Illegal levy (pungutan liar)"), Subject.ILLEGAL_LEVY, 0),
-    ("umum", gettext_lazy("Other complaints and suggestions"), Subject.GENERAL, 999),
+    ("pungli", "Pungutan liar", Subject.ILLEGAL_LEVY, 0),
+    ("umum", "Pengaduan dan aspirasi lainnya", Subject.GENERAL, 999),
 )
 REJECTION_GROUNDS = ("outside_authority", "duplicate", "other")
 
@@ -104,8 +104,23 @@ def digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def new_key() -> str:
-    return secrets.token_urlsafe(24)
+def access_key_for_token(token: str) -> str:
+    return salted_hmac("layanan.complaints.access", token).hexdigest()[:32]
+
+
+def access_key_for(complaint: Complaint) -> str:
+    """The complainant's key to the whole complaint (on the receipt and in every message).
+    Derived from the site's secret and the complaint's random token, so that messages can
+    carry it; only its hash is stored, so a key handed out stays valid if the secret rotates."""
+    return access_key_for_token(complaint.token)
+
+
+def feedback_key_for(complaint: Complaint) -> str:
+    """The one-time key of the "is it resolved?" links for the current resolution (a new
+    resolution after a reopening gets a new key)."""
+    assert complaint.resolved_at is not None
+    value = f"{complaint.token}:{complaint.resolved_at.isoformat()}:{complaint.times_reopened}"
+    return salted_hmac("layanan.complaints.feedback", value).hexdigest()[:32]
 
 
 # -- categories and rules ---------------------------------------------------------------------
@@ -122,7 +137,7 @@ def ensure_builtin_categories(agency: Agency) -> None:
                 Category.objects.create(
                     agency=agency,
                     code=code,
-                    name=str(name),
+                    name=name,
                     subject=subject,
                     position=position,
                     builtin=True,
@@ -461,7 +476,7 @@ def file_complaint(
         raise InvalidInput(_("Some of the complaint needs correcting."), fields=errors)
     category = filing.category
     agency = category.agency
-    key = new_key()
+    token = secrets.token_hex(16)
     contact_phone = phone.try_normalise(filing.contact_phone) or "" if filing.contact_phone else ""
     service = application.service if application is not None else filing.service
     subject = filing.subject or (
@@ -475,7 +490,7 @@ def file_complaint(
                 with transaction.atomic():
                     complaint = Complaint.objects.create(
                         number=new_tracking_number(prefix=NUMBER_PREFIX),
-                        token=secrets.token_hex(16),
+                        token=token,
                         kind=filing.kind,
                         subject=subject,
                         category=category,
@@ -496,7 +511,7 @@ def file_complaint(
                         contact_name=filing.contact_name.strip()[:200],
                         contact_email=filing.contact_email.strip(),
                         contact_phone=contact_phone,
-                        access_key_hash=digest(key),
+                        access_key_hash=digest(access_key_for_token(token)),
                         channel=channel,
                         filed_by=filed_by,
                         open311_key=open311_key,
@@ -524,7 +539,7 @@ def file_complaint(
                 **({"lapor": filing.lapor_link} if filing.lapor_link else {}),
             },
         )
-    return complaint, key
+    return complaint, access_key_for(complaint)
 
 
 def possible_duplicates(
@@ -822,9 +837,9 @@ def resolve_complaint(
     )
     moment = now()
     close_deadlines(complaint, kinds=(DeadlineKind.PLAN, DeadlineKind.DECISION), at=moment)
-    key = new_key()
     complaint.status = Status.RESOLVED
     complaint.resolved_at = moment
+    key = feedback_key_for(complaint)
     complaint.outcome = text
     complaint.compensation_amount = compensation_amount
     complaint.compensation_due_on = compensation_due_on

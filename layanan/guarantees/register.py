@@ -1,5 +1,6 @@
 """The public guarantee register: breaches, very late cases, compensations and deemed
-approvals by agency, service and month. Counts and amounts only: no personal data."""
+approvals by agency, service and month, and the complaints' legal time limits missed.
+Counts and amounts only: no personal data."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from layanan.cases.models import OPEN_STATUSES, Application
 from layanan.charters.models import Service
+from layanan.complaints.models import Deadline
 from layanan.guarantees.amounts import amounts_now
 from layanan.guarantees.models import Breach, Compensation
 
@@ -28,6 +30,7 @@ COLUMNS = (
     "compensations_paid",
     "amount_paid",
     "deemed_approved",
+    "complaint_deadlines_missed",
 )
 
 
@@ -38,14 +41,19 @@ def register_rows(*, agency: str = "", year: int | None = None) -> list[dict[str
         status__in=(Compensation.Status.OWED, Compensation.Status.PAID)
     )
     deemed: QuerySet[Application] = Application.objects.filter(status="deemed_approved")
+    # Complaints' legal limits missed (verification, follow-up plan, decision); a complaint
+    # about no particular service is counted under the service "".
+    missed: QuerySet[Deadline] = Deadline.objects.filter(breached_at__isnull=False)
     if agency:
         breaches = breaches.filter(application__agency__code=agency)
         compensations = compensations.filter(agency__code=agency)
         deemed = deemed.filter(agency__code=agency)
+        missed = missed.filter(agency__code=agency)
     if year:
         breaches = breaches.filter(detected_at__year=year)
         compensations = compensations.filter(owed_at__year=year)
         deemed = deemed.filter(ended_at__year=year)
+        missed = missed.filter(breached_at__year=year)
 
     rows: dict[tuple[str, str, str], dict[str, Any]] = defaultdict(
         lambda: dict.fromkeys(COLUMNS[5:], 0)
@@ -123,6 +131,24 @@ def register_rows(*, agency: str = "", year: int | None = None) -> list[dict[str
         row["deemed_approved"] += item["n"]
         names[item["agency__code"]] = item["agency__name"]
         names["s:" + item["service__code"]] = item["service__name"]
+
+    for item in (
+        missed.annotate(month=TruncMonth("breached_at"))
+        .values(
+            "month",
+            "agency__code",
+            "agency__name",
+            "complaint__service__code",
+            "complaint__service__name",
+        )
+        .annotate(n=Count("pk"))
+    ):
+        service_code = item["complaint__service__code"] or ""
+        row = rows[key(item["month"], item["agency__code"], service_code)]
+        row["complaint_deadlines_missed"] += item["n"]
+        names[item["agency__code"]] = item["agency__name"]
+        if service_code:
+            names["s:" + service_code] = item["complaint__service__name"]
 
     # Services by their name in the page's language (one query for the codes listed).
     for listed in Service.objects.filter(

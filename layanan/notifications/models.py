@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from layanan.cases.models import Application, Event
+from layanan.complaints.models import Complaint, ComplaintEvent
 
 
 class Message(models.Model):
@@ -23,8 +24,19 @@ class Message(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
 
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="+")
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="messages")
+    # What the message is about: an application's event, or a complaint's.
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    application = models.ForeignKey(
+        Application, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
+    complaint_event = models.ForeignKey(
+        ComplaintEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    complaint = models.ForeignKey(
+        Complaint, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     recipient = models.CharField(max_length=254, blank=True)
     subject = models.CharField(max_length=200)
@@ -42,7 +54,15 @@ class Message(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "channel", "recipient"], name="notifications_once"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["complaint_event", "channel", "recipient"],
+                name="notifications_complaint_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(event__isnull=False) | models.Q(complaint_event__isnull=False),
+                name="notifications_about_something",
+            ),
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 

@@ -1,4 +1,5 @@
-"""Demo data: the catalogue of Kabupaten Contoh and the demo accounts.
+"""Demo data: the catalogue of Kabupaten Contoh, the demo accounts, and sample applications
+and complaints.
 
 Loading is idempotent: a second run finds everything in place and changes nothing.
 Demo accounts are created only here, never by migrations or by the import command.
@@ -15,11 +16,15 @@ from django.db.models import Max
 from layanan.accounts.actions import install_demo_second_factor
 from layanan.accounts.models import User
 from layanan.agencies.models import OfficerRole, Role, Unit
+from layanan.cases.events import skip_events
 from layanan.cases.models import Event
 from layanan.charters.importer import Report, import_files
+from layanan.complaints.models import ComplaintEvent
 from layanan.guarantees.sweep import sweep
+from layanan.notifications import complaints as complaint_messages
 from layanan.notifications.jobs import skip_history
 from layanan.portal.demo_applications import ensure_sample_applications
+from layanan.portal.demo_complaints import ensure_sample_complaints
 
 CATALOGUE = Path(__file__).resolve().parent / "demo" / "catalogue"
 PASSWORD = "layanan-demo"  # noqa: S105 - published demo password, demo accounts only
@@ -71,16 +76,28 @@ def load_demo() -> tuple[Report, int, int]:
     report = import_files(catalogue_files())
     accounts = ensure_accounts()
     before = last_event_id()
+    complaints_before = last_complaint_event_id()
     samples = ensure_sample_applications()
+    ensure_sample_complaints()
     sweep()
-    # The samples' past (submitted weeks ago, reminders, delays) is not news: nobody is mailed
-    # about it when the worker starts. Anything that happened before loading still is.
+    # The samples' past (submitted weeks ago, reminders, delays, complaints answered) is not
+    # news: nobody is mailed about it when the worker starts. Anything that happened before
+    # loading still is.
     skip_history(after_id=before, up_to_id=last_event_id())
+    skip_events(
+        complaint_messages.CURSOR,
+        after_id=complaints_before,
+        up_to_id=last_complaint_event_id(),
+    )
     return report, accounts, samples
 
 
 def last_event_id() -> int:
     return Event.objects.aggregate(last=Max("id"))["last"] or 0
+
+
+def last_complaint_event_id() -> int:
+    return ComplaintEvent.objects.aggregate(last=Max("id"))["last"] or 0
 
 
 def ensure_accounts() -> int:

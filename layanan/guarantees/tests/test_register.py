@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from django.conf import settings
@@ -124,3 +125,31 @@ class RegisterTests(SweepTestCase):
     def test_only_officers_open_the_finance_list(self) -> None:
         self.login(self.siti)
         self.assertEqual(self.client.get("/kantor/kompensasi/").status_code, 403)
+
+
+class ComplaintDeadlinesOnTheRegisterTests(SweepTestCase):
+    def test_a_missed_complaint_limit_is_counted_without_the_complaint(self) -> None:
+        import time_machine
+
+        from layanan.complaints import actions as complaint_actions
+        from layanan.complaints.models import Category
+
+        complaint_actions.ensure_builtin_categories(self.disdukcapil)
+        with time_machine.travel(MONDAY, tick=False):
+            complaint, _key = complaint_actions.file_complaint(
+                filing=complaint_actions.Filing(
+                    category=Category.objects.get(agency=self.disdukcapil, code="pungli"),
+                    description="Diminta uang di loket, rahasia.",
+                    privacy="rahasia",
+                ),
+                complainant=self.siti,
+            )
+        page = self.client.get("/jaminan/")
+        self.assertContains(page, "Batas waktu pengaduan terlewat")
+        self.sweep_at(MONDAY + dt.timedelta(days=7))
+        rows = self.client.get("/jaminan/data.json").json()["rows"]
+        self.assertEqual(sum(r["complaint_deadlines_missed"] for r in rows), 1)
+        page = self.client.get("/jaminan/")
+        self.assertContains(page, "Pengaduan yang tidak terkait layanan tertentu")
+        for secret in ("Siti", complaint.number, "rahasia"):
+            self.assertNotContains(page, secret)

@@ -125,6 +125,7 @@ class MessageBodyTests(OfficeTestCase):
         application = self.submitted()
         jobs.plan_messages()
         event = Message.objects.get(event__kind="submitted").event
+        assert event is not None
         for kind in (*jobs.NOTIFIED_KINDS, *jobs.OFFICER_KINDS):
             event.kind, event.note = kind, "Catatan"
             with translation.override("id"):

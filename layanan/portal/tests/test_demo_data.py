@@ -31,6 +31,7 @@ from layanan.lib.sealed import is_sealed
 from layanan.notifications import jobs
 from layanan.notifications.models import Message
 from layanan.portal.demo_applications import SAMPLES, day_zero
+from layanan.portal.demo_complaints import STORIES
 from layanan.portal.demo_data import PASSWORD
 from layanan.test import mark_verified
 
@@ -365,7 +366,10 @@ class DemoDataTests(DemoTestCase):
     def test_every_event_chain_verifies(self) -> None:
         out = StringIO()
         call_command("audit", "verify", stdout=out)
-        self.assertEqual(out.getvalue().strip(), f"{len(SAMPLES)} chain(s) intact.")
+        self.assertEqual(
+            out.getvalue().strip().splitlines(),
+            [f"{len(SAMPLES)} chain(s) intact.", f"{len(STORIES)} complaint chain(s) intact."],
+        )
 
     def test_the_answers_pass_the_charters_validation(self) -> None:
         for application in Application.objects.select_related("charter"):

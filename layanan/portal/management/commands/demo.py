@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from layanan.accounts.second_factor import DEMO_SECRET
 from layanan.lib.phone import national
+from layanan.portal.demo_complaints import OPEN311_KEY
 from layanan.portal.demo_data import ACCOUNTS, PASSWORD, load_demo
 from layanan.portal.processes import gunicorn_command, layanan_command, run_together
 
@@ -57,6 +58,8 @@ class Command(BaseCommand):
             f"  {url}            public site (catalogue: {url}layanan/)",
             f"  {url}jaminan/    guarantee register: applications late today, compensation owed",
             f"  {url}kantor/     officers' queue (late steps first)",
+            f"  {url}pengaduan/  public complaints; file one at {url}pengaduan/baru/",
+            f"  {url}open311/v2/discovery.json  Open311 GeoReport v2 (api_key: {OPEN311_KEY})",
             f"  {url}admin/      Django admin",
             "",
             f"Demo accounts (password for all: {PASSWORD}):",

@@ -33,7 +33,10 @@ class AuditTests(OfficeTestCase):
         self.submitted()
         self.submitted(self.agus)
         code, out, _err = self.verify()
-        self.assertEqual((code, out.strip()), (0, "2 chain(s) intact."))
+        self.assertEqual(
+            (code, out.strip().splitlines()),
+            (0, ["2 chain(s) intact.", "0 complaint chain(s) intact."]),
+        )
 
     def test_events_cannot_be_changed_or_deleted_through_the_database(self) -> None:
         application = self.submitted()
@@ -57,3 +60,35 @@ class AuditTests(OfficeTestCase):
         code, _out, err = self.verify()
         self.assertEqual(code, 1)
         self.assertIn(f"{application.number} event 2: missing", err)
+
+    def test_a_changed_complaint_event_is_named_and_the_log_refuses_changes(self) -> None:
+        import importlib
+
+        from layanan.complaints import actions as complaint_actions
+        from layanan.complaints.models import Category, ComplaintEvent
+
+        complaint_actions.ensure_builtin_categories(self.disdukcapil)
+        complaint, _key = complaint_actions.file_complaint(
+            filing=complaint_actions.Filing(
+                category=Category.objects.get(agency=self.disdukcapil, code="pungli"),
+                description="Diminta uang di loket tanpa kuitansi.",
+            ),
+            complainant=self.siti,
+        )
+        complaint_actions.verify_complaint(complaint=complaint, officer=self.ani)
+        self.assertEqual(self.verify()[1].strip().splitlines()[-1], "1 complaint chain(s) intact.")
+        event = ComplaintEvent.objects.get(complaint=complaint, seq=1)
+        with self.assertRaises(DatabaseError), transaction.atomic():
+            ComplaintEvent.objects.filter(pk=event.pk).update(note="x")
+        module = importlib.import_module(
+            "layanan.complaints.migrations.0002_events_are_append_only"
+        )
+        with connection.cursor() as cursor:
+            for statement in module.DROP[connection.vendor]:
+                cursor.execute(statement)
+            cursor.execute(
+                "UPDATE complaints_complaintevent SET note = %s WHERE id = %s", ["x", event.pk]
+            )
+        code, _out, err = self.verify()
+        self.assertEqual(code, 1)
+        self.assertIn(f"{complaint.number} event 1: content was changed", err)

@@ -12,12 +12,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -44,8 +46,14 @@ from layanan.http_errors import error_body
 from layanan.lib.nik import NikError, looks_like_nik, parse_nik
 from layanan.lib.phone import try_normalise
 
-# The public page of a complaint (the citizen-facing app's own URL), read with the key.
-PUBLIC_PAGE = "/pengaduan/{number}/"
+
+def public_page(complaint: Complaint) -> str:
+    """The complaint's own page for the complainant and the public (the citizen-facing
+    pages' URL, `complaints:detail`, at /pengaduan/<number>/)."""
+    try:
+        return reverse("complaints:detail", args=[complaint.number])
+    except NoReverseMatch:  # the citizen-facing pages are not mounted (tests of this app)
+        return f"/pengaduan/{complaint.number}/"
 
 
 # -- filing for a citizen -------------------------------------------------------------------------
@@ -134,7 +142,7 @@ def file_for_citizen(request: HttpRequest) -> HttpResponse:
             form.add_error("category", _("Choose a category from the list"))
         if not form.errors and category is not None:
             try:
-                complaint, key = actions.file_complaint(
+                complaint, _key = actions.file_complaint(
                     filing=filing_from(data, category),
                     complainant=complainant,
                     channel=data["channel"],
@@ -149,7 +157,6 @@ def file_for_citizen(request: HttpRequest) -> HttpResponse:
                     record_read(
                         reader=officer, citizen=complainant, place=DataAccess.Place.COUNTER_SEARCH
                     )
-                request.session[f"complaint-key:{complaint.number}"] = key
                 return redirect("complaints_office:receipt", number=complaint.number)
     return render(
         request,
@@ -179,13 +186,13 @@ def get_own_filing(officer: User, number: str) -> Complaint:
 @never_cache
 @login_required
 def receipt(request: HttpRequest, number: str) -> HttpResponse:
-    """The receipt (tanda terima) the filing officer prints for the citizen. The key to the
-    complaint is shown while this officer's session holds it (only its hash is stored)."""
+    """The receipt (tanda terima) the filing officer prints (or reads out) for the citizen,
+    with the private link that opens the whole complaint: the same key every message to the
+    complainant carries (`actions.access_key_for`), so a receipt can be printed again."""
     officer = user_of(request)
     complaint = get_own_filing(officer, number)
-    key = request.session.get(f"complaint-key:{complaint.number}", "")
-    page = request.build_absolute_uri(PUBLIC_PAGE.format(number=complaint.number))
-    follow_url = f"{page}?kunci={key}" if key else page
+    key = actions.access_key_for(complaint)
+    follow_url = request.build_absolute_uri(f"{public_page(complaint)}?{urlencode({'kunci': key})}")
     name, email, phone = complainant_identity(complaint)
     if complaint.complainant is not None:
         record_read(
@@ -199,7 +206,6 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
         "complaints/office_receipt.html",
         {
             "complaint": complaint,
-            "key": key,
             "follow_url": follow_url,
             "qr": qr_svg(follow_url, title=_("QR code of the complaint's page")),
             "identity": {"name": name, "email": email, "phone": phone},

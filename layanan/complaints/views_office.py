@@ -19,7 +19,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -64,8 +64,7 @@ PAGE_SIZE = 25
 # -- the queue ----------------------------------------------------------------------------------
 
 
-def queue_complaints(user: User, form: QueueFilter) -> QuerySet[Complaint]:
-    complaints = access.complaints_for_officer(user)
+def queue_complaints(complaints: QuerySet[Complaint], form: QueueFilter) -> QuerySet[Complaint]:
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
     if status == "":
         complaints = complaints.filter(status__in=OPEN_STATUSES)
@@ -96,9 +95,13 @@ def complaint_marker(complaint: Complaint) -> str:
 @officer_required
 def queue(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
+    # The categories of the officer's agencies, and those of complaints forwarded to them
+    # from other agencies.
     agencies = Unit.objects.filter(pk__in=access.handling_unit_ids(user)).values("agency_id")
+    handled = access.complaints_for_officer(user)
+    forwarded = handled.values("category_id")
     categories = (
-        Category.objects.filter(agency_id__in=agencies)
+        Category.objects.filter(Q(agency_id__in=agencies) | Q(pk__in=forwarded))
         .select_related("agency")
         .order_by("agency__name", "position", "name")
     )
@@ -109,7 +112,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             for c in categories
         ],
     )
-    page = Paginator(queue_complaints(user, form), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queue_complaints(handled, form), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"complaint": c, "marker": complaint_marker(c)} for c in page.object_list]
     filtered = any(request.GET.get(name) for name in QueueFilter.base_fields)
     return render(

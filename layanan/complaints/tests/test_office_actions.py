@@ -137,11 +137,10 @@ class ForwardAndFollowUpTests(ActionTestCase):
         )
         self.assert_done(response, complaint, Status.IN_FOLLOW_UP)
         self.assertFalse(complaint.events.get(kind="responded").public)
-        self.assert_refused(
-            self.act(complaint, "tanggapan", {"note": "Tanpa pilihan."}),
-            complaint,
-            "tanggapan-public",
-        )
+        refused = self.act(complaint, "tanggapan", {"note": "Tanpa pilihan."})
+        self.assert_refused(refused, complaint, "tanggapan-public")
+        # the error summary leads to the first option of the radio group
+        self.assertContains(refused, 'href="#id_tanggapan-public_0"', status_code=400)
         self.assert_refused(
             self.act(
                 complaint,

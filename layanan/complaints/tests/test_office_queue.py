@@ -69,6 +69,22 @@ class QueueTests(OfficeTestCase):
         self.assertContains(verified, "lyn-empty-queue")
         self.assertContains(self.client.get("/kantor/pengaduan/?status=all"), complaint.number)
 
+    def test_a_forwarded_complaints_category_is_offered_to_the_new_unit(self) -> None:
+        complaint = self.file()
+        self.login(self.budi)
+        self.client.post(
+            f"/kantor/pengaduan/{complaint.number}/tindakan/verifikasi/",
+            {"verifikasi-revision": 0},
+        )
+        self.client.post(
+            f"/kantor/pengaduan/{complaint.number}/tindakan/teruskan/",
+            {"teruskan-revision": 1, "teruskan-unit": self.perizinan.pk},
+        )
+        self.login(self.charlie)
+        response = self.client.get("/kantor/pengaduan/?kategori=disdukcapil.pungli")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, complaint.number)
+
     def test_an_unknown_filter_value_is_a_400_with_a_message(self) -> None:
         self.login(self.budi)
         response = self.client.get("/kantor/pengaduan/?status=nonsense")
@@ -89,8 +105,8 @@ class QueueTests(OfficeTestCase):
         self.assertContains(second, last.number)
 
     def test_the_queue_takes_a_fixed_number_of_queries(self) -> None:
-        # session, user, second-factor device, officer check, roles (categories), categories,
-        # roles (complaints), count, page, the header's roles: ten, with 3 rows or 8.
+        # session, user, second-factor device, officer check, roles (units), roles (handled
+        # complaints), categories, count, page, the header's roles: ten, with 3 rows or 8.
         for _ in range(3):
             self.file()
         self.login(self.budi)

@@ -356,6 +356,15 @@ def _check_filing(
             validate_email(filing.contact_email)
         except ValidationError:
             add("contact_email", _("Enter an email address like nama@contoh.id."))
+    # What the columns can hold: a clear answer, never a database error.
+    for field, most in (
+        ("contact_email", 254),
+        ("contact_name", 200),
+        ("address_id", 100),
+        ("lapor_number", 40),
+    ):
+        if len((getattr(filing, field) or "").strip()) > most:
+            add(field, _("Keep this under %(n)d characters.") % {"n": most})
     if filing.contact_phone and phone.try_normalise(filing.contact_phone) is None:
         add("contact_phone", _("Enter an Indonesian phone number, e.g. 0812-3456-7890."))
     if filing.lapor_link and filing.lapor_link not in LaporLink.values:

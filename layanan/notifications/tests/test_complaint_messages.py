@@ -50,7 +50,7 @@ class ComplaintMessageTests(WorkerTestCase):
         opened = self.client.get(private, follow=True)  # the key is kept, the address cleaned
         self.assertEqual(opened.status_code, 200)
         self.assertContains(opened, "Diminta uang Rp50.000.")
-        links = re.findall(r"http://\S+/tanggapan/\?\S+", to_siti[-1].body)
+        links = re.findall(r"http://\S+/tanggapan/\?\S+", str(to_siti[-1].body))
         self.assertEqual(len(links), 2, to_siti[-1].body)
         not_resolved = next(link for link in links if "jawaban=tidak" in link)
         path = not_resolved.split("://", 1)[1].split("/", 1)[1]

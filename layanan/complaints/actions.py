@@ -560,6 +560,7 @@ def possible_duplicates(
     exclude: Complaint | None = None,
     days: int = 30,
     limit: int = 5,
+    public_only: bool = False,
 ) -> list[Complaint]:
     """Recent complaints to the same agency about the same application, service or place
     (the typed address, compared without case), newest first. Only the first of a group of
@@ -580,6 +581,8 @@ def possible_duplicates(
     ).exclude(status__in=(Status.REJECTED, Status.WITHDRAWN))
     if exclude is not None:
         queryset = queryset.exclude(pk=exclude.pk)
+    if public_only:  # what a complainant is shown before filing: never a confidential one
+        queryset = queryset.exclude(privacy=Privacy.CONFIDENTIAL)
     return list(queryset.select_related("category", "agency").order_by("-created_at")[:limit])
 
 

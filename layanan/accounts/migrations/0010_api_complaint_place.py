@@ -4,15 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0009_complaint_access_places'),
+        ("accounts", "0009_complaint_access_places"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='dataaccess',
-            name='place',
-            field=models.CharField(choices=[('office_step', "An officer's page of a step of your application"), ('office_document', 'An officer downloaded one of your documents'), ('api_application', 'Your application read through the API'), ('compensations', "The supervisors' list of compensations owed"), ('counter_search', 'The counter found your account by your contact'), ('counter_filing', 'An application filed for you at the counter'), ('counter_receipt', 'The receipt printed at the counter'), ('admin_users', "The administrators' list of accounts"), ('admin_user', "The administrators' page of your account"), ('admin_account_events', "The administrators' account history"), ('admin_setup_codes', "The administrators' pages of counter codes"), ('admin_access_log', "The administrators' audit of this log"), ('admin_officers', "The administrators' pages of officer roles"), ('office_complaint', "The handling unit's page of your complaint"), ('complaint_export', "The handling unit's SP4N-LAPOR! export"), ('api_complaint', 'Your complaint read by the handling unit through the API')], max_length=30, verbose_name='where'),
+            model_name="dataaccess",
+            name="place",
+            field=models.CharField(
+                choices=[
+                    ("office_step", "An officer's page of a step of your application"),
+                    ("office_document", "An officer downloaded one of your documents"),
+                    ("api_application", "Your application read through the API"),
+                    ("compensations", "The supervisors' list of compensations owed"),
+                    ("counter_search", "The counter found your account by your contact"),
+                    ("counter_filing", "An application filed for you at the counter"),
+                    ("counter_receipt", "The receipt printed at the counter"),
+                    ("admin_users", "The administrators' list of accounts"),
+                    ("admin_user", "The administrators' page of your account"),
+                    ("admin_account_events", "The administrators' account history"),
+                    ("admin_setup_codes", "The administrators' pages of counter codes"),
+                    ("admin_access_log", "The administrators' audit of this log"),
+                    ("admin_officers", "The administrators' pages of officer roles"),
+                    ("office_complaint", "The handling unit's page of your complaint"),
+                    ("complaint_export", "The handling unit's SP4N-LAPOR! export"),
+                    ("api_complaint", "Your complaint read by the handling unit through the API"),
+                ],
+                max_length=30,
+                verbose_name="where",
+            ),
         ),
     ]

@@ -255,6 +255,19 @@ class HandlingTests(ComplaintTestCase):
             agency=self.disdukcapil, address="Jl.  Slamet Riyadi 1", exclude=second
         )
         self.assertEqual(found, [first])
+        hidden = self.file(address="Jl. Slamet Riyadi 1", privacy="rahasia")
+        self.assertEqual(
+            actions.possible_duplicates(
+                agency=self.disdukcapil, address="Jl. Slamet Riyadi 1", limit=1
+            ),
+            [hidden],
+        )
+        self.assertEqual(
+            actions.possible_duplicates(
+                agency=self.disdukcapil, address="Jl. Slamet Riyadi 1", limit=1, public_only=True
+            ),
+            [second],
+        )
         with self.assertRaises(actions.AlreadyHandled):
             actions.link_duplicate(
                 complaint=second, primary=first, officer=self.ani, revision=second.revision + 1

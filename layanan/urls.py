@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("layanan.portal.urls")),
     path("", include("layanan.cases.urls")),
     path("", include("layanan.guarantees.urls")),
+    path("", include("layanan.transparency.urls")),
     path("kantor/", include("layanan.cases.urls_office")),
     path("layanan/", include("layanan.charters.urls")),
     path("instansi/", include("layanan.agencies.urls")),

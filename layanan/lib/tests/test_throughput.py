@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, time, timedelta
+from random import Random
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -115,7 +116,7 @@ def test_a_slower_step_never_makes_the_estimate_earlier(
 @few
 @given(procedures(), instants, st.randoms())
 def test_the_order_of_steps_within_a_stage_does_not_matter(
-    steps: list[RemainingStep], now: datetime, random: st.Random
+    steps: list[RemainingStep], now: datetime, random: Random
 ) -> None:
     shuffled = list(steps)
     random.shuffle(shuffled)

@@ -109,6 +109,8 @@ RULES: dict[str, dict[str, int]] = {
     "api-applicant": rule(404, anonymous=401, citizen=OK),
     "api-viewer": rule(404, anonymous=401, citizen=OK, unit_officer=OK, supervisor=OK),
     "api-unit-officer": rule(404, anonymous=401, unit_officer=OK, supervisor=OK),
+    # supervisors and agency administrators of an agency (its process analytics)
+    "agency-analyst": rule(403, anonymous=LOGIN, supervisor=OK, agency_admin=OK),
 }
 
 
@@ -189,6 +191,13 @@ WEB: dict[str, Route] = {
     "citizens:counter_receipt": Route("filing-officer", sample="counter"),
     # the Django admin (its model pages are classified per model in ADMIN_MODELS)
     "admin:index": Route("staff"),
+    # open data (transparency): public, no personal data
+    "transparency:index": Route("public"),
+    "transparency:services_jsonld": Route("public"),
+    "transparency:catalogue_jsonld": Route("public"),
+    "transparency:metric_csv": Route("public"),
+    "transparency:metric_json": Route("public"),
+    "transparency:analytics": Route("agency-analyst"),
     "admin:login": Route("public", exceptions={AADMIN: 302, ROOT: 302}),  # staff: to the index
     # the same page under the attempt limiter (layanan/urls.py puts it before the admin's own)
     "admin_login": Route("public", exceptions={AADMIN: 302, ROOT: 302}),
@@ -480,6 +489,8 @@ class MatrixTestCase(BaseTestCase):
             "app_label": "charters",
             "url": "tidak-ada/",
             "token_id": str(self.citizens_token),  # siti's own API token
+            "metric": "permohonan",  # an open-data file of a month that has passed
+            "month": "2020-01",
         }
         if name.startswith("agencies:"):
             values["code"] = "disdukcapil"

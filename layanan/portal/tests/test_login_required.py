@@ -57,6 +57,12 @@ PUBLIC = {
     "api:list_services",
     "api:service_detail",
     "api:track",
+    # open data (transparency)
+    "transparency:index",
+    "transparency:services_jsonld",
+    "transparency:catalogue_jsonld",
+    "transparency:metric_csv",
+    "transparency:metric_json",
 }
 
 
@@ -83,6 +89,8 @@ class LoginRequiredTests(BaseTestCase):
             "int": "1",
             "uuid": "00000000-0000-0000-0000-000000000000",
             "path": "x/y",
+            "metric": "permohonan",
+            "month": "2020-01",
         }
 
     def concrete(self, route: str, name: str) -> str:

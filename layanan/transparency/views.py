@@ -43,6 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "metrics": list(METRICS.values()),
             "months": [f"{m:%Y-%m}" for m in months],
             "small_cell": SMALL_CELL,
+            "largest_suppressed": SMALL_CELL - 1,
             "licence": settings.LAYANAN_OPEN_DATA_LICENCE,
         },
     )

@@ -22,11 +22,13 @@ to `SAMPLES` rows, and is made once per (service, step) and pass.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from layanan.cases.actions import AgencyCalendars, record_expected_completion
@@ -40,7 +42,9 @@ SWEEP = "transparency-forecast-sweep"
 SAMPLES = 20
 MIN_SAMPLES = 3
 WINDOW_DAYS = 180
-EVENTS_PER_PASS = 500
+BATCH = 500  # events per transaction
+PASS_EVENTS = 5_000  # a pass reads at most this many events ...
+PASS_SECONDS = 10.0  # ... and starts no batch after this long; the next pass goes on
 SWEEP_PER_PASS = 200
 MOVING_KINDS = frozenset(
     {
@@ -59,6 +63,7 @@ MOVING_KINDS = frozenset(
     }
 )
 ENDED_STEP = (StepState.APPROVED, StepState.REJECTED, StepState.SKIPPED)
+IN_ORDER = Step.objects.select_related("agency").order_by("stage", "position")
 
 
 @dataclass
@@ -113,7 +118,7 @@ def estimate(application: Application, throughput: Throughput) -> tuple[Any, dic
         return None, {"reason": "returned"}
     remaining = []
     basis_steps = []
-    for step in application.steps.select_related("agency").order_by("stage", "position"):
+    for step in application.steps.all():  # prefetched by `refresh`, in procedure order
         if step.state in ENDED_STEP:
             continue
         typical, count = throughput.typical(application.service_id, step.key)
@@ -146,7 +151,10 @@ def refresh(application_ids: Iterable[int], throughput: Throughput) -> int:
     changed = 0
     ids = sorted(set(application_ids))
     for start in range(0, len(ids), 100):
-        for application in Application.objects.filter(pk__in=ids[start : start + 100]):
+        chunk = Application.objects.filter(pk__in=ids[start : start + 100]).prefetch_related(
+            Prefetch("steps", queryset=IN_ORDER)
+        )
+        for application in chunk:
             at, basis = estimate(application, throughput)
             changed += record_expected_completion(application=application, at=at, basis=basis)
     return changed
@@ -166,11 +174,19 @@ def run(now: dt.datetime | None = None) -> int:
     """One pass of the worker; returns how many estimates changed."""
     now = now or timezone.now()
     throughput = Throughput(now=now)
-    with transaction.atomic():
-        events, done = read_new_events(CURSOR, limit=EVENTS_PER_PASS, now=now)
-        moved = {e.application_id for e in events if e.kind in MOVING_KINDS}
-        changed = refresh(moved, throughput)
-        done()
+    started = time.monotonic()
+    changed = read = 0
+    moved: set[int] = set()
+    while read < PASS_EVENTS and time.monotonic() - started < PASS_SECONDS:
+        with transaction.atomic():
+            events, done = read_new_events(CURSOR, limit=BATCH, now=now)
+            batch = {e.application_id for e in events if e.kind in MOVING_KINDS}
+            changed += refresh(batch, throughput)
+            done()
+        moved |= batch
+        read += len(events)
+        if len(events) < BATCH:
+            break
     with transaction.atomic():
         cursor, _created = EventCursor.objects.get_or_create(name=SWEEP)
         ids, position = next_slice(cursor.position)

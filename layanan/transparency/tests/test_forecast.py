@@ -4,6 +4,7 @@ tracking page, the applicant's page and the API."""
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -148,3 +149,15 @@ class ForecastTests(BaseTestCase):
         self.assertFalse(changed)
         application.refresh_from_db()
         self.assertIsNone(application.expected_completion_at)
+
+    def test_one_pass_drains_a_backlog_of_events_batch_by_batch(self) -> None:
+        self.history()
+        numbers = [self.submitted(at=wib(9, 9)).number for _ in range(3)]
+        with (
+            mock.patch.object(forecast, "BATCH", 5),
+            mock.patch.object(forecast, "SWEEP_PER_PASS", 1),  # the sweep alone cannot do it
+        ):
+            forecast.run(now=wib(9, 9, 30))
+        for number in numbers:
+            estimate = Application.objects.get(number=number).expected_completion_at
+            self.assertEqual(estimate, wib(9, 13), number)

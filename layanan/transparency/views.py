@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from layanan.transparency.opendata import (
 )
 
 JSONLD = "application/ld+json"
+MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 def jsonld_response(document: dict[str, Any]) -> HttpResponse:
@@ -60,7 +62,7 @@ def catalogue_jsonld(request: HttpRequest) -> HttpResponse:
 def metric_month(metric: str, month: str) -> tuple[Metric, dt.date]:
     """The metric and month of a file's address; 404 for an unknown metric, a malformed
     month or a month that has not begun."""
-    if metric not in METRICS:
+    if metric not in METRICS or not MONTH.fullmatch(month):
         raise Http404
     try:
         first = dt.datetime.strptime(month + "-01", "%Y-%m-%d").date()  # noqa: DTZ007

@@ -250,6 +250,7 @@ class OpenDataTests(BaseTestCase):
                 "/data/tidak-ada/2026-11.csv",
                 "/data/permohonan/2026-13.json",
                 "/data/permohonan/bulan.csv",
+                "/data/permohonan/2026-1.csv",
                 "/data/permohonan/2027-01.csv",  # not begun yet
             ):
                 with self.subTest(path=path):

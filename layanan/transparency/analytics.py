@@ -55,18 +55,25 @@ class StepFigures:
         return round(100 * self.returned / self.completions) if self.completions else 0
 
 
-def step_order(service: Service) -> dict[str, tuple[int, str]]:
-    """(position, name) of each step in the charter in force (or the latest version)."""
-    charter = (
-        Charter.objects.filter(service=service, status=Charter.Status.ADOPTED).first()
-        or Charter.objects.filter(service=service).order_by("-version").first()
-    )
+def step_orders(services: list[Service]) -> dict[int, dict[str, tuple[int, str]]]:
+    """Per service: (position, name) of each step in the charter in force (one query for
+    all services; a service with none in force falls back on its latest version)."""
+    charters = {
+        c.service_id: c
+        for c in Charter.objects.filter(
+            service__in=services, status=Charter.Status.ADOPTED
+        ).order_by()
+    }
     language = get_language() or "id"
-    order: dict[str, tuple[int, str]] = {}
-    for stage in charter.stages if charter else []:
-        for step in stage["steps"]:
-            order[step["key"]] = (len(order), text_in(step["name"], language))
-    return order
+    orders: dict[int, dict[str, tuple[int, str]]] = {}
+    for service in services:
+        charter = charters.get(service.pk) or service.charters.order_by("-version").first()
+        order: dict[str, tuple[int, str]] = {}
+        for stage in charter.stages if charter else []:
+            for step in stage["steps"]:
+                order[step["key"]] = (len(order), text_in(step["name"], language))
+        orders[service.pk] = order
+    return orders
 
 
 def step_figures(*, agency: Agency, start: dt.datetime, end: dt.datetime) -> list[StepFigures]:
@@ -105,7 +112,7 @@ def step_figures(*, agency: Agency, start: dt.datetime, end: dt.datetime) -> lis
         )
 
     services = {s.pk: s for s in Service.objects.filter(pk__in={sid for sid, _k in minutes})}
-    orders = {pk: step_order(service) for pk, service in services.items()}
+    orders = step_orders(list(services.values()))
     figures = []
     for (service_id, key), values in minutes.items():
         service = services[service_id]

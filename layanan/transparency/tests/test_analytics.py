@@ -12,7 +12,8 @@ import time_machine
 from layanan.agencies.models import OfficerRole, Role
 from layanan.cases import actions
 from layanan.cases.models import Application
-from layanan.test import BaseTestCase
+from layanan.charters.models import Service
+from layanan.test import BaseTestCase, charter_content
 
 WIB = ZoneInfo("Asia/Jakarta")
 URL = "/kantor/analitik/"
@@ -33,9 +34,17 @@ class AnalyticsTests(BaseTestCase):
                 note=kw.get("note", ""),
             )
 
-    def finished(self, day: int, *, check: int, issue: int, returned: bool = False) -> None:
+    def finished(
+        self,
+        day: int,
+        *,
+        check: int,
+        issue: int,
+        returned: bool = False,
+        service: Service | None = None,
+    ) -> None:
         start = wib(day, 9)
-        application = self.submitted(at=start)
+        application = self.submitted(at=start, service=service)
         if returned:
             application = self.act(
                 application, "verifikasi", wib(day, 9, 10), action="return", note="Buram."
@@ -60,9 +69,18 @@ class AnalyticsTests(BaseTestCase):
 
     def test_it_shows_median_p90_returns_and_ranks_per_step(self) -> None:
         self.history()
+        duplicate = Service.objects.create(
+            code="akta-kelahiran-2",
+            name="Akta Kelahiran (salinan)",
+            lead_agency=self.disdukcapil,
+            category=Service.Category.CIVIL_REGISTRY,
+            channels=["online"],
+        )
+        self.adopt(duplicate, charter_content())
+        self.finished(9, check=30, issue=30, service=duplicate)
         self.login(self.ani)
-        # the same for any number of steps: one query for the steps, one for their returns,
-        # one per service for the names of its steps
+        # the same for any number of steps and services: one query for the steps, one for
+        # their returns, one for the services and one for their charters
         with self.assertNumQueries(18), time_machine.travel(wib(20, 9), tick=False):
             response = self.client.get(URL)
         html = response.content.decode()

@@ -127,9 +127,10 @@ def month_figures(month: dt.date) -> list[dict[str, Any]]:
     calendars: dict[int, Any] = {}
     agencies = {a.pk: a for a in Agency.objects.all()}
     for agency_id, service_id, status, clock_started_at, due_at, ended_at in (
-        Application.objects.filter(ended_at__gte=start, ended_at__lt=end)
-        .exclude(status=Status.DRAFT)
-        .values_list("agency_id", "service_id", "status", "clock_started_at", "due_at", "ended_at")
+        # a draft withdrawn before submission was never received: not counted
+        Application.objects.filter(
+            ended_at__gte=start, ended_at__lt=end, submitted_at__isnull=False
+        ).values_list("agency_id", "service_id", "status", "clock_started_at", "due_at", "ended_at")
     ):
         row = rows[agency_id, service_id]
         if status in ("rejected", "deemed_approved", "withdrawn"):

@@ -15,7 +15,7 @@ from pyld import jsonld
 
 from layanan.cases import actions
 from layanan.charters.models import Service
-from layanan.test import BaseTestCase, charter_content
+from layanan.test import ANSWERS, BaseTestCase, charter_content
 
 WIB = ZoneInfo("Asia/Jakarta")
 CPSV = "http://purl.org/vocab/cpsv#"
@@ -243,6 +243,20 @@ class OpenDataTests(BaseTestCase):
         # and 4 h once: median 2 h, p90 4 h, in working days of 8 hours
         self.assertEqual(timing[0]["median_working_days"], 0.2)
         self.assertEqual(timing[0]["p90_working_days"], 0.5)
+
+    def test_a_withdrawn_draft_is_not_counted_and_a_withdrawn_application_is(self) -> None:
+        with time_machine.travel(self.wib(2, 9), tick=False):
+            draft, _created = actions.create_application(
+                citizen=self.siti, service=self.akta, answers=ANSWERS
+            )
+            actions.withdraw_application(application=draft, citizen=self.siti)
+        for day in range(2, 7):
+            application = self.submitted(at=self.wib(day, 9))
+            with time_machine.travel(self.wib(day, 10), tick=False):
+                actions.withdraw_application(application=application, citizen=self.siti)
+        with time_machine.travel(self.wib(20, 9), tick=False):
+            rows = self.client.get("/data/permohonan/2026-11.json").json()["rows"]
+        self.assertEqual((rows[0]["received"], rows[0]["withdrawn"]), (5, 5))
 
     def test_unknown_metrics_and_months_are_not_found(self) -> None:
         with time_machine.travel(self.wib(20, 9), tick=False):

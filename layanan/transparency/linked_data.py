@@ -8,9 +8,9 @@ Text in both languages is a language map (`{"id": …, "en": …}`).
 CPSV-AP (`cpsv:PublicService` per service with a charter in force): `dct:identifier`,
 `dct:title`, `dct:description`, `cv:hasCompetentAuthority` (the lead agency, a
 `cv:PublicOrganisation`), `cv:processingTime` (`xsd:duration`: the charter's limit, e.g.
-"P5D" for 5 working days or "PT8H" for 8 working hours; the limit counts working time
-only, which ISO 8601 cannot say, so `dct:description` of the service does not repeat it
-and the charter page explains it), `cv:hasCost` (`cv:Cost` with `cv:value` in rupiah and
+"P5D" for 5 working days or "PT8H" for 8 working hours: ISO 8601 has no working days,
+so the duration is the count and the charter page, the service's `@id`, says it is counted
+in working time), `cv:hasCost` (`cv:Cost` with `cv:value` in rupiah and
 `cv:currency` IDR of the EU currency authority table), `cpsv:hasInput` (`cv:Evidence`, one
 per requirement), `cpsv:produces` (`cv:Output`), `cv:hasChannel` (`cv:Channel`).
 """

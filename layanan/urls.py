@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("layanan.portal.urls")),
     path("", include("layanan.cases.urls")),
     path("", include("layanan.guarantees.urls")),
+    path("", include("layanan.complaints.urls")),
     path("", include("layanan.transparency.urls")),
     path("kantor/", include("layanan.cases.urls_office")),
     path("layanan/", include("layanan.charters.urls")),
@@ -63,4 +64,5 @@ urlpatterns = [
     path("admin/login/", answer_refusals(admin.site.login), name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", v1.urls),
+    path("open311/v2/", include("layanan.complaints.urls_open311")),
 ]

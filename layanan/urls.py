@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("layanan.guarantees.urls")),
     path("", include("layanan.complaints.urls")),
     path("kantor/pengaduan/", include("layanan.complaints.urls_office")),
+    path("", include("layanan.transparency.urls")),
     path("kantor/", include("layanan.cases.urls_office")),
     path("layanan/", include("layanan.charters.urls")),
     path("instansi/", include("layanan.agencies.urls")),

@@ -25,6 +25,7 @@ from layanan.notifications import complaints as complaint_messages
 from layanan.notifications.jobs import skip_history
 from layanan.portal.demo_applications import ensure_sample_applications
 from layanan.portal.demo_complaints import ensure_sample_complaints
+from layanan.transparency import forecast
 
 CATALOGUE = Path(__file__).resolve().parent / "demo" / "catalogue"
 PASSWORD = "layanan-demo"  # noqa: S105 - published demo password, demo accounts only
@@ -80,6 +81,7 @@ def load_demo() -> tuple[Report, int, int]:
     samples = ensure_sample_applications()
     ensure_sample_complaints()
     sweep()
+    forecast.run()  # the open samples' expected completion, as the worker would
     # The samples' past (submitted weeks ago, reminders, delays, complaints answered) is not
     # news: nobody is mailed about it when the worker starts. Anything that happened before
     # loading still is.

@@ -78,6 +78,12 @@ PUBLIC = {
     "open311:token",
     "open311:not_found",
     "open311:root",
+    # open data (transparency)
+    "transparency:index",
+    "transparency:services_jsonld",
+    "transparency:catalogue_jsonld",
+    "transparency:metric_csv",
+    "transparency:metric_json",
 }
 # Public URLs whose sample row does not exist here (the samples are an application's): their
 # 404 is the answer to anyone, not a login demanded.
@@ -127,6 +133,8 @@ class LoginRequiredTests(BaseTestCase):
             "uuid": "00000000-0000-0000-0000-000000000000",
             "path": "x/y",
             "open311format": "json",
+            "metric": "permohonan",
+            "month": "2020-01",
         }
 
     def concrete(self, route: str, name: str) -> str:

@@ -8,9 +8,14 @@ form reads in the visitor's language. Answers are keyed by unsur code, never by 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
-from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as Promise
+else:
+    from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 

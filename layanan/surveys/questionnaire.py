@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 else:
     from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -30,43 +31,43 @@ class Question:
 QUESTIONS = (
     Question(
         "u1",
-        _("Requirements"),
+        pgettext_lazy("unsur", "Requirements"),
         _("Were the requirements fitting for this service?"),
         (_("Not fitting"), _("Somewhat fitting"), _("Fitting"), _("Very fitting")),
     ),
     Question(
         "u2",
-        _("System, mechanism and procedure"),
+        pgettext_lazy("unsur", "System, mechanism and procedure"),
         _("How easy was the procedure?"),
         (_("Not easy"), _("Somewhat easy"), _("Easy"), _("Very easy")),
     ),
     Question(
         "u3",
-        _("Time to complete"),
+        pgettext_lazy("unsur", "Time to complete"),
         _("How quickly were you served?"),
         (_("Not quick"), _("Somewhat quick"), _("Quick"), _("Very quick")),
     ),
     Question(
         "u4",
-        _("Cost/fee"),
+        pgettext_lazy("unsur", "Cost/fee"),
         _("How fair was the cost of the service?"),
         (_("Very expensive"), _("Rather expensive"), _("Cheap"), _("Free")),
     ),
     Question(
         "u5",
-        _("Product specification of the service"),
+        pgettext_lazy("unsur", "Product specification of the service"),
         _("Did what you received match what the service standard promises?"),
         (_("Does not match"), _("Partly matches"), _("Matches"), _("Fully matches")),
     ),
     Question(
         "u6",
-        _("Competence of the staff"),
+        pgettext_lazy("unsur", "Competence of the staff"),
         _("How competent were the staff who served you?"),
         (_("Not competent"), _("Somewhat competent"), _("Competent"), _("Very competent")),
     ),
     Question(
         "u7",
-        _("Conduct of the staff"),
+        pgettext_lazy("unsur", "Conduct of the staff"),
         _("How polite and friendly were the staff?"),
         (
             _("Not polite or friendly"),
@@ -77,7 +78,7 @@ QUESTIONS = (
     ),
     Question(
         "u8",
-        _("Handling of complaints, suggestions and feedback"),
+        pgettext_lazy("unsur", "Handling of complaints, suggestions and feedback"),
         _("How are complaints and suggestions handled?"),
         (
             _("There is no way to complain"),
@@ -88,7 +89,7 @@ QUESTIONS = (
     ),
     Question(
         "u9",
-        _("Facilities and infrastructure"),
+        pgettext_lazy("unsur", "Facilities and infrastructure"),
         _("How good were the facilities (waiting room, counters, website)?"),
         (_("Poor"), _("Adequate"), _("Good"), _("Very good")),
     ),

@@ -62,8 +62,9 @@ class SurveyTestCase(BaseTestCase):
         plan_survey_messages()
         message = Message.objects.get(survey_invitation__application=application)
         send_message.call(message.pk)
-        found = re.search(r"https?://\S+(/survei/\S+/)", mail.outbox[-1].body)
-        assert found, mail.outbox[-1].body
+        body = str(mail.outbox[-1].body)
+        found = re.search(r"https?://\S+(/survei/\S+/)", body)
+        assert found, body
         return found.group(1)
 
     def invited(self, application: Application | None = None) -> tuple[Invitation, str]:

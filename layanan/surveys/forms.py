@@ -3,6 +3,7 @@ CSV import. Forms only shape the input; the actions decide what is valid."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -111,6 +112,12 @@ class PaperForm(QuestionnaireForm):
         self.fields = {**head, **self.fields}
         if len(self.units) == 1:
             self.fields["unit"].initial = next(iter(self.units))
+
+    def clean_answered_on(self) -> dt.date:
+        day: dt.date = self.cleaned_data["answered_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day
 
     def head_fields(self) -> list[forms.BoundField]:
         return [self["unit"], self["service"], self["answered_on"]]

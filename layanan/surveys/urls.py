@@ -4,7 +4,7 @@ from layanan.surveys import views_office, views_public
 
 app_name = "surveys"
 urlpatterns = [
-    path("survei/<str:key>/", views_public.answer, name="answer"),
+    path("survei/<str:kunci>/", views_public.answer, name="answer"),
 ]
 
 office_patterns = (

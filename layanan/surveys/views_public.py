@@ -14,8 +14,8 @@ from layanan.surveys.forms import QuestionnaireForm
 
 
 @never_cache
-def answer(request: HttpRequest, key: str) -> HttpResponse:
-    invitation = access.get_invitation(key)
+def answer(request: HttpRequest, kunci: str) -> HttpResponse:
+    invitation = access.get_invitation(kunci)
     context: dict[str, object] = {"invitation": invitation}
     if invitation.answered_at is not None:
         return render(request, "surveys/answered.html", context, status=200)
@@ -36,6 +36,6 @@ def answer(request: HttpRequest, key: str) -> HttpResponse:
         except SurveyError as error:
             form.add_action_errors(error)
         else:
-            return redirect("surveys:answer", key=key)
+            return redirect("surveys:answer", kunci=kunci)
     context["form"] = form
     return render(request, "surveys/answer.html", context, status=400 if form.errors else 200)

@@ -37,6 +37,7 @@ from layanan.citizens.actions import file_at_counter, issue_password_setup_code
 from layanan.guarantees.models import Compensation
 from layanan.guarantees.sweep import sweep
 from layanan.notifications.tasks import send_message
+from layanan.surveys.tests.helpers import make_invitation
 from layanan.test import ANSWERS, PASSWORD, PDF, BaseTestCase, charter_content, mark_verified
 
 PERSONAS = (
@@ -109,6 +110,10 @@ RULES: dict[str, dict[str, int]] = {
     "api-applicant": rule(404, anonymous=401, citizen=OK),
     "api-viewer": rule(404, anonymous=401, citizen=OK, unit_officer=OK, supervisor=OK),
     "api-unit-officer": rule(404, anonymous=401, unit_officer=OK, supervisor=OK),
+    # surveys: imports are for agency administrators; the IKM report for the agency's front
+    # office, supervisors and administrators
+    "agency-admin": rule(403, anonymous=LOGIN, agency_admin=OK),
+    "survey-report": rule(403, anonymous=LOGIN, unit_officer=OK, supervisor=OK, agency_admin=OK),
 }
 
 
@@ -201,6 +206,13 @@ WEB: dict[str, Route] = {
     "admin:app_list": Route("staff"),  # the charters app
     # the admin's catch-all: an unknown admin address is not revealed before sign-in
     "admin/(?P<url>.*)$": Route("staff", ok=404),
+    # satisfaction surveys: the link's key is the only credential (no sign-in)
+    "surveys:answer": Route("public"),
+    "surveys_office:index": Route("officer"),
+    "surveys_office:paper": Route("front-office"),
+    "surveys_office:import": Route("agency-admin"),
+    "surveys_office:report": Route("survey-report"),
+    "surveys_office:report_csv": Route("survey-report"),
 }
 
 # The admin's model pages: who may use them (rule), the views that are refused to everyone
@@ -291,6 +303,7 @@ class MatrixTestCase(BaseTestCase):
     applications: dict[str, Application]
     compensation: Compensation
     rows: dict[str, str]
+    survey_key: str
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -380,6 +393,7 @@ class MatrixTestCase(BaseTestCase):
         assert late.due_at is not None
         sweep(late.due_at + dt.timedelta(minutes=1))
         cls.compensation = Compensation.objects.get(application=late)
+        cls.survey_key = make_invitation(late)  # its satisfaction-survey link
 
     def setUp(self) -> None:
         self.clients = {persona: Client() for persona in PERSONAS}
@@ -480,6 +494,7 @@ class MatrixTestCase(BaseTestCase):
             "app_label": "charters",
             "url": "tidak-ada/",
             "token_id": str(self.citizens_token),  # siti's own API token
+            "kunci": self.survey_key,
         }
         if name.startswith("agencies:"):
             values["code"] = "disdukcapil"

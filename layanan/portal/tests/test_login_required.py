@@ -15,6 +15,7 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from layanan.surveys.tests.helpers import make_invitation
 from layanan.test import BaseTestCase
 
 PUBLIC = {
@@ -57,6 +58,8 @@ PUBLIC = {
     "api:list_services",
     "api:service_detail",
     "api:track",
+    # the satisfaction survey: its link's key is the credential
+    "surveys:answer",
 }
 
 
@@ -83,6 +86,7 @@ class LoginRequiredTests(BaseTestCase):
             "int": "1",
             "uuid": "00000000-0000-0000-0000-000000000000",
             "path": "x/y",
+            "kunci": make_invitation(application),
         }
 
     def concrete(self, route: str, name: str) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import secrets
 
 from django.core import mail
+from django.utils import timezone
 
 from layanan.cases import actions
 from layanan.cases.models import Application
@@ -12,6 +15,7 @@ from layanan.notifications.jobs import plan_messages, skip_history
 from layanan.notifications.models import Message
 from layanan.notifications.surveys import plan_messages as plan_survey_messages
 from layanan.notifications.tasks import send_message
+from layanan.surveys.actions import digest, key_for
 from layanan.surveys.invitations import invite_ended_applications
 from layanan.surveys.models import Invitation
 from layanan.test import BaseTestCase
@@ -27,6 +31,22 @@ def rows_with_totals(totals: tuple[int, ...], n: int) -> list[list[int]]:
         for index, row in enumerate(rows):
             row[column] = base + (1 if index < extra else 0)
     return rows
+
+
+def make_invitation(application: Application) -> str:
+    """An invitation for `application` whatever its state (for tests that need a link), and
+    the key of its link."""
+    invitation = Invitation(
+        application=application,
+        agency=application.agency,
+        service=application.service,
+        nonce=secrets.token_hex(16),
+        ended_on=timezone.localdate(),
+        expires_at=timezone.now() + dt.timedelta(days=30),
+    )
+    invitation.key_hash = digest(key_for(invitation))
+    invitation.save()
+    return key_for(invitation)
 
 
 class SurveyTestCase(BaseTestCase):

@@ -44,6 +44,13 @@ def ensure_agency_admin(user: User) -> list[Agency]:
     return agencies
 
 
+def may_read_reports(user: User) -> bool:
+    return bool(
+        (user.is_superuser and user.is_active)
+        or OfficerRole.objects.filter(user=user, role__in=REPORT_ROLES).exists()
+    )
+
+
 def report_agencies(user: User) -> list[Agency]:
     """The agencies whose survey results `user` may read in the back office."""
     if user.is_superuser and user.is_active:

@@ -50,6 +50,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "front_office": bool(front_office_units(user)),
             "admin": bool(admin_of),
+            "can_report": access.may_read_reports(user),
             "batches": batches.order_by("-created_at")[:10],
         },
     )

@@ -6,7 +6,7 @@ The rules (REGULATION.md, "Satisfaction survey (SKM) and IKM"):
 - NRR of an unsur = sum of its answers ÷ number of respondents (kept as an exact fraction);
 - IKM unit value = mean of the nine NRR, i.e. weights of exactly 1/9 each. The regulation's
   annex writes the weight as 0.111, which turns all-4 answers into 99.9; we use 1/9 and say so
-  wherever the result is shown (`METHOD_NOTE`);
+  wherever the result is shown (`surveys.reports.method_note`);
 - converted IKM = unit value × 25, rounded half-up to two decimals; it lies in 25.00 … 100.00;
 - grade (mutu) and performance (kinerja) from the rounded value: A from 88.31, B from 76.61,
   C from 65.00, D below;
@@ -48,11 +48,6 @@ GRADES = (
     (Decimal("76.61"), "B", "Baik"),
     (Decimal("65.00"), "C", "Kurang Baik"),
     (Decimal("25.00"), "D", "Tidak Baik"),
-)
-METHOD_NOTE = (
-    "IKM = (NRR u1 + … + NRR u9) / 9 × 25, rounded half-up to two decimals: each unsur weighs "
-    "exactly 1/9. The regulation's annex writes the weight as 0.111, which would make "
-    "all-4 answers 99.90 instead of 100.00; the exact weight is used here."
 )
 # Krejcie & Morgan: chi-square for 1 degree of freedom at 95 % (3.841), P = 0.5, d = 0.05.
 CHI_SQUARE = Fraction(3841, 1000)

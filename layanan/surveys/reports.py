@@ -22,15 +22,20 @@ from layanan.surveys.models import Invitation, Response
 from layanan.surveys.questionnaire import PROFILE_CHOICES
 
 
-def method_note() -> str:
-    """The method, in the reader's language (the report and the CSV state it)."""
-    return _(
+def method_note(*, with_sample: bool = True) -> str:
+    """The method, in the reader's language (the report, its CSV and `layanan ikm` state it)."""
+    note = _(
         "IKM = (NRR u1 + … + NRR u9) ÷ 9 × 25, rounded half-up to two decimals; NRR = sum of "
         "the answers to an unsur ÷ number of respondents. Each unsur weighs exactly 1/9: the "
         "annex of PermenPAN-RB 14/2017 writes the weight as 0.111, which would give 99.90 "
         "instead of 100.00 when every answer is 4. Grades: A 88.31–100, B 76.61–88.30, "
-        "C 65.00–76.60, D 25.00–64.99. Minimum sample: Krejcie & Morgan for the number of "
-        "applications that ended in the period."
+        "C 65.00–76.60, D 25.00–64.99."
+    )
+    if not with_sample:
+        return note
+    return note + " " + _(
+        "Minimum sample: Krejcie & Morgan for the number of applications that ended in the "
+        "period."
     )
 
 

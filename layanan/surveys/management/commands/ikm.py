@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from layanan.cli import cli_language
 from layanan.lib import ikm
 from layanan.surveys.actions import describe
+from layanan.surveys.reports import method_note
 
 BAD_INPUT = 2
 
@@ -96,4 +97,4 @@ class Command(BaseCommand):
                 _("Minimum sample for %(population)d citizens served: %(needed)d (%(verdict)s)")
                 % {"population": population, "needed": needed, "verdict": verdict}
             )
-        write(_("Method: %(note)s") % {"note": ikm.METHOD_NOTE})
+        write(_("Method: %(note)s") % {"note": method_note(with_sample=False)})

@@ -33,9 +33,13 @@ def method_note(*, with_sample: bool = True) -> str:
     )
     if not with_sample:
         return note
-    return note + " " + _(
-        "Minimum sample: Krejcie & Morgan for the number of applications that ended in the "
-        "period."
+    return (
+        note
+        + " "
+        + _(
+            "Minimum sample: Krejcie & Morgan for the number of applications that ended in the "
+            "period."
+        )
     )
 
 

@@ -290,6 +290,7 @@ def mark_verified(client: Any, user: User) -> None:
 TRIGGER_MIGRATIONS = (
     "layanan.charters.migrations.0002_adopted_versions_are_immutable",
     "layanan.cases.migrations.0002_events_are_append_only",
+    "layanan.complaints.migrations.0002_events_are_append_only",
 )
 
 

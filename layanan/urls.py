@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("layanan.guarantees.urls")),
     path("kantor/survei/", include(survey_office_patterns)),
     path("", include("layanan.complaints.urls")),
+    path("kantor/pengaduan/", include("layanan.complaints.urls_office")),
     path("kantor/", include("layanan.cases.urls_office")),
     path("layanan/", include("layanan.charters.urls")),
     path("instansi/", include("layanan.agencies.urls")),

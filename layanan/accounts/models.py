@@ -151,6 +151,8 @@ class DataAccess(models.Model):
         ADMIN_SETUP_CODES = "admin_setup_codes", _("The administrators' pages of counter codes")
         ADMIN_ACCESS_LOG = "admin_access_log", _("The administrators' audit of this log")
         ADMIN_OFFICERS = "admin_officers", _("The administrators' pages of officer roles")
+        OFFICE_COMPLAINT = "office_complaint", _("The handling unit's page of your complaint")
+        COMPLAINT_EXPORT = "complaint_export", _("The handling unit's SP4N-LAPOR! export")
 
     citizen = models.ForeignKey(
         User,

@@ -586,7 +586,9 @@ def _take(
 ) -> Complaint:
     """Lock the complaint's row, read it fresh, and check the officer and the status."""
     fresh = (
-        Complaint.objects.select_for_update().select_related("agency", "unit").get(pk=complaint.pk)
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("agency", "unit")
+        .get(pk=complaint.pk)
     )
     if revision is not None and fresh.revision != revision:
         raise AlreadyHandled(
@@ -1067,7 +1069,9 @@ def answer_feedback(
     if errors:
         raise InvalidInput(_("Some of your answer needs correcting."), fields=errors)
     complaint = (
-        Complaint.objects.select_for_update().select_related("agency", "unit").get(pk=complaint.pk)
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("agency", "unit")
+        .get(pk=complaint.pk)
     )
     if complaint.status != Status.RESOLVED:
         raise AlreadyHandled(_("This question was answered already, or it is closed."))

@@ -35,7 +35,7 @@ from layanan.cases import actions
 from layanan.cases.models import Application
 from layanan.citizens.actions import file_at_counter, issue_password_setup_code
 from layanan.complaints import actions as complaint_actions
-from layanan.complaints.models import Category, Complaint
+from layanan.complaints.models import Category, Complaint, HandlingRules, Open311Key
 from layanan.guarantees.models import Compensation
 from layanan.guarantees.sweep import sweep
 from layanan.notifications.tasks import send_message
@@ -214,6 +214,25 @@ WEB: dict[str, Route] = {
     "guarantees:mark_paid": Route("finance", ok=302, method="POST", data={"reference": "TRF-1"}),
     "citizens:counter": Route("front-office"),
     "citizens:counter_receipt": Route("filing-officer", sample="counter"),
+    # the complaints back office (the sample complaint: budi filed it at the counter for siti;
+    # not yet forwarded, so Disdukcapil's counter officers and supervisors handle it)
+    "complaints_office:queue": Route("officer"),
+    "complaints_office:file": Route("front-office"),
+    "complaints_office:export_csv": Route("officer"),
+    "complaints_office:export_json": Route("officer"),
+    "complaints_office:detail": Route("unit-officer"),
+    "complaints_office:action": Route(
+        "unit-officer",
+        ok=302,
+        method="POST",
+        data={
+            "tanggapan-revision": 0,
+            "tanggapan-note": "Sedang diperiksa.",
+            "tanggapan-public": "internal",
+        },
+    ),
+    "complaints_office:attachment": Route("unit-officer"),
+    "complaints_office:receipt": Route("filing-officer"),
     # the Django admin (its model pages are classified per model in ADMIN_MODELS)
     "admin:index": Route("staff"),
     "admin:login": Route("public", exceptions={AADMIN: 302, ROOT: 302}),  # staff: to the index
@@ -268,6 +287,10 @@ ADMIN_MODELS: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {
     "charters.service": ("agency-model", frozenset(), frozenset({"delete"})),
     "charters.charter": ("agency-model", frozenset({"delete"}), frozenset()),
     "citizens.passwordsetupcode": ("superuser-model", frozenset({"add", "delete"}), frozenset()),
+    "complaints.category": ("agency-model", frozenset(), frozenset()),
+    "complaints.handlingrules": ("agency-model", frozenset(), frozenset()),
+    # a key is deactivated, never deleted: complaints name the client that sent them
+    "complaints.open311key": ("superuser-model", frozenset({"delete"}), frozenset()),
 }
 # The Django permissions an agency administrator holds in the admin (the models above
 # marked "agency-model").
@@ -349,6 +372,8 @@ class MatrixTestCase(BaseTestCase):
     rina: User
     applications: dict[str, Application]
     complaints: dict[str, Complaint]
+    complaint: Complaint
+    category: Category
     compensation: Compensation
     rows: dict[str, str]
     survey_key: str
@@ -472,6 +497,24 @@ class MatrixTestCase(BaseTestCase):
         cls.complaints["confidential"], _key = complaint_actions.file_complaint(
             filing=filing, complainant=cls.siti
         )
+        # a complaint budi filed at the counter for siti, with an attachment; a category of
+        # Disdukcapil's own (built-in ones are never deleted), its time limits, an Open311 key
+        complaint_actions.ensure_builtin_categories(cls.disdukcapil)
+        cls.category = Category.objects.create(
+            agency=cls.disdukcapil, code="layanan-lambat", name="Pelayanan lambat"
+        )
+        HandlingRules.objects.create(agency=cls.disdukcapil, verify_working_days=2)
+        Open311Key.objects.create(name="Aplikasi warga", key_hash="0" * 64, key_prefix="00000000")
+        cls.complaint, _key = complaint_actions.file_complaint(
+            filing=complaint_actions.Filing(
+                category=Category.objects.get(agency=cls.disdukcapil, code="pungli"),
+                description="Diminta uang Rp50.000 di loket.",
+            ),
+            complainant=cls.siti,
+            channel="loket",
+            filed_by=cls.budi,
+            attachments=[SimpleUploadedFile("kuitansi.pdf", PDF, "application/pdf")],
+        )
 
     def setUp(self) -> None:
         self.clients = {persona: Client() for persona in PERSONAS}
@@ -585,6 +628,10 @@ class MatrixTestCase(BaseTestCase):
                 values["attachment_id"] = str(attachment.pk)
         if name.startswith("open311:"):
             values.update(code="disdukcapil.pungli", fmt="json", rest="tidak-ada.json")
+        if name.startswith("complaints_office:"):
+            values["number"] = self.complaint.number
+            values["action"] = "tanggapan"
+            values["attachment_id"] = str(self.complaint.attachments.get().pk)
         model_admin = model_admin_of(callback)
         if model_admin is not None:
             values["object_id"] = values["id"] = self.admin_row(model_admin.model)
@@ -603,6 +650,8 @@ class MatrixTestCase(BaseTestCase):
             # budi holds roles in Disdukcapil only: one of rina's officers
             "accounts.user": self.budi.pk,
             "auth.group": Group.objects.get().pk,
+            "complaints.category": self.category.pk,
+            "complaints.handlingrules": HandlingRules.objects.get(agency=self.disdukcapil).pk,
         }
         pk = preferred.get(model._meta.label_lower)
         if pk is None:

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "layanan.complaints",
     "layanan.surveys",
     "layanan.citizens",
+    "layanan.transparency",
     "layanan.portal",
 ]
 
@@ -308,6 +309,10 @@ LAYANAN_TRACK_WINDOW_MINUTES = int(os.environ.get("LAYANAN_TRACK_WINDOW_MINUTES"
 # /sehat/ answers 503 when the worker's last heartbeat is older than this (it beats every 10 s).
 LAYANAN_WORKER_STALE_SECONDS = int(os.environ.get("LAYANAN_WORKER_STALE_SECONDS", "120"))
 # Periodic jobs run by `layanan worker`: (dotted path, every N seconds).
+# The licence of the open data at /data/ (a URL; see docs/open-data.md).
+LAYANAN_OPEN_DATA_LICENCE = os.environ.get(
+    "LAYANAN_OPEN_DATA_LICENCE", "https://creativecommons.org/licenses/by/4.0/"
+)
 LAYANAN_PERIODIC_JOBS = [
     ("layanan.guarantees.sweep.run", 60),
     ("layanan.notifications.jobs.run", 15),
@@ -315,6 +320,7 @@ LAYANAN_PERIODIC_JOBS = [
     ("layanan.cases.storage.prune_unreferenced_files", 24 * 60 * 60),
     ("layanan.accounts.throttle.forget_stale", 60 * 60),
     ("layanan.surveys.invitations.run", 60),
+    ("layanan.transparency.forecast.run", 60),
 ]
 AUTHENTICATION_BACKENDS = ["layanan.accounts.backends.UsernameEmailOrPhoneBackend"]
 

@@ -153,6 +153,10 @@ class DataAccess(models.Model):
         ADMIN_OFFICERS = "admin_officers", _("The administrators' pages of officer roles")
         OFFICE_COMPLAINT = "office_complaint", _("The handling unit's page of your complaint")
         COMPLAINT_EXPORT = "complaint_export", _("The handling unit's SP4N-LAPOR! export")
+        API_COMPLAINT = (
+            "api_complaint",
+            _("Your complaint read by the handling unit through the API"),
+        )
 
     citizen = models.ForeignKey(
         User,

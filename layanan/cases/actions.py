@@ -28,7 +28,15 @@ from layanan.agencies.models import Agency, Unit
 from layanan.cases import access, engine
 from layanan.cases.answers import clean_answers, merge_answers, open_answers
 from layanan.cases.events import record_event
-from layanan.cases.models import Application, Document, Event, Status, Step, stored_name
+from layanan.cases.models import (
+    OPEN_STATUSES,
+    Application,
+    Document,
+    Event,
+    Status,
+    Step,
+    stored_name,
+)
 from layanan.cases.storage import files_problem, release_after_commit, store_file
 from layanan.cases.uploads import UploadRefused, check_upload
 from layanan.charters.actions import charter_in_force
@@ -764,6 +772,31 @@ def recompute_due_dates(
         )
         for event in events
     ]
+
+
+def record_expected_completion(
+    *, application: Application, at: dt.datetime | None, basis: dict[str, Any]
+) -> bool:
+    """Store the estimate of when an open application will be completed (None: unknown) and
+    how it was made; an application that has ended gets no estimate (None is stored).
+    Returns whether a row changed.
+
+    An estimate is a figure derived from other rows, refreshed by the `transparency` worker
+    as often as the throughput moves, not a fact of the case: it writes no Event (the chain
+    would fill with guesses) and leaves `revision` alone (an officer acting at the same
+    moment must not be told that someone else handled the application)."""
+    rows = Application.objects.filter(pk=application.pk)
+    if at is not None:
+        rows = rows.filter(status__in=OPEN_STATUSES)
+    changed = rows.exclude(expected_completion_at=at, expected_completion_basis=basis).update(
+        expected_completion_at=at, expected_completion_basis=basis
+    )
+    if not changed and at is not None:
+        # ended meanwhile, or unchanged: an ended application keeps no estimate
+        Application.objects.filter(pk=application.pk).exclude(status__in=OPEN_STATUSES).exclude(
+            expected_completion_at=None
+        ).update(expected_completion_at=None, expected_completion_basis={})
+    return bool(changed)
 
 
 @transaction.atomic

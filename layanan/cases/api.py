@@ -18,6 +18,7 @@ from layanan.cases.answers import open_answers
 from layanan.cases.models import Application, Step
 from layanan.cases.presenters import (
     completion_data,
+    expected_completion,
     explain_due,
     local_time,
     public_view,
@@ -107,6 +108,10 @@ class ApplicationDetailOut(ApplicationOut):
     due_at_text: str
     due_explanation: str
     completion: CompletionOut | None
+    # an estimate from recent throughput (null when unknown or ended), not the legal limit
+    expected_completion: dt.datetime | None
+    expected_completion_text: str
+    expected_completion_explanation: str
     fee: FeeOut
 
 
@@ -150,6 +155,10 @@ class TrackOut(Schema):
     ended_at: dt.datetime | None
     ended_at_text: str
     completion: CompletionOut | None
+    # an estimate from recent throughput (null when unknown or ended), not the legal limit
+    expected_completion: dt.datetime | None
+    expected_completion_text: str
+    expected_completion_explanation: str
     steps: list[TrackStepOut]
     events: list[TrackEventOut]
 
@@ -205,6 +214,7 @@ def detail(application: Application, *, viewer: User, is_applicant: bool) -> dic
         "due_at_text": local_time(application.due_at, application.agency.time_zone),
         "due_explanation": explain_due(application, steps, calendars=calendars),
         "completion": completion_data(application, calendars=calendars),
+        **expected_completion(application),
         "fee": {
             "amount": fee.amount,
             "text": fee.text,

@@ -159,6 +159,11 @@ class Application(models.Model):
     paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
     paused_minutes = models.PositiveIntegerField(_("working minutes paused"), default=0)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    # An estimate, not a promise (the promise is `due_at`): written by the `transparency`
+    # worker through `actions.record_expected_completion`, from the recent throughput of
+    # the steps still to run; `expected_completion_basis` says how (see transparency.forecast).
+    expected_completion_at = models.DateTimeField(_("expected completion"), null=True, blank=True)
+    expected_completion_basis = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("application")
@@ -174,6 +179,9 @@ class Application(models.Model):
             models.Index(fields=["applicant", "-created_at"]),
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["agency", "status"]),
+            # monthly open-data figures (transparency.opendata) until rollups replace them
+            models.Index(fields=["submitted_at"]),
+            models.Index(fields=["ended_at"]),
         ]
 
     def __str__(self) -> str:
@@ -234,6 +242,10 @@ class Step(models.Model):
             models.Index(fields=["unit", "state", "due_at"]),
             models.Index(fields=["state", "due_at"]),
             models.Index(fields=["assignee", "state"]),
+            # recent completions of one step (transparency.forecast) and of one agency's
+            # steps in a period (transparency.analytics)
+            models.Index(fields=["key", "state", "ended_at"]),
+            models.Index(fields=["agency", "ended_at"]),
         ]
 
     def __str__(self) -> str:

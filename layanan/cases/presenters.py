@@ -353,6 +353,41 @@ def event_label(application: Application, event: Event) -> str:
     return EventKind.label_of(event.kind)
 
 
+def expected_completion(application: Application) -> dict[str, Any]:
+    """The estimate of when an open application will be completed (`expected_completion_at`,
+    written by the transparency worker), with a plain sentence saying how it is made; the
+    estimate is None when unknown or once the application has ended."""
+    at = application.expected_completion_at if application.is_open else None
+    basis = application.expected_completion_basis or {}
+    if not application.is_open:
+        explanation = ""
+    elif application.status == Status.RETURNED:
+        explanation = _(
+            "No estimate while the application waits for the applicant's corrections: the "
+            "rest depends on when they are sent."
+        )
+    elif at is None:
+        explanation = _(
+            "No estimate yet: too few applications of this service went through the "
+            "remaining steps recently to tell how long they take."
+        )
+    else:
+        explanation = _(
+            "An estimate, not a promise: for each remaining step, the middle value (median) "
+            "of the working time it took in the last %(samples)s applications of this service "
+            "that went through it (over the last %(days)s days), added up in order on each "
+            "office's working hours. The due date is the limit the agency must keep."
+        ) % {
+            "samples": basis.get("samples", 20),
+            "days": basis.get("window_days", 180),
+        }
+    return {
+        "expected_completion": at,
+        "expected_completion_text": local_time(at, application.agency.time_zone),
+        "expected_completion_explanation": explanation,
+    }
+
+
 def public_view(
     application: Application, *, calendars: AgencyCalendars | None = None
 ) -> dict[str, Any]:
@@ -377,6 +412,7 @@ def public_view(
         "ended_at": application.ended_at,
         "ended_at_text": local_time(application.ended_at, zone),
         "completion": completion_data(application, calendars=calendars),
+        **expected_completion(application),
         "steps": [
             {
                 "key": step.key,

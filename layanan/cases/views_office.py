@@ -215,6 +215,8 @@ def queue_context(request: HttpRequest, *, bulk_form: BulkAssignForm | None = No
         "selected": selected,
         "query": f"?{query}" if query else "",
         "is_supervisor": any(role == Role.SUPERVISOR for _unit, role in roles),
+        # process analytics (transparency): supervisors and agency administrators
+        "is_analyst": any(role in (Role.SUPERVISOR, Role.AGENCY_ADMIN) for _unit, role in roles),
     }
 
 

@@ -356,6 +356,15 @@ def _check_filing(
             validate_email(filing.contact_email)
         except ValidationError:
             add("contact_email", _("Enter an email address like nama@contoh.id."))
+    # What the columns can hold: a clear answer, never a database error.
+    for field, most in (
+        ("contact_email", 254),
+        ("contact_name", 200),
+        ("address_id", 100),
+        ("lapor_number", 40),
+    ):
+        if len((getattr(filing, field) or "").strip()) > most:
+            add(field, _("Keep this under %(n)d characters.") % {"n": most})
     if filing.contact_phone and phone.try_normalise(filing.contact_phone) is None:
         add("contact_phone", _("Enter an Indonesian phone number, e.g. 0812-3456-7890."))
     if filing.lapor_link and filing.lapor_link not in LaporLink.values:
@@ -551,6 +560,7 @@ def possible_duplicates(
     exclude: Complaint | None = None,
     days: int = 30,
     limit: int = 5,
+    public_only: bool = False,
 ) -> list[Complaint]:
     """Recent complaints to the same agency about the same application, service or place
     (the typed address, compared without case), newest first. Only the first of a group of
@@ -571,6 +581,8 @@ def possible_duplicates(
     ).exclude(status__in=(Status.REJECTED, Status.WITHDRAWN))
     if exclude is not None:
         queryset = queryset.exclude(pk=exclude.pk)
+    if public_only:  # what a complainant is shown before filing: never a confidential one
+        queryset = queryset.exclude(privacy=Privacy.CONFIDENTIAL)
     return list(queryset.select_related("category", "agency").order_by("-created_at")[:limit])
 
 

@@ -17,13 +17,14 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 
 from layanan.accounts import throttle
-from layanan.accounts.models import User
+from layanan.accounts.models import DataAccess, User
 from layanan.accounts.tokens import user_for_token
 from layanan.agencies.models import Agency, Unit
 from layanan.charters.models import Service
 from layanan.complaints import access, actions, presenters
 from layanan.complaints.models import Complaint, Kind, Privacy
 from layanan.complaints.models import Status as ComplaintStatus
+from layanan.complaints.reads import record_identity_read
 from layanan.http_errors import ApiError, with_language
 
 router = Router(tags=["complaints"])
@@ -340,6 +341,11 @@ def get_complaint(request: HttpRequest, number: str, key: str = "") -> dict[str,
     complaint, view = access.get_complaint_for_viewer(viewer, number, presented[:200])
     if view == "full":
         internal = viewer.is_authenticated and access.can_handle(viewer, complaint)
+        if internal and complaint.hides_complainant and isinstance(viewer, User):
+            # as on the back-office page: the complainant reads who looked at their identity
+            record_identity_read(
+                reader=viewer, complaint=complaint, place=DataAccess.Place.API_COMPLAINT
+            )
         return {"view": "full", **presenters.full_view(complaint, internal=internal)}
     return {"view": "public", **presenters.public_view(complaint)}
 

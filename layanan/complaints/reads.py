@@ -16,13 +16,19 @@ from layanan.accounts.models import DataAccess, User
 from layanan.complaints.models import Complaint
 
 
-def record_identity_read(*, reader: User, complaint: Complaint, what: str = "") -> None:
+def record_identity_read(
+    *,
+    reader: User,
+    complaint: Complaint,
+    what: str = "",
+    place: DataAccess.Place = DataAccess.Place.OFFICE_COMPLAINT,
+) -> None:
     if complaint.complainant_id is None:
         return
     record_read(
         reader=reader,
         citizen=complaint.complainant,  # type: ignore[arg-type]
-        place=DataAccess.Place.OFFICE_COMPLAINT,
+        place=place,
         what=f"{complaint.number} {what}".strip(),
     )
 

@@ -196,9 +196,9 @@ def confirmation_step(request: HttpRequest, form: FilingForm) -> HttpResponse | 
         service=chosen_service(data["service"]),
         application=application_for(data["application_number"]),
         address=data["address"],
+        public_only=True,  # a confidential complaint is never suggested to the public
     )
-    # Only what the public may read about: a confidential complaint is never suggested.
-    shown = [presenters.public_view(c) for c in similar if c.is_public]
+    shown = [presenters.public_view(c) for c in similar]
     if not shown:
         return None
     return render(

@@ -218,6 +218,23 @@ SAMPLES = (
             ),
         ),
     ),
+    # Recent practice licences, each issued within three working days: the throughput from
+    # which the open one (demo-4) gets its expected completion ("Perkiraan selesai").
+    *(
+        Sample(
+            f"demo-{12 + i}",
+            "warga2" if i % 2 else "warga",
+            "sip-tenaga-kesehatan",
+            (
+                Act(day, "09:00", "create"),
+                Act(day, "09:10", "submit"),
+                Act(day, f"10:{10 + 10 * i}", "approve", "verifikasi"),
+                Act(day - 2, f"10:{10 * i:02d}", "approve", "rekomendasi"),
+                Act(day - 2, "14:00", "approve", "penerbitan"),
+            ),
+        )
+        for i, day in enumerate((12, 10, 8))
+    ),
 )
 
 

@@ -32,14 +32,15 @@ from layanan.agencies.models import Agency, Unit
 from layanan.cases.models import Application
 from layanan.charters.models import Service
 from layanan.complaints import actions
-from layanan.complaints.models import Category, Complaint, Deadline, Open311Key
+from layanan.complaints.models import Category, Complaint, Deadline
+from layanan.complaints.open311 import DEMO_KEY, ensure_demo_open311_key
 from layanan.complaints.sweep import run as complaint_sweep
 from layanan.portal.demo_applications import day_zero, working_day_before
 from layanan.portal.demo_clock import clock_at
 
 WORKER_INTERVAL = dt.timedelta(minutes=1)
 # The Open311 key of the demo (printed by the start banner). Public: demo only.
-OPEN311_KEY = "demo-open311-key"
+OPEN311_KEY = DEMO_KEY
 # Categories the demo agencies define for themselves (besides "pungli" and "umum").
 CATEGORIES = {
     "disdukcapil": (
@@ -210,14 +211,6 @@ def ensure_categories() -> None:
             )
 
 
-def ensure_open311_key() -> bool:
-    _key, created = Open311Key.objects.get_or_create(
-        key_hash=Open311Key.digest(OPEN311_KEY),
-        defaults={"name": "Demo Open311 client", "key_prefix": OPEN311_KEY[:8]},
-    )
-    return created
-
-
 def run_sweeps_until(until: dt.datetime) -> None:
     """What the worker's pass a minute would have done about complaints before `until`."""
     while True:
@@ -295,7 +288,7 @@ def play(story: Story, step: Step, made: dict[str, Complaint], officer: User) ->
 def ensure_sample_complaints() -> int:
     """Make the categories, and the sample complaints when there are none; return how many."""
     ensure_categories()
-    ensure_open311_key()
+    ensure_demo_open311_key()
     if Complaint.objects.exists():
         return 0
     officer = User.objects.filter(username="petugas").first()

@@ -28,6 +28,7 @@ from layanan.portal.demo_applications import ensure_sample_applications
 from layanan.portal.demo_complaints import ensure_sample_complaints
 from layanan.portal.demo_surveys import ensure_sample_surveys
 from layanan.surveys.models import Invitation
+from layanan.transparency import forecast
 
 CATALOGUE = Path(__file__).resolve().parent / "demo" / "catalogue"
 PASSWORD = "layanan-demo"  # noqa: S105 - published demo password, demo accounts only
@@ -86,6 +87,7 @@ def load_demo() -> tuple[Report, int, int]:
     sweep()
     # The ended samples' applicants answered the survey: the dashboard has an IKM.
     ensure_sample_surveys()
+    forecast.run()  # the open samples' expected completion, as the worker would
     # The samples' past (submitted weeks ago, reminders, delays, complaints answered) is not
     # news: nobody is mailed about it when the worker starts. Anything that happened before
     # loading still is.

@@ -255,6 +255,19 @@ class HandlingTests(ComplaintTestCase):
             agency=self.disdukcapil, address="Jl.  Slamet Riyadi 1", exclude=second
         )
         self.assertEqual(found, [first])
+        hidden = self.file(address="Jl. Slamet Riyadi 1", privacy="rahasia")
+        self.assertEqual(
+            actions.possible_duplicates(
+                agency=self.disdukcapil, address="Jl. Slamet Riyadi 1", limit=1
+            ),
+            [hidden],
+        )
+        self.assertEqual(
+            actions.possible_duplicates(
+                agency=self.disdukcapil, address="Jl. Slamet Riyadi 1", limit=1, public_only=True
+            ),
+            [second],
+        )
         with self.assertRaises(actions.AlreadyHandled):
             actions.link_duplicate(
                 complaint=second, primary=first, officer=self.ani, revision=second.revision + 1
@@ -313,3 +326,20 @@ class SweepCommandTests(ComplaintTestCase):
         call_command("sweep", "--at", "2027-06-11T09:00:00+07:00", stdout=out)
         summary = json.loads(out.getvalue().strip().splitlines()[-1])
         self.assertEqual(summary["complaint_deadlines_missed"], 1)
+
+
+class LengthTests(ComplaintTestCase):
+    def test_values_longer_than_their_columns_are_refused_by_field(self) -> None:
+        with self.assertRaises(actions.InvalidInput) as refused:
+            self.file(
+                contact_email="a" * 250 + "@contoh.id",
+                contact_name="N" * 201,
+                address_id="x" * 101,
+                lapor_link="received_from",
+                lapor_number="9" * 41,
+            )
+        self.assertEqual(
+            set(refused.exception.fields),
+            {"contact_email", "contact_name", "address_id", "lapor_number"},
+        )
+        self.assertFalse(Complaint.objects.exists())

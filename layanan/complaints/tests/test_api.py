@@ -166,6 +166,11 @@ class ReadTests(ComplaintApiTestCase):
         self.assertEqual((mine["view"], mine["complainant"]["username"]), ("full", "siti"))
         officer = self.call("get", f"/{complaint.number}", user=self.ani).json()
         self.assertEqual((officer["view"], officer["complainant"]["name"]), ("full", "Siti Rahayu"))
+        # siti reads on her own page that the unit looked at her confidential complaint
+        from layanan.accounts.models import DataAccess
+
+        reads = DataAccess.objects.filter(citizen=self.siti, place="api_complaint")
+        self.assertEqual(list(reads.values_list("reader__username", flat=True)), ["ani"])
 
     def test_a_confidential_complaint_is_404_to_anyone_else(self) -> None:
         complaint = self.file(Privacy.CONFIDENTIAL, complainant=self.siti)

@@ -125,6 +125,8 @@ RULES: dict[str, dict[str, int]] = {
     # siti's confidential complaint: hers, and the agency's complaint desk's (budi at the
     # counter, ani the supervisor); for everyone else it does not exist, token or not
     "api-complaint-confidential": rule(404, citizen=OK, unit_officer=OK, supervisor=OK),
+    # supervisors and agency administrators of an agency (its process analytics)
+    "agency-analyst": rule(403, anonymous=LOGIN, supervisor=OK, agency_admin=OK),
 }
 
 
@@ -235,6 +237,13 @@ WEB: dict[str, Route] = {
     "complaints_office:receipt": Route("filing-officer"),
     # the Django admin (its model pages are classified per model in ADMIN_MODELS)
     "admin:index": Route("staff"),
+    # open data (transparency): public, no personal data
+    "transparency:index": Route("public"),
+    "transparency:services_jsonld": Route("public"),
+    "transparency:catalogue_jsonld": Route("public"),
+    "transparency:metric_csv": Route("public"),
+    "transparency:metric_json": Route("public"),
+    "transparency:analytics": Route("agency-analyst"),
     "admin:login": Route("public", exceptions={AADMIN: 302, ROOT: 302}),  # staff: to the index
     # the same page under the attempt limiter (layanan/urls.py puts it before the admin's own)
     "admin_login": Route("public", exceptions={AADMIN: 302, ROOT: 302}),
@@ -617,6 +626,8 @@ class MatrixTestCase(BaseTestCase):
             "url": "tidak-ada/",
             "token_id": str(self.citizens_token),  # siti's own API token
             "kunci": self.survey_key,
+            "metric": "permohonan",  # an open-data file of a month that has passed
+            "month": "2020-01",
         }
         if name.startswith("agencies:"):
             values["code"] = "disdukcapil"

@@ -212,6 +212,18 @@ class DemoDataTests(DemoTestCase):
             self.assertFalse(jobs.skip_history(after_id=waiting, up_to_id=waiting + 10))
             self.assertEqual(jobs.plan_messages(), 1)
 
+    def test_an_open_sample_shows_when_it_is_expected_to_be_completed(self) -> None:
+        """demo-4 (a practice licence under review) gets its estimate from the three recent
+        licences issued before it; the returned death registration gets none."""
+        licence = sample("demo-4")
+        self.assertGreater(when(licence.expected_completion_at), LOADED_AT)
+        self.assertEqual(
+            [step["completions"] for step in licence.expected_completion_basis["steps"]], [3, 3]
+        )
+        page = self.client.get(f"/lacak/{licence.number}/")
+        self.assertContains(page, "Perkiraan selesai")
+        self.assertIsNone(sample("demo-11").expected_completion_at)
+
     def test_the_first_load_creates_every_sample(self) -> None:
         self.assertIn(f"{len(SAMPLES)} sample application(s) created", self.output)
 

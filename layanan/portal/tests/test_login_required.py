@@ -81,6 +81,12 @@ PUBLIC = {
     "open311:token",
     "open311:not_found",
     "open311:root",
+    # open data (transparency)
+    "transparency:index",
+    "transparency:services_jsonld",
+    "transparency:catalogue_jsonld",
+    "transparency:metric_csv",
+    "transparency:metric_json",
 }
 # Public URLs whose sample row does not exist here (the samples are an application's): their
 # 404 is the answer to anyone, not a login demanded.
@@ -131,6 +137,8 @@ class LoginRequiredTests(BaseTestCase):
             "path": "x/y",
             "kunci": make_invitation(application),
             "open311format": "json",
+            "metric": "permohonan",
+            "month": "2020-01",
         }
 
     def concrete(self, route: str, name: str) -> str:

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "layanan.guarantees",
     "layanan.notifications",
     "layanan.complaints",
+    "layanan.surveys",
     "layanan.citizens",
     "layanan.transparency",
     "layanan.portal",
@@ -318,6 +319,7 @@ LAYANAN_PERIODIC_JOBS = [
     ("layanan.portal.worker.prune_task_results", 24 * 60 * 60),
     ("layanan.cases.storage.prune_unreferenced_files", 24 * 60 * 60),
     ("layanan.accounts.throttle.forget_stale", 60 * 60),
+    ("layanan.surveys.invitations.run", 60),
     ("layanan.transparency.forecast.run", 60),
 ]
 AUTHENTICATION_BACKENDS = ["layanan.accounts.backends.UsernameEmailOrPhoneBackend"]
@@ -327,5 +329,7 @@ OTP_TOTP_ISSUER = os.environ.get("LAYANAN_OTP_ISSUER", "Layanan " + LAYANAN_REGI
 # The device admin pages never show a secret key or its QR code.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Lifetime of a bearer token: citizens in days, officers and staff (shorter) in hours.
+# How long the satisfaction-survey link of an ended application can be answered (docs/surveys.md).
+LAYANAN_SURVEY_DAYS = int(os.environ.get("LAYANAN_SURVEY_DAYS", "30"))
 LAYANAN_TOKEN_DAYS = int(os.environ.get("LAYANAN_TOKEN_DAYS", "30"))
 LAYANAN_OFFICER_TOKEN_HOURS = int(os.environ.get("LAYANAN_OFFICER_TOKEN_HOURS", "12"))

@@ -9,6 +9,7 @@ from layanan.accounts.throttle import answer_refusals
 from layanan.accounts.views import LoginView
 from layanan.accounts.views_password import PasswordResetConfirmView, PasswordResetRequestView
 from layanan.api import v1
+from layanan.surveys.urls import office_patterns as survey_office_patterns
 
 admin.site.site_header = settings.LAYANAN_ADMIN_TITLE
 admin.site.site_title = settings.LAYANAN_ADMIN_TITLE
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", include("layanan.portal.urls")),
     path("", include("layanan.cases.urls")),
     path("", include("layanan.guarantees.urls")),
+    path("kantor/survei/", include(survey_office_patterns)),
     path("", include("layanan.complaints.urls")),
     path("kantor/pengaduan/", include("layanan.complaints.urls_office")),
     path("", include("layanan.transparency.urls")),
@@ -39,6 +41,7 @@ urlpatterns = [
     path("akun/kode-pemulihan/", account_views.recovery_codes, name="recovery_codes"),
     path("akun/token/<int:token_id>/cabut/", account_views.token_revoke, name="token_revoke"),
     path("", include("layanan.citizens.urls")),
+    path("", include("layanan.surveys.urls")),
     path(
         "masuk/lupa-sandi/",
         PasswordResetRequestView.as_view(),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from layanan.cases.models import Application, Event
 from layanan.complaints.models import Complaint, ComplaintEvent
+from layanan.surveys.models import Invitation
 
 
 class Message(models.Model):
@@ -24,7 +25,8 @@ class Message(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
 
-    # What the message is about: an application's event, or a complaint's.
+    # What the message is about: an application's event, a complaint's, or the invitation to
+    # the satisfaction survey of an ended application.
     event = models.ForeignKey(
         Event, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -36,6 +38,9 @@ class Message(models.Model):
     )
     complaint = models.ForeignKey(
         Complaint, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
+    survey_invitation = models.ForeignKey(
+        Invitation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     recipient = models.CharField(max_length=254, blank=True)
@@ -59,8 +64,14 @@ class Message(models.Model):
                 fields=["complaint_event", "channel", "recipient"],
                 name="notifications_complaint_once",
             ),
+            models.UniqueConstraint(
+                fields=["survey_invitation", "channel", "recipient"],
+                name="notifications_survey_once",
+            ),
             models.CheckConstraint(
-                condition=models.Q(event__isnull=False) | models.Q(complaint_event__isnull=False),
+                condition=models.Q(event__isnull=False)
+                | models.Q(complaint_event__isnull=False)
+                | models.Q(survey_invitation__isnull=False),
                 name="notifications_about_something",
             ),
         ]

@@ -22,9 +22,12 @@ from layanan.charters.importer import Report, import_files
 from layanan.complaints.models import ComplaintEvent
 from layanan.guarantees.sweep import sweep
 from layanan.notifications import complaints as complaint_messages
+from layanan.notifications import surveys as survey_messages
 from layanan.notifications.jobs import skip_history
 from layanan.portal.demo_applications import ensure_sample_applications
 from layanan.portal.demo_complaints import ensure_sample_complaints
+from layanan.portal.demo_surveys import ensure_sample_surveys
+from layanan.surveys.models import Invitation
 from layanan.transparency import forecast
 
 CATALOGUE = Path(__file__).resolve().parent / "demo" / "catalogue"
@@ -78,9 +81,12 @@ def load_demo() -> tuple[Report, int, int]:
     accounts = ensure_accounts()
     before = last_event_id()
     complaints_before = last_complaint_event_id()
+    invitations_before = last_invitation_id()
     samples = ensure_sample_applications()
     ensure_sample_complaints()
     sweep()
+    # The ended samples' applicants answered the survey: the dashboard has an IKM.
+    ensure_sample_surveys()
     forecast.run()  # the open samples' expected completion, as the worker would
     # The samples' past (submitted weeks ago, reminders, delays, complaints answered) is not
     # news: nobody is mailed about it when the worker starts. Anything that happened before
@@ -91,11 +97,16 @@ def load_demo() -> tuple[Report, int, int]:
         after_id=complaints_before,
         up_to_id=last_complaint_event_id(),
     )
+    skip_events(survey_messages.CURSOR, after_id=invitations_before, up_to_id=last_invitation_id())
     return report, accounts, samples
 
 
 def last_event_id() -> int:
     return Event.objects.aggregate(last=Max("id"))["last"] or 0
+
+
+def last_invitation_id() -> int:
+    return Invitation.objects.aggregate(last=Max("id"))["last"] or 0
 
 
 def last_complaint_event_id() -> int:

@@ -39,6 +39,7 @@ from layanan.complaints.models import Category, Complaint, HandlingRules, Open31
 from layanan.guarantees.models import Compensation
 from layanan.guarantees.sweep import sweep
 from layanan.notifications.tasks import send_message
+from layanan.surveys.tests.helpers import make_invitation
 from layanan.test import ANSWERS, PASSWORD, PDF, BaseTestCase, charter_content, mark_verified
 
 PERSONAS = (
@@ -117,6 +118,10 @@ RULES: dict[str, dict[str, int]] = {
     "api-applicant": rule(404, anonymous=401, citizen=OK),
     "api-viewer": rule(404, anonymous=401, citizen=OK, unit_officer=OK, supervisor=OK),
     "api-unit-officer": rule(404, anonymous=401, unit_officer=OK, supervisor=OK),
+    # surveys: imports are for agency administrators; the IKM report for the agency's front
+    # office, supervisors and administrators
+    "agency-admin": rule(403, anonymous=LOGIN, agency_admin=OK),
+    "survey-report": rule(403, anonymous=LOGIN, unit_officer=OK, supervisor=OK, agency_admin=OK),
     # siti's confidential complaint: hers, and the agency's complaint desk's (budi at the
     # counter, ani the supervisor); for everyone else it does not exist, token or not
     "api-complaint-confidential": rule(404, citizen=OK, unit_officer=OK, supervisor=OK),
@@ -251,6 +256,13 @@ WEB: dict[str, Route] = {
     "admin:app_list": Route("staff"),  # the charters app
     # the admin's catch-all: an unknown admin address is not revealed before sign-in
     "admin/(?P<url>.*)$": Route("staff", ok=404),
+    # satisfaction surveys: the link's key is the only credential (no sign-in)
+    "surveys:answer": Route("public"),
+    "surveys_office:index": Route("officer"),
+    "surveys_office:paper": Route("front-office"),
+    "surveys_office:import": Route("agency-admin"),
+    "surveys_office:report": Route("survey-report"),
+    "surveys_office:report_csv": Route("survey-report"),
     # Open311 GeoReport v2: public reading and (with an api_key, not a session) posting;
     # signed-in people get exactly what anyone gets
     "open311:discovery": Route("public"),
@@ -373,6 +385,7 @@ class MatrixTestCase(BaseTestCase):
     category: Category
     compensation: Compensation
     rows: dict[str, str]
+    survey_key: str
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -462,6 +475,7 @@ class MatrixTestCase(BaseTestCase):
         assert late.due_at is not None
         sweep(late.due_at + dt.timedelta(minutes=1))
         cls.compensation = Compensation.objects.get(application=late)
+        cls.survey_key = make_invitation(late)  # its satisfaction-survey link
         # siti's complaints, one in each state the complaint pages need
         complaint_actions.ensure_builtin_categories(cls.disdukcapil)
         umum = Category.objects.get(agency=cls.disdukcapil, code="umum")
@@ -611,6 +625,7 @@ class MatrixTestCase(BaseTestCase):
             "app_label": "charters",
             "url": "tidak-ada/",
             "token_id": str(self.citizens_token),  # siti's own API token
+            "kunci": self.survey_key,
             "metric": "permohonan",  # an open-data file of a month that has passed
             "month": "2020-01",
         }

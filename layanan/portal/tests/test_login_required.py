@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from layanan.complaints import actions
 from layanan.complaints.models import Category
+from layanan.surveys.tests.helpers import make_invitation
 from layanan.test import BaseTestCase
 
 PUBLIC = {
@@ -59,6 +60,8 @@ PUBLIC = {
     "api:list_services",
     "api:service_detail",
     "api:track",
+    # the satisfaction survey: its link's key is the credential
+    "surveys:answer",
     # complaints: anyone may file one, read the public ones, and answer "is it resolved?" with
     # the one-time link of the message (410 without it)
     "complaints:list",
@@ -132,6 +135,7 @@ class LoginRequiredTests(BaseTestCase):
             "int": "1",
             "uuid": "00000000-0000-0000-0000-000000000000",
             "path": "x/y",
+            "kunci": make_invitation(application),
             "open311format": "json",
             "metric": "permohonan",
             "month": "2020-01",

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "layanan.complaints",
     "layanan.citizens",
     "layanan.portal",
+    "layanan.transparency",
 ]
 
 MIDDLEWARE = [
@@ -312,6 +313,7 @@ LAYANAN_PERIODIC_JOBS = [
     ("layanan.portal.worker.prune_task_results", 24 * 60 * 60),
     ("layanan.cases.storage.prune_unreferenced_files", 24 * 60 * 60),
     ("layanan.accounts.throttle.forget_stale", 60 * 60),
+    ("layanan.transparency.rollups.run", 60),
 ]
 AUTHENTICATION_BACKENDS = ["layanan.accounts.backends.UsernameEmailOrPhoneBackend"]
 

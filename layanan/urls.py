@@ -62,4 +62,5 @@ urlpatterns = [
     path("admin/login/", answer_refusals(admin.site.login), name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", v1.urls),
+    path("", include("layanan.transparency.urls")),
 ]

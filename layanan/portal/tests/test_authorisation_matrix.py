@@ -136,9 +136,12 @@ WEB: dict[str, Route] = {
     "agencies:detail": Route("public"),
     "cases:track_form": Route("public"),
     "cases:track": Route("public"),
-    "guarantees:register": Route("public"),
-    "guarantees:register_csv": Route("public"),
-    "guarantees:register_json": Route("public"),
+    "transparency:register": Route("public"),
+    "transparency:register_csv": Route("public"),
+    "transparency:register_json": Route("public"),
+    "transparency:dashboard": Route("public"),
+    "transparency:agency": Route("public"),
+    "transparency:service": Route("public"),
     "set_language": Route("public", ok=302, method="POST", data={"language": "en"}),
     "login": Route("public"),
     "logout": Route("public", ok=302, method="POST"),
@@ -480,6 +483,7 @@ class MatrixTestCase(BaseTestCase):
             "app_label": "charters",
             "url": "tidak-ada/",
             "token_id": str(self.citizens_token),  # siti's own API token
+            "agency": "disdukcapil",
         }
         if name.startswith("agencies:"):
             values["code"] = "disdukcapil"

@@ -29,9 +29,12 @@ PUBLIC = {
     "agencies:detail",
     "cases:track_form",
     "cases:track",
-    "guarantees:register",
-    "guarantees:register_csv",
-    "guarantees:register_json",
+    "transparency:register",
+    "transparency:register_csv",
+    "transparency:register_json",
+    "transparency:dashboard",
+    "transparency:agency",
+    "transparency:service",
     "set_language",
     # signing in, up and out, and recovering a password
     "login",
@@ -83,6 +86,7 @@ class LoginRequiredTests(BaseTestCase):
             "int": "1",
             "uuid": "00000000-0000-0000-0000-000000000000",
             "path": "x/y",
+            "agency": "disdukcapil",
         }
 
     def concrete(self, route: str, name: str) -> str:

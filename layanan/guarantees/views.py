@@ -1,17 +1,15 @@
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from layanan.accounts.actions import record_reads
 from layanan.accounts.current import user_of
 from layanan.accounts.models import DataAccess, User
-from layanan.agencies.models import Agency, OfficerRole, Role
+from layanan.agencies.models import OfficerRole, Role
 from layanan.cases.actions import InvalidInput
 from layanan.cases.views_office import officer_required
 from layanan.guarantees.actions import record_payment

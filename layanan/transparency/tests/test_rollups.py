@@ -135,3 +135,54 @@ class RollupTests(RollupTestCase):
         run_pass()
         with self.assertNumQueries(8):
             self.client.get("/jaminan/data.json")
+
+
+class WithdrawnBreachAndComplaintTests(RollupTestCase):
+    def test_a_withdrawn_breach_leaves_the_month_it_was_counted_in(self) -> None:
+        from layanan.agencies.models import CalendarDay
+
+        application = self.submitted(at=MONDAY)
+        old_due = application.steps.get(key="verifikasi").due_at
+        assert old_due is not None
+        self.sweep_at(old_due + MINUTE)
+        run_pass()
+        self.assertEqual(Rollup.objects.get(scope=Scope.ALL, month="2026-12").breaches_late, 1)
+        with time_machine.travel(old_due + dt.timedelta(minutes=5), tick=False):
+            CalendarDay.objects.create(
+                agency=self.disdukcapil, date=dt.date(2026, 12, 1), kind="closed", name="Banjir"
+            )
+        self.sweep_at(old_due + dt.timedelta(minutes=10))
+        register = self.client.get("/jaminan/data.json").json()
+        self.assertEqual(sum(row["late"] for row in register["rows"]), 0)
+        run_pass()
+        self.assertEqual(Rollup.objects.get(scope=Scope.ALL, month="2026-12").breaches_late, 0)
+        self.assertEqual(self.client.get("/jaminan/data.json").json(), register)
+        incremental = self.rows()
+        rebuild()
+        self.assertEqual(self.rows(), incremental)
+
+    def test_complaints_received_resolved_and_limits_missed(self) -> None:
+        from layanan.complaints import actions as complaint_actions
+        from layanan.complaints.models import Category
+
+        complaint_actions.ensure_builtin_categories(self.disdukcapil)
+        with time_machine.travel(MONDAY, tick=False):
+            complaint_actions.file_complaint(
+                filing=complaint_actions.Filing(
+                    category=Category.objects.get(agency=self.disdukcapil, code="pungli"),
+                    description="Diminta uang di loket.",
+                    privacy="rahasia",
+                ),
+                complainant=self.siti,
+            )
+        self.sweep_at(MONDAY + dt.timedelta(days=7))
+        run_pass()
+        november = Rollup.objects.get(
+            scope=Scope.SERVICE, month="2026-11", agency_pk=self.disdukcapil.pk, service_pk=0
+        )
+        self.assertEqual(november.complaints_received, 1)
+        december = Rollup.objects.get(scope=Scope.ALL, month="2026-12")
+        self.assertEqual(december.complaint_deadlines_missed, 1)
+        page = self.client.get("/dasbor/", {"periode": "2026"})
+        self.assertEqual(page.context["totals"]["complaints_received"], 1)
+        self.assertEqual(page.context["totals"]["complaint_deadlines_missed"], 1)

@@ -7,6 +7,7 @@ of applications."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -123,8 +124,11 @@ class LeagueRow:
     rank: int | None  # None: too few decisions in the period to be ranked
 
     @property
-    def rate(self) -> float:
-        return self.on_time / self.decided if self.decided else 0.0
+    def percents(self) -> tuple[int, int, int]:
+        """The on-time rate and its interval in whole percent (the interval rounded outwards,
+        so that it always holds the rate as shown)."""
+        rate = round(100 * self.on_time / self.decided) if self.decided else 0
+        return (rate, min(math.floor(100 * self.low), rate), max(math.ceil(100 * self.high), rate))
 
 
 def league_table(

@@ -102,7 +102,7 @@ class DashboardTests(RollupTestCase):
             page = self.get("/dasbor/", periode="2026")
         (row,) = page.context["league"]
         self.assertEqual((row.rank, row.decided, row.on_time), (1, 1, 1))
-        self.assertContains(page, "21–100 %")  # Wilson 95 % for 1 of 1
+        self.assertContains(page, "20–100 %")  # Wilson 95 % for 1 of 1: 0.21-1, rounded outwards
 
     def test_no_survey_yet_then_the_ikm_once_the_survey_app_answers(self) -> None:
         self.assertContains(self.get("/dasbor/"), "Belum ada hasil survei")

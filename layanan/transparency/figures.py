@@ -100,9 +100,11 @@ def figures_for(
     totals: Counter[str] = Counter()
     for counts in by_month.values():
         totals.update(counts)
+    # Index-backed: (status, due_at) for everything, (agency, status) for an agency and for a
+    # service (through its lead agency, whose open applications are few): never the history.
     late_now = Application.objects.filter(status__in=OPEN_STATUSES, due_at__lt=now)
     if service is not None:
-        late_now = late_now.filter(service=service)
+        late_now = late_now.filter(agency_id=service.lead_agency_id, service=service)
     elif agency is not None:
         late_now = late_now.filter(agency=agency)
     return Figures(

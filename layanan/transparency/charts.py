@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-WIDTH = 600  # the viewBox; the SVG scales to its box
-ROW = 44  # each bar: its label above, the bar below
-BAR = 18
-LABEL_GAP = 16
-VALUE_ROOM = 120  # room at the right of the longest bar for its value
+WIDTH = 480  # the viewBox; the SVG scales to its box (two thirds of the page, or a phone)
+ROW = 50  # each bar: its label above, the bar below
+BAR = 20
+LABEL_GAP = 20
+VALUE_ROOM = 150  # room at the right of the longest bar for its value
 
 
 @dataclass(frozen=True)
@@ -58,10 +58,10 @@ def bar_chart(
                 value=value,
                 shown=shown[index] if shown else str(value),
                 y=y,
-                label_y=y - 6,
+                label_y=y - 5,
                 width=round(max(width, 1.0 if value else 0.0), 1),
                 value_x=round(width + 8, 1),
-                value_y=y + BAR - 4,
+                value_y=y + BAR - 3,
             )
         )
     return BarChart(

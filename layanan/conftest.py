@@ -30,8 +30,10 @@ def _empty_cache() -> None:
 
 @pytest.fixture(autouse=True, scope="session")
 def _own_private_files() -> None:
-    """The Document field's storage was made from the settings before `pytest_configure` gave
-    this process its own folder: point it there too."""
+    """The file fields' storage (documents, complaint attachments) was made from the settings
+    before `pytest_configure` gave this process its own folder: point it there too."""
     from layanan.cases.models import Document, private_storage
+    from layanan.complaints.models import Attachment
 
     Document._meta.get_field("file").storage = private_storage()
+    Attachment._meta.get_field("file").storage = private_storage()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("layanan.portal.urls")),
     path("", include("layanan.cases.urls")),
     path("", include("layanan.guarantees.urls")),
+    path("", include("layanan.complaints.urls")),
     path("kantor/", include("layanan.cases.urls_office")),
     path("layanan/", include("layanan.charters.urls")),
     path("instansi/", include("layanan.agencies.urls")),
@@ -62,5 +63,6 @@ urlpatterns = [
     path("admin/login/", answer_refusals(admin.site.login), name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", v1.urls),
+    path("open311/v2/", include("layanan.complaints.urls_open311")),
     path("", include("layanan.transparency.urls")),
 ]

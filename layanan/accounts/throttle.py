@@ -91,6 +91,11 @@ SIGN_UP_NAME = Rule("sign-up:name", 3, HOUR, HOUR, 6 * HOUR, False)
 SIGN_UP_ADDRESS = Rule(
     "sign-up:address", 10, HOUR, HOUR, 6 * HOUR, False, "LAYANAN_SIGN_UP_ADDRESS_LIMIT"
 )
+# Complaints filed by someone not signed in: every filing counts (there is no failure to judge),
+# per client address; a signed-in citizen is not counted.
+COMPLAINT_ADDRESS = Rule(
+    "complaint:address", 5, HOUR, HOUR, 6 * HOUR, False, "LAYANAN_COMPLAINT_ADDRESS_LIMIT"
+)
 
 
 def now() -> dt.datetime:
@@ -242,7 +247,7 @@ def _give_back(key: str) -> None:
 
 
 ACCOUNT_RULES = (SIGN_IN_ACCOUNT, CODE_ACCOUNT, SECOND_FACTOR_ACCOUNT, RESET_ACCOUNT)
-ADDRESS_RULES = (SIGN_IN_ADDRESS, CODE_ADDRESS, RESET_ADDRESS, SIGN_UP_ADDRESS)
+ADDRESS_RULES = (SIGN_IN_ADDRESS, CODE_ADDRESS, RESET_ADDRESS, SIGN_UP_ADDRESS, COMPLAINT_ADDRESS)
 
 
 def clear_account(user: User) -> None:
@@ -324,6 +329,12 @@ def begin_sign_up(request: HttpRequest, names: list[str]) -> Attempt:
     subjects = [(SIGN_UP_ADDRESS, client_address(request))]
     subjects += [(SIGN_UP_NAME, canonical_identifier(name)) for name in names if name]
     return begin(subjects)
+
+
+def begin_complaint(request: HttpRequest) -> Attempt:
+    """One complaint filed without signing in, counted by the client address (the caller
+    reports it `failed` once filed: each one spends, like a sign-up)."""
+    return begin([(COMPLAINT_ADDRESS, client_address(request))])
 
 
 def answer_refusals(

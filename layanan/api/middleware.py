@@ -1,7 +1,7 @@
 """Answers under /api/ are always JSON in the API's error shape, also where Django or
 django-ninja would answer in HTML or plain text (an unknown path, a method not allowed, a body
 over the size limit); and addresses with characters no database can store are refused
-everywhere with a 400."""
+everywhere with a 400 (under /open311/ in the GeoReport v2 error body)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from layanan.complaints.open311_format import errors as open311_errors
 from layanan.http_errors import error_body, is_storable, too_large_body, with_language
 
 MESSAGES = {
@@ -31,6 +32,11 @@ class ApiErrorShapeMiddleware:
         if not all(is_storable(text) for text in texts):
             # Anywhere on the site: a NUL or half a surrogate pair in the address is refused
             # before a view can hand it to the database.
+            if request.path.startswith("/open311/"):
+                with_language(request)
+                fmt = "json" if request.path.endswith(".json") else "xml"
+                message = _("The address contains characters that are not valid.")
+                return open311_errors(fmt, 400, [(400, message)])
             if not request.path.startswith("/api/"):
                 return render(request, "400.html", status=400)
             with_language(request)

@@ -28,6 +28,7 @@ WIDGET_CLASSES: dict[str, tuple[str, str]] = {
     "checkbox": ("govuk-checkboxes__input", ""),
     "file": ("govuk-file-upload", "govuk-file-upload--error"),
     "clearablefile": ("govuk-file-upload", "govuk-file-upload--error"),
+    "multiplefile": ("govuk-file-upload", "govuk-file-upload--error"),
 }
 INPUT_CLASSES = ("govuk-input", "govuk-input--error")
 

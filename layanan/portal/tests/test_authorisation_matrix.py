@@ -34,6 +34,8 @@ from layanan.agencies.models import CalendarDay, OfficerRole, Role, ServiceHours
 from layanan.cases import actions
 from layanan.cases.models import Application
 from layanan.citizens.actions import file_at_counter, issue_password_setup_code
+from layanan.complaints import actions as complaint_actions
+from layanan.complaints.models import Category, Complaint
 from layanan.guarantees.models import Compensation
 from layanan.guarantees.sweep import sweep
 from layanan.notifications.tasks import send_message
@@ -104,11 +106,20 @@ RULES: dict[str, dict[str, int]] = {
     "superuser-model": rule(ADMIN_LOGIN, agency_admin=403, superuser=OK),
     "agency-model": rule(ADMIN_LOGIN, agency_admin=OK, superuser=OK),
     # the API: no token is 401; what is not yours is 404 (numbers cannot be probed)
+    # a complaint's own pages (receipt, completing it): its complainant, signed in or holding
+    # its key in this browser; 404 to everyone else (the key holder needs no account)
+    "complainant": rule(404, citizen=OK),
+    # "is it resolved?": the one-time link of the message (none here) or the signed-in
+    # complainant while the question is open; the link no longer working (410) to others
+    "complaint-feedback": rule(410, citizen=OK),
     "api-public": rule(OK),
     "api-token": rule(OK, anonymous=401),
     "api-applicant": rule(404, anonymous=401, citizen=OK),
     "api-viewer": rule(404, anonymous=401, citizen=OK, unit_officer=OK, supervisor=OK),
     "api-unit-officer": rule(404, anonymous=401, unit_officer=OK, supervisor=OK),
+    # siti's confidential complaint: hers, and the agency's complaint desk's (budi at the
+    # counter, ani the supervisor); for everyone else it does not exist, token or not
+    "api-complaint-confidential": rule(404, citizen=OK, unit_officer=OK, supervisor=OK),
 }
 
 
@@ -176,6 +187,17 @@ WEB: dict[str, Route] = {
     "cases:remove_document": Route("applicant", ok=302, method="POST", sample="returned"),
     "cases:download": Route("viewer"),
     "cases:items": Route("step-worker", ok=302, method="POST"),
+    # complaints: filing and reading are open to all; siti's own pages are hers
+    "complaints:list": Route("public"),
+    "complaints:file": Route("public"),
+    "complaints:mine": Route("login"),
+    "complaints:detail": Route("public", sample="complaint"),
+    "complaints:receipt": Route("complainant", sample="complaint"),
+    "complaints:complete": Route(
+        "complainant", ok=302, method="POST", data={"note": "Ini kuitansinya."}, sample="incomplete"
+    ),
+    "complaints:feedback": Route("complaint-feedback", sample="resolved"),
+    "complaints:attachment": Route("complainant", sample="complaint"),
     # the back office
     "office:queue": Route("officer"),
     "office:bulk_assign": Route("officer", ok=400, method="POST"),
@@ -204,6 +226,16 @@ WEB: dict[str, Route] = {
     "admin:app_list": Route("staff"),  # the charters app
     # the admin's catch-all: an unknown admin address is not revealed before sign-in
     "admin/(?P<url>.*)$": Route("staff", ok=404),
+    # Open311 GeoReport v2: public reading and (with an api_key, not a session) posting;
+    # signed-in people get exactly what anyone gets
+    "open311:discovery": Route("public"),
+    "open311:services": Route("public"),
+    "open311:service": Route("public"),
+    "open311:requests": Route("public"),
+    "open311:request": Route("public", sample="complaint"),
+    "open311:token": Route("public", sample="complaint"),
+    "open311:not_found": Route("public", ok=404),  # the specification's 404 body
+    "open311:root": Route("public", ok=404),
 }
 
 # The admin's model pages: who may use them (rule), the views that are refused to everyone
@@ -260,6 +292,21 @@ API: dict[str, Route] = {
     "POST /api/v1/applications/{number}/steps/{key}/actions": Route(
         "api-unit-officer", data={"action": "approve"}
     ),
+    # complaints: anyone files (a token makes it the account's own) and reads the public list
+    "POST /api/v1/complaints": Route(
+        "api-public",
+        ok=201,
+        data={
+            "agency": "disdukcapil",
+            "category": "pungli",
+            "description": "Petugas meminta uang tambahan.",
+        },
+    ),
+    "GET /api/v1/complaints": Route("api-public"),
+    "GET /api/v1/complaints/{number}": Route("api-complaint-confidential", sample="confidential"),
+    "POST /api/v1/complaints/{number}/actions": Route(
+        "api-unit-officer", sample="complaint", data={"action": "verify"}
+    ),
 }
 
 
@@ -292,6 +339,7 @@ class MatrixTestCase(BaseTestCase):
 
     rina: User
     applications: dict[str, Application]
+    complaints: dict[str, Complaint]
     compensation: Compensation
     rows: dict[str, str]
 
@@ -383,6 +431,36 @@ class MatrixTestCase(BaseTestCase):
         assert late.due_at is not None
         sweep(late.due_at + dt.timedelta(minutes=1))
         cls.compensation = Compensation.objects.get(application=late)
+        # siti's complaints, one in each state the complaint pages need
+        complaint_actions.ensure_builtin_categories(cls.disdukcapil)
+        umum = Category.objects.get(agency=cls.disdukcapil, code="umum")
+        cls.complaints = {}
+        for state in ("complaint", "incomplete", "resolved"):
+            complaint, _key = complaint_actions.file_complaint(
+                filing=complaint_actions.Filing(
+                    category=umum, description="Antrean loket tidak dilayani satu jam."
+                ),
+                complainant=cls.siti,
+                attachments=[SimpleUploadedFile("antrean.pdf", PDF)],
+            )
+            if state == "incomplete":
+                complaint_actions.request_completion(
+                    complaint=complaint, officer=cls.ani, note="Lampirkan nomor antrean."
+                )
+            elif state == "resolved":
+                complaint_actions.verify_complaint(complaint=complaint, officer=cls.ani)
+                complaint_actions.resolve_complaint(
+                    complaint=complaint, officer=cls.ani, outcome="Loket ditambah."
+                )
+            cls.complaints[state] = complaint
+        # and a confidential one (rahasia), not yet forwarded: the agency's desk handles it
+        pungli = Category.objects.get(agency=cls.disdukcapil, code="pungli")
+        filing = complaint_actions.Filing(
+            category=pungli, description="Petugas meminta uang tambahan.", privacy="rahasia"
+        )
+        cls.complaints["confidential"], _key = complaint_actions.file_complaint(
+            filing=filing, complainant=cls.siti
+        )
 
     def setUp(self) -> None:
         self.clients = {persona: Client() for persona in PERSONAS}
@@ -469,7 +547,8 @@ class MatrixTestCase(BaseTestCase):
     # -- calling ------------------------------------------------------------------------------
 
     def sample(self, name: str, route: Route, callback: Any) -> dict[str, str]:
-        application = self.applications[route.sample]
+        complaint = self.complaints.get(route.sample)
+        application = self.applications.get(route.sample, self.applications["submitted"])
         values = {
             "number": application.number,
             "key": "verifikasi",
@@ -487,6 +566,14 @@ class MatrixTestCase(BaseTestCase):
         }
         if name.startswith("agencies:"):
             values["code"] = "disdukcapil"
+        if complaint is not None:
+            values["number"] = complaint.number
+            values["token"] = complaint.token
+            attachment = complaint.attachments.first()
+            if attachment is not None:
+                values["attachment_id"] = str(attachment.pk)
+        if name.startswith("open311:"):
+            values.update(code="disdukcapil.pungli", fmt="json", rest="tidak-ada.json")
         model_admin = model_admin_of(callback)
         if model_admin is not None:
             values["object_id"] = values["id"] = self.admin_row(model_admin.model)

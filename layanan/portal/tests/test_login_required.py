@@ -15,6 +15,8 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from layanan.complaints import actions
+from layanan.complaints.models import Category
 from layanan.test import BaseTestCase
 
 PUBLIC = {
@@ -60,7 +62,40 @@ PUBLIC = {
     "api:list_services",
     "api:service_detail",
     "api:track",
+    # complaints: anyone may file one, read the public ones, and answer "is it resolved?" with
+    # the one-time link of the message (410 without it)
+    "complaints:list",
+    "complaints:file",
+    "complaints:detail",
+    "complaints:feedback",
+    # complaints: anyone files one, reads the public list and a complaint's public view
+    "api:file_complaint",
+    "api:list_complaints",
+    "api:get_complaint",
+    # Open311 GeoReport v2 (an api_key, not a login, for posting)
+    "open311:discovery",
+    "open311:services",
+    "open311:service",
+    "open311:requests",
+    "open311:request",
+    "open311:token",
+    "open311:not_found",
+    "open311:root",
 }
+# Public URLs whose sample row does not exist here (the samples are an application's): their
+# 404 is the answer to anyone, not a login demanded.
+NOT_FOUND_FOR_ANYONE = {
+    "api:api-root",  # django-ninja's own prefix
+    "api:get_complaint",
+    "open311:service",
+    "open311:request",
+    "open311:token",
+    "open311:not_found",
+    "open311:root",
+}
+# Open without a login to the complainant who holds the complaint's key in this browser (a
+# complaint filed without an account); 404 to everyone else, never a sign-in page.
+KEY_HOLDERS = {"complaints:receipt", "complaints:complete", "complaints:attachment"}
 
 
 def walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
@@ -77,6 +112,14 @@ def walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tupl
 class LoginRequiredTests(BaseTestCase):
     def setUp(self) -> None:
         application = self.submitted()
+        actions.ensure_builtin_categories(self.disdukcapil)
+        self.complaint, _key = actions.file_complaint(
+            filing=actions.Filing(
+                category=Category.objects.get(agency=self.disdukcapil, code="umum"),
+                description="Antrean loket tidak dilayani satu jam.",
+            ),
+            complainant=self.siti,
+        )
         self.samples = {
             "number": application.number,
             "key": "verifikasi",
@@ -86,6 +129,7 @@ class LoginRequiredTests(BaseTestCase):
             "int": "1",
             "uuid": "00000000-0000-0000-0000-000000000000",
             "path": "x/y",
+            "open311format": "json",
             "agency": "disdukcapil",
         }
 
@@ -96,6 +140,8 @@ class LoginRequiredTests(BaseTestCase):
             converter, argument = match.group(1), match.group(2)
             if name.startswith("agencies:"):
                 return "disdukcapil"
+            if name.startswith("complaints:") and argument == "number":
+                return self.complaint.number
             return self.samples.get(argument) or self.samples.get(converter or "", "x")
 
         url = re.sub(r"<(?:(\w+):)?(\w+)>", sample, route)
@@ -118,6 +164,12 @@ class LoginRequiredTests(BaseTestCase):
         checked = set()
         for route, name in self.routes():
             if name in PUBLIC:
+                continue
+            if name in KEY_HOLDERS:
+                with self.subTest(name=name):
+                    response = self.anonymous(self.concrete(route, name))
+                    self.assertEqual(response.status_code, 404)
+                checked.add(name)
                 continue
             url = self.concrete(route, name)
             with self.subTest(url=url, name=name):
@@ -144,7 +196,7 @@ class LoginRequiredTests(BaseTestCase):
             url = self.concrete(route, name)
             with self.subTest(url=url, name=name):
                 response = self.anonymous(url)
-                refused = (401, 403, 500) if name == "api:api-root" else (401, 403, 404, 500)
+                refused = (401, 403, 500) if name in NOT_FOUND_FOR_ANYONE else (401, 403, 404, 500)
                 self.assertNotIn(response.status_code, refused, url)
                 if response.status_code == 302:
                     self.assertNotRegex(response["Location"], r"/(admin/login|masuk)/\?next=")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from layanan.cases import actions
 from layanan.cases.models import Application
@@ -25,6 +27,12 @@ class RollupTestCase(SweepTestCase):
                 actions.act_on_step(
                     application=fresh, step=step, officer=self.budi, action=action, note=note
                 )
+
+    def queries(self, url: str, **params: str) -> int:
+        """How many queries a GET of `url` makes."""
+        with CaptureQueriesContext(connection) as captured:
+            self.assertEqual(self.client.get(url, params).status_code, 200)
+        return len(captured.captured_queries)
 
     def rows(self) -> set[tuple[object, ...]]:
         """Every rollup row, comparable (histograms as sorted pairs)."""

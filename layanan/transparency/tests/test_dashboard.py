@@ -141,14 +141,14 @@ class DashboardTests(RollupTestCase):
         )
 
     def test_the_number_of_queries_does_not_grow_with_applications(self) -> None:
+        # cursors, 2 event tails, rollups, late now, league, agencies (+1 per log with gaps:
+        # ids a rolled-back transaction took, on PostgreSQL)
         run_pass()
-        with time_machine.travel(LATER, tick=False), self.assertNumQueries(QUERIES):
-            self.client.get("/dasbor/", {"periode": "2026"})
+        with time_machine.travel(LATER, tick=False):
+            before = self.queries("/dasbor/", periode="2026")
+        self.assertLessEqual(before, 9)
         for _more in range(3):
             self.submitted(self.agus, at=MONDAY)
         run_pass()
-        with time_machine.travel(LATER, tick=False), self.assertNumQueries(QUERIES):
-            self.client.get("/dasbor/", {"periode": "2026"})
-
-
-QUERIES = 7  # cursors, 2 event tails, rollups, late now, league, agencies
+        with time_machine.travel(LATER, tick=False):
+            self.assertEqual(self.queries("/dasbor/", periode="2026"), before)

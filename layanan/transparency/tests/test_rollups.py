@@ -128,13 +128,12 @@ class RollupTests(RollupTestCase):
     def test_the_register_does_not_read_the_applications(self) -> None:
         self.story()
         run_pass()
-        with self.assertNumQueries(8):
-            self.client.get("/jaminan/data.json")
+        before = self.queries("/jaminan/data.json")
+        self.assertLessEqual(before, 10)
         for _more in range(3):
             self.submitted(self.agus, at=MONDAY + DAY)
         run_pass()
-        with self.assertNumQueries(8):
-            self.client.get("/jaminan/data.json")
+        self.assertEqual(self.queries("/jaminan/data.json"), before)
 
 
 class WithdrawnBreachAndComplaintTests(RollupTestCase):

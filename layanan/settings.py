@@ -321,7 +321,10 @@ LAYANAN_PERIODIC_JOBS = [
     ("layanan.accounts.throttle.forget_stale", 60 * 60),
     ("layanan.surveys.invitations.run", 60),
     ("layanan.transparency.forecast.run", 60),
+    ("layanan.transparency.rollups.run", 60),
 ]
+# The public league table ranks an agency only with at least this many decisions in the period.
+LAYANAN_LEAGUE_MIN_DECIDED = int(os.environ.get("LAYANAN_LEAGUE_MIN_DECIDED", "20"))
 AUTHENTICATION_BACKENDS = ["layanan.accounts.backends.UsernameEmailOrPhoneBackend"]
 
 # Second factor (django-otp) and API tokens: see docs/operations.md and docs/api.md.

@@ -1,72 +1,20 @@
 from __future__ import annotations
 
-import csv
-
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from layanan.accounts.actions import record_reads
 from layanan.accounts.current import user_of
 from layanan.accounts.models import DataAccess, User
-from layanan.agencies.models import Agency, OfficerRole, Role
+from layanan.agencies.models import OfficerRole, Role
 from layanan.cases.actions import InvalidInput
 from layanan.cases.views_office import officer_required
 from layanan.guarantees.actions import record_payment
 from layanan.guarantees.amounts import amounts_now
 from layanan.guarantees.models import Compensation
-from layanan.guarantees.register import COLUMNS, register_rows
-
-
-class RegisterFilter(forms.Form):
-    instansi = forms.ChoiceField(label=gettext_lazy("Agency"), required=False)
-    tahun = forms.IntegerField(
-        label=gettext_lazy("Year"), required=False, min_value=2000, max_value=2100
-    )
-
-
-def filtered_rows(request: HttpRequest) -> tuple[RegisterFilter, list[dict[str, object]]]:
-    form = RegisterFilter(request.GET)
-    agency_field: forms.ChoiceField = form.fields["instansi"]  # type: ignore[assignment]
-    agency_field.choices = [
-        ("", _("All agencies")),
-        *Agency.objects.order_by("name").values_list("code", "name"),
-    ]
-    agency, year = "", None
-    if form.is_valid():
-        agency, year = form.cleaned_data["instansi"], form.cleaned_data["tahun"]
-    return form, register_rows(agency=agency, year=year)
-
-
-def register(request: HttpRequest) -> HttpResponse:
-    form, rows = filtered_rows(request)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    totals = {c: sum(int(r[c]) for r in rows) for c in COLUMNS[5:]}  # type: ignore[call-overload]
-    return render(
-        request,
-        "guarantees/register.html",
-        {"form": form, "page_obj": page, "totals": totals, "query": request.GET.urlencode()},
-        status=400 if form.errors else 200,
-    )
-
-
-def register_csv(request: HttpRequest) -> HttpResponse:
-    _form, rows = filtered_rows(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="register-jaminan.csv"'
-    writer = csv.DictWriter(response, fieldnames=COLUMNS)
-    writer.writeheader()
-    writer.writerows(rows)
-    return response
-
-
-def register_json(request: HttpRequest) -> JsonResponse:
-    _form, rows = filtered_rows(request)
-    return JsonResponse({"columns": list(COLUMNS), "rows": rows})
 
 
 def finance_agencies(user: User) -> set[int]:

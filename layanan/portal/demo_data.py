@@ -29,6 +29,7 @@ from layanan.portal.demo_complaints import ensure_sample_complaints
 from layanan.portal.demo_surveys import ensure_sample_surveys
 from layanan.surveys.models import Invitation
 from layanan.transparency import forecast
+from layanan.transparency.rollups import rebuild as rebuild_rollups
 
 CATALOGUE = Path(__file__).resolve().parent / "demo" / "catalogue"
 PASSWORD = "layanan-demo"  # noqa: S105 - published demo password, demo accounts only
@@ -98,6 +99,8 @@ def load_demo() -> tuple[Report, int, int]:
         up_to_id=last_complaint_event_id(),
     )
     skip_events(survey_messages.CURSOR, after_id=invitations_before, up_to_id=last_invitation_id())
+    # The dashboard and the register count the samples from the first page view.
+    rebuild_rollups()
     return report, accounts, samples
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 import time_machine
 from django.utils import translation
 
+from layanan.cases.events import record_event
 from layanan.cases.models import Application, Event
 from layanan.guarantees.models import Breach, Compensation
 from layanan.guarantees.tests.test_sweep import MINUTE, MONDAY, WIB, SweepTestCase
@@ -138,7 +139,7 @@ class PaginationTests(SweepTestCase):
         for month in range(51):  # one row per month: 51 rows, 50 on a page
             year, index = divmod(month, 12)
             detected = dt.datetime(2022 + year, index + 1, 15, 10, tzinfo=WIB)
-            Breach.objects.create(
+            breach = Breach.objects.create(
                 application=application,
                 level="late",
                 agency=self.disdukcapil,
@@ -146,6 +147,8 @@ class PaginationTests(SweepTestCase):
                 due_at=detected - dt.timedelta(hours=1),
                 detected_at=detected,
             )
+            # As the sweep does: the register counts breaches from their `late` events.
+            record_event(application, "late", at=detected, actor=None, data={"breach": breach.pk})
         with translation.override("id"):
             oldest = display.month_in_words(dt.date(2022, 1, 1))
         first = self.client.get("/jaminan/")

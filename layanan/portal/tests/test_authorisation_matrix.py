@@ -154,9 +154,12 @@ WEB: dict[str, Route] = {
     "agencies:detail": Route("public"),
     "cases:track_form": Route("public"),
     "cases:track": Route("public"),
-    "guarantees:register": Route("public"),
-    "guarantees:register_csv": Route("public"),
-    "guarantees:register_json": Route("public"),
+    "transparency:register": Route("public"),
+    "transparency:register_csv": Route("public"),
+    "transparency:register_json": Route("public"),
+    "transparency:dashboard": Route("public"),
+    "transparency:agency": Route("public"),
+    "transparency:service": Route("public"),
     "set_language": Route("public", ok=302, method="POST", data={"language": "en"}),
     "login": Route("public"),
     "logout": Route("public", ok=302, method="POST"),
@@ -628,6 +631,7 @@ class MatrixTestCase(BaseTestCase):
             "kunci": self.survey_key,
             "metric": "permohonan",  # an open-data file of a month that has passed
             "month": "2020-01",
+            "agency": "disdukcapil",
         }
         if name.startswith("agencies:"):
             values["code"] = "disdukcapil"

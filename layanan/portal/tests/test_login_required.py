@@ -32,9 +32,12 @@ PUBLIC = {
     "agencies:detail",
     "cases:track_form",
     "cases:track",
-    "guarantees:register",
-    "guarantees:register_csv",
-    "guarantees:register_json",
+    "transparency:register",
+    "transparency:register_csv",
+    "transparency:register_json",
+    "transparency:dashboard",
+    "transparency:agency",
+    "transparency:service",
     "set_language",
     # signing in, up and out, and recovering a password
     "login",
@@ -139,6 +142,7 @@ class LoginRequiredTests(BaseTestCase):
             "open311format": "json",
             "metric": "permohonan",
             "month": "2020-01",
+            "agency": "disdukcapil",
         }
 
     def concrete(self, route: str, name: str) -> str:

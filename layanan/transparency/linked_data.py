@@ -287,7 +287,7 @@ def catalogue_document(absolute: Absolute, *, now: dt.datetime) -> dict[str, Any
         )
     register = [
         distribution(
-            absolute(reverse(f"guarantees:register_{fmt}")),
+            absolute(reverse(f"transparency:register_{fmt}")),
             fmt,
             title=f"register-jaminan.{fmt}",
             issued=today,

@@ -150,6 +150,6 @@ class ComplaintDeadlinesOnTheRegisterTests(SweepTestCase):
         rows = self.client.get("/jaminan/data.json").json()["rows"]
         self.assertEqual(sum(r["complaint_deadlines_missed"] for r in rows), 1)
         page = self.client.get("/jaminan/")
-        self.assertContains(page, "Pengaduan yang tidak terkait layanan tertentu")
+        self.assertContains(page, "Batas waktu pengaduan yang terlewat, per bulan dan instansi")
         for secret in ("Siti", complaint.number, "rahasia"):
             self.assertNotContains(page, secret)

@@ -494,3 +494,24 @@ class ConfidentialityWalkTests(BaseTestCase):
                             self.assertIn(status, (403, 404))
                     opened += 1
         self.assertGreater(opened, 40)
+
+    def test_the_similar_complaints_shown_before_filing_name_nobody(self) -> None:
+        """The filing form's confirmation step lists recent complaints about the same service
+        (the anonim ones, and the rahasia one about an application of that service)."""
+        for who, client, _headers in self.viewers():
+            response = client.post(
+                "/pengaduan/baru/",
+                {
+                    "kind": "pengaduan",
+                    "category": "disdukcapil.umum",
+                    "service": "akta-kelahiran",
+                    "description": "Saya juga diminta uang tambahan untuk akta kelahiran.",
+                    "privacy": "publik",
+                    "address": "Jl. Slamet Riyadi 10",
+                    "website": "",
+                },
+            )
+            self.assertEqual(response.status_code, 200, f"{who}: no confirmation step")
+            text = response.content.decode()
+            self.assertIn(self.api_anon.number, text)  # the step did list similar ones
+            self.assert_nothing_found(who, "/pengaduan/baru/ (confirmation)", 200, text)

@@ -12,7 +12,9 @@
 - /pengaduan/<number>/tanggapan/?kunci=: "is it resolved?", one use, without signing in.
 - /pengaduan/ and /pengaduan/saya/: the public list with figures per agency; one's own list.
 
-Pages that can carry a key answer with `Referrer-Policy: no-referrer`, and a key given in the
+Pages that can carry a key answer with `Referrer-Policy: same-origin` (never `no-referrer`:
+under it a browser sends `Origin: null` with the page's forms, and the CSRF check refuses the
+answer to "is it resolved?", the completion and the language switch), and a key given in the
 address is moved into the session and the address cleaned by a redirect, so that the key does
 not travel to another site or stay in the browser's history.
 """
@@ -58,7 +60,9 @@ FIGURES_PERIOD = dt.timedelta(days=365)
 
 
 def no_referrer(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "no-referrer"
+    """No address of this page is sent to another site. Not `no-referrer`: a browser then
+    sends `Origin: null` with the page's own forms, which the CSRF check refuses."""
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -24,7 +24,7 @@ class PublicViewTests(ComplaintPageTestCase):
         actions.verify_complaint(complaint=complaint, officer=self.ani, note="Kami periksa.")
         response = self.client.get(f"/pengaduan/{complaint.number}/")
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(response["Referrer-Policy"], "no-referrer")
+        self.assertEqual(response["Referrer-Policy"], "same-origin")
         self.assertContains(response, "Kami periksa.")
         self.assertContains(response, "Petugas meminta uang")
         self.assertContains(response, "Batas waktu")
@@ -71,12 +71,12 @@ class ComplainantViewTests(ComplaintPageTestCase):
         url = f"/pengaduan/{complaint.number}/"
         response = self.client.get(f"{url}?kunci={key}")
         self.assertRedirects(response, url, fetch_redirect_response=False)
-        self.assertEqual(response["Referrer-Policy"], "no-referrer")
+        self.assertEqual(response["Referrer-Policy"], "same-origin")
         page = self.client.get(url)
         self.assertEqual(page.status_code, 200)
         self.assertContains(page, "tono@example.test")
         self.assertNotContains(page, key)
-        self.assertEqual(page["Referrer-Policy"], "no-referrer")
+        self.assertEqual(page["Referrer-Policy"], "same-origin")
         # another browser without the key: nothing
         self.client.cookies.clear()
         self.assertEqual(self.client.get(url).status_code, 404)

@@ -31,7 +31,7 @@ class FeedbackTests(ComplaintPageTestCase):
     def test_the_link_shows_the_choice_and_changes_nothing(self) -> None:
         response = self.client.get(f"{self.url}?kunci={self.key}")
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(response["Referrer-Policy"], "no-referrer")
+        self.assertEqual(response["Referrer-Policy"], "same-origin")
         self.assertContains(response, "Uang dikembalikan, petugas ditegur.")
         self.assertContains(response, "Sudah selesai")
         self.assertContains(response, "Belum selesai")

@@ -79,7 +79,7 @@ class AnonymousFilingTests(ComplaintPageTestCase):
         self.assertEqual(str(complaint.happened_on), "2026-11-27")
         self.assertEqual(complaint.service, self.akta)
         page = self.client.get(receipt)
-        self.assertEqual(page["Referrer-Policy"], "no-referrer")
+        self.assertEqual(page["Referrer-Policy"], "same-origin")
         self.assertContains(page, complaint.number)
         self.assertContains(page, f"/pengaduan/{complaint.number}/?kunci=")
         self.assertContains(page, "3 hari kerja")  # what happens next, with the limits

@@ -179,6 +179,8 @@ class Application(models.Model):
             models.Index(fields=["applicant", "-created_at"]),
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["agency", "status"]),
+            # a service's applications late right now (the dashboard's service page)
+            models.Index(fields=["service", "status", "due_at"]),
             # monthly open-data figures (transparency.opendata) until rollups replace them
             models.Index(fields=["submitted_at"]),
             models.Index(fields=["ended_at"]),

@@ -88,3 +88,24 @@ class InvitationTests(SurveyTestCase):
         EventCursor.objects.filter(name="notifications.surveys").update(position=0)
         plan_survey_messages()
         self.assertFalse(Message.objects.exists())
+
+
+class InvitationOnTheApplicationPageTests(SurveyTestCase):
+    def test_the_applicant_finds_the_survey_on_her_application_until_she_answers(self) -> None:
+        """An applicant without an email address gets no message: the link is on her page."""
+        self.siti.email = ""
+        self.siti.save(update_fields=["email"])
+        application = self.completed()
+        self.login(self.siti)
+        page = self.client.get(f"/permohonan/{application.number}/")
+        self.assertNotContains(page, "Isi survei kepuasan")  # no invitation yet
+        invite_ended_applications()
+        page = self.client.get(f"/permohonan/{application.number}/")
+        self.assertContains(page, "Isi survei kepuasan")
+        from layanan.surveys.actions import key_for
+
+        invitation = Invitation.objects.get()
+        self.assertContains(page, f"/survei/{key_for(invitation)}/")
+        Invitation.objects.filter(pk=invitation.pk).update(answered_at=timezone.now())
+        page = self.client.get(f"/permohonan/{application.number}/")
+        self.assertNotContains(page, "Isi survei kepuasan")

@@ -51,6 +51,7 @@ from layanan.complaints.models import (
     Privacy,
     Status,
 )
+from layanan.complaints.reads import record_identity_read
 
 SESSION_KEYS = "complaint_keys"  # {number: access key}: the complainant's keys, this browser
 KEPT_KEYS = 20
@@ -316,6 +317,10 @@ def render_detail(
     status: int = 200,
 ) -> HttpResponse:
     own = view == "full" and is_own(request, complaint)
+    if view == "full" and not own and complaint.hides_complainant:
+        # an officer of the handling unit on the public page: the identity is shown, and the
+        # complainant reads that look in their access log, as from the back office
+        record_identity_read(reader=user_of(request), complaint=complaint)
     # Public events only, in either view; the personal parts are shown to the complainant.
     shown = presenters.full_view(complaint) if view == "full" else presenters.public_view(complaint)
     can_complete = own and complaint.status == Status.INCOMPLETE

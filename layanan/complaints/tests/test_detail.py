@@ -51,6 +51,11 @@ class PublicViewTests(ComplaintPageTestCase):
         self.assertContains(self.client.get(url), "pengaduan rahasia Anda")
         self.login(self.ani)  # she handles it
         self.assertEqual(self.client.get(url).status_code, 200)
+        # siti reads that the unit looked at her confidential complaint, not that she did
+        from layanan.accounts.models import DataAccess
+
+        reads = DataAccess.objects.filter(citizen=self.siti, place="office_complaint")
+        self.assertEqual(list(reads.values_list("reader__username", flat=True)), ["ani"])
 
     def test_an_unknown_or_malformed_number_is_404(self) -> None:
         self.assertEqual(self.client.get("/pengaduan/PGD-AAAA-AAAA-AA/").status_code, 404)

@@ -141,12 +141,13 @@ class DashboardTests(RollupTestCase):
         )
 
     def test_the_number_of_queries_does_not_grow_with_applications(self) -> None:
-        # cursors, 2 event tails, rollups, late now, league, agencies (+1 per log with gaps:
-        # ids a rolled-back transaction took, on PostgreSQL)
+        # cursors, 2 event tails, rollups, late now, the IKM's answers and population, league,
+        # agencies: 9 (+1 per log with gaps: ids a rolled-back transaction took, on
+        # PostgreSQL, where a parallel test run shares the sequences)
         run_pass()
         with time_machine.travel(LATER, tick=False):
             before = self.queries("/dasbor/", periode="2026")
-        self.assertLessEqual(before, 9)
+        self.assertLessEqual(before, 11)
         for _more in range(3):
             self.submitted(self.agus, at=MONDAY)
         run_pass()

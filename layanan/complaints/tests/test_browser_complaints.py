@@ -26,6 +26,9 @@ def test_an_illegal_levy_reported_from_the_charter_page(site: str, phone: Any) -
     phone.wait_for_url(re.compile(r"/pengaduan/baru/\?kategori=.*\.pungli"))
     assert_accessible(phone)
     assert "pungutan liar" in phone.locator("#id_category option:checked").inner_text().lower()
+    phone.get_by_role("button", name="Kirim", exact=True).click()  # nothing said yet
+    assert phone.get_by_text("Ada masalah").is_visible()
+    assert_accessible(phone)  # the error summary and the messages next to the fields
     phone.get_by_label("Apa yang terjadi?").fill(
         "Petugas meminta Rp50.000 agar akta selesai hari ini."
     )
@@ -44,10 +47,6 @@ def test_an_illegal_levy_reported_from_the_charter_page(site: str, phone: Any) -
     screenshot(phone, "complaints-list-phone")
 
 
-@pytest.mark.skip(
-    reason="hangs in CI after the submit (wait_for_url never returns); filing without "
-    "JavaScript is covered over HTTP in test_filing.py — to be found and fixed next stop"
-)
 def test_filing_works_without_javascript(site: str, browser: Any) -> None:  # noqa: F811
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -55,7 +54,8 @@ def test_filing_works_without_javascript(site: str, browser: Any) -> None:  # no
     page.get_by_role("button", name="Kirim", exact=True).click()
     assert page.get_by_text("Ada masalah").is_visible()
     assert page.get_by_role("link", name="Tuliskan apa yang terjadi").is_visible()
-    assert_accessible(page)
+    # (no axe scan here: axe is a script, and never finishes in a page without JavaScript;
+    # the same error page is scanned in the journey above)
     page.locator("#id_category").select_option(index=1)
     page.get_by_label("Apa yang terjadi?").fill(
         "Antrean di loket tidak dilayani lebih dari satu jam."

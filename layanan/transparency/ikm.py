@@ -1,37 +1,24 @@
-"""The satisfaction index (IKM) block of the dashboard.
-
-The survey app (`layanan.surveys`, issue 10 S1) computes it with
-`surveys.reports.ikm_summary(*, agency=None, service=None, unit=None, start, end) -> dict`
-(respondents, nrr, ikm, mutu, kinerja, representative, sample_needed, lowest, population).
-It is imported when the dashboard asks, so that this app works where the survey app is not
-installed yet: then, as with a period nobody answered, the page says there is no survey yet.
-"""
+"""The satisfaction index (IKM) block of the dashboard: `surveys.reports.ikm_summary` for the
+scope and the days of the period (its `end` is the last day counted, the period's the first day
+after it)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from typing import Any
 
 from layanan.agencies.models import Agency
 from layanan.charters.models import Service
-
-REPORTS_MODULE = "layanan.surveys.reports"
+from layanan.surveys.reports import ikm_summary
 
 
 def ikm_for(
     *, agency: Agency | None, service: Service | None, start: dt.date, end: dt.date
 ) -> dict[str, Any] | None:
     """The IKM of the scope over [start, end) or None when there is no answer to count."""
-    try:
-        reports = importlib.import_module(REPORTS_MODULE)
-    except ModuleNotFoundError as missing:
-        if missing.name and REPORTS_MODULE.startswith(missing.name):
-            return None  # the survey app is not part of this installation (yet)
-        raise
-    summary: dict[str, Any] = reports.ikm_summary(
-        agency=agency, service=service, unit=None, start=start, end=end
+    summary = ikm_summary(
+        agency=agency, service=service, unit=None, start=start, end=end - dt.timedelta(days=1)
     )
-    if not summary or not summary.get("respondents"):
+    if not summary["respondents"]:
         return None
     return summary

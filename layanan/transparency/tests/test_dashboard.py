@@ -5,8 +5,7 @@ block; and a fixed number of queries whatever the number of applications."""
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import types
+from decimal import Decimal
 from typing import Any
 
 import time_machine
@@ -14,6 +13,7 @@ from django.test import override_settings
 
 from layanan.charters.models import Service
 from layanan.guarantees.tests.test_sweep import MONDAY
+from layanan.surveys.models import Response
 from layanan.transparency.rollups import run_pass
 from layanan.transparency.tests.helpers import RollupTestCase
 
@@ -104,40 +104,28 @@ class DashboardTests(RollupTestCase):
         self.assertEqual((row.rank, row.decided, row.on_time), (1, 1, 1))
         self.assertContains(page, "20–100 %")  # Wilson 95 % for 1 of 1: 0.21-1, rounded outwards
 
-    def test_no_survey_yet_then_the_ikm_once_the_survey_app_answers(self) -> None:
+    def test_no_survey_yet_then_the_ikm_of_the_answers_in_the_period(self) -> None:
         self.assertContains(self.get("/dasbor/"), "Belum ada hasil survei")
-        reports = types.ModuleType("layanan.surveys.reports")
-        asked: dict[str, Any] = {}
 
-        def ikm_summary(**kwargs: Any) -> dict[str, Any]:
-            asked.update(kwargs)
-            return {
-                "respondents": 12,
-                "ikm": "80.83",
-                "mutu": "B",
-                "kinerja": "Baik",
-                "representative": False,
-                "sample_needed": 30,
-            }
+        def answered(on: dt.date, answer: int) -> None:
+            Response.objects.create(
+                agency=self.disdukcapil,
+                channel=Response.Channel.PAPER,
+                answered_on=on,
+                **{f"u{i}": answer for i in range(1, 10)},
+            )
 
-        reports.ikm_summary = ikm_summary  # type: ignore[attr-defined]
-        surveys = types.ModuleType("layanan.surveys")
-        with_modules = {"layanan.surveys": surveys, "layanan.surveys.reports": reports}
-        saved = {name: sys.modules.get(name) for name in with_modules}
-        sys.modules.update(with_modules)
-        try:
-            page = self.get("/dasbor/disdukcapil/", periode="2026-Q4")
-        finally:
-            for name, module in saved.items():
-                if module is None:
-                    sys.modules.pop(name, None)
-                else:
-                    sys.modules[name] = module
-        self.assertContains(page, "80.83 (B, Baik)")
-        self.assertContains(page, "30 jawaban")
-        self.assertEqual(asked["agency"], self.disdukcapil)
-        self.assertEqual(
-            (asked["start"], asked["end"]), (dt.date(2026, 10, 1), dt.date(2027, 1, 1))
+        answered(dt.date(2026, 10, 1), 4)  # the first day of the quarter counts ...
+        answered(dt.date(2026, 12, 31), 4)  # ... and so does the last one,
+        answered(dt.date(2026, 9, 30), 1)  # but not the days either side of it
+        answered(dt.date(2027, 1, 1), 1)
+        page = self.get("/dasbor/disdukcapil/", periode="2026-Q4")
+        ikm = page.context["ikm"]
+        self.assertEqual((ikm["respondents"], ikm["ikm"], ikm["mutu"]), (2, Decimal("100.00"), "A"))
+        self.assertContains(page, "(A, Sangat Baik)")
+        # Another agency's answers are not this agency's.
+        self.assertContains(
+            self.get("/dasbor/dpmptsp/", periode="2026-Q4"), "Belum ada hasil survei"
         )
 
     def test_the_number_of_queries_does_not_grow_with_applications(self) -> None:

@@ -181,9 +181,8 @@ class Application(models.Model):
             models.Index(fields=["agency", "status"]),
             # a service's applications late right now (the dashboard's service page)
             models.Index(fields=["service", "status", "due_at"]),
-            # monthly open-data figures (transparency.opendata) until rollups replace them
+            # the first month of open data (transparency.opendata.published_months)
             models.Index(fields=["submitted_at"]),
-            models.Index(fields=["ended_at"]),
         ]
 
     def __str__(self) -> str:

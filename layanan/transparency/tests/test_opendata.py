@@ -15,7 +15,12 @@ from pyld import jsonld
 
 from layanan.cases import actions
 from layanan.charters.models import Service
-from layanan.test import ANSWERS, BaseTestCase, charter_content
+from layanan.surveys.models import Response
+from layanan.surveys.tests.helpers import EXAMPLE, rows_with_totals
+from layanan.test import ANSWERS, charter_content
+from layanan.transparency.models import Rollup, Scope
+from layanan.transparency.rollups import run_pass
+from layanan.transparency.tests.helpers import RollupTestCase
 
 WIB = ZoneInfo("Asia/Jakarta")
 CPSV = "http://purl.org/vocab/cpsv#"
@@ -58,14 +63,16 @@ def one(node: dict[str, Any], iri: str) -> Any:
     return values[0]
 
 
-class OpenDataTests(BaseTestCase):
+class OpenDataTests(RollupTestCase):
     def wib(self, day: int, hour: int) -> dt.datetime:
         return dt.datetime(2026, 11, day, hour, tzinfo=WIB)
 
-    def completed(self, day: int, *, hours: int = 2) -> None:
+    def completed(self, day: int, *, hours: int = 2, issued_on: int | None = None) -> None:
+        """Submitted on `day` at 9:00, checked at 10:00 (the legal clock starts), issued
+        `hours` later on `issued_on` (the same day unless given)."""
         application = self.submitted(at=self.wib(day, 9))
-        for key, at in (("verifikasi", 10), ("terbit", 10 + hours)):
-            with time_machine.travel(self.wib(day, at), tick=False):
+        for key, on, at in (("verifikasi", day, 10), ("terbit", issued_on or day, 10 + hours)):
+            with time_machine.travel(self.wib(on, at), tick=False):
                 application = actions.act_on_step(
                     application=application,
                     step=application.steps.get(key=key),
@@ -188,7 +195,18 @@ class OpenDataTests(BaseTestCase):
         self.assertTrue(one(catalogues[0], DCT + "license")["@id"].startswith("https://"))
         datasets = nodes_of_type(expanded, DCAT + "Dataset")
         codes = {one(d, DCT + "identifier")["@value"] for d in datasets}
-        self.assertEqual(codes, {"layanan", "permohonan", "waktu-penyelesaian", "register-jaminan"})
+        self.assertEqual(
+            codes,
+            {
+                "layanan",
+                "permohonan",
+                "waktu-penyelesaian",
+                "jaminan",
+                "pengaduan",
+                "kepuasan",
+                "register-jaminan",
+            },
+        )
         urls = set()
         for dataset in datasets:
             self.assertTrue(one(dataset, DCT + "license")["@id"])
@@ -231,7 +249,7 @@ class OpenDataTests(BaseTestCase):
         )
         self.assertEqual(table[1][5], "")  # empty in CSV
 
-        self.completed(6, hours=4)
+        self.completed(6, issued_on=10)  # Friday to Tuesday: two working days
         with time_machine.travel(self.wib(20, 9), tick=False):
             answer = self.client.get("/data/permohonan/2026-11.json").json()
             timing = self.client.get("/data/waktu-penyelesaian/2026-11.json").json()["rows"]
@@ -239,10 +257,10 @@ class OpenDataTests(BaseTestCase):
         self.assertEqual((row["received"], row["completed"]), (5, 5))
         self.assertEqual(row["on_time"], 5)
         self.assertEqual(answer["suppressed_below"], 5)
-        # the legal clock starts when the check ends (10:00); issuing took 2 h four times
-        # and 4 h once: median 2 h, p90 4 h, in working days of 8 hours
-        self.assertEqual(timing[0]["median_working_days"], 0.2)
-        self.assertEqual(timing[0]["p90_working_days"], 0.5)
+        # the legal clock starts when the check ends; four were issued the same day (0
+        # working days) and one on the second working day: median 0, 90th percentile 2
+        self.assertEqual(timing[0]["median_working_days"], 0)
+        self.assertEqual(timing[0]["p90_working_days"], 2)
 
     def test_a_withdrawn_draft_is_not_counted_and_a_withdrawn_application_is(self) -> None:
         with time_machine.travel(self.wib(2, 9), tick=False):
@@ -272,3 +290,83 @@ class OpenDataTests(BaseTestCase):
             empty = self.client.get("/data/permohonan/2026-10.json")
         self.assertEqual(empty.status_code, 200)
         self.assertEqual(empty.json()["rows"], [])
+
+    def test_the_files_read_the_rollups_at_a_cost_that_does_not_grow(self) -> None:
+        for day in (2, 3, 4, 5, 6):
+            self.completed(day)
+        with time_machine.travel(self.wib(20, 9), tick=False):
+            uncounted = self.client.get("/data/permohonan/2026-11.json").json()["rows"]
+            run_pass()  # the worker counts them: the same file from the rollups alone
+            counted = self.client.get("/data/permohonan/2026-11.json").json()["rows"]
+            self.assertEqual(uncounted, counted)
+            self.assertEqual(counted[0]["received_online"], 5)
+            before = self.queries("/data/permohonan/2026-11.json")
+            for day in (9, 10, 11):
+                self.completed(day)
+            run_pass()
+            self.assertEqual(self.queries("/data/permohonan/2026-11.json"), before)
+            self.assertEqual(
+                self.client.get("/data/permohonan/2026-11.json").json()["rows"][0]["completed"], 8
+            )
+
+    def test_guarantee_and_complaint_figures_come_from_the_rollup_rows(self) -> None:
+        Rollup.objects.create(
+            scope=Scope.SERVICE,
+            month="2026-11",
+            agency_pk=self.disdukcapil.pk,
+            service_pk=self.akta.pk,
+            breaches_late=6,
+            compensations_owed=2,
+            compensations_paid=5,
+            amount_paid=250000,
+        )
+        Rollup.objects.create(  # complaints about no particular service
+            scope=Scope.SERVICE,
+            month="2026-11",
+            agency_pk=self.disdukcapil.pk,
+            service_pk=0,
+            complaints_received=7,
+            complaints_resolved=5,
+            resolution_days={"3": 2, "5": 3},
+            complaint_deadlines_missed=1,
+        )
+        with time_machine.travel(self.wib(20, 9), tick=False):
+            (guarantees,) = self.client.get("/data/jaminan/2026-11.json").json()["rows"]
+            (complaints,) = self.client.get("/data/pengaduan/2026-11.json").json()["rows"]
+            self.assertEqual(self.client.get("/data/permohonan/2026-11.json").json()["rows"], [])
+        self.assertEqual(guarantees["service"], "akta-kelahiran")
+        self.assertEqual(
+            [guarantees[c] for c in ("breaches_late", "breaches_very_late", "compensations_owed")],
+            [6, 0, None],
+        )
+        self.assertEqual((guarantees["compensations_paid"], guarantees["amount_paid"]), (5, 250000))
+        self.assertEqual((complaints["service"], complaints["service_name"]), ("", ""))
+        self.assertEqual(
+            (complaints["complaints_received"], complaints["complaint_deadlines_missed"]), (7, None)
+        )
+        self.assertEqual(complaints["median_resolution_days"], 5)
+
+    def test_satisfaction_of_the_month_is_published_from_five_answers(self) -> None:
+        def answered(on: dt.date, answers: tuple[int, ...]) -> None:
+            Response.objects.create(
+                agency=self.disdukcapil,
+                service=self.akta,
+                channel=Response.Channel.ONLINE,
+                answered_on=on,
+                **{f"u{i}": answer for i, answer in enumerate(answers, start=1)},
+            )
+
+        rows = rows_with_totals(EXAMPLE, 10)  # the regulation's example: IKM 80.83, B
+        for row in rows[:4]:
+            answered(dt.date(2026, 11, 2), tuple(row))
+        answered(dt.date(2026, 12, 1), (1,) * 9)  # next month: not this month's
+        with time_machine.travel(self.wib(20, 9), tick=False):
+            (few,) = self.client.get("/data/kepuasan/2026-11.json").json()["rows"]
+            self.assertEqual((few["respondents"], few["ikm"], few["mutu"]), (None, None, None))
+            for row in rows[4:]:
+                answered(dt.date(2026, 11, 30), tuple(row))
+            (month,) = self.client.get("/data/kepuasan/2026-11.json").json()["rows"]
+            table = self.client.get("/data/kepuasan/2026-11.csv").content.decode()
+        self.assertEqual((month["respondents"], month["ikm"], month["mutu"]), (10, 80.83, "B"))
+        self.assertEqual(month["service"], "akta-kelahiran")
+        self.assertIn(",10,80.83,B", table)

@@ -395,7 +395,11 @@ class CounterFilingForm(forms.Form):
 
 
 class ExportFilter(forms.Form):
-    """The period of the export: complaints received from `dari` to `sampai`, both included."""
+    """The period of the export: complaints received from `dari` to `sampai`, both included.
+    A missing last day is today, a missing first day 30 days before the last; the period as
+    completed this way is what is checked, so that a first day alone cannot ask for years."""
+
+    DEFAULT_DAYS = 30
 
     use_required_attribute = False
     dari = forms.DateField(
@@ -415,9 +419,16 @@ class ExportFilter(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        first, last = data.get("dari"), data.get("sampai")
-        if first and last and first > last:
+        if self.errors:
+            return data
+        last = data.get("sampai") or timezone.localdate()
+        first = data.get("dari") or last - dt.timedelta(days=self.DEFAULT_DAYS)
+        data.update(dari=first, sampai=last)
+        if first > last:
             self.add_error("sampai", _("The last day must be on or after the first day"))
-        if first and last and (last - first).days > 366:
-            self.add_error("sampai", _("Export at most one year at a time"))
+        elif (last - first).days > 366:
+            self.add_error(
+                "dari" if not self.data.get("sampai") else "sampai",
+                _("Export at most one year at a time"),
+            )
         return data

@@ -219,10 +219,9 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
 def exported(request: HttpRequest) -> tuple[ExportFilter, QuerySet[Complaint], dt.date, dt.date]:
     form = ExportFilter(request.GET)
     today = timezone.localdate()
-    first, last = today - dt.timedelta(days=30), today
+    first, last = today - dt.timedelta(days=ExportFilter.DEFAULT_DAYS), today
     if form.is_valid():
-        last = form.cleaned_data["sampai"] or today
-        first = form.cleaned_data["dari"] or last - dt.timedelta(days=30)
+        first, last = form.cleaned_data["dari"], form.cleaned_data["sampai"]
     zone = timezone.get_default_timezone()
     start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=zone)

@@ -93,6 +93,7 @@ class ExportTests(OfficeTestCase):
             "dari=kemarin",
             "dari=2027-02-01&sampai=2027-01-01",
             "dari=2020-01-01&sampai=2027-01-01",
+            "dari=2000-01-01",  # to today: more than a year, though no last day is given
         ):
             for url in (CSV, JSON):
                 with self.subTest(url=url, query=query):

@@ -1,4 +1,4 @@
-"""Benchmark of the public dashboard (and the guarantee register) at 10,000 and 1,000,000
+"""Benchmark of the public dashboard (the guarantee register and open data) at 10,000 and 1,000,000
 applications, on SQLite.
 
     .venv/bin/python bench/dashboard.py                 # 10,000 and 1,000,000 (a few minutes)
@@ -42,6 +42,8 @@ PAGES = {
     "an agency, a quarter": "/dasbor/{agency}/?periode=2026-Q4",
     "a service, a year": "/dasbor/layanan/{service}/?periode=2026",
     "guarantee register": "/jaminan/",
+    "open data, a month's applications file": "/data/permohonan/2026-11.json",
+    "open data, the DCAT catalogue": "/data/katalog.jsonld",
     "for comparison: the accessibility statement (no data)": "/aksesibilitas/",
 }
 

@@ -7,12 +7,15 @@
 - `percentile_of_counts`: a percentile read from a histogram {value: count} (how the rollups
   keep durations), by the nearest-rank rule: the smallest value v such that at least q % of the
   observations are ≤ v. The same answer as sorting every observation, without keeping them.
+- `percentile` and `median`: the same rule over a list of observations (the process analytics
+  and the forecast keep those), so that every percentile Layanan publishes is defined once.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 
 Z95 = 1.959963984540054  # the 97.5th percentile of the standard normal distribution
 
@@ -40,7 +43,7 @@ def percentile_of_counts(counts: Mapping[int, int], q: float) -> int | None:
     """The q-th percentile (0 < q <= 100, nearest rank) of the observations a histogram holds;
     None when it holds none."""
     if not 0 < q <= 100:
-        raise ValueError("q must be in (0, 100]")
+        raise ValueError("q must be between 0 (excluded) and 100")
     total = sum(count for count in counts.values() if count > 0)
     if total == 0:
         return None
@@ -53,3 +56,17 @@ def percentile_of_counts(counts: Mapping[int, int], q: float) -> int | None:
         if seen >= rank:
             return value
     raise AssertionError("unreachable: the ranks add up to the total")
+
+
+def percentile(values: Sequence[int], q: float) -> int:
+    """The q-th percentile (0 < q <= 100, nearest rank) of a non-empty sequence: always one of
+    the values."""
+    found = percentile_of_counts(Counter(values), q)
+    if found is None:
+        raise ValueError("percentile of no values")
+    return found
+
+
+def median(values: Sequence[int]) -> int:
+    """The nearest-rank median: the lower middle value of an even number of values."""
+    return percentile(values, 50)

@@ -6,9 +6,9 @@ that does it; `expected_completion` adds them up in the order of the procedure.
 
 Rules:
 
-- Percentiles are nearest-rank: the p-th percentile of n values is the value at rank
-  ceil(p / 100 * n) in ascending order, so it is always one of the values (a median of
-  working minutes stays a whole number of minutes, and p90 of ten values is the 9th).
+- Percentiles are nearest-rank (`lib.stats.percentile`): the p-th percentile of n values is
+  the value at rank ceil(p / 100 * n) in ascending order, so it is always one of the values
+  (a median of working minutes stays a whole number of minutes; p90 of ten values is the 9th).
 - Stages run one after another; the steps of a stage run in parallel, so a stage ends when
   its slowest step ends (the maximum). Each step's time is counted on its own agency's
   calendar (`WorkCalendar.add_working_minutes`: counting starts at the next opening).
@@ -22,30 +22,13 @@ Rules:
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from layanan.lib.workdays import CalendarRangeError, WorkCalendar
 
-__all__ = ["Forecast", "RemainingStep", "expected_completion", "median", "percentile"]
-
-
-def percentile(values: Sequence[int], p: int) -> int:
-    """The nearest-rank p-th percentile (1 <= p <= 100) of a non-empty sequence."""
-    if not values:
-        raise ValueError("percentile of no values")
-    if not 1 <= p <= 100:
-        raise ValueError("p must be between 1 and 100")
-    ordered = sorted(values)
-    rank = math.ceil(p * len(ordered) / 100)
-    return ordered[max(rank, 1) - 1]
-
-
-def median(values: Sequence[int]) -> int:
-    """The nearest-rank median: the lower middle value of an even number of values."""
-    return percentile(values, 50)
+__all__ = ["Forecast", "RemainingStep", "expected_completion"]
 
 
 @dataclass(frozen=True)

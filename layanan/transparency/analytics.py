@@ -30,7 +30,7 @@ from layanan.agencies.models import Agency
 from layanan.cases.models import Event, Step, StepState
 from layanan.charters.models import Charter, Service
 from layanan.charters.spec import text_in
-from layanan.lib.throughput import median, percentile
+from layanan.lib.stats import median, percentile
 from layanan.lib.workdays import CalendarRangeError
 
 MIN_RANKED = 5

@@ -34,7 +34,8 @@ from django.utils import timezone
 from layanan.cases.actions import AgencyCalendars, record_expected_completion
 from layanan.cases.events import read_new_events
 from layanan.cases.models import OPEN_STATUSES, Application, EventCursor, Status, Step, StepState
-from layanan.lib.throughput import RemainingStep, expected_completion, median
+from layanan.lib.stats import median
+from layanan.lib.throughput import RemainingStep, expected_completion
 from layanan.lib.workdays import CalendarRangeError
 
 CURSOR = "transparency-forecast"

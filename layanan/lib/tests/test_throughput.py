@@ -11,12 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from layanan.lib.throughput import (
-    RemainingStep,
-    expected_completion,
-    median,
-    percentile,
-)
+from layanan.lib.stats import median, percentile
+from layanan.lib.throughput import RemainingStep, expected_completion
 from layanan.lib.workdays import build_calendar, national_calendar
 
 NATIONAL = national_calendar(2024, 2030)

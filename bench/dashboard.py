@@ -137,6 +137,7 @@ def build(n: int, now: dt.datetime) -> dict[str, str]:
                         due,
                         0,
                         None if is_open else submitted + 50 * hour,
+                        "{}",
                     )
                 )
                 events.append(
@@ -145,8 +146,9 @@ def build(n: int, now: dt.datetime) -> dict[str, str]:
             cursor.executemany(
                 "INSERT INTO cases_application (id, number, service_id, charter_id, agency_id, "
                 "applicant_id, channel, status, answers, revision, created_at, updated_at, "
-                "submitted_at, clock_started_at, due_at, paused_minutes, ended_at) "
-                "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                "submitted_at, clock_started_at, due_at, paused_minutes, ended_at, "
+                "expected_completion_basis) "
+                "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
                 apps,
             )
             cursor.executemany(

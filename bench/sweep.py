@@ -95,6 +95,7 @@ def build(n: int, now: dt.datetime) -> None:
                         created,
                         app_due,
                         0,
+                        "{}",
                     )
                 )
                 steps.append(
@@ -122,8 +123,9 @@ def build(n: int, now: dt.datetime) -> None:
             cursor.executemany(
                 "INSERT INTO cases_application (id, number, service_id, charter_id, agency_id, "
                 "applicant_id, channel, status, answers, revision, created_at, updated_at, "
-                "submitted_at, clock_started_at, due_at, paused_minutes) "
-                "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                "submitted_at, clock_started_at, due_at, paused_minutes, "
+                "expected_completion_basis) "
+                "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
                 apps,
             )
             cursor.executemany(

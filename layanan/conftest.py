@@ -1,6 +1,9 @@
 """pytest configuration shared by every app's tests."""
 
 import os
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -37,3 +40,20 @@ def _own_private_files() -> None:
 
     Document._meta.get_field("file").storage = private_storage()
     Attachment._meta.get_field("file").storage = private_storage()
+
+
+@pytest.fixture(scope="session")
+def loaded_demo() -> Path:
+    """A data dir with the demo loaded (`layanan demo --load-only`), made once per test run:
+    each browser test module serves its own copy (`portal/tests/test_browser.site`), so the
+    modules stay independent without each paying for the migrations and the demo data."""
+    data_dir = Path(tempfile.mkdtemp(prefix="layanan-demo-template-"))
+    env = {**os.environ, "LAYANAN_DATA_DIR": str(data_dir)}
+    env.pop("DATABASE_URL", None)
+    subprocess.run(
+        [sys.executable, "-m", "layanan.cli", "demo", "--load-only"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return data_dir

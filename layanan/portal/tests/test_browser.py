@@ -1,16 +1,17 @@
 """A citizen's journey in the real browser (system Chromium) against the real service.
 
-The fixture loads the demo with `layanan demo --load-only` into a fresh data dir and starts
-`layanan serve` (gunicorn and the worker) on a free loopback port: the same processes an agency
-runs. Every page visited is scanned with axe. Screenshots go to test-results/ so a person can
-look at what a citizen sees on a phone. Run by `make test` when Chromium is installed (always
-in CI).
+The fixture copies a data dir with the demo loaded by `layanan demo --load-only` (made once
+per run, `conftest.loaded_demo`) and starts `layanan serve` (gunicorn and the worker) on it, on
+a free loopback port: the same processes an agency runs. Every page visited is scanned with
+axe. Screenshots go to test-results/ so a person can look at what a citizen sees on a phone.
+Run by `make test` when Chromium is installed (always in CI).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -58,11 +59,12 @@ def give_code(page: Any, site: str, username: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def site() -> Iterator[str]:
-    env = {**os.environ, "LAYANAN_DATA_DIR": tempfile.mkdtemp(prefix="layanan-browser-")}
+def site(loaded_demo: Path) -> Iterator[str]:
+    data_dir = Path(tempfile.mkdtemp(prefix="layanan-browser-")) / "data"
+    shutil.copytree(loaded_demo, data_dir)
+    env = {**os.environ, "LAYANAN_DATA_DIR": str(data_dir)}
     env.pop("DATABASE_URL", None)
     cli = [sys.executable, "-m", "layanan.cli"]
-    subprocess.run([*cli, "demo", "--load-only"], env=env, check=True, capture_output=True)
     port = free_port()
     server = subprocess.Popen(
         [*cli, "serve", "--port", str(port), "--workers", "1", "--no-migrate"],

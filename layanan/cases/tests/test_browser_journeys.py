@@ -201,6 +201,9 @@ def open_queue(officer: Page, site: str) -> None:
     officer.get_by_role("button", name="Saring").click()
     expect(officer).to_have_url(re.compile(rf"/kantor/\?layanan={SERVICE_CODE}"))
     expect(officer.get_by_role("heading", level=1)).to_have_text("Antrean kerja")
+    # Choosing the service and pressing the button each ask for the results: let both answers
+    # land, or a late one replaces a row the test has just claimed with its earlier state.
+    officer.wait_for_load_state("networkidle")
 
 
 def open_first_step(officer: Page, site: str, number: str) -> str | None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from layanan.test import DEMO_OFFICERS, demo_officer_code
 
@@ -171,7 +172,9 @@ def test_agency_page_and_a_failed_sign_in(site: str, phone: Any) -> None:
     assert phone.get_by_role("heading", name="Maklumat pelayanan").is_visible()
     assert_accessible(phone)
     phone.goto(site + "/masuk/")
-    # the box is focused on arrival: typing goes straight into it
+    # the box is focused on arrival: typing goes straight into it (once the focus has landed:
+    # a busy machine may run the first keystroke before it)
+    expect(phone.get_by_label("Email atau nomor HP")).to_be_focused()
     phone.keyboard.type("0812 0000 0001")
     assert phone.get_by_label("Email atau nomor HP").input_value() == "0812 0000 0001"
     phone.get_by_label("Kata sandi", exact=True).fill("salah")

@@ -34,6 +34,8 @@ def _own_private_files() -> None:
     before `pytest_configure` gave this process its own folder: point it there too."""
     from layanan.cases.models import Document, private_storage
     from layanan.complaints.models import Attachment
+    from layanan.documents.models import IssuedDocument
 
     Document._meta.get_field("file").storage = private_storage()
     Attachment._meta.get_field("file").storage = private_storage()
+    IssuedDocument._meta.get_field("file").storage = private_storage()

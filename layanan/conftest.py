@@ -17,6 +17,9 @@ def pytest_configure(config: pytest.Config) -> None:
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
         settings.PRIVATE_FILES_ROOT = Path(settings.PRIVATE_FILES_ROOT) / worker
+        # and a signing directory each: two processes making the demo root CA at once would
+        # leave certificates of one root beside the other's
+        settings.LAYANAN_SIGNING_DIR = Path(settings.LAYANAN_SIGNING_DIR) / worker
     # Password hashing is deliberately slow; tests sign in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -202,9 +202,10 @@ PRIVATE_FILES_ROOT = DATA_DIR / "private"
 # The keyring that seals NIKs (accounts.nik_store): outside the database, backed up with it.
 LAYANAN_KEYS_DIR = Path(os.environ.get("LAYANAN_KEYS_DIR") or (DATA_DIR / "keys")).resolve()
 # The certificates that sign issued documents (documents.keys, docs/documents.md): the published
-# roots and each agency's PKCS#12 file, only readable by the service's user.
+# roots and each agency's PKCS#12 file, only readable by the service's user; inside the keys
+# folder by default, so that a backup carries them.
 LAYANAN_SIGNING_DIR = Path(
-    os.environ.get("LAYANAN_SIGNING_DIR") or (DATA_DIR / "signing")
+    os.environ.get("LAYANAN_SIGNING_DIR") or (LAYANAN_KEYS_DIR / "signing")
 ).resolve()
 # What `GET /api/v1/applications/{number}` lists under "documents_issued" (cases.api calls it;
 # `cases` does not import the apps above it).

@@ -471,7 +471,10 @@ def read_charter(
         if unknown is None:
             r.error(
                 join(path, "product.body"),
-                _("the braces do not match; write {{ and }} for a brace in the text"),
+                _(
+                    "the braces do not match, or a name in braces has a format; write {{ and }} "
+                    "for a brace in the text"
+                ),
             )
         elif unknown:
             r.error(

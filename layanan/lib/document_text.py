@@ -21,11 +21,15 @@ DEFAULT_BODY = (
 
 
 def names_in(template: str) -> list[str] | None:
-    """The names a body template uses, or None when its braces do not parse."""
+    """The names a body template uses ("" for empty braces), or None when its braces do not
+    parse or a name carries a format (`{tanggal:%d}`, `{nomor!r}`): only plain names print."""
     try:
-        return [name for _text, name, _spec, _conv in string.Formatter().parse(template) if name]
+        fields = list(string.Formatter().parse(template))
     except ValueError:
         return None
+    if any(spec or conversion for _text, name, spec, conversion in fields if name is not None):
+        return None
+    return [name for _text, name, _spec, _conversion in fields if name is not None]
 
 
 def unknown_names(template: str, form_keys: Iterable[str]) -> list[str] | None:
@@ -48,4 +52,7 @@ class Facts(dict[str, str]):
 def fill(template: str, facts: Mapping[str, Any]) -> str:
     if names_in(template) is None:
         return template
-    return template.format_map(Facts({key: str(value) for key, value in facts.items()}))
+    try:
+        return template.format_map(Facts({key: str(value) for key, value in facts.items()}))
+    except (ValueError, LookupError, AttributeError):  # a template the reader would refuse
+        return template

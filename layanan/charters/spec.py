@@ -33,6 +33,7 @@ ROLES = ("front_office", "processor", "approver", "supervisor", "agency_admin")
 REQUIREMENT_KINDS = ("document", "field", "item")
 COMPENSATION_KINDS = ("refund_percent", "fixed", "waiver", "per_day")
 ESCALATION_TARGETS = ("supervisor", "agency_head")
+ISSUED_AS = ("generated", "uploaded", "both")
 STATUSES = ("draft", "consultation", "adopted")
 WORKING_HOURS_PER_DAY = 8
 
@@ -454,7 +455,9 @@ def read_charter(
         r.error(join(path, "fee.legal_basis"), _("a fee needs the regulation that sets it"))
 
     product_map = r.mapping(data.get("product"), join(path, "product"))
-    r.unknown_keys(product_map, {"name", "description", "title", "body"}, join(path, "product"))
+    r.unknown_keys(
+        product_map, {"name", "description", "title", "body", "issued_as"}, join(path, "product")
+    )
     product: dict[str, Any] = {
         "name": r.bilingual(product_map, "name", join(path, "product"), required=True),
         "description": r.bilingual(product_map, "description", join(path, "product")),
@@ -465,6 +468,13 @@ def read_charter(
         value = r.text(product_map, key, join(path, "product"))
         if value:
             product[key] = value
+    # generated: Layanan writes the document; uploaded: the signing officer uploads the file
+    # made elsewhere; both: a letter Layanan writes, with that file attached
+    issued_as = r.choice(
+        product_map, "issued_as", join(path, "product"), ISSUED_AS, default="generated"
+    )
+    if issued_as != "generated":
+        product["issued_as"] = issued_as
     if product.get("body"):
         form_keys = [field["key"] for field in form]
         unknown = document_text.unknown_names(str(product["body"]), form_keys)

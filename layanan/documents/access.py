@@ -40,6 +40,18 @@ def can_revoke(user: User, document: IssuedDocument) -> bool:
     return document.state == State.ISSUED and holds_role(user, document.agency_id, (Role.APPROVER,))
 
 
+def can_upload(user: User, document: IssuedDocument) -> bool:
+    """The file made elsewhere: given by the issuing agency's approvers, once."""
+    return document.awaits_upload and holds_role(user, document.agency_id, (Role.APPROVER,))
+
+
+def get_document_awaiting_upload(user: User, code: str) -> IssuedDocument:
+    document = by_code(code)
+    if document is None or not can_upload(user, document):
+        raise Http404("no such document")
+    return document
+
+
 def by_code(code: str) -> IssuedDocument | None:
     """The document with this (typed) code, pending ones included; None when there is none."""
     canonical = codes.canonical(code)

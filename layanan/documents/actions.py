@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -27,6 +28,7 @@ from django.utils.translation import override
 from layanan.accounts.models import User
 from layanan.cases.actions import record_product_event
 from layanan.cases.models import Application, private_storage
+from layanan.cases.uploads import UploadRefused, check_upload
 from layanan.charters.spec import text_in
 from layanan.documents import access, codes, keys, pdf, signing
 from layanan.documents.models import IssuedDocument, Kind, State
@@ -54,8 +56,16 @@ class NotAllowed(DocumentError):
     code = "not_allowed"
 
 
-class AlreadyRevoked(DocumentError):
+class Conflict(DocumentError):
     code = "conflict"
+
+
+class AlreadyRevoked(Conflict):
+    pass
+
+
+class AlreadyGiven(Conflict):
+    pass
 
 
 def absolute_url(path: str) -> str:
@@ -74,6 +84,12 @@ def title_of(application: Application) -> str:
 # -- preparing ---------------------------------------------------------------------------------
 
 
+def needs_upload(application: Application) -> bool:
+    """The charter's product is made elsewhere (uploaded) or comes with such a file (both)."""
+    product = application.charter.content.get("product") or {}
+    return product.get("issued_as") in ("uploaded", "both")
+
+
 def prepare_document(*, application: Application, at: dt.datetime) -> IssuedDocument | None:
     """The product row of a completed application, `pending` until signed; None when it
     exists already (a second pass over the same event). Call inside a transaction."""
@@ -88,6 +104,7 @@ def prepare_document(*, application: Application, at: dt.datetime) -> IssuedDocu
                 code=codes.new_code(),
                 title=title_of(application),
                 owner_initials=codes.initials(application.applicant.full_name),
+                needs_upload=needs_upload(application),
                 created_at=at,
             )
     except IntegrityError:  # made meanwhile by another pass (or, once in 2^60, a code reused)
@@ -119,7 +136,7 @@ def answer_texts(application: Application) -> dict[str, str]:
     return texts
 
 
-def sheet_for(document: IssuedDocument, *, at: dt.datetime) -> pdf.Sheet:
+def sheet_for(document: IssuedDocument, *, at: dt.datetime, attachment_pages: int = 0) -> pdf.Sheet:
     application = document.application
     agency = document.agency
     with override("id"):
@@ -134,7 +151,15 @@ def sheet_for(document: IssuedDocument, *, at: dt.datetime) -> pdf.Sheet:
         "tanggal": issued_on,
         "judul": document.title,
     }
-    body = document_text.fill(str(product.get("body") or document_text.DEFAULT_BODY), facts)
+    default = document_text.ATTACHED_BODY if document.upload else document_text.DEFAULT_BODY
+    body = document_text.fill(str(product.get("body") or default), facts)
+    details = [
+        ("Nomor permohonan", application.number),
+        ("Layanan", application.service.name),
+        ("Atas nama", application.applicant.full_name),
+    ]
+    if attachment_pages:
+        details.append(("Lampiran", f"{attachment_pages} halaman"))
     return pdf.Sheet(
         agency=agency.name,
         region=settings.LAYANAN_REGION_NAME,
@@ -144,12 +169,18 @@ def sheet_for(document: IssuedDocument, *, at: dt.datetime) -> pdf.Sheet:
         number=application.number,
         issued_on=issued_on,
         verify_url=verify_url(document.code),
-        details=[
-            ("Nomor permohonan", application.number),
-            ("Layanan", application.service.name),
-            ("Atas nama", application.applicant.full_name),
-        ],
+        details=details,
     )
+
+
+def document_pdf(document: IssuedDocument, *, at: dt.datetime) -> bytes:
+    """The PDF to sign: the letter Layanan writes, followed by the uploaded file if any."""
+    if not document.upload:
+        return pdf.render(sheet_for(document, at=at))
+    with document.upload.open("rb") as handle:
+        attachment = handle.read()
+    cover = pdf.render(sheet_for(document, at=at, attachment_pages=pdf.page_count(attachment)))
+    return pdf.with_attachment(cover, attachment)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -179,7 +210,7 @@ def issue_document(*, document_id: int, at: dt.datetime | None = None) -> str:
     try:
         signer = keys.signer_for(document.agency)
         content = signing.sign_pdf(
-            pdf.render(sheet_for(document, at=at)),
+            document_pdf(document, at=at),
             signer=signer,
             reason=f"{document.title} {document.code}",
             location=settings.LAYANAN_REGION_NAME,
@@ -227,10 +258,41 @@ def issue_pending_documents(*, limit: int = 50, at: dt.datetime | None = None) -
     due = list(
         IssuedDocument.objects.filter(state=State.PENDING)
         .exclude(retry_at__gt=at)
+        .exclude(needs_upload=True, upload="")  # waits for the signing officer's file
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
     return sum(issue_document(document_id=pk, at=at) == "issued" for pk in due)
+
+
+# -- the file made elsewhere ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def attach_product_file(
+    *, document: IssuedDocument, officer: User, upload: UploadedFile, at: dt.datetime | None = None
+) -> IssuedDocument:
+    """The signing officer gives the file the agency made outside Layanan; the worker then
+    signs it (after the cover letter, for "both") as the document. A PDF only, checked as
+    every uploaded document is (readable, no JavaScript, launch action or embedded file)."""
+    if not access.can_upload(officer, document):
+        raise NotAllowed(_("Only a signing officer of the issuing agency may give the file."))
+    try:
+        content_type, content = check_upload(upload, what=document.title)
+    except UploadRefused as refused:
+        raise InvalidInput(refused.message, fields={"file": [refused.message]}) from None
+    if content_type != "application/pdf":
+        message = _("The file of %(what)s must be a PDF") % {"what": document.title}
+        raise InvalidInput(message, fields={"file": [message]})
+    locked = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    if not locked.awaits_upload:
+        raise AlreadyGiven(_("The file of this document was given already."))
+    locked.upload.save(f"{locked.code}.pdf", ContentFile(content), save=False)
+    locked.uploaded_by = officer
+    locked.uploaded_at = at or timezone.now()
+    locked.retry_at = None
+    locked.save(update_fields=["upload", "uploaded_by", "uploaded_at", "retry_at"])
+    return locked
 
 
 # -- revoking ------------------------------------------------------------------------------------

@@ -66,3 +66,15 @@ class RevokeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": gettext_lazy("Give the reason for revoking.")},
     )
+
+
+class ProductFileForm(forms.Form):
+    use_required_attribute = False
+    file = forms.FileField(
+        label=gettext_lazy("The signed-off file (PDF)"),
+        help_text=gettext_lazy(
+            "It is signed electronically by the agency together with its cover letter, and "
+            "cannot be changed afterwards."
+        ),
+        error_messages={"required": gettext_lazy("Choose the PDF file of the document")},
+    )

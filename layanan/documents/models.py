@@ -24,6 +24,10 @@ def issued_path(document: IssuedDocument, filename: str) -> str:
     return f"issued/{document.sha256[:2]}/{document.code}.pdf"
 
 
+def upload_path(document: IssuedDocument, filename: str) -> str:
+    return f"issued/uploads/{document.code}.pdf"
+
+
 class IssuedDocument(models.Model):
     """One document issued for one application (one product per application).
 
@@ -56,6 +60,25 @@ class IssuedDocument(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     size = models.PositiveIntegerField(_("size in bytes"), default=0)
     signer = models.CharField(_("signed by (certificate)"), max_length=300, blank=True)
+    # The charter's product is (or includes) a file the signing officer uploads: the
+    # document waits for it (`upload`) before it is signed.
+    needs_upload = models.BooleanField(default=False)
+    upload = models.FileField(
+        _("uploaded file"),
+        storage=private_storage,
+        upload_to=upload_path,
+        blank=True,
+        max_length=200,
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     retry_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
@@ -85,6 +108,10 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def awaits_upload(self) -> bool:
+        return self.state == State.PENDING and self.needs_upload and not self.upload
 
     @property
     def is_valid(self) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import segno
 from fpdf import FPDF
+from pypdf import PdfReader, PdfWriter
 
 
 @dataclass(frozen=True)
@@ -115,3 +116,18 @@ def render(sheet: Sheet) -> bytes:
         new_x="LMARGIN",
     )
     return bytes(pdf.output())
+
+
+def page_count(content: bytes) -> int:
+    return len(PdfReader(io.BytesIO(content), strict=False).pages)
+
+
+def with_attachment(cover: bytes, attachment: bytes) -> bytes:
+    """The cover letter's pages, then every page of the attached file, as one PDF (signed as
+    one afterwards, so neither can be swapped without breaking the signature)."""
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(cover)))
+    writer.append(PdfReader(io.BytesIO(attachment), strict=False))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -10,5 +10,6 @@ urlpatterns = [
     path("verifikasi/<str:code>/", views.verify, name="verify"),
     path("dokumen/<str:code>/unduh/", views.download, name="download"),
     path("dokumen/<str:code>/cabut/", views.revoke, name="revoke"),
+    path("dokumen/<str:code>/unggah/", views.upload, name="upload"),
     path("permohonan/<str:number>/produk/", views.product, name="product"),
 ]

@@ -15,7 +15,7 @@ from layanan.accounts.models import DataAccess
 from layanan.cases import access as case_access
 from layanan.cases.actions import record_access
 from layanan.documents import access, actions, keys, verification
-from layanan.documents.forms import CodeForm, FileForm, RevokeForm
+from layanan.documents.forms import CodeForm, FileForm, ProductFileForm, RevokeForm
 from layanan.documents.models import Kind
 
 
@@ -147,3 +147,38 @@ def revoke(request: HttpRequest, code: str) -> HttpResponse:
         context["error_forms"] = [form]
         return render(request, "documents/revoke.html", context, status=400)
     return render(request, "documents/revoke.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest, code: str) -> HttpResponse:
+    """The signing officer gives the file the agency made elsewhere; the worker signs it."""
+    user = user_of(request)
+    document = access.get_document_awaiting_upload(user, code)
+    form = (
+        ProductFileForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else ProductFileForm()
+    )
+    context: dict[str, Any] = {"document": document, "form": form}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.attach_product_file(
+                    document=document, officer=user, upload=form.cleaned_data["file"]
+                )
+            except actions.InvalidInput as error:
+                for field, messages in error.fields.items():
+                    for message in messages:
+                        form.add_error(field, message)
+            except actions.DocumentError as error:
+                form.add_error(None, error.message)
+            else:
+                # back to the application's final step, where the document now shows
+                last = document.application.steps.order_by("-pk").first()
+                if last is None:
+                    return redirect("office:queue")
+                return redirect("office:step", document.application.number, last.key)
+        context["error_forms"] = [form]
+        return render(request, "documents/upload.html", context, status=400)
+    return render(request, "documents/upload.html", context)

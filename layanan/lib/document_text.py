@@ -19,6 +19,12 @@ DEFAULT_BODY = (
     "{judul} ini atas nama {pemohon}, sesuai dengan standar pelayanan yang berlaku."
 )
 
+# The cover of a file made elsewhere (product.issued_as "uploaded", no body in the charter).
+ATTACHED_BODY = (
+    "Bersama ini {instansi} menerbitkan {judul} berdasarkan permohonan nomor {nomor} untuk "
+    "layanan {layanan} atas nama {pemohon}, sebagaimana terlampir pada halaman berikut."
+)
+
 
 def names_in(template: str) -> list[str] | None:
     """The names a body template uses ("" for empty braces), or None when its braces do not

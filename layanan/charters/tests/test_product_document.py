@@ -38,3 +38,17 @@ class ProductDocumentTests(SimpleTestCase):
     def test_unbalanced_braces_are_refused(self) -> None:
         problems = problems_of(with_product(body="Nomor {nomor"))
         self.assertIn("the braces do not match", problems[0])
+
+
+class IssuedAsTests(SimpleTestCase):
+    def setUp(self) -> None:
+        self.enterContext(translation.override("en"))
+
+    def test_a_file_made_elsewhere_is_declared(self) -> None:
+        content, problems = read_charter(with_product(issued_as="both"), units=UNITS)
+        self.assertEqual(problems, [])
+        self.assertEqual(content["product"]["issued_as"], "both")
+
+    def test_an_unknown_way_is_refused(self) -> None:
+        problems = problems_of(with_product(issued_as="printed"))
+        self.assertIn("product.issued_as: unknown value 'printed'", problems[0])

@@ -27,6 +27,7 @@ def issued_documents(context: dict[str, Any], application: Application) -> list[
                 "document": document,
                 "can_download": bool(user and access.can_download(user, document)),
                 "can_revoke": bool(user and access.can_revoke(user, document)),
+                "can_upload": bool(user and access.can_upload(user, document)),
             }
         )
     return rows

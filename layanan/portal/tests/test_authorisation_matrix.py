@@ -277,6 +277,9 @@ WEB: dict[str, Route] = {
     "documents:download": Route("viewer", sample="issued"),
     "documents:product": Route("viewer", ok=302, sample="issued"),
     "documents:revoke": Route("signing-officer", sample="issued"),
+    # giving the file made elsewhere: the agency's approvers, while the document waits for
+    # it; the sample's product is generated, so it waits for none and is 404 to all
+    "documents:upload": Route("signing-officer", sample="issued", exceptions={UNIT: 404}),
     "surveys_office:index": Route("officer"),
     "surveys_office:paper": Route("front-office"),
     "surveys_office:import": Route("agency-admin"),

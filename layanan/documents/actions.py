@@ -220,6 +220,12 @@ def issue_document(*, document_id: int, at: dt.datetime | None = None) -> str:
         logger.warning("document %s not signed: %s", document.code, error)
         IssuedDocument.objects.filter(pk=document_id).update(last_error=str(error)[:2000])
         return "retry"
+    except Exception as error:  # one document's failure must not stop the others' signing
+        logger.exception("document %s not signed", document.code)
+        IssuedDocument.objects.filter(pk=document_id).update(
+            last_error=f"{error.__class__.__name__}: {error}"[:2000]
+        )
+        return "retry"
     digest = hashlib.sha256(content).hexdigest()
     signer_name = signer.signing_cert.subject.human_friendly[:300] if signer.signing_cert else ""
     document.sha256 = digest

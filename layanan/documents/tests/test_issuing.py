@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from layanan.cases import actions
 from layanan.documents import issuing, keys, signing
+from layanan.documents.actions import issue_document
 from layanan.documents.models import IssuedDocument
 from layanan.documents.tests.helpers import SIGNING_DIR, DocumentTestCase
 from layanan.test import charter_content
@@ -146,3 +147,22 @@ class CharterTextTests(DocumentTestCase):
         text = PdfReader(io.BytesIO(self.download(document))).pages[0].extract_text()
         self.assertIn("Telah dicatat kelahiran anak Putri (Perempuan)", text)
         self.assertIn(document.application.number, text)
+
+
+class FailureTests(DocumentTestCase):
+    def test_a_document_that_fails_to_sign_waits_and_the_others_are_signed(self):
+        first = self.completed()
+        second = self.completed(self.agus)
+        with mock.patch(
+            "layanan.documents.actions.pdf.render", side_effect=[RuntimeError("font"), b""]
+        ):
+            issuing.prepare_completed()
+            pending = IssuedDocument.objects.get(application=first)
+            self.assertEqual(issue_document(document_id=pending.pk), "retry")
+        pending.refresh_from_db()
+        self.assertEqual(pending.state, "pending")
+        self.assertIn("RuntimeError: font", pending.last_error)
+        issuing.run()  # the second is signed; the first waits for its retry
+        self.assertEqual(IssuedDocument.objects.get(application=second).state, "issued")
+        pending.refresh_from_db()
+        self.assertEqual(pending.state, "pending")

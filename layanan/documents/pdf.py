@@ -105,6 +105,8 @@ def render(sheet: Sheet) -> bytes:
         new_x="LMARGIN",
     )
     pdf.ln(4)
+    if pdf.get_y() + 36 > pdf.h - pdf.b_margin:  # the QR code and its lines stay together
+        pdf.add_page()
     top = pdf.get_y()
     pdf.image(qr_png(sheet.verify_url), x=pdf.l_margin, y=top, w=32, h=32)
     pdf.set_xy(pdf.l_margin + 36, top + 8)

@@ -166,3 +166,20 @@ class FailureTests(DocumentTestCase):
         self.assertEqual(IssuedDocument.objects.get(application=second).state, "issued")
         pending.refresh_from_db()
         self.assertEqual(pending.state, "pending")
+
+
+class LongTextTests(DocumentTestCase):
+    def test_a_long_body_flows_onto_more_pages_with_the_qr_block_whole(self):
+        self.adopt(
+            self.akta,
+            charter_content(
+                product={
+                    "name": "Kutipan akta kelahiran",
+                    "body": "\n\n".join(["Paragraf panjang {nomor}. " * 30] * 8),
+                }
+            ),
+        )
+        document = self.issued()
+        pages = PdfReader(io.BytesIO(self.download(document))).pages
+        self.assertGreater(len(pages), 1)
+        self.assertIn(f"Kode verifikasi: {document.code}", pages[-1].extract_text())

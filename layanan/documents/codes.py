@@ -35,4 +35,4 @@ def canonical(text: str) -> str | None:
 def initials(full_name: str) -> str:
     """ "Siti Rahayu" -> "S. R.": the most of the owner a public page shows."""
     parts = [part for part in full_name.replace(".", " ").split() if part[:1].isalpha()]
-    return " ".join(f"{part[0].upper()}." for part in parts[:4])
+    return " ".join(f"{part[0].upper()[0]}." for part in parts[:4])  # "ß" -> "S.", not "SS."

@@ -37,3 +37,4 @@ def test_initials():
     assert codes.initials("Siti Rahayu") == "S. R."
     assert codes.initials("  ni   made  ayu ") == "N. M. A."
     assert codes.initials("") == ""
+    assert codes.initials("ßeta") == "S."  # one letter even where its capital is two

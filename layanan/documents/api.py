@@ -39,6 +39,13 @@ class RevokeIn(Schema):
     reason: str
 
 
+class PendingOut(Schema):
+    code: str
+    title: str
+    state: str  # pending: the worker signs it within moments
+    uploaded_at: dt.datetime | None
+
+
 class Error(Schema):
     code: str
     message: str
@@ -126,3 +133,32 @@ def revoke(request: HttpRequest, code: str, data: RevokeIn) -> Status[dict[str, 
         status = {"invalid": 400, "conflict": 409, "not_allowed": 409}[error.code]
         raise ApiError(status, error.code, error.message, error.fields) from None
     return Status(200, verification.of_document(document).as_json())
+
+
+@router.post(
+    "/{code}/upload",
+    response={200: PendingOut, 400: Error, 404: Error, 409: Error},
+    summary="Give the file of a product made elsewhere (the issuing agency's signing officer)",
+)
+def upload(request: HttpRequest, code: str, file: File[UploadedFile]) -> dict[str, object]:
+    """Multipart `file`, a PDF, once, while the document waits for it (charter
+    `product.issued_as` uploaded or both); the worker then signs it after the cover letter.
+    Anyone else, or a document that waits for no file, → 404; a file that is refused → 400
+    under `fields.file`."""
+    with_language(request)
+    user = user_of(request)
+    try:
+        document = access.get_document_awaiting_upload(user, code)
+    except Http404:
+        raise ApiError(404, "not_found", _("No such document.")) from None
+    try:
+        document = actions.attach_product_file(document=document, officer=user, upload=file)
+    except actions.DocumentError as error:
+        status = {"invalid": 400, "conflict": 409, "not_allowed": 404}[error.code]
+        raise ApiError(status, error.code, error.message, error.fields) from None
+    return {
+        "code": document.code,
+        "title": document.title,
+        "state": document.state,
+        "uploaded_at": document.uploaded_at,
+    }

@@ -13,7 +13,7 @@ from layanan.cases import actions
 from layanan.cases.models import Application
 from layanan.documents import issuing, keys
 from layanan.documents.models import IssuedDocument
-from layanan.test import BaseTestCase
+from layanan.test import PASSWORD, BaseTestCase, otp_for
 
 SIGNING_DIR = tempfile.mkdtemp(prefix="layanan-signing-test-")
 
@@ -53,6 +53,15 @@ class DocumentTestCase(BaseTestCase):
         response = self.client.get(f"/dokumen/{document.code}/unduh/")
         self.assertEqual(response.status_code, 200)
         return b"".join(response.streaming_content)  # type: ignore[attr-defined]
+
+    def token(self, username: str) -> str:
+        """A bearer token, as `POST /api/v1/auth/token` gives it (officers with their code)."""
+        response = self.client.post(
+            "/api/v1/auth/token",
+            {"username": username, "password": PASSWORD, "otp": otp_for(username)},
+            content_type="application/json",
+        )
+        return str(response.json()["token"])
 
     def root_pem(self) -> bytes:
         response = self.client.get("/verifikasi/sertifikat/root.pem")

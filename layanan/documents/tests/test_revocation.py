@@ -7,18 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from layanan.accounts.models import DataAccess
 from layanan.documents.models import IssuedDocument
 from layanan.documents.tests.helpers import DocumentTestCase
-from layanan.test import PASSWORD, otp_for
 
 
 class RevocationTests(DocumentTestCase):
-    def token(self, username: str) -> str:
-        response = self.client.post(
-            "/api/v1/auth/token",
-            {"username": username, "password": PASSWORD, "otp": otp_for(username)},
-            content_type="application/json",
-        )
-        return str(response.json()["token"])
-
     def test_the_signing_officer_revokes_with_a_reason_and_every_check_says_revoked(self):
         document = self.issued()
         content = self.download(document)
@@ -107,7 +98,7 @@ class DownloadTests(DocumentTestCase):
 
     def test_the_application_api_lists_the_documents_issued_and_serves_the_file(self):
         document = self.issued()
-        token = RevocationTests.token(self, "siti")  # type: ignore[arg-type]
+        token = self.token("siti")
         headers = {"Authorization": f"Bearer {token}"}
         number = document.application.number
         body = self.client.get(f"/api/v1/applications/{number}", headers=headers).json()
@@ -128,7 +119,7 @@ class DownloadTests(DocumentTestCase):
         file = self.client.get(f"/api/v1/documents/{document.code}/file", headers=headers)
         self.assertEqual(file.status_code, 200)
         self.assertEqual(file["Content-Type"], "application/pdf")
-        other = {"Authorization": f"Bearer {RevocationTests.token(self, 'agus')}"}  # type: ignore[arg-type]
+        other = {"Authorization": f"Bearer {self.token('agus')}"}
         self.assertEqual(
             self.client.get(f"/api/v1/documents/{document.code}/file", headers=other).status_code,
             404,

@@ -110,3 +110,31 @@ class UploadedProductTests(DocumentTestCase):
         self.assertFalse(document.needs_upload)
         self.login(self.budi)
         self.assertEqual(self.upload(document, made_elsewhere()).status_code, 404)
+
+    def test_over_the_api(self):
+        self.use_charter("both")
+        document = self.waiting()
+        url = f"/api/v1/documents/{document.code}/upload"
+        budi = {"Authorization": f"Bearer {self.token('budi')}"}
+        charlie = {"Authorization": f"Bearer {self.token('charlie')}"}
+        pdf_file = SimpleUploadedFile("izin.pdf", made_elsewhere())
+        self.assertEqual(
+            self.client.post(url, {"file": pdf_file}, headers=charlie).status_code, 404
+        )
+        refused = self.client.post(
+            url, {"file": SimpleUploadedFile("izin.txt", b"teks")}, headers=budi
+        )
+        self.assertEqual(refused.status_code, 400)
+        self.assertIn("file", refused.json()["fields"])
+        given = self.client.post(
+            url, {"file": SimpleUploadedFile("izin.pdf", made_elsewhere())}, headers=budi
+        )
+        self.assertEqual(given.status_code, 200, given.content)
+        self.assertEqual(given.json()["state"], "pending")
+        again = self.client.post(
+            url, {"file": SimpleUploadedFile("izin.pdf", made_elsewhere())}, headers=budi
+        )
+        self.assertEqual(again.status_code, 404)
+        issuing.run()
+        document.refresh_from_db()
+        self.assertEqual(document.state, "issued")

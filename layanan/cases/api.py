@@ -105,7 +105,7 @@ class IssuedDocumentOut(Schema):
 
     code: str
     title: str
-    status: str  # valid | revoked
+    status: str  # valid | revoked | pending (being prepared, or waiting for the file)
     issued_at: dt.datetime | None
     download_url: str
     verify_url: str

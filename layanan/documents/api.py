@@ -53,20 +53,20 @@ class Error(Schema):
 
 
 def issued_for(*, application: Application, viewer: User) -> list[dict[str, Any]]:
-    """The application's signed documents, for `GET /api/v1/applications/{number}`."""
+    """The application's documents, for `GET /api/v1/applications/{number}`: signed ones
+    (valid or revoked) and, with status "pending", one still being prepared or waiting for
+    the signing officer's file (its code is what `/documents/{code}/upload` needs)."""
     return [
         {
             "code": document.code,
             "title": document.title,
-            "status": document.public_status,
+            "status": "pending" if document.state == State.PENDING else document.public_status,
             "issued_at": document.issued_at,
             "download_url": absolute_url(reverse("api:document_file", args=[document.code])),
             "verify_url": actions.verify_url(document.code),
             "sha256": document.sha256,
         }
-        for document in IssuedDocument.objects.filter(
-            application=application, state__in=(State.ISSUED, State.REVOKED)
-        ).order_by("pk")
+        for document in IssuedDocument.objects.filter(application=application).order_by("pk")
     ]
 
 

@@ -114,6 +114,11 @@ class UploadedProductTests(DocumentTestCase):
     def test_over_the_api(self):
         self.use_charter("both")
         document = self.waiting()
+        siti = {"Authorization": f"Bearer {self.token('siti')}"}
+        number = document.application.number
+        listed = self.client.get(f"/api/v1/applications/{number}", headers=siti).json()
+        self.assertEqual(listed["documents_issued"][0]["status"], "pending")
+        self.assertEqual(listed["documents_issued"][0]["code"], document.code)
         url = f"/api/v1/documents/{document.code}/upload"
         budi = {"Authorization": f"Bearer {self.token('budi')}"}
         charlie = {"Authorization": f"Bearer {self.token('charlie')}"}

@@ -20,6 +20,9 @@ def pytest_configure(config: pytest.Config) -> None:
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
         settings.PRIVATE_FILES_ROOT = Path(settings.PRIVATE_FILES_ROOT) / worker
+        # and a signing directory each: two processes making the demo root CA at once would
+        # leave certificates of one root beside the other's
+        settings.LAYANAN_SIGNING_DIR = Path(settings.LAYANAN_SIGNING_DIR) / worker
     # Password hashing is deliberately slow; tests sign in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -37,9 +40,11 @@ def _own_private_files() -> None:
     before `pytest_configure` gave this process its own folder: point it there too."""
     from layanan.cases.models import Document, private_storage
     from layanan.complaints.models import Attachment
+    from layanan.documents.models import IssuedDocument
 
     Document._meta.get_field("file").storage = private_storage()
     Attachment._meta.get_field("file").storage = private_storage()
+    IssuedDocument._meta.get_field("file").storage = private_storage()
 
 
 @pytest.fixture(scope="session")

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "layanan.notifications",
     "layanan.complaints",
     "layanan.surveys",
+    "layanan.documents",
     "layanan.citizens",
     "layanan.transparency",
     "layanan.portal",
@@ -200,6 +201,15 @@ MEDIA_ROOT = DATA_DIR / "media"
 PRIVATE_FILES_ROOT = DATA_DIR / "private"
 # The keyring that seals NIKs (accounts.nik_store): outside the database, backed up with it.
 LAYANAN_KEYS_DIR = Path(os.environ.get("LAYANAN_KEYS_DIR") or (DATA_DIR / "keys")).resolve()
+# The certificates that sign issued documents (documents.keys, docs/documents.md): the published
+# roots and each agency's PKCS#12 file, only readable by the service's user; inside the keys
+# folder by default, so that a backup carries them.
+LAYANAN_SIGNING_DIR = Path(
+    os.environ.get("LAYANAN_SIGNING_DIR") or (LAYANAN_KEYS_DIR / "signing")
+).resolve()
+# What `GET /api/v1/applications/{number}` lists under "documents_issued" (cases.api calls it;
+# `cases` does not import the apps above it).
+LAYANAN_ISSUED_DOCUMENTS = "layanan.documents.api.issued_for"
 LAYANAN_MAX_UPLOAD_BYTES = int(os.environ.get("LAYANAN_MAX_UPLOAD_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = LAYANAN_MAX_UPLOAD_BYTES + 1024 * 1024
 # Limits that keep one account from filling the disk (docs/operations.md, "Storage limits").
@@ -322,6 +332,7 @@ LAYANAN_PERIODIC_JOBS = [
     ("layanan.surveys.invitations.run", 60),
     ("layanan.transparency.forecast.run", 60),
     ("layanan.transparency.rollups.run", 60),
+    ("layanan.documents.issuing.run", 15),
 ]
 # The public league table ranks an agency only with at least this many decisions in the period.
 LAYANAN_LEAGUE_MIN_DECIDED = int(os.environ.get("LAYANAN_LEAGUE_MIN_DECIDED", "20"))

@@ -42,6 +42,7 @@ urlpatterns = [
     path("akun/token/<int:token_id>/cabut/", account_views.token_revoke, name="token_revoke"),
     path("", include("layanan.citizens.urls")),
     path("", include("layanan.surveys.urls")),
+    path("", include("layanan.documents.urls")),
     path(
         "masuk/lupa-sandi/",
         PasswordResetRequestView.as_view(),

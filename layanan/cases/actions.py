@@ -825,3 +825,26 @@ def record_access(
         what=what,
         application_number=application.number,
     )
+
+
+# What the apps above `cases` may add to an application's chain about its product
+# (`documents` issues and revokes it; `cases` does not know how).
+PRODUCT_EVENT_KINDS = ("document_issued", "document_revoked")
+
+
+@transaction.atomic
+def record_product_event(
+    *,
+    application: Application,
+    kind: str,
+    actor: User | None,
+    at: dt.datetime,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> Event:
+    """Record in the application's public timeline that its product was issued or revoked."""
+    if kind not in PRODUCT_EVENT_KINDS:
+        raise ValueError(f"not a product event: {kind}")
+    return record_event(
+        application, kind, at=at, actor=actor, note=note, public=True, data=data or {}
+    )

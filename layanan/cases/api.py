@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -98,6 +100,18 @@ class FeeOut(Schema):
     lawful: str
 
 
+class IssuedDocumentOut(Schema):
+    """A document issued for the application (its product), signed by the agency."""
+
+    code: str
+    title: str
+    status: str  # valid | revoked | pending (being prepared, or waiting for the file)
+    issued_at: dt.datetime | None
+    download_url: str
+    verify_url: str
+    sha256: str
+
+
 class ApplicationDetailOut(ApplicationOut):
     charter_version: int
     answers: dict[str, Any]
@@ -113,6 +127,7 @@ class ApplicationDetailOut(ApplicationOut):
     expected_completion_text: str
     expected_completion_explanation: str
     fee: FeeOut
+    documents_issued: list[IssuedDocumentOut]
 
 
 class ApplicationPage(Schema):
@@ -251,7 +266,17 @@ def detail(application: Application, *, viewer: User, is_applicant: bool) -> dic
         "missing": actions.missing_requirements(application)
         if application.is_editable_by_citizen
         else {},
+        "documents_issued": documents_issued(application, viewer=viewer),
     }
+
+
+def documents_issued(application: Application, *, viewer: User) -> list[dict[str, Any]]:
+    """The documents issued for the application, from the app that issues them (named in
+    settings.LAYANAN_ISSUED_DOCUMENTS, since `cases` imports no app above it)."""
+    if application.status != "completed":
+        return []
+    path = getattr(settings, "LAYANAN_ISSUED_DOCUMENTS", "")
+    return list(import_string(path)(application=application, viewer=viewer)) if path else []
 
 
 @router.post(

@@ -100,6 +100,9 @@ class EventKind(models.TextChoices):
     DEEMED_APPROVED = "deemed_approved", _("Granted by law (fiktif positif)")
     BREACH_WITHDRAWN = "breach_withdrawn", _("Delay record withdrawn after a calendar correction")
     DUE_RECOMPUTED = "due_recomputed", _("Due date recomputed after a calendar correction")
+    # the product (documents)
+    DOCUMENT_ISSUED = "document_issued", _("Document issued and signed electronically")
+    DOCUMENT_REVOKED = "document_revoked", _("Issued document revoked")
 
     @classmethod
     def label_of(cls, kind: str) -> str:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from layanan.charters.reader import Problem, Reader, index, join
 from layanan.charters.rules import read_rules
+from layanan.lib import document_text
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 CODE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -32,6 +33,7 @@ ROLES = ("front_office", "processor", "approver", "supervisor", "agency_admin")
 REQUIREMENT_KINDS = ("document", "field", "item")
 COMPENSATION_KINDS = ("refund_percent", "fixed", "waiver", "per_day")
 ESCALATION_TARGETS = ("supervisor", "agency_head")
+ISSUED_AS = ("generated", "uploaded", "both")
 STATUSES = ("draft", "consultation", "adopted")
 WORKING_HOURS_PER_DAY = 8
 
@@ -453,11 +455,46 @@ def read_charter(
         r.error(join(path, "fee.legal_basis"), _("a fee needs the regulation that sets it"))
 
     product_map = r.mapping(data.get("product"), join(path, "product"))
-    r.unknown_keys(product_map, {"name", "description"}, join(path, "product"))
-    product = {
+    r.unknown_keys(
+        product_map, {"name", "description", "title", "body", "issued_as"}, join(path, "product")
+    )
+    product: dict[str, Any] = {
         "name": r.bilingual(product_map, "name", join(path, "product"), required=True),
         "description": r.bilingual(product_map, "description", join(path, "product")),
     }
+    # The issued document's own title and text (Indonesian, the language of the letter);
+    # stored only when given, so charters without them read back unchanged.
+    for key in ("title", "body"):
+        value = r.text(product_map, key, join(path, "product"))
+        if value:
+            product[key] = value
+    # generated: Layanan writes the document; uploaded: the signing officer uploads the file
+    # made elsewhere; both: a letter Layanan writes, with that file attached
+    issued_as = r.choice(
+        product_map, "issued_as", join(path, "product"), ISSUED_AS, default="generated"
+    )
+    if issued_as != "generated":
+        product["issued_as"] = issued_as
+    if product.get("body"):
+        form_keys = [field["key"] for field in form]
+        unknown = document_text.unknown_names(str(product["body"]), form_keys)
+        if unknown is None:
+            r.error(
+                join(path, "product.body"),
+                _(
+                    "the braces do not match, or a name in braces has a format; write {{ and }} "
+                    "for a brace in the text"
+                ),
+            )
+        elif unknown:
+            r.error(
+                join(path, "product.body"),
+                _(
+                    "unknown name(s) in braces: %(unknown)s; allowed are %(names)s and the "
+                    "keys of the form's fields"
+                )
+                % {"unknown": ", ".join(unknown), "names": ", ".join(document_text.FIXED_NAMES)},
+            )
 
     complaints_map = r.mapping(data.get("complaints"), join(path, "complaints"))
     r.unknown_keys(complaints_map, {"channel", "handling_days"}, join(path, "complaints"))

@@ -114,6 +114,7 @@ def message_context(event: Event) -> dict[str, Any]:
         "expected_text": "",
         "completion_text": "",
         "fee_text": "",
+        "product_link": "",
     }
     if event.kind in OFFICER_KINDS:
         step = next((s for s in steps if s.key == event.step), None) or next(
@@ -142,6 +143,11 @@ def message_context(event: Event) -> dict[str, Any]:
         done = completion(application)
         context["completion_text"] = done.text if done else ""
         context["fee_text"] = str(fee_notice(application.charter))
+        # the product, signed by the worker of `documents` moments later: this address
+        # serves it once it is there (and says it is being prepared until then)
+        context["product_link"] = absolute_url(
+            reverse("documents:product", args=[application.number])
+        )
     return context
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from layanan.accounts.actions import install_demo_second_factor
 from layanan.accounts.models import User
@@ -20,6 +22,8 @@ from layanan.cases.events import skip_events
 from layanan.cases.models import Event
 from layanan.charters.importer import Report, import_files
 from layanan.complaints.models import ComplaintEvent
+from layanan.documents.issuing import run as issue_documents
+from layanan.documents.keys import ensure_demo_certificates
 from layanan.guarantees.sweep import sweep
 from layanan.notifications import complaints as complaint_messages
 from layanan.notifications import surveys as survey_messages
@@ -89,6 +93,10 @@ def load_demo() -> tuple[Report, int, int]:
     # The ended samples' applicants answered the survey: the dashboard has an IKM.
     ensure_sample_surveys()
     forecast.run()  # the open samples' expected completion, as the worker would
+    # A demo root CA and a signing certificate per agency (made once), then the completed
+    # samples' products, signed as the worker would (docs/documents.md).
+    ensure_demo_certificates(now=timezone.now(), region=settings.LAYANAN_REGION_NAME)
+    issue_documents()
     # The samples' past (submitted weeks ago, reminders, delays, complaints answered) is not
     # news: nobody is mailed about it when the worker starts. Anything that happened before
     # loading still is.

@@ -100,6 +100,8 @@ class MessageBodyTests(OfficeTestCase):
         self.assertIn("Biaya: Gratis.", body)
         self.assertIn("Tidak ada pungutan apa pun yang sah", body)
         self.assertIn(f"{SITE}/permohonan/{application.number}/", body)
+        # the product, signed moments later by the documents worker
+        self.assertIn(f"{SITE}/permohonan/{application.number}/produk/", body)
 
     def test_officers_get_a_link_to_the_step_and_its_due_date(self) -> None:
         from layanan.guarantees.sweep import sweep

@@ -25,8 +25,9 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from layanan.accounts.models import DataAccess, User
 from layanan.accounts.tokens import issue_token
@@ -36,6 +37,9 @@ from layanan.cases.models import Application
 from layanan.citizens.actions import file_at_counter, issue_password_setup_code
 from layanan.complaints import actions as complaint_actions
 from layanan.complaints.models import Category, Complaint, HandlingRules, Open311Key
+from layanan.documents import issuing, keys
+from layanan.documents.models import IssuedDocument
+from layanan.documents.tests.helpers import SIGNING_DIR
 from layanan.guarantees.models import Compensation
 from layanan.guarantees.sweep import sweep
 from layanan.notifications.tasks import send_message
@@ -127,6 +131,9 @@ RULES: dict[str, dict[str, int]] = {
     "api-complaint-confidential": rule(404, citizen=OK, unit_officer=OK, supervisor=OK),
     # supervisors and agency administrators of an agency (its process analytics)
     "agency-analyst": rule(403, anonymous=LOGIN, supervisor=OK, agency_admin=OK),
+    # an issued document's signing officers: the issuing agency's approvers (budi)
+    "signing-officer": rule(404, anonymous=LOGIN, unit_officer=OK),
+    "api-signing-officer": rule(404, anonymous=401, unit_officer=OK),
 }
 
 
@@ -261,6 +268,18 @@ WEB: dict[str, Route] = {
     "admin/(?P<url>.*)$": Route("staff", ok=404),
     # satisfaction surveys: the link's key is the only credential (no sign-in)
     "surveys:answer": Route("public"),
+    # issued documents: verification and certificates are public; the file is the
+    # applicant's and the issuing agency's case officers'; revoking is its approvers'
+    "documents:verify_home": Route("public"),
+    "documents:verify": Route("public", sample="issued"),
+    "documents:certificates": Route("public"),
+    "documents:certificate_pem": Route("public"),
+    "documents:download": Route("viewer", sample="issued"),
+    "documents:product": Route("viewer", ok=302, sample="issued"),
+    "documents:revoke": Route("signing-officer", sample="issued"),
+    # giving the file made elsewhere: the agency's approvers, while the document waits for
+    # it; the sample's product is generated, so it waits for none and is 404 to all
+    "documents:upload": Route("signing-officer", sample="issued", exceptions={UNIT: 404}),
     "surveys_office:index": Route("officer"),
     "surveys_office:paper": Route("front-office"),
     "surveys_office:import": Route("agency-admin"),
@@ -313,6 +332,19 @@ ADMIN_VIEWS = {"changelist": 200, "add": 200, "history": 200, "delete": 200, "ch
 
 # API operations, by "METHOD /path" as the OpenAPI schema names them.
 API: dict[str, Route] = {
+    "GET /api/v1/verify/{code}": Route("api-public", sample="issued"),
+    "POST /api/v1/verify": Route("api-public", data={"file": "issued"}),
+    "GET /api/v1/documents/{code}/file": Route("api-viewer", sample="issued"),
+    # the sample's product is generated: it waits for no file, so 404 to all
+    "POST /api/v1/documents/{code}/upload": Route(
+        "api-signing-officer",
+        sample="issued",
+        data={"file": "issued"},
+        exceptions={UNIT: 404},
+    ),
+    "POST /api/v1/documents/{code}/revoke": Route(
+        "api-signing-officer", sample="issued", data={"reason": "Salah cetak."}
+    ),
     "POST /api/v1/auth/token": Route("api-public", data={"username": "siti", "password": PASSWORD}),
     "POST /api/v1/auth/logout": Route("api-token", ok=204),
     "GET /api/v1/services": Route("api-public"),
@@ -378,6 +410,7 @@ def schema_path(route: str) -> str:
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
 
 
+@override_settings(LAYANAN_SIGNING_DIR=SIGNING_DIR)
 class MatrixTestCase(BaseTestCase):
     """The people, one application in each state the routes need, and how to call."""
 
@@ -387,6 +420,7 @@ class MatrixTestCase(BaseTestCase):
     complaint: Complaint
     category: Category
     compensation: Compensation
+    document: IssuedDocument
     rows: dict[str, str]
     survey_key: str
 
@@ -452,11 +486,26 @@ class MatrixTestCase(BaseTestCase):
         )
         counter = actions.submit_application(application=counter, citizen=cls.budi)
         issue_password_setup_code(officer=cls.budi, application=counter)
+        # a completed application whose product was issued and signed
+        completed = scenario.submitted()
+        for key in ("verifikasi", "terbit"):
+            completed = actions.act_on_step(
+                application=completed,
+                step=completed.steps.get(key=key),
+                officer=cls.budi,
+                action="approve",
+                note="",
+            )
+        with override_settings(LAYANAN_SIGNING_DIR=SIGNING_DIR):
+            keys.ensure_demo_certificates(now=timezone.now(), region="Kabupaten Contoh")
+            issuing.run()
+        cls.document = IssuedDocument.objects.get(application=completed, state="issued")
         cls.applications = {
             "submitted": submitted,
             "returned": returned,
             "draft": draft,
             "counter": counter,
+            "issued": completed,
         }
         # a late application of siti's whose guarantee owes her compensation
         guaranteed = cls.akta.__class__.objects.create(
@@ -635,6 +684,9 @@ class MatrixTestCase(BaseTestCase):
         }
         if name.startswith("agencies:"):
             values["code"] = "disdukcapil"
+        if route.sample == "issued":
+            values["code"] = self.document.code
+        values["slug"] = "root"
         if complaint is not None:
             values["number"] = complaint.number
             values["token"] = complaint.token
@@ -692,6 +744,9 @@ class MatrixTestCase(BaseTestCase):
         payload: dict[str, Any] = {}
         if api and method in ("POST", "PATCH") and "requirement" in data:
             payload = {**data, "file": SimpleUploadedFile("lahir.pdf", PDF)}
+        elif api and data.get("file") == "issued":
+            with self.document.file.open("rb") as handle:
+                payload = {"file": SimpleUploadedFile("akta.pdf", handle.read())}
         elif api and data:
             payload = {"data": data, "content_type": "application/json"}
         with transaction.atomic():
@@ -768,7 +823,8 @@ class AuthorisationMatrixTests(MatrixTestCase):
             for persona in PERSONAS:
                 with self.subTest(operation=f"{method} {path}", persona=persona):
                     response = self.call(persona, method, url, route.data, api=True)
-                    self.check(persona, response, RULES[route.rule][persona], route.ok, url)
+                    wanted = {**RULES[route.rule], **route.exceptions}[persona]
+                    self.check(persona, response, wanted, route.ok, url)
                     if response.status_code in (401, 403, 404):
                         self.assertIn("code", response.json())
                     checked += 1

@@ -25,6 +25,8 @@ from layanan.cases.actions import missing_requirements
 from layanan.cases.answers import clean_answers, nik_keys, open_answers
 from layanan.cases.models import Application, Document, Event, Step
 from layanan.charters.models import Charter, Service
+from layanan.documents import signing
+from layanan.documents.models import IssuedDocument
 from layanan.guarantees.models import Alarm, Breach, Compensation
 from layanan.lib.nik import parse_nik
 from layanan.lib.sealed import is_sealed
@@ -223,6 +225,25 @@ class DemoDataTests(DemoTestCase):
         page = self.client.get(f"/lacak/{licence.number}/")
         self.assertContains(page, "Perkiraan selesai")
         self.assertIsNone(sample("demo-11").expected_completion_at)
+
+    def test_a_completed_sample_has_its_product_signed_and_verifiable(self) -> None:
+        """The demo's root CA signs each agency's certificate; the completed samples' products
+        are issued at load, downloadable by their applicant and valid against the root."""
+        completed = Application.objects.filter(status="completed").select_related("applicant")
+        documents = IssuedDocument.objects.filter(application__in=completed)
+        self.assertEqual(documents.count(), completed.count())
+        document = documents.select_related("application__applicant").first()
+        assert document is not None
+        self.assertEqual(document.state, "issued")
+        self.client.force_login(document.application.applicant)
+        page = self.client.get(f"/permohonan/{document.application.number}/")
+        self.assertContains(page, f"/dokumen/{document.code}/unduh/")
+        download = self.client.get(f"/dokumen/{document.code}/unduh/")
+        content = b"".join(download.streaming_content)  # type: ignore[attr-defined]
+        root = self.client.get("/verifikasi/sertifikat/root.pem").content
+        verdict = signing.validate(content, trust_roots=signing.read_pem_bundle(root))
+        self.assertTrue(verdict.valid, verdict)
+        self.assertContains(self.client.get(f"/verifikasi/{document.code}/"), "Sah")
 
     def test_the_first_load_creates_every_sample(self) -> None:
         self.assertIn(f"{len(SAMPLES)} sample application(s) created", self.output)

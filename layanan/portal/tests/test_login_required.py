@@ -65,6 +65,13 @@ PUBLIC = {
     "api:track",
     # the satisfaction survey: its link's key is the credential
     "surveys:answer",
+    # issued documents: anyone checks one (by code or file) and reads the certificates
+    "documents:verify_home",
+    "documents:verify",
+    "documents:certificates",
+    "documents:certificate_pem",
+    "api:verify_code",
+    "api:verify_file",
     # complaints: anyone may file one, read the public ones, and answer "is it resolved?" with
     # the one-time link of the message (410 without it)
     "complaints:list",
@@ -94,6 +101,8 @@ PUBLIC = {
 # Public URLs whose sample row does not exist here (the samples are an application's): their
 # 404 is the answer to anyone, not a login demanded.
 NOT_FOUND_FOR_ANYONE = {
+    "documents:verify",  # no document has the sample code: "unknown", to anyone
+    "documents:certificate_pem",  # no certificate is configured here
     "api:api-root",  # django-ninja's own prefix
     "api:get_complaint",
     "open311:service",

@@ -59,6 +59,8 @@ class Command(BaseCommand):
             f"  {url}jaminan/    guarantee register: applications late today, compensation owed",
             f"  {url}kantor/     officers' queue (late steps first)",
             f"  {url}pengaduan/  public complaints; file one at {url}pengaduan/baru/",
+            f"  {url}verifikasi/ check an issued document; certificates at "
+            f"{url}verifikasi/sertifikat/",
             f"  {url}open311/v2/discovery.json  Open311 GeoReport v2 (api_key: {OPEN311_KEY})",
             f"  {url}admin/      Django admin",
             "",

@@ -92,10 +92,13 @@ class CompletionOut(Schema):
 
 
 class FeeOut(Schema):
-    amount: int
+    amount: int  # the fixed fee; 0 when free; the least it can be for a formula or assessment
     text: str
     legal_basis: str
     lawful: str
+    kind: str  # free | fixed | formula | assessed
+    how: list[str]  # how a formula or an assessment arrives at the amount
+    when: str  # when it is paid
 
 
 class ApplicationDetailOut(ApplicationOut):
@@ -220,6 +223,9 @@ def detail(application: Application, *, viewer: User, is_applicant: bool) -> dic
             "text": fee.text,
             "legal_basis": fee.legal_basis,
             "lawful": fee.lawful,
+            "kind": fee.kind,
+            "how": list(fee.how),
+            "when": fee.when,
         },
         "charter_version": application.charter.version,
         # In full, NIKs opened: the applicant's own, or an officer's read logged above.

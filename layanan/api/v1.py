@@ -6,10 +6,12 @@ from layanan.cases.api import router as applications_router
 from layanan.cases.api import tracking_router
 from layanan.charters.api import router as services_router
 from layanan.complaints.api import router as complaints_router
+from layanan.payments.api import router as payments_router
 
 api.add_router("/auth", auth_router)
 api.add_router("/services", services_router)
 api.add_router("/applications", applications_router, auth=BearerToken())
+api.add_router("/applications", payments_router, auth=BearerToken())
 api.add_router("/track", tracking_router)
 api.add_router("/complaints", complaints_router, auth=BearerToken())
 

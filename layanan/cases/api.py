@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -47,6 +49,8 @@ class AnswersIn(Schema):
 class ActionIn(Schema):
     action: str
     note: str = ""
+    # whole rupiah: required when approving the step that assesses the fee
+    amount: int | None = None
 
 
 class StepOut(Schema):
@@ -101,6 +105,14 @@ class FeeOut(Schema):
     when: str  # when it is paid
 
 
+class PaymentOut(Schema):
+    amount: int  # whole rupiah, exactly the charter's
+    status: str  # unpaid | paid | expired | waived | refunded
+    code: str  # the payment code (kode bayar)
+    due_at: dt.datetime  # payable until
+    pay_url: str  # the page where the applicant sees, prints and pays the bill
+
+
 class ApplicationDetailOut(ApplicationOut):
     charter_version: int
     answers: dict[str, Any]
@@ -116,6 +128,8 @@ class ApplicationDetailOut(ApplicationOut):
     expected_completion_text: str
     expected_completion_explanation: str
     fee: FeeOut
+    # the bill while one is open or was paid; null for a free service or before a bill
+    payment: PaymentOut | None = None
 
 
 class ApplicationPage(Schema):
@@ -203,6 +217,16 @@ def assignee_for(step: Step, *, is_applicant: bool) -> str | None:
     return step.assignee.username if step.assignee else None
 
 
+def detail_extras(application: Application) -> dict[str, Any]:
+    """What apps above `cases` add to an application's detail (settings
+    LAYANAN_APPLICATION_DETAIL, dotted paths of functions of the application): `cases` names
+    the keys of its contract (e.g. `payment`) but does not know who fills them."""
+    extras: dict[str, Any] = {"payment": None}
+    for path in getattr(settings, "LAYANAN_APPLICATION_DETAIL", []):
+        extras.update(import_string(path)(application))
+    return extras
+
+
 def detail(application: Application, *, viewer: User, is_applicant: bool) -> dict[str, Any]:
     if not is_applicant:
         actions.record_access(
@@ -227,6 +251,7 @@ def detail(application: Application, *, viewer: User, is_applicant: bool) -> dic
             "how": list(fee.how),
             "when": fee.when,
         },
+        **detail_extras(application),
         "charter_version": application.charter.version,
         # In full, NIKs opened: the applicant's own, or an officer's read logged above.
         "answers": open_answers(application.answers),
@@ -456,6 +481,7 @@ def act(request: HttpRequest, number: str, key: str, data: ActionIn) -> dict[str
             officer=user,
             action=data.action,
             note=data.note,
+            amount=data.amount,
         )
     except actions.CaseError as error:
         raise fail(error) from None

@@ -39,6 +39,8 @@ from layanan.complaints.models import Category, Complaint, HandlingRules, Open31
 from layanan.guarantees.models import Compensation
 from layanan.guarantees.sweep import sweep
 from layanan.notifications.tasks import send_message
+from layanan.payments.actions import record_payment
+from layanan.payments.billing import issue_awaited_bills
 from layanan.surveys.tests.helpers import make_invitation
 from layanan.test import ANSWERS, PASSWORD, PDF, BaseTestCase, charter_content, mark_verified
 
@@ -127,6 +129,10 @@ RULES: dict[str, dict[str, int]] = {
     "api-complaint-confidential": rule(404, citizen=OK, unit_officer=OK, supervisor=OK),
     # supervisors and agency administrators of an agency (its process analytics)
     "agency-analyst": rule(403, anonymous=LOGIN, supervisor=OK, agency_admin=OK),
+    # the treasurer (bendahara penerimaan) of the application's agency: budi here; to
+    # everyone else the application does not exist
+    "treasurer": rule(404, anonymous=LOGIN, unit_officer=OK),
+    "api-treasurer": rule(404, anonymous=401, unit_officer=OK),
 }
 
 
@@ -261,6 +267,14 @@ WEB: dict[str, Route] = {
     "admin/(?P<url>.*)$": Route("staff", ok=404),
     # satisfaction surveys: the link's key is the only credential (no sign-in)
     "surveys:answer": Route("public"),
+    # bills and receipts: the applicant, officers of the application's units, its treasurer
+    "payments:bill": Route("viewer", sample="billed"),
+    "payments:bill_pdf": Route("viewer", sample="billed"),
+    # the bill has not expired: the applicant is sent back to it with a message
+    "payments:renew": Route("applicant", ok=302, method="POST", sample="billed"),
+    "payments:receipt": Route("viewer", sample="paid"),
+    "payments:receipt_pdf": Route("viewer", sample="paid"),
+    "payments:record": Route("treasurer", sample="billed"),
     "surveys_office:index": Route("officer"),
     "surveys_office:paper": Route("front-office"),
     "surveys_office:import": Route("agency-admin"),
@@ -335,6 +349,12 @@ API: dict[str, Route] = {
     "POST /api/v1/applications/{number}/withdraw": Route("api-applicant"),
     "POST /api/v1/applications/{number}/steps/{key}/actions": Route(
         "api-unit-officer", data={"action": "approve"}
+    ),
+    "POST /api/v1/applications/{number}/payments": Route(
+        "api-treasurer",
+        ok=201,
+        sample="billed",
+        data={"amount": 85000, "method": "tunai", "reference": "BKU-1"},
     ),
     # complaints: anyone files (a token makes it the account's own) and reads the public list
     "POST /api/v1/complaints": Route(
@@ -458,6 +478,41 @@ class MatrixTestCase(BaseTestCase):
             "draft": draft,
             "counter": counter,
         }
+        # a water test paid before the result is issued: one awaiting payment with its bill,
+        # one paid (budi is the treasurer of Disdukcapil too)
+        OfficerRole.objects.create(user=cls.budi, unit=cls.loket, role=Role.TREASURER)
+        water = cls.akta.__class__.objects.create(
+            code="uji-air",
+            name="Uji Kualitas Air",
+            lead_agency=cls.disdukcapil,
+            category="kesehatan",
+            channels=["online"],
+        )
+        cls.adopt(
+            water,
+            charter_content(
+                fee={"amount": 85000, "legal_basis": "Perda 1/2024", "due": "before_issue"}
+            ),
+        )
+        for sample in ("billed", "paid"):
+            application = scenario.submitted(service=water)
+            for key in ("verifikasi", "terbit"):
+                application = actions.act_on_step(
+                    application=application,
+                    step=application.steps.get(key=key),
+                    officer=cls.budi,
+                    action="approve",
+                )
+            issue_awaited_bills()
+            if sample == "paid":
+                record_payment(
+                    application=application,
+                    officer=cls.budi,
+                    amount=85000,
+                    method="transfer",
+                    reference="TRX-1",
+                )
+            cls.applications[sample] = application
         # a late application of siti's whose guarantee owes her compensation
         guaranteed = cls.akta.__class__.objects.create(
             code="izin-tepat",

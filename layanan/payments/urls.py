@@ -1,0 +1,13 @@
+from django.urls import path
+
+from layanan.payments import views
+
+app_name = "payments"
+urlpatterns = [
+    path("permohonan/<str:number>/tagihan/", views.bill, name="bill"),
+    path("permohonan/<str:number>/tagihan.pdf", views.bill_as_pdf, name="bill_pdf"),
+    path("permohonan/<str:number>/tagihan/perbarui/", views.renew, name="renew"),
+    path("permohonan/<str:number>/bukti-bayar/", views.receipt, name="receipt"),
+    path("permohonan/<str:number>/bukti-bayar.pdf", views.receipt_as_pdf, name="receipt_pdf"),
+    path("kantor/pembayaran/<str:number>/", views.record, name="record"),
+]

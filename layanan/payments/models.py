@@ -143,3 +143,53 @@ class AmountFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bill.code}: {self.amount}"
+
+
+class StatementLine(models.Model):
+    """One line of a bank statement (mutasi rekening) the treasurer imported: matched to a
+    payment by the payment code in its description and its exact amount, or kept unmatched
+    with the reason. The same line imported twice is this one row (`line_hash`)."""
+
+    class Problem(models.TextChoices):
+        NONE = "", _("Matched")
+        NO_CODE = "no_code", _("No payment code in the description")
+        UNKNOWN_CODE = "unknown_code", _("No bill of this agency has this payment code")
+        WRONG_AMOUNT = "wrong_amount", _("The amount is not the bill's")
+        NOT_PAYABLE = "not_payable", _("The bill cannot be paid (paid already, or expired)")
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency paid"), on_delete=models.PROTECT, related_name="+"
+    )
+    line_hash = models.CharField(max_length=64)
+    booked_on = models.DateField(_("date"))
+    description = models.CharField(_("description"), max_length=300)
+    amount = models.BigIntegerField(_("amount (Rp)"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    payment = models.ForeignKey(
+        Payment,
+        verbose_name=_("payment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    problem = models.CharField(
+        _("problem"), max_length=20, choices=Problem.choices, blank=True, default=""
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("imported"))
+
+    class Meta:
+        verbose_name = _("statement line")
+        verbose_name_plural = _("statement lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "line_hash"], name="payments_statement_line_once"
+            )
+        ]
+        indexes = [models.Index(fields=["agency", "problem", "-imported_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.booked_on} {self.amount} {self.description[:40]}"

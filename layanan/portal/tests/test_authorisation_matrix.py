@@ -133,6 +133,8 @@ RULES: dict[str, dict[str, int]] = {
     # everyone else the application does not exist
     "treasurer": rule(404, anonymous=LOGIN, unit_officer=OK),
     "api-treasurer": rule(404, anonymous=401, unit_officer=OK),
+    # the treasurer's own page: refused to anyone who is no agency's treasurer
+    "treasurer-page": rule(403, anonymous=LOGIN, unit_officer=OK),
 }
 
 
@@ -275,6 +277,9 @@ WEB: dict[str, Route] = {
     "payments:receipt": Route("viewer", sample="paid"),
     "payments:receipt_pdf": Route("viewer", sample="paid"),
     "payments:record": Route("treasurer", sample="billed"),
+    "payments:treasury": Route("treasurer-page"),
+    "payments:treasury_csv": Route("treasurer-page"),
+    "payments:statement": Route("treasurer-page", ok=400, method="POST"),  # no file given
     "surveys_office:index": Route("officer"),
     "surveys_office:paper": Route("front-office"),
     "surveys_office:import": Route("agency-admin"),

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "layanan.complaints",
     "layanan.surveys",
     "layanan.documents",
+    "layanan.payments",
     "layanan.citizens",
     "layanan.transparency",
     "layanan.portal",
@@ -330,10 +331,13 @@ LAYANAN_PERIODIC_JOBS = [
     ("layanan.cases.storage.prune_unreferenced_files", 24 * 60 * 60),
     ("layanan.accounts.throttle.forget_stale", 60 * 60),
     ("layanan.surveys.invitations.run", 60),
+    ("layanan.payments.billing.run", 5),  # a bill soon after the application awaits payment
     ("layanan.transparency.forecast.run", 60),
     ("layanan.transparency.rollups.run", 60),
     ("layanan.documents.issuing.run", 15),
 ]
+# What apps above `cases` add to GET /api/v1/applications/{number} (see cases.api.detail_extras).
+LAYANAN_APPLICATION_DETAIL = ["layanan.payments.api.application_payment"]
 # The public league table ranks an agency only with at least this many decisions in the period.
 LAYANAN_LEAGUE_MIN_DECIDED = int(os.environ.get("LAYANAN_LEAGUE_MIN_DECIDED", "20"))
 AUTHENTICATION_BACKENDS = ["layanan.accounts.backends.UsernameEmailOrPhoneBackend"]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("layanan.portal.urls")),
     path("", include("layanan.cases.urls")),
     path("", include("layanan.guarantees.urls")),
+    path("", include("layanan.payments.urls")),
     path("kantor/survei/", include(survey_office_patterns)),
     path("", include("layanan.complaints.urls")),
     path("kantor/pengaduan/", include("layanan.complaints.urls_office")),

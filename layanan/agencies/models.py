@@ -106,6 +106,8 @@ class Role(models.TextChoices):
     APPROVER = "approver", _("Approver (signatory)")
     SUPERVISOR = "supervisor", _("Supervisor")
     AGENCY_ADMIN = "agency_admin", _("Agency administrator")
+    # records the fees paid to the agency (bendahara penerimaan); works on no step
+    TREASURER = "treasurer", _("Treasurer (bendahara penerimaan)")
 
 
 class OfficerRole(models.Model):

@@ -8,10 +8,12 @@ from layanan.charters.api import router as services_router
 from layanan.complaints.api import router as complaints_router
 from layanan.documents.api import router as documents_router
 from layanan.documents.api import verify_router
+from layanan.payments.api import router as payments_router
 
 api.add_router("/auth", auth_router)
 api.add_router("/services", services_router)
 api.add_router("/applications", applications_router, auth=BearerToken())
+api.add_router("/applications", payments_router, auth=BearerToken())
 api.add_router("/track", tracking_router)
 api.add_router("/complaints", complaints_router, auth=BearerToken())
 api.add_router("/verify", verify_router)

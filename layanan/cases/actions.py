@@ -39,9 +39,11 @@ from layanan.cases.models import (
 )
 from layanan.cases.storage import files_problem, release_after_commit, store_file
 from layanan.cases.uploads import UploadRefused, check_upload
+from layanan.charters import fees
 from layanan.charters.actions import charter_in_force
 from layanan.charters.models import Service
 from layanan.charters.spec import is_needed, text_in
+from layanan.lib.money import rupiah
 from layanan.lib.tracking import new_tracking_number
 from layanan.lib.workdays import WorkCalendar
 
@@ -91,9 +93,30 @@ def now() -> dt.datetime:
 
 
 def procedure_of(application: Application) -> engine.Procedure:
+    content = application.charter.content
     return engine.Procedure.from_content(
-        application.charter.content, lead_agency=application.agency.code
+        content,
+        lead_agency=application.agency.code,
+        payment_gate=fees.payment_gate(content, application.answers),
     )
+
+
+def assessed_fee(application: Application) -> int | None:
+    """The amount the assessing step set (its latest `fee_assessed` event), if any."""
+    data = (
+        application.events.filter(kind="fee_assessed")
+        .order_by("-seq")
+        .values_list("data", flat=True)
+    ).first()
+    return int(data["amount"]) if data else None
+
+
+def billable_amount(application: Application) -> int | None:
+    """The exact amount the charter asks of this application: from the fee, the answers and the
+    assessment; None while it cannot be known. No other amount can be billed."""
+    fee = application.charter.fee_spec
+    assessed = assessed_fee(application) if fee["kind"] == "assessed" else None
+    return fees.amount_due(fee, application.answers, assessed=assessed)
 
 
 class AgencyCalendars:
@@ -614,17 +637,76 @@ def ensure_can_work(officer: User, step: Step) -> None:
         raise Forbidden(_("This step is worked by another role."))
 
 
+def assesses_fee(step: Step) -> dict[str, Any] | None:
+    """The charter's assessment range when this step sets the fee, else None."""
+    fee = step.application.charter.fee_spec
+    if fee["kind"] == "assessed" and fee["assessed"]["step"] == step.key:
+        return dict(fee["assessed"])
+    return None
+
+
+def check_assessment(step: Step, amount: Any) -> int:
+    """The amount an officer sets at the assessing step: whole rupiah within the range."""
+    assessed = assesses_fee(step)
+    assert assessed is not None
+    low, high = assessed["min"], assessed["max"]
+    if isinstance(amount, str) and amount.strip().isdigit():
+        amount = int(amount.strip())
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise InvalidInput(
+            _("Enter the fee this step assesses."),
+            fields={"amount": [_("Enter the fee in whole rupiah, without dots")]},
+        )
+    if not low <= amount <= high:
+        raise InvalidInput(
+            _("The fee is outside the range the charter sets."),
+            fields={
+                "amount": [
+                    _("The charter allows %(low)s to %(high)s")
+                    % {"low": rupiah(low), "high": rupiah(high)}
+                ]
+            },
+        )
+    return amount
+
+
 @transaction.atomic
 def act_on_step(
-    *, application: Application, step: Step, officer: User, action: str, note: str = ""
+    *,
+    application: Application,
+    step: Step,
+    officer: User,
+    action: str,
+    note: str = "",
+    amount: Any = None,
 ) -> Application:
-    """Approve, return for correction (reason required) or reject (reason required)."""
+    """Approve, return for correction (reason required) or reject (reason required). The
+    step that assesses the fee (charter `fee.assessed.step`) is approved with the `amount`."""
     ensure_can_work(officer, step)
     note = (note or "").strip()
     if action not in STEP_ACTIONS:
         raise InvalidInput(
             _("Unknown action."), fields={"action": [_("Choose approve, return or reject.")]}
         )
+    if action == "approve" and assesses_fee(step):
+        assessed = check_assessment(step, amount)
+        if step.state != "active":
+            raise AlreadyHandled(_("This step was already handled."))
+        # before the approval, whose events may ask for payment: the chain reads in that order
+        # (a refused approval rolls this back with it)
+        record_event(
+            application,
+            "fee_assessed",
+            at=now(),
+            actor=officer,
+            step=step.key,
+            public=True,
+            data={"amount": assessed},
+        )
+        application = run(application, engine.approve, actor=officer, step_key=step.key)
+        if note:
+            record_event(application, "comment", at=now(), actor=officer, step=step.key, note=note)
+        return application
     if action in ("return", "reject") and not note:
         raise InvalidInput(
             _("A reason is required."),
@@ -797,6 +879,31 @@ def record_expected_completion(
             expected_completion_at=None
         ).update(expected_completion_at=None, expected_completion_basis={})
     return bool(changed)
+
+
+@transaction.atomic
+def record_fee_paid(
+    *, application: Application, by: User | None, payment: dict[str, Any], at: dt.datetime
+) -> Application:
+    """The bill was paid (`payments` calls this once it recorded the payment): the pause ends,
+    its working time moves the due date later, and the application goes on (or completes).
+    `payment` is the public `payment_received` event's data (amount, method, code)."""
+    return run(application, engine.pay, actor=by, at=at, payment=payment)
+
+
+BILLING_EVENTS = ("bill_issued", "bill_renewed")
+
+
+@transaction.atomic
+def record_billing(
+    *, application: Application, kind: str, by: User | None, data: dict[str, Any], at: dt.datetime
+) -> None:
+    """A bill was issued or renewed for an application awaiting payment (written by
+    `payments`): a public event in the application's chain; the state does not change."""
+    if kind not in BILLING_EVENTS:
+        raise ValueError(f"Not a billing event: {kind}")
+    lock(application)
+    record_event(application, kind, at=at, actor=by, public=True, data=data)
 
 
 @transaction.atomic

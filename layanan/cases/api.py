@@ -49,6 +49,8 @@ class AnswersIn(Schema):
 class ActionIn(Schema):
     action: str
     note: str = ""
+    # whole rupiah: required when approving the step that assesses the fee
+    amount: int | None = None
 
 
 class StepOut(Schema):
@@ -94,10 +96,21 @@ class CompletionOut(Schema):
 
 
 class FeeOut(Schema):
-    amount: int
+    amount: int  # the fixed fee; 0 when free; the least it can be for a formula or assessment
     text: str
     legal_basis: str
     lawful: str
+    kind: str  # free | fixed | formula | assessed
+    how: list[str]  # how a formula or an assessment arrives at the amount
+    when: str  # when it is paid
+
+
+class PaymentOut(Schema):
+    amount: int  # whole rupiah, exactly the charter's
+    status: str  # unpaid | paid | expired | waived | refunded
+    code: str  # the payment code (kode bayar)
+    due_at: dt.datetime  # payable until
+    pay_url: str  # the page where the applicant sees, prints and pays the bill
 
 
 class IssuedDocumentOut(Schema):
@@ -128,6 +141,8 @@ class ApplicationDetailOut(ApplicationOut):
     expected_completion_explanation: str
     fee: FeeOut
     documents_issued: list[IssuedDocumentOut]
+    # the bill while one is open or was paid; null for a free service or before a bill
+    payment: PaymentOut | None = None
 
 
 class ApplicationPage(Schema):
@@ -215,6 +230,16 @@ def assignee_for(step: Step, *, is_applicant: bool) -> str | None:
     return step.assignee.username if step.assignee else None
 
 
+def detail_extras(application: Application) -> dict[str, Any]:
+    """What apps above `cases` add to an application's detail (settings
+    LAYANAN_APPLICATION_DETAIL, dotted paths of functions of the application): `cases` names
+    the keys of its contract (e.g. `payment`) but does not know who fills them."""
+    extras: dict[str, Any] = {"payment": None}
+    for path in getattr(settings, "LAYANAN_APPLICATION_DETAIL", []):
+        extras.update(import_string(path)(application))
+    return extras
+
+
 def detail(application: Application, *, viewer: User, is_applicant: bool) -> dict[str, Any]:
     if not is_applicant:
         actions.record_access(
@@ -235,7 +260,11 @@ def detail(application: Application, *, viewer: User, is_applicant: bool) -> dic
             "text": fee.text,
             "legal_basis": fee.legal_basis,
             "lawful": fee.lawful,
+            "kind": fee.kind,
+            "how": list(fee.how),
+            "when": fee.when,
         },
+        **detail_extras(application),
         "charter_version": application.charter.version,
         # In full, NIKs opened: the applicant's own, or an officer's read logged above.
         "answers": open_answers(application.answers),
@@ -475,6 +504,7 @@ def act(request: HttpRequest, number: str, key: str, data: ActionIn) -> dict[str
             officer=user,
             action=data.action,
             note=data.note,
+            amount=data.amount,
         )
     except actions.CaseError as error:
         raise fail(error) from None

@@ -38,6 +38,15 @@ Rules (issue 3, "Workflow engine"), with the choices made where the issue is sil
   raises `"not_allowed"`; an unknown step key `"unknown_step"`; a return or rejection without a
   reason `"reason_required"`; an instant earlier than the last change `"out_of_order"`.
 
+- Payment (issue 11): the procedure may name a `payment_gate`, the index of the stage that
+  cannot start until the fee is paid (the number of stages: completion waits for it). When the
+  application reaches the gate — on submission for gate 0, when the stage before it ends
+  otherwise — it becomes `awaiting_payment` and its clock pauses as while returned (the time is
+  the citizen's). `pay` ends that pause, gives the paused working time back to the due date, and
+  starts the gated stage or completes the application. Stages only move forward, so the gate
+  is met once. An application awaiting payment has no active step: officers cannot act on it,
+  it cannot be deemed approved, and it can be withdrawn.
+
 `recompute_due` is not an action of a person: after a calendar correction it computes the
 running due dates again from the stored facts (see its docstring).
 
@@ -78,6 +87,7 @@ __all__ = [
     "deem_approved",
     "explain_due",
     "new_case",
+    "pay",
     "recompute_due",
     "reject",
     "resubmit",
@@ -101,6 +111,7 @@ class Status(StrEnum):
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
     DEEMED_APPROVED = "deemed_approved"  # granted by law because the time limit passed
+    AWAITING_PAYMENT = "awaiting_payment"  # a bill is open; the clock is paused
 
 
 class StepStatus(StrEnum):
@@ -169,6 +180,8 @@ class Procedure:
     time_limit: TimeLimit
     clock_starts: str
     lead_agency: str
+    # the stage that waits for the fee to be paid; len(stages): completion waits; None: no fee
+    payment_gate: int | None = None
 
     def __post_init__(self) -> None:
         if not self.stages or not all(self.stages):
@@ -180,10 +193,15 @@ class Procedure:
             raise ValueError(f"Unknown clock start {self.clock_starts!r}.")
         if not self.lead_agency:
             raise ValueError("A procedure needs its lead agency.")
+        if self.payment_gate is not None and not 0 <= self.payment_gate <= len(self.stages):
+            raise ValueError(f"No stage {self.payment_gate} to wait for payment before.")
 
     @classmethod
-    def from_content(cls, content: Mapping[str, Any], *, lead_agency: str) -> Procedure:
-        """From a charter's normalised content; a step without an agency belongs to the lead."""
+    def from_content(
+        cls, content: Mapping[str, Any], *, lead_agency: str, payment_gate: int | None = None
+    ) -> Procedure:
+        """From a charter's normalised content; a step without an agency belongs to the lead.
+        `payment_gate` comes from the fee and the answers (`charters.fees.payment_gate`)."""
         stages = tuple(
             tuple(
                 StepSpec(
@@ -202,6 +220,7 @@ class Procedure:
             time_limit=TimeLimit.from_content(content["time_limit"]),
             clock_starts=content.get("clock_starts", "file_complete"),
             lead_agency=lead_agency,
+            payment_gate=payment_gate,
         )
 
     @property
@@ -363,6 +382,17 @@ class _Change:
             )
             self.emit("step_started", spec.key, public=True, unit=spec.unit, due_at=_iso(due))
 
+    def advance(self, stage: int, *, paid: bool = False) -> None:
+        """Go on to `stage` (past the last: complete), unless the fee must be paid first."""
+        if not paid and stage == self.procedure.payment_gate:
+            self.update(status=Status.AWAITING_PAYMENT, paused_at=self.at)
+            self.emit("payment_awaited", public=True, stage=stage, paused_at=_iso(self.at))
+        elif stage < len(self.procedure.stages):
+            self.start_stage(stage)
+        else:
+            self.end(Status.COMPLETED)
+            self.emit("completed", public=True)
+
     def start_clock(self) -> None:
         lead = self.calendars(self.procedure.lead_agency)
         self.update(clock_started_at=self.at, due_at=self.procedure.time_limit.due(lead, self.at))
@@ -435,7 +465,7 @@ def submit(
         clock_started_at=_iso(change.case.clock_started_at),
         due_at=_iso(change.case.due_at),
     )
-    change.start_stage(0)
+    change.advance(0)
     return change.result()
 
 
@@ -461,11 +491,36 @@ def approve(
             clock_started_at=_iso(change.case.clock_started_at),
             due_at=_iso(change.case.due_at),
         )
-    if step.stage + 1 < len(procedure.stages):
-        change.start_stage(step.stage + 1)
-    else:
-        change.end(Status.COMPLETED)
-        change.emit("completed", public=True)
+    change.advance(step.stage + 1)
+    return change.result()
+
+
+def pay(
+    procedure: Procedure,
+    state: CaseState,
+    *,
+    at: datetime,
+    calendars: Calendars,
+    payment: Mapping[str, Any],
+) -> Outcome:
+    """The fee was paid: the pause ends, its working time moves the due date later, and the
+    gated stage starts (or the application completes). `payment` (JSON-ready: amount, method,
+    code...) is the data of the public `payment_received` event."""
+    change = _Change(procedure, state, at, calendars)
+    if state.status != Status.AWAITING_PAYMENT:
+        raise InvalidAction("not_allowed", f"No payment is awaited ({state.status}).")
+    minutes = change.end_pause()
+    change.update(status=Status.IN_PROGRESS)
+    change.emit(
+        "payment_received",
+        public=True,
+        paused_minutes=minutes,
+        due_at=_iso(change.case.due_at),
+        **dict(payment),
+    )
+    change.emit_extensions()
+    assert procedure.payment_gate is not None  # awaiting payment means a gate was met
+    change.advance(procedure.payment_gate, paid=True)
     return change.result()
 
 
@@ -600,7 +655,7 @@ def recompute_due(
     """
     if tuple(s.key for s in state.steps) != tuple(s.key for s in procedure.steps):
         raise ValueError("The state was not made for this procedure.")
-    if state.status not in (Status.IN_PROGRESS, Status.RETURNED):
+    if state.status not in (Status.IN_PROGRESS, Status.RETURNED, Status.AWAITING_PAYMENT):
         return state, []
     specs = {spec.key: spec for spec in procedure.steps}
     steps = list(state.steps)

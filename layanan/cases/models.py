@@ -34,9 +34,10 @@ class Status(models.TextChoices):
     REJECTED = engine.Status.REJECTED.value, _("Rejected")
     WITHDRAWN = engine.Status.WITHDRAWN.value, _("Withdrawn")
     DEEMED_APPROVED = engine.Status.DEEMED_APPROVED.value, _("Granted by law (deemed approved)")
+    AWAITING_PAYMENT = engine.Status.AWAITING_PAYMENT.value, _("Awaiting payment")
 
 
-OPEN_STATUSES = (Status.SUBMITTED, Status.IN_PROGRESS, Status.RETURNED)
+OPEN_STATUSES = (Status.SUBMITTED, Status.IN_PROGRESS, Status.RETURNED, Status.AWAITING_PAYMENT)
 ENDED_STATUSES = tuple(Status(status.value) for status in sorted(engine.TERMINAL))
 # While the citizen may change answers and documents: before submission, and when returned.
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
@@ -103,6 +104,12 @@ class EventKind(models.TextChoices):
     # the product (documents)
     DOCUMENT_ISSUED = "document_issued", _("Document issued and signed electronically")
     DOCUMENT_REVOKED = "document_revoked", _("Issued document revoked")
+    # the fee (cases.engine, and payments through cases.actions)
+    FEE_ASSESSED = "fee_assessed", _("Fee assessed")
+    PAYMENT_AWAITED = "payment_awaited", _("Waiting for the fee to be paid: the clock is paused")
+    BILL_ISSUED = "bill_issued", _("Bill issued")
+    BILL_RENEWED = "bill_renewed", _("Expired bill renewed")
+    PAYMENT_RECEIVED = "payment_received", _("Fee paid: the clock runs again")
 
     @classmethod
     def label_of(cls, kind: str) -> str:

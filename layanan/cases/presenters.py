@@ -39,6 +39,9 @@ STATUS_SENTENCES = {
     Status.DEEMED_APPROVED: gettext_lazy(
         "Granted by law: no decision was made within the time limit (fiktif positif)."
     ),
+    Status.AWAITING_PAYMENT: gettext_lazy(
+        "Waiting for the fee to be paid; the clock is paused until it is paid."
+    ),
 }
 # Before the file is declared complete there is no clock to pause or to run.
 STATUS_SENTENCES_BEFORE_CLOCK = {
@@ -119,6 +122,11 @@ def explain_due(
                 "%(basis)s; the clock has not started yet: the file is checked again once the "
                 "applicant sends the corrections."
             ) % {"basis": basis}
+        if application.status == Status.AWAITING_PAYMENT:
+            return _(
+                "%(basis)s; the clock has not started yet: the file is checked once the fee "
+                "is paid."
+            ) % {"basis": basis}
         projected = procedure.time_limit.due(calendars(procedure.lead_agency), at or timezone.now())
         shown = (
             local_date(projected, zone)
@@ -154,12 +162,26 @@ def explain_due(
             _("days off not counted: %(days)s")
             % {"days": ", ".join(f"{local_date(d.day)} {d.reason}" for d in holidays)}
         )
-    if explanation.paused_minutes:
+    for_payment = minutes_awaiting_payment(application) if procedure.payment_gate is not None else 0
+    if explanation.paused_minutes - for_payment > 0:
         parts.append(
             _("paused %(time)s while waiting for corrections")
-            % {"time": paused_text(explanation.paused_minutes)}
+            % {"time": paused_text(explanation.paused_minutes - for_payment)}
         )
-    if explanation.paused_since is not None and not application.has_ended:
+    if for_payment:
+        parts.append(
+            _("paused %(time)s while the fee was unpaid (the applicant's time)")
+            % {"time": paused_text(for_payment)}
+        )
+    if application.status == Status.AWAITING_PAYMENT and explanation.paused_since is not None:
+        parts.append(
+            _(
+                "paused since %(date)s while the bill is open, because that time is the "
+                "applicant's; the due date moves later by the working time paused"
+            )
+            % {"date": local_time(explanation.paused_since, zone)}
+        )
+    elif explanation.paused_since is not None and not application.has_ended:
         parts.append(
             _(
                 "paused since %(date)s while waiting for the applicant's corrections; the due "
@@ -172,6 +194,16 @@ def explain_due(
             _("the clock stopped on %(date)s") % {"date": local_time(application.ended_at, zone)}
         )
     return "; ".join(parts) + "."
+
+
+def minutes_awaiting_payment(application: Application) -> int:
+    """The working minutes the clock stood still while a bill was open (pauses that ended)."""
+    return sum(
+        int(data.get("paused_minutes") or 0)
+        for data in application.events.filter(kind="payment_received").values_list(
+            "data", flat=True
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -335,7 +367,7 @@ def application_marker(application: Application) -> str:
     clock starts (there is no due date yet)."""
     if not application.is_open:
         return ""
-    if application.status == Status.RETURNED:
+    if application.status in (Status.RETURNED, Status.AWAITING_PAYMENT):
         return "your_turn"
     if application.due_at is None:
         return ""
@@ -366,6 +398,8 @@ def expected_completion(application: Application) -> dict[str, Any]:
             "No estimate while the application waits for the applicant's corrections: the "
             "rest depends on when they are sent."
         )
+    elif application.status == Status.AWAITING_PAYMENT:
+        explanation = _("No estimate while the fee is unpaid: the rest depends on when it is paid.")
     elif at is None:
         explanation = _(
             "No estimate yet: too few applications of this service went through the "

@@ -45,6 +45,7 @@ from layanan.cases.presenters import (
 )
 from layanan.cases.views_citizen import answer_rows, document_requirements
 from layanan.charters.models import Service
+from layanan.lib.money import rupiah
 
 PAGE_SIZE = 25
 BULK_LIMIT = 100
@@ -298,6 +299,13 @@ class ActionForm(forms.Form):
         },
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # only on the step that assesses the fee (charter `fee.assessed.step`); checked by the action
+    amount = forms.CharField(
+        label=gettext_lazy("Fee assessed, in rupiah"),
+        required=False,
+        max_length=15,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-10"}),
+    )
 
 
 class CommentForm(forms.Form):
@@ -377,7 +385,16 @@ def step_page_context(request: HttpRequest, step: Step) -> dict[str, Any]:
         and step.assignee_id != user.pk,
         "action_form": ActionForm(),
         "comment_form": CommentForm(),
+        "assessment": assessment_range(step),
     }
+
+
+def assessment_range(step: Step) -> str:
+    """ "Rp100.000 – Rp750.000" on the step that assesses the fee, else ""."""
+    assessed = actions.assesses_fee(step)
+    if not assessed:
+        return ""
+    return f"{rupiah(assessed['min'])} – {rupiah(assessed['max'])}"
 
 
 def render_step(request: HttpRequest, step: Step, status: int = 200, **forms_: Any) -> HttpResponse:
@@ -421,6 +438,7 @@ def step_action(request: HttpRequest, number: str, key: str) -> HttpResponse:
                 officer=user,
                 action=form.cleaned_data["action"],
                 note=form.cleaned_data["note"],
+                amount=form.cleaned_data["amount"] or None,
             )
         except actions.Forbidden as forbidden:
             raise PermissionDenied(forbidden.message) from None

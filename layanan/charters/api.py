@@ -7,6 +7,7 @@ from ninja import Router, Schema
 
 from layanan.charters import rules
 from layanan.charters.models import Charter, Service
+from layanan.charters.presenters import fee_notice
 from layanan.charters.spec import text_in
 from layanan.charters.views import in_force, public_services
 from layanan.http_errors import with_language
@@ -29,7 +30,8 @@ class ServiceOut(Schema):
     name: str
     agency: AgencyRef
     time_limit: TimeLimitOut
-    fee: int
+    fee: int  # the fixed fee; 0 when free; the least it can be for a formula or assessment
+    fee_kind: str  # free | fixed | formula | assessed
     charter_version: int
 
 
@@ -85,12 +87,45 @@ class ProcedureOut(Schema):
     stages: list[StageOut]
 
 
+class TierOut(Schema):
+    up_to: str | None  # inclusive upper bound (a decimal number as text); null: the rest
+    rate: int  # rupiah per unit
+
+
+class FormulaOut(Schema):
+    field: str
+    tiers: list[TierOut]
+    apply: str  # each_part | whole
+    base: int
+
+
+class AssessedOut(Schema):
+    step: str
+    min: int
+    max: int
+
+
+class FeeDetailOut(Schema):
+    kind: str
+    amount: int
+    text: str
+    how: list[str]
+    due: str  # before_processing | after_step | before_issue | "" (not billed by Layanan)
+    due_step: str
+    when: str
+    pay_within_days: int
+    legal_basis: str
+    formula: FormulaOut | None
+    assessed: AssessedOut | None
+
+
 class ServiceDetailOut(ServiceOut):
     description: str
     category: str
     channels: list[str]
     clock_starts: str
     fee_legal_basis: str
+    fee_detail: FeeDetailOut
     product: str
     complaints: dict[str, Any]
     guarantee: dict[str, Any]
@@ -107,7 +142,20 @@ def summary(service: Service, charter: Charter) -> dict[str, Any]:
         "agency": {"code": service.lead_agency.code, "name": service.lead_agency.name},
         "time_limit": charter.time_limit,
         "fee": charter.fee,
+        "fee_kind": charter.fee_spec["kind"],
         "charter_version": charter.version,
+    }
+
+
+def fee_detail(charter: Charter) -> dict[str, Any]:
+    fee = charter.fee_spec
+    notice = fee_notice(charter)
+    return {
+        **fee,
+        "amount": charter.fee,
+        "text": notice.text,
+        "how": list(notice.how),
+        "when": notice.when,
     }
 
 
@@ -148,6 +196,7 @@ def service_detail(request: HttpRequest, code: str) -> dict[str, Any]:
         "channels": service.channels,
         "clock_starts": content["clock_starts"],
         "fee_legal_basis": content["fee"].get("legal_basis", ""),
+        "fee_detail": fee_detail(charter),
         "product": local(content["product"]["name"]),
         "complaints": {
             "channel": local(content["complaints"]["channel"]),

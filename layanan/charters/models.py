@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from layanan.agencies.models import Agency, code_validator
+from layanan.charters.fees import fee_of, lowest_amount
 from layanan.charters.spec import participating_agencies, text_in
 
 
@@ -158,7 +159,13 @@ class Charter(models.Model):
 
     @property
     def fee(self) -> int:
-        return int(self.content.get("fee", {}).get("amount", 0))
+        """The fixed fee, 0 when free, the least it can be for a formula or an assessment
+        (see `fee_spec` for the whole fee)."""
+        return lowest_amount(self.fee_spec)
+
+    @property
+    def fee_spec(self) -> dict[str, Any]:
+        return fee_of(self.content)
 
     @property
     def time_limit(self) -> dict[str, Any]:

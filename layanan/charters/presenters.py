@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from django.utils import formats
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
@@ -35,11 +37,14 @@ def describe_fee(amount: int) -> str:
 class FeeNotice:
     """The official fee of a charter version and the promise that nothing else is charged."""
 
-    amount: int
-    text: str  # "Rp50.000" or "Gratis"
+    amount: int  # the fixed amount; the least it can be for a formula or an assessment
+    text: str  # "Rp50.000", "Gratis", "Rp100.000 – Rp5.000.000"...
     legal_basis: str
     note: str
     lawful: str  # that no other charge is lawful
+    kind: str = "fixed"  # free | fixed | formula | assessed
+    how: tuple[str, ...] = ()  # how the amount is computed, one line per tier or rule
+    when: str = ""  # when it is paid, and that the clock is paused meanwhile
 
     def __str__(self) -> str:
         """One line for messages: "Biaya: Rp50.000. Tidak ada pungutan lain yang sah: …"."""
@@ -47,27 +52,141 @@ class FeeNotice:
 
     @property
     def free(self) -> bool:
-        return self.amount == 0
+        return self.kind == "free"
+
+
+def number_words(value: Any) -> str:
+    """100 → "100", "12.5" → "12,5" (in Indonesian)."""
+    return str(formats.number_format(Decimal(str(value)).normalize(), use_l10n=True))
+
+
+def tier_lines(formula: dict[str, Any], field: dict[str, Any]) -> list[str]:
+    """A tiered tariff in words, one line per tier, as a regulation's table reads."""
+    unit = local(field.get("unit")) or _("unit")
+    label = local(field.get("label"))
+    lines = []
+    lower: str | None = None
+    tiers = formula["tiers"]
+    for tier in tiers:
+        values = {"rate": rupiah(tier["rate"]), "unit": unit, "label": label}
+        upper = tier["up_to"]
+        if formula["apply"] == "whole":
+            if upper is None and lower is None:
+                line = _("%(rate)s per %(unit)s of %(label)s") % values
+            elif upper is None:
+                line = _(
+                    "%(rate)s per %(unit)s for all of it when %(label)s is above %(lower)s"
+                ) % {**values, "lower": f"{number_words(lower)} {unit}"}
+            else:
+                line = _(
+                    "%(rate)s per %(unit)s for all of it when %(label)s is at most %(upper)s"
+                ) % {**values, "upper": f"{number_words(upper)} {unit}"}
+        elif upper is None and lower is None:
+            line = _("%(rate)s per %(unit)s of %(label)s") % values
+        elif upper is None:
+            line = _("%(rate)s per %(unit)s for each %(unit)s above %(lower)s") % {
+                **values,
+                "lower": f"{number_words(lower)} {unit}",
+            }
+        elif lower is None:
+            line = _("%(rate)s per %(unit)s for the first %(upper)s") % {
+                **values,
+                "upper": f"{number_words(upper)} {unit}",
+            }
+        else:
+            line = _("%(rate)s per %(unit)s for each %(unit)s above %(lower)s up to %(upper)s") % {
+                **values,
+                "lower": f"{number_words(lower)} {unit}",
+                "upper": f"{number_words(upper)} {unit}",
+            }
+        lines.append(line)
+        lower = upper
+    if formula.get("base"):
+        lines.append(_("plus a fixed %(amount)s") % {"amount": rupiah(formula["base"])})
+    return lines
+
+
+def step_name(content: dict[str, Any], key: str) -> str:
+    for stage in content.get("procedure", {}).get("stages", []):
+        for step in stage["steps"]:
+            if step["key"] == key:
+                return local(step["name"])
+    return key
+
+
+def payment_moment(fee: dict[str, Any], content: dict[str, Any]) -> str:
+    """When the fee is paid, in a sentence, with the pause of the clock."""
+    paused = _(
+        "Layanan gives you a bill with a payment code; while it is open the time limit is "
+        "paused, because that time is yours."
+    )
+    if fee["due"] == "before_processing":
+        return _("Paid after you submit, before processing starts.") + " " + paused
+    if fee["due"] == "after_step":
+        return (
+            _("Paid when the step “%(step)s” is done, before processing continues.")
+            % {"step": step_name(content, fee["due_step"])}
+            + " "
+            + paused
+        )
+    if fee["due"] == "before_issue":
+        return (
+            _("Paid after your application is approved, before the product is issued.")
+            + " "
+            + paused
+        )
+    if fee["kind"] == "free":
+        return ""
+    return _(
+        "Layanan does not bill this fee: pay it only at the official place named here, and "
+        "ask for a receipt."
+    )
 
 
 def fee_notice(charter: Charter) -> FeeNotice:
-    """The fee as the start, check, application and completion pages and messages state it."""
-    fee = charter.content.get("fee") or {}
-    amount = charter.fee
-    basis = str(fee.get("legal_basis") or "")
-    if amount == 0:
+    """The fee as the charter, start, check, application and completion pages and messages
+    state it: what it is, how it is computed, when it is paid, and its legal basis."""
+    content = charter.content
+    fee = charter.fee_spec
+    how: list[str] = []
+    if fee["kind"] == "free":
+        text = describe_fee(0)
         lawful = _("No charge of any kind is lawful: nobody may ask you to pay for this service.")
     else:
         lawful = _(
             "This is the only lawful charge: nobody may ask you to pay more or to pay for "
             "anything else."
         )
+        if fee["kind"] == "fixed":
+            text = describe_fee(fee["amount"])
+        elif fee["kind"] == "formula":
+            formula = fee["formula"]
+            field: dict[str, Any] = next(
+                (f for f in content.get("form", []) if f["key"] == formula["field"]), {}
+            )
+            text = _("Computed from your answer to “%(label)s”") % {
+                "label": local(field.get("label"))
+            }
+            how = tier_lines(formula, field)
+        else:
+            assessed = fee["assessed"]
+            text = _("%(low)s to %(high)s") % {
+                "low": rupiah(assessed["min"]),
+                "high": rupiah(assessed["max"]),
+            }
+            how = [
+                _("The exact amount is set at the step “%(step)s”, within this range.")
+                % {"step": step_name(content, assessed["step"])}
+            ]
     return FeeNotice(
-        amount=amount,
-        text=describe_fee(amount),
-        legal_basis=basis,
+        amount=charter.fee,
+        text=text,
+        legal_basis=str(fee.get("legal_basis") or ""),
         note=local(fee.get("note")),
         lawful=lawful,
+        kind=fee["kind"],
+        how=tuple(str(line) for line in how),
+        when=str(payment_moment(fee, content)),
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from layanan.charters.fees import read_fee
 from layanan.charters.reader import Problem, Reader, index, join
 from layanan.charters.rules import read_rules
 from layanan.lib import document_text
@@ -291,7 +292,7 @@ def read_procedure(
     return {"stages": stages}
 
 
-def read_guarantee(r: Reader, data: Any, path: str, *, fee: int) -> dict[str, Any]:
+def read_guarantee(r: Reader, data: Any, path: str, *, free: bool) -> dict[str, Any]:
     guarantee = r.mapping(data, path)
     r.unknown_keys(
         guarantee,
@@ -341,7 +342,7 @@ def read_guarantee(r: Reader, data: Any, path: str, *, fee: int) -> dict[str, An
             if cap and cap < compensation["amount"]:
                 r.error(join(where, "cap"), _("the cap must be at least the daily amount"))
             compensation["cap"] = cap
-        if kind in ("refund_percent", "waiver") and fee == 0:
+        if kind in ("refund_percent", "waiver") and free:
             r.error(
                 join(where, "kind"),
                 _("this service is free: there is no fee to refund or waive"),
@@ -444,15 +445,8 @@ def read_charter(
     time_limit = read_time_limit(r, data.get("time_limit"), join(path, "time_limit"))
     clock_starts = r.choice(data, "clock_starts", path, CLOCK_STARTS, default="file_complete")
 
-    fee_data = data.get("fee", 0)
-    if isinstance(fee_data, int) and not isinstance(fee_data, bool):
-        fee_data = {"amount": fee_data}
-    fee_map = r.mapping(fee_data, join(path, "fee"))
-    r.unknown_keys(fee_map, {"amount", "legal_basis", "note"}, join(path, "fee"))
-    fee = r.integer(fee_map, "amount", join(path, "fee"), required=True, minimum=0)
-    fee_basis = r.text(fee_map, "legal_basis", join(path, "fee"))
-    if fee > 0 and not fee_basis:
-        r.error(join(path, "fee.legal_basis"), _("a fee needs the regulation that sets it"))
+    step_keys = [step["key"] for stage in procedure["stages"] for step in stage["steps"]]
+    fee = read_fee(r, data.get("fee"), join(path, "fee"), form=form, step_keys=step_keys)
 
     product_map = r.mapping(data.get("product"), join(path, "product"))
     r.unknown_keys(
@@ -505,7 +499,9 @@ def read_charter(
         ),
     }
 
-    guarantee = read_guarantee(r, data.get("guarantee"), join(path, "guarantee"), fee=fee)
+    guarantee = read_guarantee(
+        r, data.get("guarantee"), join(path, "guarantee"), free=fee["kind"] == "free"
+    )
     executors = r.integer(data, "executors", path, minimum=1, required=True)
 
     content: dict[str, Any] = {
@@ -515,11 +511,7 @@ def read_charter(
         "procedure": procedure,
         "time_limit": time_limit,
         "clock_starts": clock_starts,
-        "fee": {
-            "amount": fee,
-            "legal_basis": fee_basis,
-            "note": r.bilingual(fee_map, "note", join(path, "fee")),
-        },
+        "fee": fee,
         "product": product,
         "complaints": complaints,
         "guarantee": guarantee,

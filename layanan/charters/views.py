@@ -68,7 +68,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
                 {
                     "service": s,
                     "limit": presenters.describe_limit(in_force(s).time_limit),
-                    "fee": presenters.describe_fee(in_force(s).fee),
+                    "fee": presenters.fee_notice(in_force(s)).text,
                 }
                 for s in items
             ],
@@ -122,7 +122,7 @@ def charter_page(request: HttpRequest, code: str) -> HttpResponse:
             "stages": presenters.stages_of(charter),
             "time_limit": presenters.describe_limit(charter.time_limit),
             "clock_starts": content.get("clock_starts"),
-            "fee": presenters.describe_fee(charter.fee),
+            "fee": presenters.fee_notice(charter).text,
             "product": presenters.local(content["product"]["name"]),
             "product_description": presenters.local(content["product"].get("description")),
             "complaint_channel": presenters.local(content["complaints"]["channel"]),

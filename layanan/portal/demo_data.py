@@ -62,8 +62,9 @@ ACCOUNTS = (
     DemoAccount(
         "petugas",
         "Dewi Lestari",
-        "officer: processing and approving in every unit, and the counter (/kantor/loket/)",
-        roles=(Role.PROCESSOR, Role.APPROVER, Role.FRONT_OFFICE),
+        "officer: processing and approving in every unit, the counter (/kantor/loket/), and "
+        "treasurer (bendahara penerimaan) of every agency",
+        roles=(Role.PROCESSOR, Role.APPROVER, Role.FRONT_OFFICE, Role.TREASURER),
     ),
     DemoAccount("atasan", "Agus Wibowo", "supervisor of every unit", roles=(Role.SUPERVISOR,)),
     DemoAccount("admin", "Admin Layanan", "superuser (Django admin)", superuser=True),

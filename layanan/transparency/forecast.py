@@ -117,6 +117,8 @@ def estimate(application: Application, throughput: Throughput) -> tuple[Any, dic
     if application.status == Status.RETURNED:
         # the rest depends on when the applicant sends the corrections
         return None, {"reason": "returned"}
+    if application.status == Status.AWAITING_PAYMENT:
+        return None, {"reason": "awaiting_payment"}  # the rest depends on when it is paid
     remaining = []
     basis_steps = []
     for step in application.steps.all():  # prefetched by `refresh`, in procedure order

@@ -97,6 +97,7 @@ class ServicesTests(ApiTestCase):
                     "agency": {"code": "disdukcapil", "name": self.disdukcapil.name},
                     "time_limit": {"amount": 3, "unit": "working_days"},
                     "fee": 0,
+                    "fee_kind": "free",
                     "charter_version": 1,
                 }
             ],

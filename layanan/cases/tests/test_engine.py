@@ -35,6 +35,7 @@ from layanan.cases.engine import (
     approve,
     explain_due,
     new_case,
+    pay,
     recompute_due,
     reject,
     resubmit,
@@ -259,6 +260,55 @@ def test_return_and_resubmission_extend_the_due_dates_by_the_paused_working_time
     assert explanation.paused_days == 2
     assert explanation.paused_remainder_minutes == 0
     assert explanation.paused_since is None
+
+
+def test_payment_before_issue_pauses_the_clock_and_completion_follows_payment() -> None:
+    procedure = replace(
+        procedure_of(
+            [step_content("verifikasi", "pusat", 1)],
+            [step_content("penerbitan", "pusat", 1)],
+            total=5,
+            clock_starts="submission",
+        ),
+        payment_gate=2,
+    )
+    state, _ = submit(procedure, new_case(procedure), at=wib(4, 6, 9), calendars=calendars)
+    assert state.due_at == wib(4, 13, 16)
+    state, _ = approve(procedure, state, "verifikasi", at=wib(4, 6, 10), calendars=calendars)
+    state, events = approve(procedure, state, "penerbitan", at=wib(4, 6, 10), calendars=calendars)
+    assert kinds(events) == ["step_approved", "stage_completed", "payment_awaited"]
+    assert state.status == Status.AWAITING_PAYMENT
+    assert state.paused_at == wib(4, 6, 10)
+    assert explain_due(procedure, state, calendars=calendars).paused_since == wib(4, 6, 10)
+    with pytest.raises(InvalidAction):  # nothing to act on, nothing to resubmit
+        resubmit(procedure, state, at=wib(4, 7, 9), calendars=calendars)
+
+    # paid two working days later: the due date moves two working days, then it completes
+    state, events = pay(
+        procedure, state, at=wib(4, 8, 10), calendars=calendars, payment={"amount": 50000}
+    )
+    assert kinds(events) == ["payment_received", "due_extended", "completed"]
+    assert events[0].public
+    assert events[0].data["amount"] == 50000
+    assert events[0].data["paused_minutes"] == 960
+    assert state.status == Status.COMPLETED
+    assert state.due_at == wib(4, 15, 16)
+    with pytest.raises(InvalidAction):
+        pay(procedure, state, at=wib(4, 8, 11), calendars=calendars, payment={})
+
+
+def test_payment_before_processing_holds_the_first_stage_until_paid() -> None:
+    procedure = replace(procedure_of([step_content("verifikasi", "pusat", 1)]), payment_gate=0)
+    state, events = submit(procedure, new_case(procedure), at=wib(4, 6, 9), calendars=calendars)
+    assert kinds(events) == ["submitted", "payment_awaited"]
+    assert state.step("verifikasi").state == StepStatus.PENDING
+    with pytest.raises(InvalidAction):
+        approve(procedure, state, "verifikasi", at=wib(4, 6, 10), calendars=calendars)
+    state, events = pay(procedure, state, at=wib(4, 7, 9), calendars=calendars, payment={})
+    # the clock counts from the complete file: it had not started, nothing to give back
+    assert kinds(events) == ["payment_received", "step_started"]
+    assert state.paused_minutes == 0
+    assert state.step("verifikasi").due_at == wib(4, 8, 16)
 
 
 def test_a_return_before_the_file_is_complete_does_not_pause_a_clock_that_has_not_started() -> None:
@@ -557,12 +607,14 @@ def procedures(draw: st.DrawFn) -> Procedure:
         time_limit=draw(time_limits),
         clock_starts=draw(st.sampled_from(["submission", "file_complete"])),
         lead_agency=draw(st.sampled_from(AGENCIES)),
+        payment_gate=draw(st.one_of(st.none(), st.integers(0, len(stages)))),
     )
 
 
 # Weighted so that most runs get far into the procedure before a rejection or withdrawal.
 ACTION_KINDS = ["approve"] * 12 + ["return"] * 4 + ["resubmit"] * 6
-ACTION_KINDS += ["submit", "reject", "withdraw"]
+ACTION_KINDS += ["submit", "reject", "withdraw", "pay", "pay"]
+PAUSED = (Status.RETURNED, Status.AWAITING_PAYMENT)
 actions = st.lists(
     st.tuples(
         st.sampled_from(ACTION_KINDS),
@@ -590,6 +642,8 @@ def act(
         )
     if kind == "resubmit":
         return resubmit(procedure, state, at=at, calendars=calendars)
+    if kind == "pay":
+        return pay(procedure, state, at=at, calendars=calendars, payment={"amount": 5000})
     if kind == "reject":
         return reject(procedure, state, step, at=at, calendars=calendars, reason="Tidak memenuhi")
     return withdraw(procedure, state, at=at, calendars=calendars)
@@ -605,7 +659,13 @@ def assert_in_service_hours(calendar: WorkCalendar, moment: datetime) -> None:
 
 def assert_consistent(procedure: Procedure, state: CaseState) -> None:
     lead = calendars(procedure.lead_agency)
-    assert (state.paused_at is not None) == (state.status == Status.RETURNED)
+    assert (state.paused_at is not None) == (state.status in PAUSED)
+    if state.status == Status.AWAITING_PAYMENT:
+        gate = procedure.payment_gate
+        assert gate is not None
+        for step in state.steps:
+            expected = StepStatus.APPROVED if step.stage < gate else StepStatus.PENDING
+            assert step.state == expected
     assert any(s.state == StepStatus.RETURNED for s in state.steps) == (
         state.status == Status.RETURNED
     )
@@ -652,6 +712,7 @@ def test_random_action_sequences_keep_the_workflow_invariants(
     state = new_case(procedure)
     at = start
     endings = 0
+    payments_awaited = 0
     pause: tuple[datetime, bool] | None = None  # when it began, whether the clock was running
     expected_paused = 0
     for kind, pick, minutes in script:
@@ -673,9 +734,9 @@ def test_random_action_sequences_keep_the_workflow_invariants(
         assert events
         if new.status in TERMINAL:
             endings += 1
-        if state.status != Status.RETURNED and new.status == Status.RETURNED:
+        if state.status not in PAUSED and new.status in PAUSED:
             pause = (at, new.clock_started_at is not None)
-        if state.status == Status.RETURNED and new.status != Status.RETURNED:
+        if state.status in PAUSED and new.status not in PAUSED:
             assert pause is not None
             began, clock_running = pause
             if clock_running:
@@ -693,8 +754,14 @@ def test_random_action_sequences_keep_the_workflow_invariants(
             if event.kind == "stage_completed":
                 stage_steps = [s for s in new.steps if s.stage == event.data["stage"]]
                 assert all(s.state == StepStatus.APPROVED for s in stage_steps)
+        if any(event.kind == "payment_awaited" for event in events):
+            assert new.status == Status.AWAITING_PAYMENT
+            payments_awaited += 1
+        if kind == "pay":
+            assert [e.kind for e in events][:1] == ["payment_received"]
         assert_consistent(procedure, new)
         state = new
+    assert payments_awaited <= 1  # the gate is met once
     assert endings <= 1
     assert endings == (1 if state.status in TERMINAL else 0)
 
@@ -775,7 +842,7 @@ def test_a_day_off_added_moves_running_due_dates_later_into_service_hours_once(
     new, events = recompute_due(
         procedure, state, calendars=corrected, step_paused_minutes=paused, note="Penutupan"
     )
-    if state.status not in (Status.IN_PROGRESS, Status.RETURNED):
+    if state.status not in (Status.IN_PROGRESS, *PAUSED):
         assert (new, events) == (state, [])
         return
     # only due dates change, never earlier, and each move is one public event

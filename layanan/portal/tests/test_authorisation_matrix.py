@@ -43,6 +43,8 @@ from layanan.documents.tests.helpers import SIGNING_DIR
 from layanan.guarantees.models import Compensation
 from layanan.guarantees.sweep import sweep
 from layanan.notifications.tasks import send_message
+from layanan.payments.actions import record_payment
+from layanan.payments.billing import issue_awaited_bills
 from layanan.surveys.tests.helpers import make_invitation
 from layanan.test import ANSWERS, PASSWORD, PDF, BaseTestCase, charter_content, mark_verified
 
@@ -134,6 +136,12 @@ RULES: dict[str, dict[str, int]] = {
     # an issued document's signing officers: the issuing agency's approvers (budi)
     "signing-officer": rule(404, anonymous=LOGIN, unit_officer=OK),
     "api-signing-officer": rule(404, anonymous=401, unit_officer=OK),
+    # the treasurer (bendahara penerimaan) of the application's agency: budi here; to
+    # everyone else the application does not exist
+    "treasurer": rule(404, anonymous=LOGIN, unit_officer=OK),
+    "api-treasurer": rule(404, anonymous=401, unit_officer=OK),
+    # the treasurer's own page: refused to anyone who is no agency's treasurer
+    "treasurer-page": rule(403, anonymous=LOGIN, unit_officer=OK),
 }
 
 
@@ -280,6 +288,17 @@ WEB: dict[str, Route] = {
     # giving the file made elsewhere: the agency's approvers, while the document waits for
     # it; the sample's product is generated, so it waits for none and is 404 to all
     "documents:upload": Route("signing-officer", sample="issued", exceptions={UNIT: 404}),
+    # bills and receipts: the applicant, officers of the application's units, its treasurer
+    "payments:bill": Route("viewer", sample="billed"),
+    "payments:bill_pdf": Route("viewer", sample="billed"),
+    # the bill has not expired: the applicant is sent back to it with a message
+    "payments:renew": Route("applicant", ok=302, method="POST", sample="billed"),
+    "payments:receipt": Route("viewer", sample="paid"),
+    "payments:receipt_pdf": Route("viewer", sample="paid"),
+    "payments:record": Route("treasurer", sample="billed"),
+    "payments:treasury": Route("treasurer-page"),
+    "payments:treasury_csv": Route("treasurer-page"),
+    "payments:statement": Route("treasurer-page", ok=400, method="POST"),  # no file given
     "surveys_office:index": Route("officer"),
     "surveys_office:paper": Route("front-office"),
     "surveys_office:import": Route("agency-admin"),
@@ -367,6 +386,12 @@ API: dict[str, Route] = {
     "POST /api/v1/applications/{number}/withdraw": Route("api-applicant"),
     "POST /api/v1/applications/{number}/steps/{key}/actions": Route(
         "api-unit-officer", data={"action": "approve"}
+    ),
+    "POST /api/v1/applications/{number}/payments": Route(
+        "api-treasurer",
+        ok=201,
+        sample="billed",
+        data={"amount": 85000, "method": "tunai", "reference": "BKU-1"},
     ),
     # complaints: anyone files (a token makes it the account's own) and reads the public list
     "POST /api/v1/complaints": Route(
@@ -507,6 +532,41 @@ class MatrixTestCase(BaseTestCase):
             "counter": counter,
             "issued": completed,
         }
+        # a water test paid before the result is issued: one awaiting payment with its bill,
+        # one paid (budi is the treasurer of Disdukcapil too)
+        OfficerRole.objects.create(user=cls.budi, unit=cls.loket, role=Role.TREASURER)
+        water = cls.akta.__class__.objects.create(
+            code="uji-air",
+            name="Uji Kualitas Air",
+            lead_agency=cls.disdukcapil,
+            category="kesehatan",
+            channels=["online"],
+        )
+        cls.adopt(
+            water,
+            charter_content(
+                fee={"amount": 85000, "legal_basis": "Perda 1/2024", "due": "before_issue"}
+            ),
+        )
+        for sample in ("billed", "paid"):
+            application = scenario.submitted(service=water)
+            for key in ("verifikasi", "terbit"):
+                application = actions.act_on_step(
+                    application=application,
+                    step=application.steps.get(key=key),
+                    officer=cls.budi,
+                    action="approve",
+                )
+            issue_awaited_bills()
+            if sample == "paid":
+                record_payment(
+                    application=application,
+                    officer=cls.budi,
+                    amount=85000,
+                    method="transfer",
+                    reference="TRX-1",
+                )
+            cls.applications[sample] = application
         # a late application of siti's whose guarantee owes her compensation
         guaranteed = cls.akta.__class__.objects.create(
             code="izin-tepat",

@@ -297,11 +297,19 @@ class DemoDataTests(DemoTestCase):
         petugas = OfficerRole.objects.filter(user__username="petugas")
         self.assertEqual(petugas.filter(role="processor").count(), units)
         self.assertEqual(petugas.filter(role="approver").count(), units)
+        # the treasurer (bendahara penerimaan) of every agency: records the fees paid
+        self.assertEqual(petugas.filter(role="treasurer").count(), units)
         self.assertEqual(
             OfficerRole.objects.filter(user__username="atasan", role="supervisor").count(), units
         )
         self.assertTrue(User.objects.get(username="admin").is_superuser)
         self.assertFalse(OfficerRole.objects.filter(user__username="warga").exists())
+
+    def test_a_demo_service_bills_its_fee(self) -> None:
+        water = Charter.objects.get(service__code="uji-kualitas-air", status="adopted")
+        self.assertEqual((water.fee, water.fee_spec["due"]), (85000, "before_issue"))
+        page = self.client.get("/layanan/uji-kualitas-air/")
+        self.assertContains(page, "Dibayar setelah permohonan Anda disetujui")
 
     def test_every_demo_service_page_renders(self) -> None:
         for service in Service.objects.all():

@@ -1,0 +1,46 @@
+"""Bills issued from the event log: each `payment_awaited` event (written by the workflow
+engine through `cases`) gets its application's bill, from the worker. Idempotent: an
+application has at most one unpaid bill, and `issue_bill` returns it when it exists."""
+
+from __future__ import annotations
+
+import time
+
+from django.db import transaction
+from django.utils import timezone
+
+from layanan.cases.events import read_new_events
+from layanan.cases.models import Event
+from layanan.payments.actions import issue_bill
+
+CURSOR = "payments.bills"
+BATCH = 200
+PASS_EVENTS = 5_000
+PASS_SECONDS = 10.0
+
+
+def issue_awaited_bills(*, max_events: int = PASS_EVENTS, max_seconds: float = PASS_SECONDS) -> int:
+    """Read new events batch by batch; return how many bills were issued."""
+    started = time.monotonic()
+    issued = handled = 0
+    while handled < max_events and time.monotonic() - started < max_seconds:
+        with transaction.atomic():
+            events, done = read_new_events(
+                CURSOR,
+                limit=min(BATCH, max_events - handled),
+                now=timezone.now(),
+                queryset=Event.objects.select_related("application"),
+            )
+            if not events:
+                break
+            for event in events:
+                if event.kind == "payment_awaited":
+                    issued += issue_bill(application=event.application) is not None
+            done()
+        handled += len(events)
+    return issued
+
+
+def run() -> None:
+    """The periodic job."""
+    issue_awaited_bills()

@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0009_service_status_due_index"),
+        ("cases", "0010_application_status_awaiting_payment"),
     ]
 
     operations = [

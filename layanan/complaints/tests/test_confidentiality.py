@@ -35,6 +35,7 @@ from layanan.complaints.models import Category, Complaint, Status
 from layanan.complaints.open311 import ensure_demo_open311_key
 from layanan.portal.tests.test_login_required import KEY_HOLDERS, PUBLIC, walk
 from layanan.test import PDF, BaseTestCase, mark_verified
+from layanan.transparency.opendata import METRICS
 
 # The four complainants. Each identity is distinctive enough that finding it anywhere is a leak.
 API_ANON = {
@@ -67,6 +68,10 @@ SKIPPED = {
     "citizens:setup_code": "choosing a password with a counter code; no complaint is read",
     "api:token": "issues API tokens (POST); no complaint is read there",
     "api:api-root": "django-ninja's prefix: a JSON 404 for everyone",
+    "documents:certificate_pem": "a published signing certificate (PEM), the same for "
+    "everyone; no complaint is read there",
+    "api:verify_file": "checks an uploaded PDF (POST only): it answers about the document whose "
+    "bytes are sent, never about a complaint",
     "api:file_complaint": "filing (POST); this test files through it, and its answer goes only "
     "to the one who files",
     "set_language": "a redirect back to the page asked for",
@@ -314,7 +319,7 @@ class ConfidentialityWalkTests(BaseTestCase):
         if name.startswith("agencies:") or (name, argument) == ("transparency:agency", "agency"):
             return ["disdukcapil", "dpmptsp"]
         if name.startswith("transparency:metric_") and argument == "metric":
-            return ["permohonan", "waktu-penyelesaian"]
+            return list(METRICS)  # the complaints' file among them
         if name.startswith("transparency:metric_") and argument == "month":
             # the open-data files of the month the complaints were filed in
             return [timezone.localdate().strftime("%Y-%m")]

@@ -68,6 +68,8 @@ SKIPPED = {
     "citizens:setup_code": "choosing a password with a counter code; no complaint is read",
     "api:token": "issues API tokens (POST); no complaint is read there",
     "api:api-root": "django-ninja's prefix: a JSON 404 for everyone",
+    "documents:verify": "the verification page of an issued document by its code (404 for "
+    "an unknown one); no complaint is read there",
     "documents:certificate_pem": "a published signing certificate (PEM), the same for "
     "everyone; no complaint is read there",
     "api:verify_file": "checks an uploaded PDF (POST only): it answers about the document whose "

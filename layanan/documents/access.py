@@ -1,9 +1,11 @@
 """Who may download or revoke an issued document: the one place that decides.
 
-A document is the applicant's and its agency's: the applicant and the officers holding a
-case role in one of the issuing agency's units may download it; the agency's approvers (the
-signing officers, pejabat penandatangan) may revoke it. Anyone else gets 404, as if it did not
-exist. The public sees the verification page only, which shows nothing personal.
+A document belongs to its case: whoever may see the application (`cases.access`: the
+applicant and the officers of a unit that has a step in it) may download it; an approver (the
+signing officer, pejabat penandatangan) of such a unit may revoke it or give the file made
+elsewhere. An officer of another unit of the same agency is not admitted. Anyone else gets 404,
+as if it did not exist. The public sees the verification page only, which shows nothing
+personal.
 """
 
 from __future__ import annotations
@@ -12,20 +14,18 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from layanan.accounts.models import User
-from layanan.agencies.models import OfficerRole, Role
-from layanan.cases.access import CASE_ROLES
+from layanan.agencies.models import Role
+from layanan.cases.access import officer_unit_ids
 from layanan.cases.models import Application
 from layanan.documents import codes
 from layanan.documents.models import IssuedDocument, State
 
 
-def holds_role(user: User, agency_id: int, roles: tuple[str, ...]) -> bool:
-    return bool(
-        user.is_authenticated
-        and OfficerRole.objects.filter(
-            user=user, unit__agency_id=agency_id, role__in=roles
-        ).exists()
-    )
+def involved(user: User, document: IssuedDocument, *, roles: tuple[str, ...] | None = None) -> bool:
+    """The user holds one of `roles` (by default a case role) in a unit with a step in the
+    document's application: the officers `cases.access` lets see the case."""
+    units = officer_unit_ids(user, roles=roles)
+    return bool(units) and document.application.steps.filter(unit_id__in=units).exists()
 
 
 def can_download(user: User, document: IssuedDocument) -> bool:
@@ -33,16 +33,20 @@ def can_download(user: User, document: IssuedDocument) -> bool:
         return False
     if document.application.applicant_id == user.pk:
         return True
-    return holds_role(user, document.agency_id, CASE_ROLES)
+    return involved(user, document)
+
+
+def is_signing_officer(user: User, document: IssuedDocument) -> bool:
+    return involved(user, document, roles=(Role.APPROVER,))
 
 
 def can_revoke(user: User, document: IssuedDocument) -> bool:
-    return document.state == State.ISSUED and holds_role(user, document.agency_id, (Role.APPROVER,))
+    return document.state == State.ISSUED and is_signing_officer(user, document)
 
 
 def can_upload(user: User, document: IssuedDocument) -> bool:
-    """The file made elsewhere: given by the issuing agency's approvers, once."""
-    return document.awaits_upload and holds_role(user, document.agency_id, (Role.APPROVER,))
+    """The file made elsewhere: given by an approver of a unit of the case, once."""
+    return document.awaits_upload and is_signing_officer(user, document)
 
 
 def get_document_awaiting_upload(user: User, code: str) -> IssuedDocument:
@@ -72,9 +76,9 @@ def get_document_for_viewer(user: User, code: str) -> IssuedDocument:
 
 
 def get_document_for_signer(user: User, code: str) -> IssuedDocument:
-    """For revocation: the agency's approvers; other viewers are refused, others get 404."""
+    """For revocation: approvers of a unit of the case; everyone else gets 404."""
     document = get_document_for_viewer(user, code)
-    if not holds_role(user, document.agency_id, (Role.APPROVER,)):
+    if not is_signing_officer(user, document):
         raise Http404("no such document")
     return document
 

@@ -119,8 +119,8 @@ def document_file(request: HttpRequest, code: str) -> HttpResponse:
     summary="Revoke a document (the issuing agency's signing officer)",
 )
 def revoke(request: HttpRequest, code: str, data: RevokeIn) -> Status[dict[str, object]]:
-    """An empty reason is 400; a document already revoked is 409; anyone but the issuing
-    agency's approvers gets 404."""
+    """An empty reason is 400; a document already revoked is 409; anyone but an approver of a
+    unit with a step in the application gets 404."""
     with_language(request)
     user = user_of(request)
     try:

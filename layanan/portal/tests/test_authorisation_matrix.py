@@ -133,7 +133,8 @@ RULES: dict[str, dict[str, int]] = {
     "api-complaint-confidential": rule(404, citizen=OK, unit_officer=OK, supervisor=OK),
     # supervisors and agency administrators of an agency (its process analytics)
     "agency-analyst": rule(403, anonymous=LOGIN, supervisor=OK, agency_admin=OK),
-    # an issued document's signing officers: the issuing agency's approvers (budi)
+    # an issued document's signing officers: approvers of a unit with a step in its application
+    # (budi); an approver of another unit of the same agency is refused (documents tests)
     "signing-officer": rule(404, anonymous=LOGIN, unit_officer=OK),
     "api-signing-officer": rule(404, anonymous=401, unit_officer=OK),
     # the treasurer (bendahara penerimaan) of the application's agency: budi here; to
@@ -285,7 +286,7 @@ WEB: dict[str, Route] = {
     "documents:download": Route("viewer", sample="issued"),
     "documents:product": Route("viewer", ok=302, sample="issued"),
     "documents:revoke": Route("signing-officer", sample="issued"),
-    # giving the file made elsewhere: the agency's approvers, while the document waits for
+    # giving the file made elsewhere: approvers of the case's units, while the document waits for
     # it; the sample's product is generated, so it waits for none and is 404 to all
     "documents:upload": Route("signing-officer", sample="issued", exceptions={UNIT: 404}),
     # bills and receipts: the applicant, officers of the application's units, its treasurer

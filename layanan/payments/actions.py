@@ -178,13 +178,16 @@ def renew_bill(*, application: Application, citizen: User, at: dt.datetime | Non
     return renewed
 
 
+COUNTER_METHODS = (Payment.Method.CASH, Payment.Method.TRANSFER)
+
+
 def clean_payment(amount: Any, method: Any, reference: Any) -> tuple[int, str, str]:
     errors: dict[str, list[str]] = {}
     if isinstance(amount, str) and amount.strip().isdigit():
         amount = int(amount.strip())
     if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
         errors["amount"] = [_("Enter the amount received in whole rupiah, without dots")]
-    if method not in Payment.Method.values:
+    if method not in COUNTER_METHODS:
         errors["method"] = [_("Choose cash (tunai) or bank transfer (transfer)")]
     reference = str(reference or "").strip()
     if not reference:
@@ -212,10 +215,33 @@ def record_payment(
     is the one payment (created False). A wrong amount is refused, nothing is paid, and it is
     kept for the treasurer to look into (WrongAmount, after the flag is committed); a bill
     already paid another way or expired is refused (NotPayable)."""
-    at = at or now()
     if not access.is_treasurer_of(officer, application):
         raise Forbidden(_("Only a treasurer of the agency records payments."))
     amount, method, reference = clean_payment(amount, method, reference)
+    return settle(
+        application=application,
+        by=officer,
+        amount=amount,
+        method=method,
+        reference=reference,
+        at=at,
+    )
+
+
+def settle(
+    *,
+    application: Application,
+    by: User | None,
+    amount: int,
+    method: str,
+    reference: str,
+    at: dt.datetime | None = None,
+) -> tuple[Payment, bool]:
+    """Settle the application's bill with a payment checked by the caller (the treasurer's
+    `record_payment`, or the gateway's authenticated notification, `by` None); the rules of
+    `record_payment`."""
+    at = at or now()
+    officer = by
     refused: WrongAmount | None = None
     with transaction.atomic():
         cases.lock(application)

@@ -24,7 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layanan.agencies.models import OfficerRole, Role
-from layanan.cases.actions import AgencyCalendars, CaseError, deem_application_approved
+from layanan.cases.actions import (
+    AgencyCalendars,
+    CaseError,
+    billable_amount,
+    deem_application_approved,
+)
 from layanan.cases.events import ChainWriter, read_new_events
 from layanan.cases.models import Application, Event, Step
 from layanan.cases.presenters import per_day_compensation
@@ -186,6 +191,12 @@ def compensation_amount(kind: str, spec: dict[str, Any], fee: int, days_late: in
     if kind == "waiver":
         return fee
     return per_day_amount(int(spec["amount"]), int(spec["cap"]), days_late)
+
+
+def fee_of(application: Application) -> int:
+    """The fee a refund or waiver is counted on: the amount this application is billed (a
+    tariff on its answers, an assessment), else the charter's least amount."""
+    return billable_amount(application) or application.charter.fee
 
 
 def settle_per_day(compensation: Compensation, calendars: AgencyCalendars) -> None:
@@ -413,7 +424,7 @@ class Firing:
         spec = application.charter.guarantee.get("compensation")
         if not spec:
             return
-        amount = compensation_amount(spec["kind"], spec, application.charter.fee, days)
+        amount = compensation_amount(spec["kind"], spec, fee_of(application), days)
         if amount <= 0:
             return
         self.owed.append((application, breach, spec["kind"], amount))

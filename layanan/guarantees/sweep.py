@@ -35,6 +35,7 @@ from layanan.cases.models import Application, Event, Step
 from layanan.cases.presenters import per_day_compensation
 from layanan.charters.models import Charter
 from layanan.complaints.sweep import run as complaint_sweep
+from layanan.guarantees.actions import settle_waiver
 from layanan.guarantees.corrections import apply_calendar_corrections
 from layanan.guarantees.models import Alarm, Breach, Compensation, Level
 from layanan.lib.money import digits, per_day_amount
@@ -157,12 +158,15 @@ def plan_alarms() -> int:
                 "guarantees",
                 limit=BATCH,
                 now=timezone.now(),
-                queryset=Event.objects.only("id", "application_id", "kind"),
+                queryset=Event.objects.only("id", "application_id", "kind", "at"),
             )
             if not events:
                 return planned
             touched = {e.application_id for e in events if e.kind in PLAN_KINDS}
             ended = {e.application_id for e in events if e.kind in END_KINDS}
+            for event in events:
+                if event.kind == "fee_waived":
+                    settle_waiver(application_id=event.application_id, at=event.at)
             for application in Application.objects.filter(pk__in=touched).select_related(
                 "charter", "agency"
             ):

@@ -137,6 +137,9 @@ def issue_bill(*, application: Application, at: dt.datetime | None = None) -> Bi
     if fee["kind"] == "formula":
         computation["quantity"] = str(application.answers.get(fee["formula"]["field"], ""))
     bill = _create_bill(application, amount=amount, computation=computation, at=at)
+    if waiver_owed(application):
+        waive_bill(application=application, bill=bill, at=at)
+        return bill
     cases.record_billing(
         application=application,
         kind="bill_issued",
@@ -144,6 +147,50 @@ def issue_bill(*, application: Application, at: dt.datetime | None = None) -> Bi
         at=at,
         data={"code": bill.code, "amount": bill.amount, "expires_at": bill.expires_at.isoformat()},
     )
+    return bill
+
+
+def waiver_owed(application: Application) -> bool:
+    """The service guarantee owes the applicant the fee (a `compensation_owed` event of kind
+    waiver, written by the guarantee sweep): the fee is not charged."""
+    latest = (
+        application.events.filter(kind__in=("compensation_owed", "compensation_withdrawn"))
+        .order_by("-seq")
+        .values_list("kind", "data")
+        .first()
+    )
+    return (
+        latest is not None
+        and latest[0] == "compensation_owed"
+        and latest[1].get("kind") == "waiver"
+    )
+
+
+def waive_bill(*, application: Application, bill: Bill, at: dt.datetime) -> None:
+    bill.status = Bill.Status.WAIVED
+    bill.save(update_fields=["status"])
+    cases.record_fee_paid(
+        application=application,
+        by=None,
+        at=at,
+        waived=True,
+        payment={"amount": 0, "method": "waived", "code": bill.code},
+    )
+
+
+@transaction.atomic
+def waive_fee(*, application: Application, at: dt.datetime | None = None) -> Bill | None:
+    """The guarantee waived the fee of an application awaiting payment: its open bill is
+    waived and the application goes on. None when nothing awaits payment."""
+    at = at or now()
+    cases.lock(application)
+    application = Application.objects.select_related("charter", "agency").get(pk=application.pk)
+    if application.status != Status.AWAITING_PAYMENT:
+        return None  # not yet at the payment: issue_bill waives it then
+    bill = Bill.objects.filter(application=application, status=Bill.Status.UNPAID).first()
+    if bill is None:
+        return issue_bill(application=application, at=at)  # issued and waived
+    waive_bill(application=application, bill=bill, at=at)
     return bill
 
 

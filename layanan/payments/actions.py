@@ -316,6 +316,8 @@ def settle(
             raise NotPayable(
                 _("This bill has expired and cannot be paid; the applicant renews it.")
             )
+        if application.status != Status.AWAITING_PAYMENT:  # withdrawn meanwhile
+            raise NotPayable(_("This application no longer awaits payment."))
         if amount != bill.amount:
             AmountFlag.objects.create(
                 bill=bill,

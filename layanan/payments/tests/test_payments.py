@@ -122,6 +122,18 @@ class FixedFeeBeforeIssueTests(PaymentTestCase):
         self.assertEqual(Payment.objects.count(), 1)
         self.assertEqual(Event.objects.filter(kind="payment_received").count(), 1)
 
+    def test_a_withdrawn_application_cannot_be_paid(self) -> None:
+        application = self.awaiting()
+        self.bills(MONDAY + 3 * HOUR)
+        with time_machine.travel(MONDAY + 4 * HOUR, tick=False):
+            response = self.call(
+                "post", f"/api/v1/applications/{application.number}/withdraw", "siti"
+            )
+        self.assertEqual(response.status_code, 200)
+        refused = self.pay(application.number, at=MONDAY + 5 * HOUR)
+        self.assertEqual(refused.status_code, 409)
+        self.assertFalse(Payment.objects.exists())
+
     def test_the_treasurer_may_pay_before_the_worker_issued_the_bill(self) -> None:
         application = self.awaiting()
         response = self.pay(application.number)

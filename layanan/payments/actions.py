@@ -290,79 +290,83 @@ def settle(
     at = at or now()
     officer = by
     refused: WrongAmount | None = None
-    with transaction.atomic():
-        cases.lock(application)
-        application.refresh_from_db()
-        bill = Bill.objects.filter(application=application).filter(
-            status=Bill.Status.UNPAID
-        ).first() or open_bill(application)
-        if bill is None:  # awaiting payment, the worker has not issued it yet
-            bill = issue_bill(application=application, at=at)
-        if bill is None:
-            raise NotPayable(_("This application has no bill to pay."))
-        if bill.status == Bill.Status.PAID:
-            paid = bill.payment
-            if (paid.method, paid.reference, paid.amount) == (method, reference, amount):
-                return paid, False
-            raise NotPayable(
-                _("This bill was already paid on %(date)s (receipt %(receipt)s).")
-                % {"date": timezone.localdate(paid.recorded_at), "receipt": paid.receipt_number}
-            )
-        if bill.status != Bill.Status.UNPAID:
-            raise NotPayable(
-                _("This bill cannot be paid (%(status)s).") % {"status": bill.get_status_display()}
-            )
-        if bill.shown_status(at) == Bill.Status.EXPIRED:
-            raise NotPayable(
-                _("This bill has expired and cannot be paid; the applicant renews it.")
-            )
-        if application.status != Status.AWAITING_PAYMENT:  # withdrawn meanwhile
-            raise NotPayable(_("This application no longer awaits payment."))
-        if amount != bill.amount:
-            AmountFlag.objects.create(
-                bill=bill,
-                agency=bill.agency,
-                amount=amount,
-                method=method,
-                reference=reference,
-                recorded_by=officer,
-                at=at,
-            )
-            refused = WrongAmount(
-                _("Not recorded: the bill is exactly %(amount)s.")
-                % {"amount": rupiah(bill.amount)},
-                fields={
-                    "amount": [
-                        _("The charter's amount is %(amount)s; nothing else can be accepted")
-                        % {"amount": rupiah(bill.amount)}
-                    ]
-                },
-            )
-        else:
-            payment = Payment.objects.create(
-                bill=bill,
-                agency=bill.agency,
-                amount=amount,
-                method=method,
-                reference=reference,
-                recorded_by=officer,
-                recorded_at=at,
-                receipt_number=f"BP-{bill.code}",
-            )
-            bill.status = Bill.Status.PAID
-            bill.paid_at = at
-            bill.save(update_fields=["status", "paid_at"])
-            cases.record_fee_paid(
-                application=application,
-                by=officer,
-                at=at,
-                payment={
-                    "amount": amount,
-                    "method": method,
-                    "code": bill.code,
-                    "receipt": payment.receipt_number,
-                },
-            )
+    try:
+        with transaction.atomic():
+            cases.lock(application)
+            application.refresh_from_db()
+            bill = Bill.objects.filter(application=application).filter(
+                status=Bill.Status.UNPAID
+            ).first() or open_bill(application)
+            if bill is None:  # awaiting payment, the worker has not issued it yet
+                bill = issue_bill(application=application, at=at)
+            if bill is None:
+                raise NotPayable(_("This application has no bill to pay."))
+            if bill.status == Bill.Status.PAID:
+                paid = bill.payment
+                if (paid.method, paid.reference, paid.amount) == (method, reference, amount):
+                    return paid, False
+                raise NotPayable(
+                    _("This bill was already paid on %(date)s (receipt %(receipt)s).")
+                    % {"date": timezone.localdate(paid.recorded_at), "receipt": paid.receipt_number}
+                )
+            if bill.status != Bill.Status.UNPAID:
+                raise NotPayable(
+                    _("This bill cannot be paid (%(status)s).")
+                    % {"status": bill.get_status_display()}
+                )
+            if bill.shown_status(at) == Bill.Status.EXPIRED:
+                raise NotPayable(
+                    _("This bill has expired and cannot be paid; the applicant renews it.")
+                )
+            if application.status != Status.AWAITING_PAYMENT:  # withdrawn meanwhile
+                raise NotPayable(_("This application no longer awaits payment."))
+            if amount != bill.amount:
+                AmountFlag.objects.create(
+                    bill=bill,
+                    agency=bill.agency,
+                    amount=amount,
+                    method=method,
+                    reference=reference,
+                    recorded_by=officer,
+                    at=at,
+                )
+                refused = WrongAmount(
+                    _("Not recorded: the bill is exactly %(amount)s.")
+                    % {"amount": rupiah(bill.amount)},
+                    fields={
+                        "amount": [
+                            _("The charter's amount is %(amount)s; nothing else can be accepted")
+                            % {"amount": rupiah(bill.amount)}
+                        ]
+                    },
+                )
+            else:
+                payment = Payment.objects.create(
+                    bill=bill,
+                    agency=bill.agency,
+                    amount=amount,
+                    method=method,
+                    reference=reference,
+                    recorded_by=officer,
+                    recorded_at=at,
+                    receipt_number=f"BP-{bill.code}",
+                )
+                bill.status = Bill.Status.PAID
+                bill.paid_at = at
+                bill.save(update_fields=["status", "paid_at"])
+                cases.record_fee_paid(
+                    application=application,
+                    by=officer,
+                    at=at,
+                    payment={
+                        "amount": amount,
+                        "method": method,
+                        "code": bill.code,
+                        "receipt": payment.receipt_number,
+                    },
+                )
+    except cases.CaseError as error:  # the application moved meanwhile (another officer)
+        raise NotPayable(error.message) from error
     if refused is not None:
         raise refused
     return payment, True

@@ -242,3 +242,15 @@ class TariffAndAssessmentTests(PaymentTestCase):
         self.assertEqual(self.pay(application.number, amount=120000, at=None).status_code, 201)
         application.refresh_from_db()
         self.assertEqual(application.steps.get(key="terbit").state, "active")
+
+    def test_the_assessment_through_the_api(self) -> None:
+        application = self.apply("inspeksi")
+        url = f"/api/v1/applications/{application.number}/steps/verifikasi/actions"
+        missing = self.call("post", url, "budi", json={"action": "approve"})
+        self.assertEqual(missing.status_code, 400)
+        self.assertIn("amount", missing.json()["fields"])
+        done = self.call("post", url, "budi", json={"action": "approve", "amount": 200000})
+        self.assertEqual(done.status_code, 200, done.content)
+        self.assertEqual(done.json()["status"], "awaiting_payment")
+        self.bills(dt.datetime.now(dt.UTC))
+        self.assertEqual(Bill.objects.get().amount, 200000)

@@ -336,6 +336,10 @@ LAYANAN_PERIODIC_JOBS = [
     ("layanan.transparency.rollups.run", 60),
     ("layanan.documents.issuing.run", 15),
 ]
+# Paying online through Xendit's Invoice API (docs/payments.md): offered when the key is set.
+LAYANAN_XENDIT_SECRET_KEY = os.environ.get("LAYANAN_XENDIT_SECRET_KEY", "")
+LAYANAN_XENDIT_CALLBACK_TOKEN = os.environ.get("LAYANAN_XENDIT_CALLBACK_TOKEN", "")
+LAYANAN_XENDIT_API_URL = os.environ.get("LAYANAN_XENDIT_API_URL", "https://api.xendit.co")
 # What apps above `cases` add to GET /api/v1/applications/{number} (see cases.api.detail_extras).
 LAYANAN_APPLICATION_DETAIL = ["layanan.payments.api.application_payment"]
 # The public league table ranks an agency only with at least this many decisions in the period.

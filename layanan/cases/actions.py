@@ -883,12 +883,18 @@ def record_expected_completion(
 
 @transaction.atomic
 def record_fee_paid(
-    *, application: Application, by: User | None, payment: dict[str, Any], at: dt.datetime
+    *,
+    application: Application,
+    by: User | None,
+    payment: dict[str, Any],
+    at: dt.datetime,
+    waived: bool = False,
 ) -> Application:
-    """The bill was paid (`payments` calls this once it recorded the payment): the pause ends,
-    its working time moves the due date later, and the application goes on (or completes).
-    `payment` is the public `payment_received` event's data (amount, method, code)."""
-    return run(application, engine.pay, actor=by, at=at, payment=payment)
+    """The bill was paid, or waived by the service guarantee (`payments` calls this once it
+    recorded it): the pause ends, its working time moves the due date later, and the
+    application goes on (or completes). `payment` is the data of the public event
+    (`payment_received` or `fee_waived`: amount, method, code)."""
+    return run(application, engine.pay, actor=by, at=at, payment=payment, waived=waived)
 
 
 BILLING_EVENTS = ("bill_issued", "bill_renewed")

@@ -502,17 +502,19 @@ def pay(
     at: datetime,
     calendars: Calendars,
     payment: Mapping[str, Any],
+    waived: bool = False,
 ) -> Outcome:
     """The fee was paid: the pause ends, its working time moves the due date later, and the
     gated stage starts (or the application completes). `payment` (JSON-ready: amount, method,
-    code...) is the data of the public `payment_received` event."""
+    code...) is the data of the public `payment_received` event (`fee_waived` when the service
+    guarantee waived the fee)."""
     change = _Change(procedure, state, at, calendars)
     if state.status != Status.AWAITING_PAYMENT:
         raise InvalidAction("not_allowed", f"No payment is awaited ({state.status}).")
     minutes = change.end_pause()
     change.update(status=Status.IN_PROGRESS)
     change.emit(
-        "payment_received",
+        "fee_waived" if waived else "payment_received",
         public=True,
         paused_minutes=minutes,
         due_at=_iso(change.case.due_at),

@@ -110,6 +110,7 @@ class EventKind(models.TextChoices):
     BILL_ISSUED = "bill_issued", _("Bill issued")
     BILL_RENEWED = "bill_renewed", _("Expired bill renewed")
     PAYMENT_RECEIVED = "payment_received", _("Fee paid: the clock runs again")
+    FEE_WAIVED = "fee_waived", _("Fee waived under the service guarantee: the clock runs again")
 
     @classmethod
     def label_of(cls, kind: str) -> str:

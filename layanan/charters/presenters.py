@@ -270,7 +270,12 @@ def guarantee_sentences(charter: Charter) -> list[str]:
     comp = g.get("compensation")
     if comp:
         kind = comp["kind"]
-        if kind == "refund_percent":
+        if kind == "refund_percent" and charter.fee_spec["kind"] != "fixed":
+            # a tariff or an assessment: the amount depends on the application's bill
+            text = _("%(p)d%% of the fee billed to you is refunded to you.") % {
+                "p": comp["percent"]
+            }
+        elif kind == "refund_percent":
             text = _("%(p)d%% of the fee (%(amount)s) is refunded to you.") % {
                 "p": comp["percent"],
                 "amount": describe_fee(charter.fee * comp["percent"] // 100),

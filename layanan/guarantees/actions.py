@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,5 +64,32 @@ def record_payment(*, compensation: Compensation, by: User, reference: str) -> b
         public=True,
         note=_("Compensation of Rp%(amount)s was paid.") % {"amount": digits(compensation.amount)},
         data={"amount": compensation.amount},
+    )
+    return True
+
+
+def settle_waiver(*, application_id: int, at: dt.datetime) -> bool:
+    """The fee a waiver compensation owed was not charged (`payments` waived the bill: a
+    `fee_waived` event, read by the sweep's reader): the compensation is settled by that,
+    with nothing to pay out. False when no waiver was owed."""
+    compensation = Compensation.objects.filter(
+        application_id=application_id, kind="waiver", status=Compensation.Status.OWED
+    ).first()
+    if compensation is None:
+        return False
+    Compensation.objects.filter(pk=compensation.pk, status=Compensation.Status.OWED).update(
+        status=Compensation.Status.PAID,
+        paid_at=at,
+        payment_reference=_("Fee not charged (bill waived)")[:REFERENCE_MAX_LENGTH],
+    )
+    record_event(
+        compensation.application,
+        "compensation_paid",
+        at=timezone.now(),
+        actor=None,
+        public=True,
+        note=_("The fee of Rp%(amount)s was not charged.")
+        % {"amount": digits(compensation.amount)},
+        data={"amount": compensation.amount, "waived": True},
     )
     return True

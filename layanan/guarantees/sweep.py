@@ -24,12 +24,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layanan.agencies.models import OfficerRole, Role
-from layanan.cases.actions import AgencyCalendars, CaseError, deem_application_approved
+from layanan.cases.actions import (
+    AgencyCalendars,
+    CaseError,
+    billable_amount,
+    deem_application_approved,
+)
 from layanan.cases.events import ChainWriter, read_new_events
 from layanan.cases.models import Application, Event, Step
 from layanan.cases.presenters import per_day_compensation
 from layanan.charters.models import Charter
 from layanan.complaints.sweep import run as complaint_sweep
+from layanan.guarantees.actions import settle_waiver
 from layanan.guarantees.corrections import apply_calendar_corrections
 from layanan.guarantees.models import Alarm, Breach, Compensation, Level
 from layanan.lib.money import digits, per_day_amount
@@ -152,12 +158,15 @@ def plan_alarms() -> int:
                 "guarantees",
                 limit=BATCH,
                 now=timezone.now(),
-                queryset=Event.objects.only("id", "application_id", "kind"),
+                queryset=Event.objects.only("id", "application_id", "kind", "at"),
             )
             if not events:
                 return planned
             touched = {e.application_id for e in events if e.kind in PLAN_KINDS}
             ended = {e.application_id for e in events if e.kind in END_KINDS}
+            for event in events:
+                if event.kind == "fee_waived":
+                    settle_waiver(application_id=event.application_id, at=event.at)
             for application in Application.objects.filter(pk__in=touched).select_related(
                 "charter", "agency"
             ):
@@ -186,6 +195,12 @@ def compensation_amount(kind: str, spec: dict[str, Any], fee: int, days_late: in
     if kind == "waiver":
         return fee
     return per_day_amount(int(spec["amount"]), int(spec["cap"]), days_late)
+
+
+def fee_of(application: Application) -> int:
+    """The fee a refund or waiver is counted on: the amount this application is billed (a
+    tariff on its answers, an assessment), else the charter's least amount."""
+    return billable_amount(application) or application.charter.fee
 
 
 def settle_per_day(compensation: Compensation, calendars: AgencyCalendars) -> None:
@@ -413,7 +428,7 @@ class Firing:
         spec = application.charter.guarantee.get("compensation")
         if not spec:
             return
-        amount = compensation_amount(spec["kind"], spec, application.charter.fee, days)
+        amount = compensation_amount(spec["kind"], spec, fee_of(application), days)
         if amount <= 0:
             return
         self.owed.append((application, breach, spec["kind"], amount))

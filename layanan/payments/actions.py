@@ -137,6 +137,9 @@ def issue_bill(*, application: Application, at: dt.datetime | None = None) -> Bi
     if fee["kind"] == "formula":
         computation["quantity"] = str(application.answers.get(fee["formula"]["field"], ""))
     bill = _create_bill(application, amount=amount, computation=computation, at=at)
+    if waiver_owed(application):
+        waive_bill(application=application, bill=bill, at=at)
+        return bill
     cases.record_billing(
         application=application,
         kind="bill_issued",
@@ -144,6 +147,50 @@ def issue_bill(*, application: Application, at: dt.datetime | None = None) -> Bi
         at=at,
         data={"code": bill.code, "amount": bill.amount, "expires_at": bill.expires_at.isoformat()},
     )
+    return bill
+
+
+def waiver_owed(application: Application) -> bool:
+    """The service guarantee owes the applicant the fee (a `compensation_owed` event of kind
+    waiver, written by the guarantee sweep): the fee is not charged."""
+    latest = (
+        application.events.filter(kind__in=("compensation_owed", "compensation_withdrawn"))
+        .order_by("-seq")
+        .values_list("kind", "data")
+        .first()
+    )
+    return (
+        latest is not None
+        and latest[0] == "compensation_owed"
+        and latest[1].get("kind") == "waiver"
+    )
+
+
+def waive_bill(*, application: Application, bill: Bill, at: dt.datetime) -> None:
+    bill.status = Bill.Status.WAIVED
+    bill.save(update_fields=["status"])
+    cases.record_fee_paid(
+        application=application,
+        by=None,
+        at=at,
+        waived=True,
+        payment={"amount": 0, "method": "waived", "code": bill.code},
+    )
+
+
+@transaction.atomic
+def waive_fee(*, application: Application, at: dt.datetime | None = None) -> Bill | None:
+    """The guarantee waived the fee of an application awaiting payment: its open bill is
+    waived and the application goes on. None when nothing awaits payment."""
+    at = at or now()
+    cases.lock(application)
+    application = Application.objects.select_related("charter", "agency").get(pk=application.pk)
+    if application.status != Status.AWAITING_PAYMENT:
+        return None  # not yet at the payment: issue_bill waives it then
+    bill = Bill.objects.filter(application=application, status=Bill.Status.UNPAID).first()
+    if bill is None:
+        return issue_bill(application=application, at=at)  # issued and waived
+    waive_bill(application=application, bill=bill, at=at)
     return bill
 
 
@@ -178,13 +225,16 @@ def renew_bill(*, application: Application, citizen: User, at: dt.datetime | Non
     return renewed
 
 
+COUNTER_METHODS = (Payment.Method.CASH, Payment.Method.TRANSFER)
+
+
 def clean_payment(amount: Any, method: Any, reference: Any) -> tuple[int, str, str]:
     errors: dict[str, list[str]] = {}
     if isinstance(amount, str) and amount.strip().isdigit():
         amount = int(amount.strip())
     if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
         errors["amount"] = [_("Enter the amount received in whole rupiah, without dots")]
-    if method not in Payment.Method.values:
+    if method not in COUNTER_METHODS:
         errors["method"] = [_("Choose cash (tunai) or bank transfer (transfer)")]
     reference = str(reference or "").strip()
     if not reference:
@@ -212,82 +262,111 @@ def record_payment(
     is the one payment (created False). A wrong amount is refused, nothing is paid, and it is
     kept for the treasurer to look into (WrongAmount, after the flag is committed); a bill
     already paid another way or expired is refused (NotPayable)."""
-    at = at or now()
     if not access.is_treasurer_of(officer, application):
         raise Forbidden(_("Only a treasurer of the agency records payments."))
     amount, method, reference = clean_payment(amount, method, reference)
+    return settle(
+        application=application,
+        by=officer,
+        amount=amount,
+        method=method,
+        reference=reference,
+        at=at,
+    )
+
+
+def settle(
+    *,
+    application: Application,
+    by: User | None,
+    amount: int,
+    method: str,
+    reference: str,
+    at: dt.datetime | None = None,
+) -> tuple[Payment, bool]:
+    """Settle the application's bill with a payment checked by the caller (the treasurer's
+    `record_payment`, or the gateway's authenticated notification, `by` None); the rules of
+    `record_payment`."""
+    at = at or now()
+    officer = by
     refused: WrongAmount | None = None
-    with transaction.atomic():
-        cases.lock(application)
-        application.refresh_from_db()
-        bill = Bill.objects.filter(application=application).filter(
-            status=Bill.Status.UNPAID
-        ).first() or open_bill(application)
-        if bill is None:  # awaiting payment, the worker has not issued it yet
-            bill = issue_bill(application=application, at=at)
-        if bill is None:
-            raise NotPayable(_("This application has no bill to pay."))
-        if bill.status == Bill.Status.PAID:
-            paid = bill.payment
-            if (paid.method, paid.reference, paid.amount) == (method, reference, amount):
-                return paid, False
-            raise NotPayable(
-                _("This bill was already paid on %(date)s (receipt %(receipt)s).")
-                % {"date": timezone.localdate(paid.recorded_at), "receipt": paid.receipt_number}
-            )
-        if bill.status != Bill.Status.UNPAID:
-            raise NotPayable(
-                _("This bill cannot be paid (%(status)s).") % {"status": bill.get_status_display()}
-            )
-        if bill.shown_status(at) == Bill.Status.EXPIRED:
-            raise NotPayable(
-                _("This bill has expired and cannot be paid; the applicant renews it.")
-            )
-        if amount != bill.amount:
-            AmountFlag.objects.create(
-                bill=bill,
-                agency=bill.agency,
-                amount=amount,
-                method=method,
-                reference=reference,
-                recorded_by=officer,
-                at=at,
-            )
-            refused = WrongAmount(
-                _("Not recorded: the bill is exactly %(amount)s.")
-                % {"amount": rupiah(bill.amount)},
-                fields={
-                    "amount": [
-                        _("The charter's amount is %(amount)s; nothing else can be accepted")
-                        % {"amount": rupiah(bill.amount)}
-                    ]
-                },
-            )
-        else:
-            payment = Payment.objects.create(
-                bill=bill,
-                agency=bill.agency,
-                amount=amount,
-                method=method,
-                reference=reference,
-                recorded_by=officer,
-                recorded_at=at,
-                receipt_number=f"BP-{bill.code}",
-            )
-            bill.status = Bill.Status.PAID
-            bill.paid_at = at
-            bill.save(update_fields=["status", "paid_at"])
-            cases.record_fee_paid(
-                application=application,
-                by=officer,
-                at=at,
-                payment={
-                    "amount": amount,
-                    "method": method,
-                    "code": bill.code,
-                    "receipt": payment.receipt_number,
-                },
-            )
+    try:
+        with transaction.atomic():
+            cases.lock(application)
+            application.refresh_from_db()
+            bill = Bill.objects.filter(application=application).filter(
+                status=Bill.Status.UNPAID
+            ).first() or open_bill(application)
+            if bill is None:  # awaiting payment, the worker has not issued it yet
+                bill = issue_bill(application=application, at=at)
+            if bill is None:
+                raise NotPayable(_("This application has no bill to pay."))
+            if bill.status == Bill.Status.PAID:
+                paid = bill.payment
+                if (paid.method, paid.reference, paid.amount) == (method, reference, amount):
+                    return paid, False
+                raise NotPayable(
+                    _("This bill was already paid on %(date)s (receipt %(receipt)s).")
+                    % {"date": timezone.localdate(paid.recorded_at), "receipt": paid.receipt_number}
+                )
+            if bill.status != Bill.Status.UNPAID:
+                raise NotPayable(
+                    _("This bill cannot be paid (%(status)s).")
+                    % {"status": bill.get_status_display()}
+                )
+            if bill.shown_status(at) == Bill.Status.EXPIRED:
+                raise NotPayable(
+                    _("This bill has expired and cannot be paid; the applicant renews it.")
+                )
+            if application.status != Status.AWAITING_PAYMENT:  # withdrawn meanwhile
+                raise NotPayable(_("This application no longer awaits payment."))
+            if amount != bill.amount:
+                AmountFlag.objects.create(
+                    bill=bill,
+                    agency=bill.agency,
+                    amount=amount,
+                    method=method,
+                    reference=reference,
+                    recorded_by=officer,
+                    at=at,
+                )
+                refused = WrongAmount(
+                    _("Not recorded: the bill is exactly %(amount)s.")
+                    % {"amount": rupiah(bill.amount)},
+                    fields={
+                        "amount": [
+                            _("The charter's amount is %(amount)s; nothing else can be accepted")
+                            % {"amount": rupiah(bill.amount)}
+                        ]
+                    },
+                )
+            else:
+                payment = Payment.objects.create(
+                    bill=bill,
+                    agency=bill.agency,
+                    amount=amount,
+                    method=method,
+                    reference=reference,
+                    recorded_by=officer,
+                    recorded_at=at,
+                    receipt_number=f"BP-{bill.code}",
+                )
+                bill.status = Bill.Status.PAID
+                bill.paid_at = at
+                bill.save(update_fields=["status", "paid_at"])
+                cases.record_fee_paid(
+                    application=application,
+                    by=officer,
+                    at=at,
+                    payment={
+                        "amount": amount,
+                        "method": method,
+                        "code": bill.code,
+                        "receipt": payment.receipt_number,
+                    },
+                )
+    except cases.CaseError as error:  # the application moved meanwhile (another officer)
+        raise NotPayable(error.message) from error
     if refused is not None:
         raise refused
     return payment, True

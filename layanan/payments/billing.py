@@ -1,6 +1,7 @@
-"""Bills issued from the event log: each `payment_awaited` event (written by the workflow
-engine through `cases`) gets its application's bill, from the worker. Idempotent: an
-application has at most one unpaid bill, and `issue_bill` returns it when it exists."""
+"""Bills issued from the event log, from the worker: each `payment_awaited` event (written by
+the workflow engine through `cases`) gets its application's bill; a `compensation_owed` event
+of kind waiver (the guarantee sweep) waives the fee of an application awaiting it. Idempotent:
+an application has at most one unpaid bill, and `issue_bill` returns it when it exists."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from layanan.cases.events import read_new_events
 from layanan.cases.models import Event
-from layanan.payments.actions import issue_bill
+from layanan.payments.actions import issue_bill, waive_fee
 
 CURSOR = "payments.bills"
 BATCH = 200
@@ -36,6 +37,8 @@ def issue_awaited_bills(*, max_events: int = PASS_EVENTS, max_seconds: float = P
             for event in events:
                 if event.kind == "payment_awaited":
                     issued += issue_bill(application=event.application) is not None
+                elif event.kind == "compensation_owed" and event.data.get("kind") == "waiver":
+                    waive_fee(application=event.application)
             done()
         handled += len(events)
     return issued

@@ -43,6 +43,9 @@ class Bill(models.Model):
     issued_at = models.DateTimeField(_("issued"))
     expires_at = models.DateTimeField(_("payable until"))
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    # the payment gateway's invoice for this bill, once the applicant chose to pay online
+    gateway_invoice_id = models.CharField(max_length=100, blank=True)
+    gateway_url = models.URLField(max_length=500, blank=True)
     renews = models.OneToOneField(
         "self",
         verbose_name=_("renews"),
@@ -83,6 +86,7 @@ class Payment(models.Model):
     class Method(models.TextChoices):
         CASH = "tunai", _("Cash")
         TRANSFER = "transfer", _("Bank transfer")
+        GATEWAY = "gateway", _("Online (payment gateway)")
 
     bill = models.OneToOneField(
         Bill, verbose_name=_("bill"), on_delete=models.PROTECT, related_name="payment"

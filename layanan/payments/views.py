@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import json
+import logging
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from layanan.accounts.current import user_of
 from layanan.cases import access as case_access
 from layanan.cases.models import Application
-from layanan.payments import access, actions
-from layanan.payments.models import Payment
+from layanan.payments import access, actions, gateway
+from layanan.payments.models import Bill, Payment
 from layanan.payments.pdf import bill_pdf, receipt_pdf
 from layanan.payments.presenters import BillView, bill_view, latest_bill
+
+logger = logging.getLogger("layanan.payments")
 
 
 def application_with_bill(request: HttpRequest, number: str) -> tuple[Application, BillView]:
@@ -51,6 +58,7 @@ def bill(request: HttpRequest, number: str) -> HttpResponse:
             "application": application,
             "view": view,
             "own": application.applicant_id == request.user.pk,
+            "online": gateway.enabled(),
         },
     )
 
@@ -72,6 +80,47 @@ def renew(request: HttpRequest, number: str) -> HttpResponse:
     else:
         messages.success(request, _("A new bill was issued; pay it before the date shown."))
     return redirect("payments:bill", number=application.number)
+
+
+@login_required
+@require_POST
+def pay_online(request: HttpRequest, number: str) -> HttpResponse:
+    """The applicant goes to the payment gateway's page for the bill."""
+    application = case_access.get_application_for_applicant(user_of(request), number)
+    bill = latest_bill(application)
+    if bill is None or not gateway.enabled():
+        raise Http404("no online payment")
+    back = request.build_absolute_uri(reverse("cases:detail", args=[application.number]))
+    try:
+        return redirect(gateway.create_invoice(bill, return_url=back))
+    except actions.PaymentError as error:
+        messages.error(request, error.message)
+        return redirect("payments:bill", number=application.number)
+
+
+@csrf_exempt
+@require_POST
+def gateway_notification(request: HttpRequest) -> HttpResponse:
+    """Xendit's invoice callback: authenticated by its `x-callback-token` header."""
+    if not gateway.token_is_valid(request.headers.get("x-callback-token")):
+        return JsonResponse({"error": "invalid callback token"}, status=403)
+    try:
+        notification = json.loads(request.body)
+        if not isinstance(notification, dict):
+            raise ValueError("not an object")
+    except ValueError:
+        return JsonResponse({"error": "invalid JSON"}, status=400)
+    try:
+        payment = gateway.handle_callback(notification)
+    except Bill.DoesNotExist:
+        return JsonResponse({"error": "unknown invoice"}, status=404)
+    except actions.WrongAmount:
+        # kept for the treasurer; sending it again would not change the amount
+        return JsonResponse({"status": "refused: not the bill's amount"})
+    except actions.PaymentError as error:
+        logger.warning("gateway payment not applied: %s %s", notification.get("id"), error.code)
+        return JsonResponse({"status": f"not applied: {error.code}"})
+    return JsonResponse({"status": "recorded" if payment else "ignored"})
 
 
 def application_with_receipt(request: HttpRequest, number: str) -> tuple[Application, BillView]:

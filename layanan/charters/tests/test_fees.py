@@ -276,6 +276,14 @@ class FeeOnTheCharterPageTests(BaseTestCase):
         )
         self.assertIn("batas waktu dihentikan sementara", page)
 
+    def test_a_refund_of_a_tariff_is_promised_on_what_is_billed(self) -> None:
+        pbg = Service.objects.get(code="pbg")
+        content = with_fee(formula(due="before_issue"))
+        content["guarantee"] = {"compensation": {"kind": "refund_percent", "percent": 50}}
+        self.adopt(pbg, content)
+        page = self.client.get("/layanan/pbg/").content.decode()
+        self.assertIn("50% dari biaya yang ditagihkan kepada Anda dikembalikan", page)
+
     def test_the_services_api_keeps_fee_and_adds_how_it_is_computed(self) -> None:
         services = {s["code"]: s for s in self.client.get("/api/v1/services").json()}
         self.assertEqual((services["pbg"]["fee"], services["pbg"]["fee_kind"]), (0, "formula"))

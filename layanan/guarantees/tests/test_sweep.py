@@ -8,6 +8,7 @@ from io import StringIO
 from typing import Any
 
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,7 +19,7 @@ from layanan.cases.models import Application, Event
 from layanan.charters.models import Service
 from layanan.guarantees.models import Breach, Compensation
 from layanan.guarantees.sweep import fire_alarms, sweep
-from layanan.test import BaseTestCase, charter_content
+from layanan.test import ANSWERS, PDF, BaseTestCase, charter_content
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 MONDAY = dt.datetime(2026, 11, 30, 9, 0, tzinfo=WIB)
@@ -139,6 +140,45 @@ class ConsequenceTests(SweepTestCase):
         page = self.client.get(f"/permohonan/{application.number}/")
         self.assertContains(page, "Kami mohon maaf.")
         self.assertContains(page, "50.000")
+
+    def test_a_refund_of_a_tariff_is_counted_on_the_amount_billed_for_the_answers(self) -> None:
+        content = charter_content(
+            fee={
+                "kind": "formula",
+                "legal_basis": "Perda 1/2026",
+                "formula": {
+                    "field": "luas",
+                    "tiers": [{"up_to": 100, "rate": 1000}, {"rate": 500}],
+                },
+                "due": "before_issue",
+            },
+            clock_starts="submission",
+            guarantee={"compensation": {"kind": "refund_percent", "percent": 50}},
+        )
+        content["form"].append({"key": "luas", "label": "Luas", "type": "number", "unit": "m²"})
+        service = Service.objects.create(
+            code="pbg",
+            name="PBG",
+            lead_agency=self.disdukcapil,
+            category="perizinan",
+            channels=["online"],
+        )
+        self.adopt(service, content)
+        with time_machine.travel(MONDAY, tick=False):
+            application, _created = actions.create_application(
+                citizen=self.siti, service=service, answers={**ANSWERS, "luas": "150"}
+            )
+            actions.attach_document(
+                application=application,
+                user=self.siti,
+                requirement="surat_lahir",
+                upload=SimpleUploadedFile("lahir.pdf", PDF),
+            )
+            application = actions.submit_application(application=application, citizen=self.siti)
+        assert application.due_at is not None
+        self.sweep_at(application.due_at + MINUTE)
+        # half of 100 x Rp1.000 + 50 x Rp500, not of the charter's least amount (Rp0)
+        self.assertEqual(Compensation.objects.get(application=application).amount, 62500)
 
     def test_per_day_compensation_is_settled_when_the_application_ends(self) -> None:
         service = self.service_with(

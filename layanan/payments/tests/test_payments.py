@@ -122,6 +122,18 @@ class FixedFeeBeforeIssueTests(PaymentTestCase):
         self.assertEqual(Payment.objects.count(), 1)
         self.assertEqual(Event.objects.filter(kind="payment_received").count(), 1)
 
+    def test_a_withdrawn_application_cannot_be_paid(self) -> None:
+        application = self.awaiting()
+        self.bills(MONDAY + 3 * HOUR)
+        with time_machine.travel(MONDAY + 4 * HOUR, tick=False):
+            response = self.call(
+                "post", f"/api/v1/applications/{application.number}/withdraw", "siti"
+            )
+        self.assertEqual(response.status_code, 200)
+        refused = self.pay(application.number, at=MONDAY + 5 * HOUR)
+        self.assertEqual(refused.status_code, 409)
+        self.assertFalse(Payment.objects.exists())
+
     def test_the_treasurer_may_pay_before_the_worker_issued_the_bill(self) -> None:
         application = self.awaiting()
         response = self.pay(application.number)
@@ -230,3 +242,15 @@ class TariffAndAssessmentTests(PaymentTestCase):
         self.assertEqual(self.pay(application.number, amount=120000, at=None).status_code, 201)
         application.refresh_from_db()
         self.assertEqual(application.steps.get(key="terbit").state, "active")
+
+    def test_the_assessment_through_the_api(self) -> None:
+        application = self.apply("inspeksi")
+        url = f"/api/v1/applications/{application.number}/steps/verifikasi/actions"
+        missing = self.call("post", url, "budi", json={"action": "approve"})
+        self.assertEqual(missing.status_code, 400)
+        self.assertIn("amount", missing.json()["fields"])
+        done = self.call("post", url, "budi", json={"action": "approve", "amount": 200000})
+        self.assertEqual(done.status_code, 200, done.content)
+        self.assertEqual(done.json()["status"], "awaiting_payment")
+        self.bills(dt.datetime.now(dt.UTC))
+        self.assertEqual(Bill.objects.get().amount, 200000)

@@ -297,6 +297,10 @@ WEB: dict[str, Route] = {
     "payments:receipt": Route("viewer", sample="paid"),
     "payments:receipt_pdf": Route("viewer", sample="paid"),
     "payments:record": Route("treasurer", sample="billed"),
+    # paying online: the applicant's; no gateway is configured here, so 404 for all
+    "payments:pay_online": Route("applicant", ok=404, method="POST", sample="billed"),
+    # the gateway's callback: no session counts, only its token (none sent here)
+    "payments:gateway_callback": Route("public", ok=403, method="POST"),
     "payments:treasury": Route("treasurer-page"),
     "payments:treasury_csv": Route("treasurer-page"),
     "payments:statement": Route("treasurer-page", ok=400, method="POST"),  # no file given

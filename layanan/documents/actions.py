@@ -2,9 +2,12 @@
 signed by the worker, revoked by a signing officer. Keyword-only; each writes the event the
 applicant sees in their timeline through `cases.actions.record_product_event`.
 
-Issuing is claimed with a conditional update (`attempts` from n to n+1, exactly one row), so two
-workers never sign the same document; the heavy part (PDF, signature) runs outside any
-transaction, and the row becomes `issued` only if it is still `pending` when the file is ready.
+Issuing is claimed with a conditional update (a `pending` row whose `retry_at` has come,
+`attempts` from n to n+1, exactly one row) that also moves `retry_at` a lease ahead, so a
+second worker does not claim it again while the first signs. The heavy part (PDF, signature)
+runs outside any transaction; the file is stored under a name of its own (an existing file is
+never replaced), and the row becomes `issued` only if it is still `pending` and still claimed
+by this attempt when the file is ready; otherwise this attempt's own file is removed.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -36,6 +38,8 @@ from layanan.lib import document_text
 
 logger = logging.getLogger("layanan.documents")
 MAX_BACKOFF = dt.timedelta(hours=6)
+# How long a claimed document is left to its worker before another may claim it again.
+LEASE = dt.timedelta(minutes=15)
 REASON_LIMIT = 1000
 
 
@@ -195,11 +199,15 @@ def issue_document(*, document_id: int, at: dt.datetime | None = None) -> str:
     row = IssuedDocument.objects.filter(pk=document_id).values("state", "attempts").first()
     if row is None or row["state"] != State.PENDING:
         return "done"
-    claimed = IssuedDocument.objects.filter(
-        pk=document_id, state=State.PENDING, attempts=row["attempts"]
-    ).update(attempts=F("attempts") + 1, retry_at=at + backoff(row["attempts"] + 1))
+    attempt = row["attempts"] + 1
+    claimed = (
+        IssuedDocument.objects.filter(pk=document_id, state=State.PENDING, attempts=attempt - 1)
+        .exclude(retry_at__gt=at)
+        .update(attempts=attempt, retry_at=at + LEASE)
+    )
     if claimed != 1:
         return "taken"
+    mine = IssuedDocument.objects.filter(pk=document_id, state=State.PENDING, attempts=attempt)
     document = IssuedDocument.objects.select_related(
         "agency",
         "application",
@@ -218,24 +226,23 @@ def issue_document(*, document_id: int, at: dt.datetime | None = None) -> str:
         )
     except keys.NoCertificate as error:
         logger.warning("document %s not signed: %s", document.code, error)
-        IssuedDocument.objects.filter(pk=document_id).update(last_error=str(error)[:2000])
+        mine.update(last_error=str(error)[:2000], retry_at=at + backoff(attempt))
         return "retry"
     except Exception as error:  # one document's failure must not stop the others' signing
         logger.exception("document %s not signed", document.code)
-        IssuedDocument.objects.filter(pk=document_id).update(
-            last_error=f"{error.__class__.__name__}: {error}"[:2000]
+        mine.update(
+            last_error=f"{error.__class__.__name__}: {error}"[:2000],
+            retry_at=at + backoff(attempt),
         )
         return "retry"
     digest = hashlib.sha256(content).hexdigest()
     signer_name = signer.signing_cert.subject.human_friendly[:300] if signer.signing_cert else ""
     document.sha256 = digest
     storage = private_storage()
-    name = f"issued/{digest[:2]}/{document.code}.pdf"
-    if storage.exists(name):
-        storage.delete(name)
-    stored = storage.save(name, ContentFile(content))
+    # `save` picks a free name when one is taken: another attempt's file is never replaced.
+    stored = storage.save(f"issued/{digest[:2]}/{document.code}.pdf", ContentFile(content))
     with transaction.atomic():
-        done = IssuedDocument.objects.filter(pk=document_id, state=State.PENDING).update(
+        done = mine.update(
             state=State.ISSUED,
             issued_at=at,
             file=stored,

@@ -29,7 +29,7 @@ from django.utils.translation import override
 
 from layanan.accounts.models import User
 from layanan.cases.actions import record_product_event
-from layanan.cases.models import Application, private_storage
+from layanan.cases.models import Application
 from layanan.cases.uploads import UploadRefused, check_upload
 from layanan.charters.spec import text_in
 from layanan.documents import access, codes, keys, pdf, signing
@@ -238,7 +238,7 @@ def issue_document(*, document_id: int, at: dt.datetime | None = None) -> str:
     digest = hashlib.sha256(content).hexdigest()
     signer_name = signer.signing_cert.subject.human_friendly[:300] if signer.signing_cert else ""
     document.sha256 = digest
-    storage = private_storage()
+    storage = document.file.storage  # the field's, as the downloads read it
     # `save` picks a free name when one is taken: another attempt's file is never replaced.
     stored = storage.save(f"issued/{digest[:2]}/{document.code}.pdf", ContentFile(content))
     with transaction.atomic():
@@ -281,13 +281,16 @@ def issue_pending_documents(*, limit: int = 50, at: dt.datetime | None = None) -
 # -- the file made elsewhere ----------------------------------------------------------------------
 
 
-@transaction.atomic
 def attach_product_file(
     *, document: IssuedDocument, officer: User, upload: UploadedFile, at: dt.datetime | None = None
 ) -> IssuedDocument:
     """The signing officer gives the file the agency made outside Layanan; the worker then
     signs it (after the cover letter, for "both") as the document. A PDF only, checked as
-    every uploaded document is (readable, no JavaScript, launch action or embedded file)."""
+    every uploaded document is (readable, no JavaScript, launch action or embedded file).
+
+    The file is read and checked before any transaction (parsing a PDF must not hold the
+    database's write lock), stored under a free name, and removed again if the row is not
+    written (given meanwhile, or an error): no file is left behind without its row."""
     if not access.can_upload(officer, document):
         raise NotAllowed(_("Only a signing officer of the issuing agency may give the file."))
     try:
@@ -297,14 +300,21 @@ def attach_product_file(
     if content_type != "application/pdf":
         message = _("The file of %(what)s must be a PDF") % {"what": document.title}
         raise InvalidInput(message, fields={"file": [message]})
-    locked = IssuedDocument.objects.select_for_update().get(pk=document.pk)
-    if not locked.awaits_upload:
-        raise AlreadyGiven(_("The file of this document was given already."))
-    locked.upload.save(f"{locked.code}.pdf", ContentFile(content), save=False)
-    locked.uploaded_by = officer
-    locked.uploaded_at = at or timezone.now()
-    locked.retry_at = None
-    locked.save(update_fields=["upload", "uploaded_by", "uploaded_at", "retry_at"])
+    storage = document.upload.storage  # the field's, as the worker reads it
+    stored = storage.save(f"issued/uploads/{document.code}.pdf", ContentFile(content))
+    try:
+        with transaction.atomic():
+            locked = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+            if not locked.awaits_upload:
+                raise AlreadyGiven(_("The file of this document was given already."))
+            locked.upload.name = stored
+            locked.uploaded_by = officer
+            locked.uploaded_at = at or timezone.now()
+            locked.retry_at = None
+            locked.save(update_fields=["upload", "uploaded_by", "uploaded_at", "retry_at"])
+    except BaseException:
+        storage.delete(stored)
+        raise
     return locked
 
 

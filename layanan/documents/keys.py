@@ -186,6 +186,18 @@ def published_certificates() -> list[Published]:
     return found
 
 
+def agency_certificates() -> list[x509.Certificate]:
+    """The agencies' published signing certificates (what a valid document is signed with)."""
+    found = []
+    for agency in Agency.objects.order_by("code"):
+        path = certificate_path(agency)
+        try:
+            found.extend(cached_roots(stamp(path))[:1])
+        except (OSError, ValueError):
+            continue
+    return found
+
+
 def ensure_demo_certificates(*, now: dt.datetime, region: str) -> list[str]:
     """Make the demo root CA (once) and a certificate for each agency that has none; return
     what was made. The root's key is kept beside it (mode 0600) so agencies added later get

@@ -10,6 +10,9 @@ personal.
 
 from __future__ import annotations
 
+import logging
+
+from django.core.files import File
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -19,6 +22,8 @@ from layanan.cases.access import officer_unit_ids
 from layanan.cases.models import Application
 from layanan.documents import codes
 from layanan.documents.models import IssuedDocument, State
+
+logger = logging.getLogger("layanan.documents")
 
 
 def involved(user: User, document: IssuedDocument, *, roles: tuple[str, ...] | None = None) -> bool:
@@ -81,6 +86,15 @@ def get_document_for_signer(user: User, code: str) -> IssuedDocument:
     if not is_signing_officer(user, document):
         raise Http404("no such document")
     return document
+
+
+def open_file(document: IssuedDocument) -> File:
+    """The signed file, opened for reading; 404 (not a 500) when the storage lost it."""
+    try:
+        return document.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        logger.error("document %s: its file %r is missing", document.code, document.file.name)
+        raise Http404("no such document") from None
 
 
 def documents_of(application: Application) -> QuerySet[IssuedDocument]:

@@ -2,9 +2,12 @@
 signed by the worker, revoked by a signing officer. Keyword-only; each writes the event the
 applicant sees in their timeline through `cases.actions.record_product_event`.
 
-Issuing is claimed with a conditional update (`attempts` from n to n+1, exactly one row), so two
-workers never sign the same document; the heavy part (PDF, signature) runs outside any
-transaction, and the row becomes `issued` only if it is still `pending` when the file is ready.
+Issuing is claimed with a conditional update (a `pending` row whose `retry_at` has come,
+`attempts` from n to n+1, exactly one row) that also moves `retry_at` a lease ahead, so a
+second worker does not claim it again while the first signs. The heavy part (PDF, signature)
+runs outside any transaction; the file is stored under a name of its own (an existing file is
+never replaced), and the row becomes `issued` only if it is still `pending` and still claimed
+by this attempt when the file is ready; otherwise this attempt's own file is removed.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -27,7 +29,7 @@ from django.utils.translation import override
 
 from layanan.accounts.models import User
 from layanan.cases.actions import record_product_event
-from layanan.cases.models import Application, private_storage
+from layanan.cases.models import Application
 from layanan.cases.uploads import UploadRefused, check_upload
 from layanan.charters.spec import text_in
 from layanan.documents import access, codes, keys, pdf, signing
@@ -36,6 +38,8 @@ from layanan.lib import document_text
 
 logger = logging.getLogger("layanan.documents")
 MAX_BACKOFF = dt.timedelta(hours=6)
+# How long a claimed document is left to its worker before another may claim it again.
+LEASE = dt.timedelta(minutes=15)
 REASON_LIMIT = 1000
 
 
@@ -195,11 +199,15 @@ def issue_document(*, document_id: int, at: dt.datetime | None = None) -> str:
     row = IssuedDocument.objects.filter(pk=document_id).values("state", "attempts").first()
     if row is None or row["state"] != State.PENDING:
         return "done"
-    claimed = IssuedDocument.objects.filter(
-        pk=document_id, state=State.PENDING, attempts=row["attempts"]
-    ).update(attempts=F("attempts") + 1, retry_at=at + backoff(row["attempts"] + 1))
+    attempt = row["attempts"] + 1
+    claimed = (
+        IssuedDocument.objects.filter(pk=document_id, state=State.PENDING, attempts=attempt - 1)
+        .exclude(retry_at__gt=at)
+        .update(attempts=attempt, retry_at=at + LEASE)
+    )
     if claimed != 1:
         return "taken"
+    mine = IssuedDocument.objects.filter(pk=document_id, state=State.PENDING, attempts=attempt)
     document = IssuedDocument.objects.select_related(
         "agency",
         "application",
@@ -218,24 +226,23 @@ def issue_document(*, document_id: int, at: dt.datetime | None = None) -> str:
         )
     except keys.NoCertificate as error:
         logger.warning("document %s not signed: %s", document.code, error)
-        IssuedDocument.objects.filter(pk=document_id).update(last_error=str(error)[:2000])
+        mine.update(last_error=str(error)[:2000], retry_at=at + backoff(attempt))
         return "retry"
     except Exception as error:  # one document's failure must not stop the others' signing
         logger.exception("document %s not signed", document.code)
-        IssuedDocument.objects.filter(pk=document_id).update(
-            last_error=f"{error.__class__.__name__}: {error}"[:2000]
+        mine.update(
+            last_error=f"{error.__class__.__name__}: {error}"[:2000],
+            retry_at=at + backoff(attempt),
         )
         return "retry"
     digest = hashlib.sha256(content).hexdigest()
     signer_name = signer.signing_cert.subject.human_friendly[:300] if signer.signing_cert else ""
     document.sha256 = digest
-    storage = private_storage()
-    name = f"issued/{digest[:2]}/{document.code}.pdf"
-    if storage.exists(name):
-        storage.delete(name)
-    stored = storage.save(name, ContentFile(content))
+    storage = document.file.storage  # the field's, as the downloads read it
+    # `save` picks a free name when one is taken: another attempt's file is never replaced.
+    stored = storage.save(f"issued/{digest[:2]}/{document.code}.pdf", ContentFile(content))
     with transaction.atomic():
-        done = IssuedDocument.objects.filter(pk=document_id, state=State.PENDING).update(
+        done = mine.update(
             state=State.ISSUED,
             issued_at=at,
             file=stored,
@@ -274,13 +281,16 @@ def issue_pending_documents(*, limit: int = 50, at: dt.datetime | None = None) -
 # -- the file made elsewhere ----------------------------------------------------------------------
 
 
-@transaction.atomic
 def attach_product_file(
     *, document: IssuedDocument, officer: User, upload: UploadedFile, at: dt.datetime | None = None
 ) -> IssuedDocument:
     """The signing officer gives the file the agency made outside Layanan; the worker then
     signs it (after the cover letter, for "both") as the document. A PDF only, checked as
-    every uploaded document is (readable, no JavaScript, launch action or embedded file)."""
+    every uploaded document is (readable, no JavaScript, launch action or embedded file).
+
+    The file is read and checked before any transaction (parsing a PDF must not hold the
+    database's write lock), stored under a free name, and removed again if the row is not
+    written (given meanwhile, or an error): no file is left behind without its row."""
     if not access.can_upload(officer, document):
         raise NotAllowed(_("Only a signing officer of the issuing agency may give the file."))
     try:
@@ -290,14 +300,21 @@ def attach_product_file(
     if content_type != "application/pdf":
         message = _("The file of %(what)s must be a PDF") % {"what": document.title}
         raise InvalidInput(message, fields={"file": [message]})
-    locked = IssuedDocument.objects.select_for_update().get(pk=document.pk)
-    if not locked.awaits_upload:
-        raise AlreadyGiven(_("The file of this document was given already."))
-    locked.upload.save(f"{locked.code}.pdf", ContentFile(content), save=False)
-    locked.uploaded_by = officer
-    locked.uploaded_at = at or timezone.now()
-    locked.retry_at = None
-    locked.save(update_fields=["upload", "uploaded_by", "uploaded_at", "retry_at"])
+    storage = document.upload.storage  # the field's, as the worker reads it
+    stored = storage.save(f"issued/uploads/{document.code}.pdf", ContentFile(content))
+    try:
+        with transaction.atomic():
+            locked = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+            if not locked.awaits_upload:
+                raise AlreadyGiven(_("The file of this document was given already."))
+            locked.upload.name = stored
+            locked.uploaded_by = officer
+            locked.uploaded_at = at or timezone.now()
+            locked.retry_at = None
+            locked.save(update_fields=["upload", "uploaded_by", "uploaded_at", "retry_at"])
+    except BaseException:
+        storage.delete(stored)
+        raise
     return locked
 
 

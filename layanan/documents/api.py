@@ -99,6 +99,7 @@ def verify_file(request: HttpRequest, file: File[UploadedFile]) -> dict[str, obj
 def document_file(request: HttpRequest, code: str) -> HttpResponse:
     user = user_of(request)
     document = access.get_document_for_viewer(user, code)
+    handle = access.open_file(document)
     if document.application.applicant_id != user.pk:
         record_access(
             application=document.application,
@@ -106,7 +107,7 @@ def document_file(request: HttpRequest, code: str) -> HttpResponse:
             place=DataAccess.Place.API_APPLICATION,
             what=document.title,
         )
-    with document.file.open("rb") as handle:
+    with handle:
         response = HttpResponse(handle.read(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{document.code}.pdf"'
     response["Cache-Control"] = "private, no-store"

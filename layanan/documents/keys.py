@@ -6,7 +6,14 @@ another) holds:
 - `roots.pem`: the trust anchors published at /verifikasi/sertifikat/ (the demo root CA, or
   the real CA's root and intermediate certificates, e.g. BSrE's);
 - `<agency code>.p12`: an agency's certificate and private key (PKCS#12), mode 0600;
-- `<agency code>.passphrase`: its passphrase, mode 0600 (the demo writes one).
+- `<agency code>.passphrase`: its passphrase, mode 0600 (the demo writes one);
+- `<agency code>.crt.pem`: its certificate alone (public), written when the key is made or
+  first loaded by the worker or `layanan documents certificates`; the public pages publish
+  these files and never open a private key.
+
+The folder is kept at mode 0700; a key or passphrase file readable by group or others is
+refused (the document waits, and the worker's log and `layanan documents certificates` say
+why).
 
 For an agency, the environment variables LAYANAN_SIGNING_P12_<CODE> (a path) and
 LAYANAN_SIGNING_PASSPHRASE_<CODE> (the passphrase itself) take precedence, with <CODE> the
@@ -17,6 +24,7 @@ ever copies a private key anywhere else.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -30,6 +38,7 @@ from pyhanko.sign import signers
 from layanan.agencies.models import Agency
 from layanan.documents import signing
 
+logger = logging.getLogger("layanan.documents")
 ROOTS_FILE = "roots.pem"
 DEMO_PASSPHRASE_BYTES = 24
 
@@ -65,6 +74,31 @@ def passphrase_of(agency: Agency) -> bytes:
         ) from None
 
 
+def certificate_path(agency: Agency) -> Path:
+    return signing_dir() / f"{agency.code}.crt.pem"
+
+
+def refuse_if_readable_by_others(path: Path) -> None:
+    if path.stat().st_mode & 0o077:
+        raise NoCertificate(
+            f"{path} is readable by group or others: chmod 600 {path} (and rotate the key if "
+            "others may have read it)"
+        )
+
+
+def publish_certificate(agency: Agency, signer: signers.SimpleSigner) -> None:
+    """Write the agency's certificate (public) for the verification pages, when it changed."""
+    if signer.signing_cert is None:
+        return
+    content = signing.pem(x509.load_der_x509_certificate(signer.signing_cert.dump()))
+    path = certificate_path(agency)
+    try:
+        if not path.is_file() or path.read_bytes() != content:
+            path.write_bytes(content)
+    except OSError:
+        logger.warning("cannot write %s: the certificate of %s is not published", path, agency)
+
+
 def stamp(path: Path) -> tuple[str, float, int]:
     info = path.stat()
     return str(path), info.st_mtime, info.st_size
@@ -75,10 +109,16 @@ def signer_for(agency: Agency) -> signers.SimpleSigner:
     path = pkcs12_path(agency)
     if not path.is_file():
         raise NoCertificate(f"no signing certificate for {agency.code}: {path} does not exist")
+    refuse_if_readable_by_others(path)
+    passphrase_file = signing_dir() / f"{agency.code}.passphrase"
+    if passphrase_file.is_file():
+        refuse_if_readable_by_others(passphrase_file)
     try:
-        return cached_signer(stamp(path), passphrase_of(agency))
+        signer = cached_signer(stamp(path), passphrase_of(agency))
     except ValueError as error:
         raise NoCertificate(str(error)) from None
+    publish_certificate(agency, signer)
+    return signer
 
 
 @lru_cache(maxsize=64)
@@ -94,7 +134,7 @@ def trust_roots() -> list[x509.Certificate]:
     return cached_roots(stamp(path))
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=64)
 def cached_roots(file: tuple[str, float, int]) -> list[x509.Certificate]:
     return signing.read_pem_bundle(Path(file[0]).read_bytes())
 
@@ -133,19 +173,28 @@ def published_certificates() -> list[Published]:
         for index, certificate in enumerate(trust_roots())
     ]
     for agency in Agency.objects.order_by("code"):
+        path = certificate_path(agency)
+        if not path.is_file():
+            continue
         try:
-            certificate = signer_for(agency).signing_cert
-        except NoCertificate:
+            bundle = cached_roots(stamp(path))
+        except (OSError, ValueError):
+            logger.warning("%s is not a PEM certificate: not published", path)
             continue
-        if certificate is None:
+        if bundle:
+            found.append(published_of(agency.code, agency.name, bundle[0]))
+    return found
+
+
+def agency_certificates() -> list[x509.Certificate]:
+    """The agencies' published signing certificates (what a valid document is signed with)."""
+    found = []
+    for agency in Agency.objects.order_by("code"):
+        path = certificate_path(agency)
+        try:
+            found.extend(cached_roots(stamp(path))[:1])
+        except (OSError, ValueError):
             continue
-        found.append(
-            published_of(
-                agency.code,
-                agency.name,
-                x509.load_der_x509_certificate(certificate.dump()),
-            )
-        )
     return found
 
 
@@ -155,6 +204,7 @@ def ensure_demo_certificates(*, now: dt.datetime, region: str) -> list[str]:
     certificates from the same root."""
     directory = signing_dir()
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    directory.chmod(0o700)  # mkdir leaves an existing folder as it was
     made: list[str] = []
     root_key_path = directory / "demo-root.p12"
     root_pass_path = directory / "demo-root.passphrase"
@@ -186,5 +236,6 @@ def ensure_demo_certificates(*, now: dt.datetime, region: str) -> list[str]:
             pkcs12_path(agency),
             signing.pkcs12_bytes(identity, passphrase=passphrase, friendly_name=agency.code),
         )
+        certificate_path(agency).write_bytes(signing.pem(identity.certificate))
         made.append(agency.code)
     return made

@@ -196,22 +196,36 @@ class Verdict:
     signer: str = ""
     signed_at: dt.datetime | None = None
     problem: str = ""
+    # one of the expected signers' certificates (true when none were given to compare with)
+    known_signer: bool = True
 
     @property
     def valid(self) -> bool:
-        return self.signed and self.intact and self.trusted and self.covers_whole_file
+        return (
+            self.signed
+            and self.intact
+            and self.trusted
+            and self.covers_whole_file
+            and self.known_signer
+        )
 
 
 def as_asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 
 
-def validate(content: bytes, *, trust_roots: list[x509.Certificate]) -> Verdict:
+def validate(
+    content: bytes,
+    *,
+    trust_roots: list[x509.Certificate],
+    signers: list[x509.Certificate] | None = None,
+) -> Verdict:
     """Validate the last signature of `content` with `trust_roots` as the only anchors.
 
     Valid means: the signed bytes are unchanged (intact), the signer's certificate chains up
-    to one of the roots (trusted), and the signature covers the whole file (nothing added
-    after signing)."""
+    to one of the roots (trusted), the signature covers the whole file (nothing added after
+    signing) and, when `signers` is given (the agencies' published certificates), the signing
+    certificate is one of them: a national CA's root admits every signer it certified."""
     try:
         reader = PdfFileReader(io.BytesIO(content), strict=False)
         signatures = reader.embedded_signatures
@@ -228,7 +242,12 @@ def validate(content: bytes, *, trust_roots: list[x509.Certificate]) -> Verdict:
     except Exception as error:  # a damaged signature structure
         return Verdict(signed=True, problem=f"the signature cannot be read ({error})")
     signer = status.signing_cert.subject.human_friendly if status.signing_cert else ""
+    known = True
+    if signers is not None:
+        expected = {certificate.public_bytes(serialization.Encoding.DER) for certificate in signers}
+        known = status.signing_cert is not None and status.signing_cert.dump() in expected
     return Verdict(
+        known_signer=known,
         signed=True,
         intact=bool(status.intact and status.valid),
         trusted=bool(status.trusted),

@@ -90,6 +90,7 @@ def download(request: HttpRequest, code: str) -> FileResponse:
     """The signed PDF, to its applicant or an officer of the issuing agency; never inline."""
     user = user_of(request)
     document = access.get_document_for_viewer(user, code)
+    handle = access.open_file(document)
     if document.application.applicant_id != user.pk:
         record_access(
             application=document.application,
@@ -98,7 +99,7 @@ def download(request: HttpRequest, code: str) -> FileResponse:
             what=document.title,
         )
     response = FileResponse(
-        document.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=f"{document.code}.pdf",
         content_type="application/pdf",

@@ -6,11 +6,13 @@ import tempfile
 from io import StringIO
 from pathlib import Path
 
+from cryptography.hazmat.primitives.serialization import pkcs12
 from django.core.management import call_command
 from django.utils import timezone
 
 from layanan.documents import signing
-from layanan.documents.tests.helpers import DocumentTestCase, one_byte_changed
+from layanan.documents.tests.helpers import SIGNING_DIR, DocumentTestCase, one_byte_changed
+from layanan.test import PDF
 
 
 class VerifyCommandTests(DocumentTestCase):
@@ -68,3 +70,48 @@ class VerifyCommandTests(DocumentTestCase):
         call_command("documents", "certificates", stdout=out)
         self.assertIn("disdukcapil: ", out.getvalue())
         self.assertIn("root: ", out.getvalue())
+
+    def test_a_signer_from_the_same_root_that_is_no_agency_is_not_valid(self):
+        folder = Path(SIGNING_DIR)
+        key, certificate, _chain = pkcs12.load_key_and_certificates(
+            (folder / "demo-root.p12").read_bytes(),
+            (folder / "demo-root.passphrase").read_bytes().strip(),
+        )
+        assert certificate is not None
+        root = signing.Identity(key=key, certificate=certificate, chain=(certificate,))  # type: ignore[arg-type]
+        stranger = signing.make_signing_certificate(
+            root=root, common_name="Bukan Dinas", organisation="Swasta", now=timezone.now()
+        )
+        p12 = Path(tempfile.mkdtemp()) / "stranger.p12"
+        signing.write_private(
+            p12, signing.pkcs12_bytes(stranger, passphrase=b"x", friendly_name="stranger")
+        )
+        content = signing.sign_pdf(
+            PDF, signer=signing.load_signer(p12, b"x"), reason="x", location="x", name="x"
+        )
+        self.assertTrue(signing.validate(content, trust_roots=[certificate]).trusted)
+        status, out = self.run_verify(content)
+        self.assertEqual(status, 1, out)
+        self.assertIn("Bukan Dinas", out)
+        self.assertIn("is not one of the agencies' published signing certificates", out)
+        agencies = Path(tempfile.mkdtemp()) / "agencies.pem"
+        agencies.write_bytes(self.client.get("/verifikasi/sertifikat/disdukcapil.pem").content)
+        roots = Path(tempfile.mkdtemp()) / "roots.pem"
+        roots.write_bytes(self.root_pem())
+        status, out = self.run_verify(
+            content,
+            "--roots",
+            str(roots),
+            "--signers",
+            str(agencies),
+        )
+        self.assertEqual(status, 1, out)
+        issued = self.download(self.issued())
+        status, out = self.run_verify(
+            issued,
+            "--roots",
+            str(roots),
+            "--signers",
+            str(agencies),
+        )
+        self.assertEqual(status, 0, out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import os
@@ -183,3 +184,56 @@ class LongTextTests(DocumentTestCase):
         pages = PdfReader(io.BytesIO(self.download(document))).pages
         self.assertGreater(len(pages), 1)
         self.assertIn(f"Kode verifikasi: {document.code}", pages[-1].extract_text())
+
+
+class TwoWorkersTests(DocumentTestCase):
+    def test_a_second_worker_does_not_claim_a_document_the_first_is_signing(self):
+        application = self.completed()
+        issuing.prepare_completed()
+        document = IssuedDocument.objects.get(application=application)
+        sign_pdf = signing.sign_pdf
+        second: list[str] = []
+
+        def meanwhile_a_second_worker(*args, **kwargs):
+            second.append(issue_document(document_id=document.pk))
+            return sign_pdf(*args, **kwargs)
+
+        with mock.patch("layanan.documents.actions.signing.sign_pdf", meanwhile_a_second_worker):
+            self.assertEqual(issue_document(document_id=document.pk), "issued")
+        self.assertEqual(second, ["taken"])
+        self.assertEqual(application.events.filter(kind="document_issued").count(), 1)
+        document.refresh_from_db()
+        self.assertEqual(hashlib.sha256(self.download(document)).hexdigest(), document.sha256)
+
+    def test_a_worker_whose_lease_ran_out_neither_issues_nor_removes_the_winners_file(self):
+        application = self.completed()
+        issuing.prepare_completed()
+        document = IssuedDocument.objects.get(application=application)
+        later = timezone.now() + dt.timedelta(hours=1)  # past the first worker's lease
+        sign_pdf = signing.sign_pdf
+
+        def slow_first_worker(*args, **kwargs):
+            # the first worker's lease ran out; another claimed the document and signed it
+            with mock.patch("layanan.documents.actions.signing.sign_pdf", sign_pdf):
+                self.assertEqual(issue_document(document_id=document.pk, at=later), "issued")
+            winner = IssuedDocument.objects.get(pk=document.pk)
+            with winner.file.open("rb") as handle:
+                return handle.read()  # the same bytes, so the same file name
+
+        with (
+            mock.patch("layanan.documents.actions.signing.sign_pdf", slow_first_worker),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            self.assertEqual(issue_document(document_id=document.pk), "taken")
+        document.refresh_from_db()
+        self.assertEqual(application.events.filter(kind="document_issued").count(), 1)
+        self.assertEqual(hashlib.sha256(self.download(document)).hexdigest(), document.sha256)
+
+    def test_a_lost_file_is_404_not_an_error(self):
+        document = self.issued()
+        document.file.storage.delete(document.file.name)
+        self.login(self.siti)
+        self.assertEqual(self.client.get(f"/dokumen/{document.code}/unduh/").status_code, 404)
+        bearer = {"Authorization": f"Bearer {self.token('siti')}"}
+        response = self.client.get(f"/api/v1/documents/{document.code}/file", headers=bearer)
+        self.assertEqual(response.status_code, 404)

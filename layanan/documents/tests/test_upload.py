@@ -4,11 +4,14 @@ Layanan's cover letter (with the code and QR code) as one document."""
 from __future__ import annotations
 
 import io
+from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError, connection
 from fpdf import FPDF
 from pypdf import PdfReader
 
+from layanan.cases.uploads import check_upload
 from layanan.documents import issuing, signing
 from layanan.documents.models import IssuedDocument
 from layanan.documents.tests.helpers import DocumentTestCase
@@ -143,3 +146,27 @@ class UploadedProductTests(DocumentTestCase):
         issuing.run()
         document.refresh_from_db()
         self.assertEqual(document.state, "issued")
+
+    def test_the_pdf_is_checked_outside_the_transaction_and_a_failed_write_leaves_no_file(self):
+        self.use_charter("uploaded")
+        document = self.waiting()
+        self.login(self.budi)
+        blocks_at_start = len(connection.atomic_blocks)
+        blocks_during_check: list[int] = []
+        real_check = check_upload
+
+        def checking(*args, **kwargs):
+            blocks_during_check.append(len(connection.atomic_blocks))
+            return real_check(*args, **kwargs)
+
+        storage = document.upload.storage
+        with (
+            mock.patch("layanan.documents.actions.check_upload", checking),
+            mock.patch.object(IssuedDocument, "save", side_effect=DatabaseError("disk full")),
+            self.assertRaises(DatabaseError),
+        ):
+            self.upload(document, made_elsewhere())
+        self.assertEqual(blocks_during_check, [blocks_at_start])  # no transaction of its own
+        self.assertFalse(storage.exists(f"issued/uploads/{document.code}.pdf"))
+        document.refresh_from_db()
+        self.assertTrue(document.awaits_upload)

@@ -14,6 +14,7 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from cryptography import x509
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -35,6 +36,12 @@ class Command(BaseCommand):
             type=Path,
             help="PEM file of trusted roots (default: the published roots of this site, "
             "as downloaded from /verifikasi/sertifikat/)",
+        )
+        verify.add_argument(
+            "--signers",
+            type=Path,
+            help="PEM file of the agencies' signing certificates the signer must be one of "
+            "(default without --roots: this site's published agency certificates)",
         )
         sub.add_parser("certificates", help="each agency's signing certificate")
         sub.add_parser("issue", help="prepare and sign the documents due now")
@@ -59,6 +66,16 @@ class Command(BaseCommand):
                 sys.exit(2)
         else:
             roots = keys.trust_roots()
+        signers_path: Path | None = options["signers"]
+        signers: list[x509.Certificate] | None = None
+        if signers_path is not None:
+            try:
+                signers = signing.read_pem_bundle(signers_path.read_bytes())
+            except (OSError, ValueError) as error:
+                self.stderr.write(f"{signers_path}: not a PEM file of certificates ({error})")
+                sys.exit(2)
+        elif roots_path is None:
+            signers = keys.agency_certificates()
         if not roots:
             self.stderr.write(
                 "No root certificate to trust: give --roots with the PEM file published at "
@@ -69,7 +86,7 @@ class Command(BaseCommand):
         # below says the same in one line.
         logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
         logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
-        verdict = signing.validate(content, trust_roots=roots)
+        verdict = signing.validate(content, trust_roots=roots, signers=signers)
         if verdict.valid:
             signed_at = verdict.signed_at.isoformat() if verdict.signed_at else "unknown time"
             self.stdout.write(f"VALID: {path}")
@@ -77,6 +94,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  signed by: {verdict.signer}")
             self.stdout.write(f"  signed at: {signed_at}")
             self.stdout.write("  the certificate chains to a trusted root")
+            if signers is not None:
+                self.stdout.write("  the certificate is one of the agencies' published ones")
             self.stdout.write(
                 "  (whether the agency revoked it since: see the verification page in its QR code)"
             )
@@ -94,6 +113,11 @@ class Command(BaseCommand):
             if not verdict.trusted:
                 self.stdout.write(
                     f"  the signer ({verdict.signer or 'unknown'}) does not chain to a trusted root"
+                )
+            if not verdict.known_signer:
+                self.stdout.write(
+                    f"  the signer ({verdict.signer or 'unknown'}) is not one of the agencies' "
+                    "published signing certificates"
                 )
         sys.exit(1)
 

@@ -27,6 +27,7 @@ from layanan.cases.events import read_new_events, skip_events
 from layanan.cases.models import Event
 from layanan.cases.presenters import completion, explain_due, local_time, step_name
 from layanan.charters.presenters import fee_notice
+from layanan.lib.money import rupiah
 from layanan.notifications.models import Message
 
 logger = logging.getLogger("layanan.notifications")
@@ -39,6 +40,7 @@ NOTIFIED_KINDS = (
     "late",
     "deemed_approved",
     "compensation_owed",
+    "bill_issued",  # by payments: the fee to pay, its payment code and until when
 )
 BATCH = 200  # events per transaction
 PASS_EVENTS = 5_000  # a pass of the planner reads at most this many events ...
@@ -139,6 +141,14 @@ def message_context(event: Event) -> dict[str, Any]:
     expected = parse_instant((event.data or {}).get("expected_at"))
     if expected is not None:
         context["expected_text"] = local_time(expected, zone)
+    if event.kind == "bill_issued":
+        data = event.data or {}
+        until = parse_instant(data.get("expires_at"))
+        context["bill"] = {
+            "amount": rupiah(int(data.get("amount", 0))),
+            "code": data.get("code", ""),
+            "until": local_time(until, zone) if until else "",
+        }
     if event.kind == "completed":
         done = completion(application)
         context["completion_text"] = done.text if done else ""

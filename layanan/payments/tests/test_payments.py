@@ -9,6 +9,8 @@ import time_machine
 
 from layanan.cases.events import verify_chain
 from layanan.cases.models import Application, Event
+from layanan.notifications.jobs import plan_messages
+from layanan.notifications.models import Message
 from layanan.payments.models import AmountFlag, Bill, Payment
 from layanan.payments.tests.base import MONDAY, PaymentTestCase
 
@@ -96,6 +98,18 @@ class FixedFeeBeforeIssueTests(PaymentTestCase):
         self.assertContains(proof, "BKU-0001")
         pdf = self.client.get(f"/permohonan/{application.number}/bukti-bayar.pdf")
         self.assertTrue(pdf.content.startswith(b"%PDF"))
+
+    def test_the_applicant_is_mailed_the_bill(self) -> None:
+        application = self.awaiting()
+        self.bills(MONDAY + 3 * HOUR)
+        plan_messages()
+        message = Message.objects.get(event__kind="bill_issued")
+        self.assertEqual(message.recipient, "siti@example.test")
+        self.assertIn(f"Tagihan permohonan {application.number}", message.subject)
+        self.assertIn(
+            f"Bayarlah Rp85.000 dengan kode bayar {Bill.objects.get().code}", message.body
+        )
+        self.assertIn("20 April 2026", message.body)
 
     def test_a_wrong_amount_is_refused_and_flagged_and_nothing_is_paid(self) -> None:
         application = self.awaiting()

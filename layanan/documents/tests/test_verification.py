@@ -50,6 +50,10 @@ class VerificationPageTests(DocumentTestCase):
             {"berkas": SimpleUploadedFile("akta.pdf", one_byte_changed(content))},
         )
         self.assertContains(changed, "BUKAN dokumen yang diterbitkan")
+        # the warning about the file comes before the code's green "Valid" panel, so that on a
+        # phone a forged copy does not open on "Sah" with its warning below the fold
+        text = changed.content.decode()
+        self.assertLess(text.index("BUKAN dokumen"), text.index("govuk-panel--confirmation"))
         anywhere = self.client.post(
             "/verifikasi/", {"berkas": SimpleUploadedFile("akta.pdf", content)}
         )

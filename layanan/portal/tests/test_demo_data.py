@@ -310,6 +310,9 @@ class DemoDataTests(DemoTestCase):
         self.assertEqual((water.fee, water.fee_spec["due"]), (85000, "before_issue"))
         page = self.client.get("/layanan/uji-kualitas-air/")
         self.assertContains(page, "Dibayar setelah permohonan Anda disetujui")
+        # a citizen can apply for it online (the sample is brought to the laboratory)
+        self.client.force_login(User.objects.get(username="warga"))
+        self.assertEqual(self.client.get("/layanan/uji-kualitas-air/ajukan/").status_code, 200)
 
     def test_every_demo_service_page_renders(self) -> None:
         for service in Service.objects.all():

@@ -18,4 +18,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "LAYANAN_SITE_NAME": settings.LAYANAN_SITE_NAME,
         "is_officer": bool(roles),
         "is_front_office": Role.FRONT_OFFICE in roles,
+        "is_treasurer": Role.TREASURER in roles,
     }

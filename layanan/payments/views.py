@@ -20,9 +20,10 @@ from layanan.accounts.current import user_of
 from layanan.cases import access as case_access
 from layanan.cases.models import Application
 from layanan.payments import access, actions, gateway
-from layanan.payments.models import Bill, Payment
+from layanan.payments.models import Bill
 from layanan.payments.pdf import bill_pdf, receipt_pdf
 from layanan.payments.presenters import BillView, bill_view, latest_bill
+from layanan.payments.statement import read_amount
 
 logger = logging.getLogger("layanan.payments")
 
@@ -153,7 +154,8 @@ class PaymentForm(forms.Form):
     )
     method = forms.ChoiceField(
         label=gettext_lazy("Paid by"),
-        choices=Payment.Method.choices,
+        # what a treasurer receives at the desk; the gateway records its own payments
+        choices=[(m.value, m.label) for m in actions.COUNTER_METHODS],
         widget=forms.RadioSelect,
         error_messages={"required": gettext_lazy("Choose cash (tunai) or bank transfer")},
     )
@@ -163,6 +165,12 @@ class PaymentForm(forms.Form):
         max_length=100,
         error_messages={"required": gettext_lazy("Enter the reference")},
     )
+
+    def clean_amount(self) -> str:
+        """The amount as written on the bill is accepted too: "Rp85.000", "85.000"."""
+        written = self.cleaned_data["amount"]
+        amount = read_amount(written)
+        return str(amount) if amount is not None else written
 
 
 @login_required

@@ -196,7 +196,13 @@ class FixedFeeBeforeIssueTests(PaymentTestCase):
         wrong = self.client.post(url, {"amount": "80000", "method": "tunai", "reference": "B-1"})
         self.assertEqual(wrong.status_code, 400)
         self.assertContains(wrong, "Rp85.000", status_code=400)
-        done = self.client.post(url, {"amount": "85000", "method": "transfer", "reference": "T-7"})
+        gateway = self.client.post(url, {"amount": "85000", "method": "gateway", "reference": "X"})
+        self.assertEqual(gateway.status_code, 400)  # not a choice at the desk
+        self.assertNotContains(self.client.get(url), 'value="gateway"')
+        # the amount as the bill writes it
+        done = self.client.post(
+            url, {"amount": "Rp85.000", "method": "transfer", "reference": "T-7"}
+        )
         self.assertRedirects(done, f"/permohonan/{application.number}/bukti-bayar/")
         self.login(self.budi)  # not a treasurer
         self.assertEqual(self.client.get(url).status_code, 404)

@@ -11,12 +11,13 @@ import io
 
 import time_machine
 
+from layanan.cases.events import record_event
 from layanan.cases.models import Application
 from layanan.charters.models import Service
 from layanan.guarantees.models import Compensation
 from layanan.guarantees.sweep import sweep
 from layanan.payments.models import Bill
-from layanan.payments.tests.base import FIXED, PaymentTestCase
+from layanan.payments.tests.base import FIXED, MONDAY, PaymentTestCase
 from layanan.test import charter_content
 
 MINUTE = dt.timedelta(minutes=1)
@@ -144,3 +145,25 @@ class RefundOrderTests(PaymentTestCase):
             self.assertEqual(self.client.post(settle_url, form).status_code, 404)
             self.assertEqual(self.client.get("/kantor/pembayaran/").status_code, 403)
         self.assertEqual(Compensation.objects.get().status, "owed")
+
+    def test_a_waiver_is_an_order_only_once_the_fee_was_paid(self) -> None:
+        paid, waiting = self.apply("uji-air"), self.apply("uji-air")
+        for application in (paid, waiting):
+            self.approve(application, "verifikasi", at=MONDAY + MINUTE)
+            self.approve(application, "terbit", at=MONDAY + 2 * MINUTE)
+        self.bills(MONDAY + 3 * MINUTE)
+        self.assertEqual(self.pay(paid.number, at=MONDAY + 4 * MINUTE).status_code, 201)
+        for application in (paid, waiting):  # owed by the sweep (as after a correction)
+            record_event(
+                application,
+                "compensation_owed",
+                at=MONDAY + 5 * MINUTE,
+                actor=None,
+                public=True,
+                data={"kind": "waiver", "amount": 85000},
+            )
+        self.login(self.tini)
+        with time_machine.travel(MONDAY + 6 * MINUTE, tick=False):
+            page = self.client.get("/kantor/pembayaran/").content.decode()
+        self.assertIn(f"/kantor/kompensasi/permohonan/{paid.number}/", page)
+        self.assertNotIn(f"/kantor/kompensasi/permohonan/{waiting.number}/", page)

@@ -13,16 +13,25 @@ from layanan.cases.actions import InvalidInput
 from layanan.cases.events import record_event
 from layanan.guarantees.amounts import amount_now
 from layanan.guarantees.models import Compensation
-from layanan.lib.money import digits
+from layanan.lib.money import digits, rupiah
 
 REFERENCE_MAX_LENGTH = Compensation._meta.get_field("payment_reference").max_length or 100
 
 
 @transaction.atomic
-def record_payment(*, compensation: Compensation, by: User, reference: str) -> bool:
+def record_payment(
+    *,
+    compensation: Compensation,
+    by: User,
+    reference: str,
+    method: str = "",
+    amount: int | None = None,
+) -> bool:
     """Mark an owed compensation paid; False if it was already recorded as paid.
 
-    The reference (a transfer number or receipt number) is what lets an auditor find the
+    `method` (tunai / transfer) and `amount` come from the treasurer's settlement: the amount
+    paid must be exactly the amount owed, and both go into the public `compensation_paid`
+    event. The reference (a transfer number or receipt number) is what lets an auditor find the
     payment, so a payment is never recorded without one. Raises InvalidInput."""
     reference = (reference or "").strip()
     if not reference:
@@ -43,6 +52,11 @@ def record_payment(*, compensation: Compensation, by: User, reference: str) -> b
             "application has ended and the amount is final."
         )
         raise InvalidInput(message, fields={"reference": [message]})
+    if amount is not None and amount != owed.amount:
+        message = _("The amount owed is %(owed)s: pay exactly that amount.") % {
+            "owed": rupiah(owed.amount)
+        }
+        raise InvalidInput(message, fields={"amount": [message]})
     now = timezone.now()
     updated = Compensation.objects.filter(
         pk=compensation.pk, status=Compensation.Status.OWED
@@ -63,7 +77,8 @@ def record_payment(*, compensation: Compensation, by: User, reference: str) -> b
         actor=by,
         public=True,
         note=_("Compensation of Rp%(amount)s was paid.") % {"amount": digits(compensation.amount)},
-        data={"amount": compensation.amount},
+        data={"amount": compensation.amount, "kind": compensation.kind, "reference": reference}
+        | ({"method": method} if method else {}),
     )
     return True
 

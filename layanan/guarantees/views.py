@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from layanan.accounts.actions import record_reads
 from layanan.accounts.current import user_of
@@ -12,8 +15,9 @@ from layanan.accounts.models import DataAccess, User
 from layanan.agencies.models import OfficerRole, Role
 from layanan.cases.actions import InvalidInput
 from layanan.cases.views_office import officer_required
+from layanan.charters.presenters import local
 from layanan.guarantees.actions import record_payment
-from layanan.guarantees.amounts import amounts_now
+from layanan.guarantees.amounts import amount_now, amounts_now
 from layanan.guarantees.models import Compensation
 
 
@@ -89,3 +93,104 @@ def mark_paid(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Already recorded as paid."))
     return redirect("guarantees:compensations")
+
+
+def treasurer_agencies(user: User) -> set[int]:
+    """Agencies where the officer is a treasurer (bendahara), who pays refund and
+    compensation orders from the treasurer's page."""
+    return set(
+        OfficerRole.objects.filter(
+            user=user, role=Role.TREASURER, user__is_active=True
+        ).values_list("unit__agency_id", flat=True)
+    )
+
+
+class SettleForm(forms.Form):
+    use_required_attribute = False
+    amount = forms.IntegerField(
+        label=gettext_lazy("Amount paid, in rupiah"),
+        min_value=0,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-10"}),
+        error_messages={
+            "required": gettext_lazy("Enter the amount paid"),
+            "invalid": gettext_lazy("Enter the amount paid in whole rupiah, without dots"),
+            "min_value": gettext_lazy("Enter the amount paid in whole rupiah, without dots"),
+        },
+    )
+    method = forms.ChoiceField(
+        label=gettext_lazy("Paid by"),
+        choices=(("tunai", gettext_lazy("Cash")), ("transfer", gettext_lazy("Bank transfer"))),
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose cash (tunai) or bank transfer")},
+    )
+    reference = forms.CharField(
+        label=gettext_lazy("Reference"),
+        help_text=gettext_lazy("The cash expenditure receipt number, or the bank transfer's."),
+        max_length=100,
+        error_messages={"required": gettext_lazy("Enter the reference")},
+    )
+
+
+@login_required
+def treasurer_settle(request: HttpRequest, number: str) -> HttpResponse:
+    """The treasurer pays a refund or compensation order (linked from the treasurer's page):
+    exactly the amount owed, by cash or transfer, with its reference, through the same
+    `record_payment` as the compensation list, so the list, the register and the
+    application's chain all show it paid."""
+    user = user_of(request)
+    compensation = get_object_or_404(
+        Compensation.objects.select_related(
+            "application", "application__service", "application__charter", "agency"
+        ),
+        application__number=number,
+        agency_id__in=treasurer_agencies(user),
+    )
+    record_reads(
+        reader=user,
+        place=DataAccess.Place.COMPENSATIONS,
+        shown=[(compensation.application.applicant_id, compensation.application.number)],
+    )
+    form = SettleForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and compensation.status != Compensation.Status.OWED:
+        messages.error(request, _("Already recorded as paid."))  # the same submission again
+        return redirect("guarantees:treasurer_settle", number=number)
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                paid = record_payment(
+                    compensation=compensation,
+                    by=user,
+                    reference=form.cleaned_data["reference"],
+                    method=form.cleaned_data["method"],
+                    amount=form.cleaned_data["amount"],
+                )
+            except InvalidInput as invalid:
+                for field, problems in invalid.fields.items():
+                    for problem in problems:
+                        form.add_error(field if field in form.fields else None, problem)
+            else:
+                if paid:
+                    messages.success(
+                        request,
+                        _("Compensation for %(number)s recorded as paid.")
+                        % {"number": compensation.application.number},
+                    )
+                else:
+                    messages.error(request, _("Already recorded as paid."))
+                return redirect("guarantees:treasurer_settle", number=number)
+    guarantee = compensation.application.charter.guarantee
+    return render(
+        request,
+        "guarantees/treasurer_settle.html",
+        {
+            "compensation": compensation,
+            "application": compensation.application,
+            "owed": amount_now(compensation),
+            "statement": local(guarantee.get("statement")),
+            "form": form,
+            "error_forms": [form] if form.errors else [],
+        },
+        status=status,
+    )

@@ -195,6 +195,19 @@ def waive_fee(*, application: Application, at: dt.datetime | None = None) -> Bil
 
 
 @transaction.atomic
+def mark_refunded(*, application: Application, amount: Any) -> bool:
+    """A refund or compensation of at least the whole fee was paid back to the applicant: the
+    paid bill reads `refunded` (a partial refund leaves it paid). False when nothing changed."""
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        return False
+    bill = application.bills.filter(status=Bill.Status.PAID).order_by("-issued_at").first()
+    if bill is None or amount < bill.amount:
+        return False
+    return bool(
+        Bill.objects.filter(pk=bill.pk, status=Bill.Status.PAID).update(status=Bill.Status.REFUNDED)
+    )
+
+
 def renew_bill(*, application: Application, citizen: User, at: dt.datetime | None = None) -> Bill:
     """The applicant renews an expired bill: it stays expired (it can never be paid) and a new
     one with a new code and the same amount is payable for the charter's period again."""

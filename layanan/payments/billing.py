@@ -1,7 +1,9 @@
 """Bills issued from the event log, from the worker: each `payment_awaited` event (written by
 the workflow engine through `cases`) gets its application's bill; a `compensation_owed` event
 of kind waiver (the guarantee sweep) waives the fee of an application awaiting it. Idempotent:
-an application has at most one unpaid bill, and `issue_bill` returns it when it exists."""
+an application has at most one unpaid bill, and `issue_bill` returns it when it exists. A
+`compensation_paid` event (the treasurer paid a guarantee's refund or compensation order) that
+pays back at least the whole fee of a paid bill marks that bill refunded."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from django.utils import timezone
 
 from layanan.cases.events import read_new_events
 from layanan.cases.models import Event
-from layanan.payments.actions import issue_bill, waive_fee
+from layanan.payments.actions import issue_bill, mark_refunded, waive_fee
 
 CURSOR = "payments.bills"
 BATCH = 200
@@ -39,6 +41,8 @@ def issue_awaited_bills(*, max_events: int = PASS_EVENTS, max_seconds: float = P
                     issued += issue_bill(application=event.application) is not None
                 elif event.kind == "compensation_owed" and event.data.get("kind") == "waiver":
                     waive_fee(application=event.application)
+                elif event.kind == "compensation_paid" and not event.data.get("waived"):
+                    mark_refunded(application=event.application, amount=event.data.get("amount"))
             done()
         handled += len(events)
     return issued

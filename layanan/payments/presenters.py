@@ -72,7 +72,8 @@ def bill_view(bill: Bill, *, at: dt.datetime | None = None) -> BillView:
     application = bill.application
     zone = application.agency.time_zone
     status = bill.shown_status(at)
-    payment = Payment.objects.filter(bill=bill).first() if bill.status == "paid" else None
+    paid = bill.status in ("paid", "refunded")
+    payment = Payment.objects.filter(bill=bill).first() if paid else None
     return BillView(
         bill=bill,
         status=status,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -22,6 +23,8 @@ from django.views.decorators.http import require_POST
 
 from layanan.accounts.current import user_of
 from layanan.agencies.models import Agency
+from layanan.cases.models import Application, Event
+from layanan.charters.presenters import local
 from layanan.payments import access
 from layanan.payments.models import AmountFlag, Bill, Payment, StatementLine
 from layanan.payments.statement import import_statement
@@ -64,6 +67,65 @@ def payments_of_day(agency: Agency, day: dt.date) -> list[Payment]:
     )
 
 
+@dataclass(frozen=True)
+class RefundOrder:
+    """A refund or compensation a service guarantee owes an applicant, as the treasurer sees
+    it (read from the application's `compensation_*` events, not from `guarantees`)."""
+
+    application: Application
+    kind: str
+    amount: int
+    owed_at: dt.datetime
+    guarantee: str  # the charter's guarantee statement, in the page's language
+
+
+COMPENSATION_KINDS = ("compensation_owed", "compensation_paid", "compensation_withdrawn")
+
+
+def refund_orders(agency: Agency) -> list[RefundOrder]:
+    """Owed compensations of the agency's applications, oldest first: an application whose
+    latest `compensation_*` event is `compensation_owed`. A waiver is an order only once the
+    fee was paid (otherwise the bill is waived and nothing is paid out)."""
+    latest: dict[int, Event] = {}
+    for event in (
+        Event.objects.filter(application__agency=agency, kind__in=COMPENSATION_KINDS)
+        .select_related("application__service", "application__applicant", "application__charter")
+        .order_by("at", "pk")
+    ):
+        latest[event.application_id] = event
+    owed = [e for e in latest.values() if e.kind == "compensation_owed"]
+    paid_fee = set(
+        Bill.objects.filter(
+            application_id__in=[e.application_id for e in owed], status=Bill.Status.PAID
+        ).values_list("application_id", flat=True)
+    )
+    return [
+        RefundOrder(
+            e.application,
+            e.data.get("kind", ""),
+            int(e.data.get("amount", 0)),
+            e.at,
+            local(e.application.charter.guarantee.get("statement")),
+        )
+        for e in owed
+        if e.data.get("kind") != "waiver" or e.application_id in paid_fee
+    ][:LISTED]
+
+
+def refunds_of_day(agency: Agency, day: dt.date) -> list[Event]:
+    """Refunds and compensations paid out on a day (not the waivers settled by not charging)."""
+    start, end = day_bounds(agency, day)
+    return [
+        event
+        for event in Event.objects.filter(
+            application__agency=agency, kind="compensation_paid", at__gte=start, at__lt=end
+        )
+        .select_related("application__service", "application__charter", "actor")
+        .order_by("at", "pk")
+        if not event.data.get("waived")
+    ]
+
+
 class StatementForm(forms.Form):
     use_required_attribute = False
     file = forms.FileField(
@@ -103,6 +165,8 @@ def render_treasury(
             .select_related("application")
             .order_by("-issued_at")[:LISTED],
             "payments": payments_of_day(agency, day),
+            "refund_orders": refund_orders(agency),
+            "refunds": refunds_of_day(agency, day),
             "flags": AmountFlag.objects.filter(agency=agency)
             .select_related("bill__application", "recorded_by")
             .order_by("-at")[:LISTED],
@@ -119,7 +183,9 @@ def render_treasury(
 
 @login_required
 def treasury_csv(request: HttpRequest) -> HttpResponse:
-    """The payments recorded on a day, for the regional finance system."""
+    """The payments recorded on a day, for the regional finance system, then the refunds and
+    compensations paid out that day: `jenis` says which (pembayaran / kompensasi) and a
+    payout's `jumlah` is negative."""
     agencies = treasury_agencies(request)
     agency, day = chosen(request, agencies)
     zone = ZoneInfo(agency.time_zone)
@@ -140,6 +206,7 @@ def treasury_csv(request: HttpRequest) -> HttpResponse:
             "referensi",
             "dasar_hukum",
             "dicatat_oleh",
+            "jenis",
         ]
     )
     for payment in payments_of_day(agency, day):
@@ -156,6 +223,24 @@ def treasury_csv(request: HttpRequest) -> HttpResponse:
                 payment.reference,
                 bill.legal_basis,
                 payment.recorded_by.username if payment.recorded_by else "",
+                "pembayaran",
+            ]
+        )
+    for event in refunds_of_day(agency, day):
+        application = event.application
+        writer.writerow(
+            [
+                "",
+                event.at.astimezone(zone).isoformat(timespec="seconds"),
+                application.number,
+                application.service.code,
+                "",
+                -int(event.data.get("amount", 0)),
+                event.data.get("method", ""),
+                event.data.get("reference", ""),
+                local(application.charter.guarantee.get("statement")),
+                event.actor.username if event.actor else "",
+                "kompensasi",
             ]
         )
     return response

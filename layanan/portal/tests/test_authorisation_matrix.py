@@ -233,6 +233,8 @@ WEB: dict[str, Route] = {
     "office:assign": Route("unit-officer", ok=302, method="POST"),  # nobody chosen: unassigned
     "guarantees:compensations": Route("officer"),
     "guarantees:mark_paid": Route("finance", ok=302, method="POST", data={"reference": "TRF-1"}),
+    # the treasurer's refund/compensation order (linked from the treasurer's page)
+    "guarantees:treasurer_settle": Route("treasurer", sample="compensated"),
     "citizens:counter": Route("front-office"),
     "citizens:counter_receipt": Route("filing-officer", sample="counter"),
     # the complaints back office (the sample complaint: budi filed it at the counter for siti;
@@ -592,6 +594,7 @@ class MatrixTestCase(BaseTestCase):
         assert late.due_at is not None
         sweep(late.due_at + dt.timedelta(minutes=1))
         cls.compensation = Compensation.objects.get(application=late)
+        cls.applications["compensated"] = late
         cls.survey_key = make_invitation(late)  # its satisfaction-survey link
         # siti's complaints, one in each state the complaint pages need
         complaint_actions.ensure_builtin_categories(cls.disdukcapil)

@@ -208,9 +208,6 @@ LAYANAN_KEYS_DIR = Path(os.environ.get("LAYANAN_KEYS_DIR") or (DATA_DIR / "keys"
 LAYANAN_SIGNING_DIR = Path(
     os.environ.get("LAYANAN_SIGNING_DIR") or (LAYANAN_KEYS_DIR / "signing")
 ).resolve()
-# What `GET /api/v1/applications/{number}` lists under "documents_issued" (cases.api calls it;
-# `cases` does not import the apps above it).
-LAYANAN_ISSUED_DOCUMENTS = "layanan.documents.api.issued_for"
 LAYANAN_MAX_UPLOAD_BYTES = int(os.environ.get("LAYANAN_MAX_UPLOAD_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = LAYANAN_MAX_UPLOAD_BYTES + 1024 * 1024
 # Limits that keep one account from filling the disk (docs/operations.md, "Storage limits").
@@ -340,8 +337,12 @@ LAYANAN_PERIODIC_JOBS = [
 LAYANAN_XENDIT_SECRET_KEY = os.environ.get("LAYANAN_XENDIT_SECRET_KEY", "")
 LAYANAN_XENDIT_CALLBACK_TOKEN = os.environ.get("LAYANAN_XENDIT_CALLBACK_TOKEN", "")
 LAYANAN_XENDIT_API_URL = os.environ.get("LAYANAN_XENDIT_API_URL", "https://api.xendit.co")
-# What apps above `cases` add to GET /api/v1/applications/{number} (see cases.api.detail_extras).
-LAYANAN_APPLICATION_DETAIL = ["layanan.payments.api.application_payment"]
+# What apps above `cases` add to GET /api/v1/applications/{number} (see cases.api.detail_extras):
+# the bill ("payment") and the issued documents ("documents_issued").
+LAYANAN_APPLICATION_DETAIL = [
+    "layanan.payments.api.application_payment",
+    "layanan.documents.api.application_documents",
+]
 # The public league table ranks an agency only with at least this many decisions in the period.
 LAYANAN_LEAGUE_MIN_DECIDED = int(os.environ.get("LAYANAN_LEAGUE_MIN_DECIDED", "20"))
 AUTHENTICATION_BACKENDS = ["layanan.accounts.backends.UsernameEmailOrPhoneBackend"]

@@ -230,13 +230,14 @@ def assignee_for(step: Step, *, is_applicant: bool) -> str | None:
     return step.assignee.username if step.assignee else None
 
 
-def detail_extras(application: Application) -> dict[str, Any]:
+def detail_extras(application: Application, *, viewer: User) -> dict[str, Any]:
     """What apps above `cases` add to an application's detail (settings
-    LAYANAN_APPLICATION_DETAIL, dotted paths of functions of the application): `cases` names
-    the keys of its contract (e.g. `payment`) but does not know who fills them."""
-    extras: dict[str, Any] = {"payment": None}
+    LAYANAN_APPLICATION_DETAIL, dotted paths of functions `(application, *, viewer) -> dict`):
+    `cases` names the keys of its contract (`payment`, `documents_issued`) and their empty
+    values, but does not know who fills them."""
+    extras: dict[str, Any] = {"payment": None, "documents_issued": []}
     for path in getattr(settings, "LAYANAN_APPLICATION_DETAIL", []):
-        extras.update(import_string(path)(application))
+        extras.update(import_string(path)(application, viewer=viewer))
     return extras
 
 
@@ -264,7 +265,7 @@ def detail(application: Application, *, viewer: User, is_applicant: bool) -> dic
             "how": list(fee.how),
             "when": fee.when,
         },
-        **detail_extras(application),
+        **detail_extras(application, viewer=viewer),
         "charter_version": application.charter.version,
         # In full, NIKs opened: the applicant's own, or an officer's read logged above.
         "answers": open_answers(application.answers),
@@ -295,17 +296,7 @@ def detail(application: Application, *, viewer: User, is_applicant: bool) -> dic
         "missing": actions.missing_requirements(application)
         if application.is_editable_by_citizen
         else {},
-        "documents_issued": documents_issued(application, viewer=viewer),
     }
-
-
-def documents_issued(application: Application, *, viewer: User) -> list[dict[str, Any]]:
-    """The documents issued for the application, from the app that issues them (named in
-    settings.LAYANAN_ISSUED_DOCUMENTS, since `cases` imports no app above it)."""
-    if application.status != "completed":
-        return []
-    path = getattr(settings, "LAYANAN_ISSUED_DOCUMENTS", "")
-    return list(import_string(path)(application=application, viewer=viewer)) if path else []
 
 
 @router.post(

@@ -52,6 +52,13 @@ class Error(Schema):
     fields: dict[str, Any]
 
 
+def application_documents(application: Application, *, viewer: User) -> dict[str, Any]:
+    """settings.LAYANAN_APPLICATION_DETAIL: `documents_issued` of a completed application."""
+    if application.status != "completed":
+        return {"documents_issued": []}
+    return {"documents_issued": issued_for(application=application, viewer=viewer)}
+
+
 def issued_for(*, application: Application, viewer: User) -> list[dict[str, Any]]:
     """The application's documents, for `GET /api/v1/applications/{number}`: signed ones
     (valid or revoked) and, with status "pending", one still being prepared or waiting for

@@ -10,6 +10,7 @@ from django.urls import reverse
 from ninja import Router, Schema, Status
 
 from layanan.accounts.current import user_of
+from layanan.accounts.models import User
 from layanan.cases.api import Error
 from layanan.cases.models import Application
 from layanan.http_errors import ApiError, with_language
@@ -35,7 +36,7 @@ class PaymentRecordedOut(Schema):
     receipt_url: str
 
 
-def application_payment(application: Application) -> dict[str, Any]:
+def application_payment(application: Application, *, viewer: User) -> dict[str, Any]:
     """settings.LAYANAN_APPLICATION_DETAIL: the bill in the application's API detail."""
     return {"payment": payment_data(application)}
 

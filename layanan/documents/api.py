@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from layanan.accounts import throttle
 from layanan.accounts.current import user_of
 from layanan.accounts.models import DataAccess, User
 from layanan.cases.actions import record_access
@@ -77,12 +78,20 @@ def verify_code(request: HttpRequest, code: str) -> dict[str, object]:
 
 
 @verify_router.post(
-    "", response={200: VerifyOut, 400: Error}, summary="Check whether a PDF is exactly one issued"
+    "",
+    response={200: VerifyOut, 400: Error, 429: Error},
+    summary="Check whether a PDF is exactly one issued",
 )
 def verify_file(request: HttpRequest, file: File[UploadedFile]) -> dict[str, object]:
     """Multipart `file`: `valid` or `revoked` only when its SHA-256 is that of an issued
-    document (one changed byte makes it `unknown`); 400 when it is not a PDF."""
+    document (one changed byte makes it `unknown`); 400 when it is not a PDF. Every check
+    counts towards the client address's limit (30 in 15 minutes): then 429 `rate_limited`
+    with Retry-After."""
     with_language(request)
+    attempt = throttle.begin_verification(request)
+    if attempt.refused:
+        raise ApiError(429, "rate_limited", attempt.message(), retry_after=attempt.retry_after)
+    attempt.failed()
     try:
         content = read_pdf_upload(file)
     except ValidationError as error:

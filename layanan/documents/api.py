@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
@@ -18,6 +18,7 @@ from layanan.accounts.current import user_of
 from layanan.accounts.models import DataAccess, User
 from layanan.cases.actions import record_access
 from layanan.cases.models import Application
+from layanan.cases.storage import private_file_response
 from layanan.documents import access, actions, verification
 from layanan.documents.actions import absolute_url
 from layanan.documents.forms import read_pdf_upload
@@ -105,7 +106,7 @@ def verify_file(request: HttpRequest, file: File[UploadedFile]) -> dict[str, obj
     url_name="document_file",
     summary="The signed PDF (its owner and the agency's officers)",
 )
-def document_file(request: HttpRequest, code: str) -> HttpResponse:
+def document_file(request: HttpRequest, code: str) -> FileResponse:
     user = user_of(request)
     document = access.get_document_for_viewer(user, code)
     handle = access.open_file(document)
@@ -116,11 +117,9 @@ def document_file(request: HttpRequest, code: str) -> HttpResponse:
             place=DataAccess.Place.API_APPLICATION,
             what=document.title,
         )
-    with handle:
-        response = HttpResponse(handle.read(), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{document.code}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(
+        handle, filename=f"{document.code}.pdf", content_type="application/pdf"
+    )
 
 
 @router.post(

@@ -15,6 +15,7 @@ from layanan.accounts.current import user_of
 from layanan.accounts.models import DataAccess
 from layanan.cases import access as case_access
 from layanan.cases.actions import record_access
+from layanan.cases.storage import private_file_response
 from layanan.documents import access, actions, keys, verification
 from layanan.documents.forms import CodeForm, FileForm, ProductFileForm, RevokeForm
 from layanan.documents.models import Kind
@@ -120,16 +121,9 @@ def download(request: HttpRequest, code: str) -> FileResponse:
             place=DataAccess.Place.OFFICE_DOCUMENT,
             what=document.title,
         )
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{document.code}.pdf",
-        content_type="application/pdf",
+    return private_file_response(
+        handle, filename=f"{document.code}.pdf", content_type="application/pdf"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -34,10 +34,17 @@ class ApiError(Exception):
     """An answer other than 2xx, raised by a router and shaped by the API's handler."""
 
     def __init__(
-        self, status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        fields: dict[str, list[str]] | None = None,
+        *,
+        retry_after: int = 0,
     ) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.fields = status, code, message, fields or {}
+        self.retry_after = retry_after  # seconds, sent as Retry-After (a 429) when not 0
 
 
 def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:

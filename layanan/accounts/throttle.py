@@ -97,6 +97,12 @@ COMPLAINT_ADDRESS = Rule(
     "complaint:address", 5, HOUR, HOUR, 6 * HOUR, False, "LAYANAN_COMPLAINT_ADDRESS_LIMIT"
 )
 
+# Checking a file against the issued documents (web page and API), by anyone: every check
+# counts, per client address (each one reads and hashes an upload).
+VERIFY_ADDRESS = Rule(
+    "verify:address", 30, 15 * MINUTE, 15 * MINUTE, HOUR, False, "LAYANAN_VERIFY_ADDRESS_LIMIT"
+)
+
 
 def now() -> dt.datetime:
     return timezone.now()
@@ -335,6 +341,12 @@ def begin_complaint(request: HttpRequest) -> Attempt:
     """One complaint filed without signing in, counted by the client address (the caller
     reports it `failed` once filed: each one spends, like a sign-up)."""
     return begin([(COMPLAINT_ADDRESS, client_address(request))])
+
+
+def begin_verification(request: HttpRequest) -> Attempt:
+    """One file checked on the public verification page or `POST /api/v1/verify`, counted by
+    the client address (the caller reports it `failed`: each check spends)."""
+    return begin([(VERIFY_ADDRESS, client_address(request))])
 
 
 def answer_refusals(

@@ -55,9 +55,12 @@ api = NinjaAPI(
 
 @api.exception_handler(ApiError)
 def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-    return api.create_response(
+    response = api.create_response(
         request, error_body(exc.code, exc.message, exc.fields), status=exc.status
     )
+    if exc.retry_after:
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

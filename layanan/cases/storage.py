@@ -20,11 +20,13 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Sum
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from layanan.cases.models import (
@@ -148,3 +150,16 @@ def files_problem(application: Application, *, size: int, what: str) -> str | No
             "total at most %(mb)d MB"
         ) % {"what": what, "mb": per_citizen // MB}
     return None
+
+
+def private_file_response(handle: Any, *, filename: str, content_type: str) -> FileResponse:
+    """A stored private file, streamed as a download (never inline), never cached or sniffed
+    as another type, and sandboxed if a browser opens it anyway: every access-checked
+    download (the web and the API) answers through here."""
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -34,6 +34,7 @@ from layanan.cases.presenters import (
     per_day_compensation,
     public_view,
 )
+from layanan.cases.storage import private_file_response
 from layanan.charters.actions import charter_in_force
 from layanan.charters.models import Service
 from layanan.charters.spec import is_needed, text_in
@@ -583,13 +584,8 @@ def download(request: HttpRequest, number: str, document_id: int) -> FileRespons
             place=DataAccess.Place.OFFICE_DOCUMENT,
             what=document.original_name,
         )
-    response = FileResponse(
+    return private_file_response(
         document.file.open("rb"),
-        as_attachment=True,
         filename=document.original_name,
         content_type=document.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -111,7 +111,7 @@ def prepare_document(*, application: Application, at: dt.datetime) -> IssuedDocu
                 needs_upload=needs_upload(application),
                 created_at=at,
             )
-    except IntegrityError:  # made meanwhile by another pass (or, once in 2^60, a code reused)
+    except IntegrityError:  # made meanwhile by another pass (or, rarely, a code reused)
         return None
 
 

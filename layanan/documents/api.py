@@ -7,16 +7,18 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from layanan.accounts import throttle
 from layanan.accounts.current import user_of
 from layanan.accounts.models import DataAccess, User
 from layanan.cases.actions import record_access
 from layanan.cases.models import Application
+from layanan.cases.storage import private_file_response
 from layanan.documents import access, actions, verification
 from layanan.documents.actions import absolute_url
 from layanan.documents.forms import read_pdf_upload
@@ -84,12 +86,20 @@ def verify_code(request: HttpRequest, code: str) -> dict[str, object]:
 
 
 @verify_router.post(
-    "", response={200: VerifyOut, 400: Error}, summary="Check whether a PDF is exactly one issued"
+    "",
+    response={200: VerifyOut, 400: Error, 429: Error},
+    summary="Check whether a PDF is exactly one issued",
 )
 def verify_file(request: HttpRequest, file: File[UploadedFile]) -> dict[str, object]:
     """Multipart `file`: `valid` or `revoked` only when its SHA-256 is that of an issued
-    document (one changed byte makes it `unknown`); 400 when it is not a PDF."""
+    document (one changed byte makes it `unknown`); 400 when it is not a PDF. Every check
+    counts towards the client address's limit (30 in 15 minutes): then 429 `rate_limited`
+    with Retry-After."""
     with_language(request)
+    attempt = throttle.begin_verification(request)
+    if attempt.refused:
+        raise ApiError(429, "rate_limited", attempt.message(), retry_after=attempt.retry_after)
+    attempt.failed()
     try:
         content = read_pdf_upload(file)
     except ValidationError as error:
@@ -103,7 +113,7 @@ def verify_file(request: HttpRequest, file: File[UploadedFile]) -> dict[str, obj
     url_name="document_file",
     summary="The signed PDF (its owner and the agency's officers)",
 )
-def document_file(request: HttpRequest, code: str) -> HttpResponse:
+def document_file(request: HttpRequest, code: str) -> FileResponse:
     user = user_of(request)
     document = access.get_document_for_viewer(user, code)
     handle = access.open_file(document)
@@ -114,11 +124,9 @@ def document_file(request: HttpRequest, code: str) -> HttpResponse:
             place=DataAccess.Place.API_APPLICATION,
             what=document.title,
         )
-    with handle:
-        response = HttpResponse(handle.read(), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{document.code}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(
+        handle, filename=f"{document.code}.pdf", content_type="application/pdf"
+    )
 
 
 @router.post(

@@ -1,8 +1,8 @@
 """Verification codes and what the public may see of a document's owner (pure functions).
 
 A code is 12 characters of an alphabet without look-alikes (no 0/O, 1/I/L, U), in three groups
-of four: 60 random bits, too many to guess, short enough to type from paper. Typed codes are
-read leniently: case, spaces and dashes do not matter.
+of four: 30^12 ≈ 2^58.9 codes (almost 59 random bits), too many to guess, short enough to
+type from paper. Typed codes are read leniently: case, spaces and dashes do not matter.
 """
 
 from __future__ import annotations

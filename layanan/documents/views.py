@@ -6,14 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from layanan.accounts import throttle
 from layanan.accounts.current import user_of
 from layanan.accounts.models import DataAccess
 from layanan.cases import access as case_access
 from layanan.cases.actions import record_access
+from layanan.cases.storage import private_file_response
 from layanan.documents import access, actions, keys, verification
 from layanan.documents.forms import CodeForm, FileForm, ProductFileForm, RevokeForm
 from layanan.documents.models import Kind
@@ -22,6 +24,19 @@ from layanan.documents.models import Kind
 def no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     return response
+
+
+def refuse_check(
+    request: HttpRequest, template: str, context: dict[str, Any], attempt: throttle.Attempt
+) -> HttpResponse:
+    """429: too many files checked from this client address; the upload is not read at all."""
+    file_form = FileForm(data=QueryDict())
+    file_form.errors.clear()
+    file_form.add_error("berkas", attempt.message())
+    context.update(file_form=file_form, error_forms=[file_form])
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(attempt.retry_after)
+    return no_store(response)
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,6 +48,10 @@ def verify_home(request: HttpRequest) -> HttpResponse:
         return redirect("documents:verify", code_form.cleaned_data["kode"])
     context: dict[str, Any] = {"code_form": code_form, "file_form": file_form, "answer": None}
     if request.method == "POST":
+        attempt = throttle.begin_verification(request)
+        if attempt.refused:
+            return refuse_check(request, "documents/verify_home.html", context, attempt)
+        attempt.failed()
         if file_form.is_valid():
             context["answer"] = verification.by_content(file_form.cleaned_data["berkas"])
         else:
@@ -58,6 +77,10 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     }
     status = 200 if answer.status != "unknown" else 404
     if request.method == "POST":
+        attempt = throttle.begin_verification(request)
+        if attempt.refused:
+            return refuse_check(request, "documents/verify.html", context, attempt)
+        attempt.failed()
         if file_form.is_valid():
             context["file_matches"] = bool(
                 answer.document
@@ -98,16 +121,9 @@ def download(request: HttpRequest, code: str) -> FileResponse:
             place=DataAccess.Place.OFFICE_DOCUMENT,
             what=document.title,
         )
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{document.code}.pdf",
-        content_type="application/pdf",
+    return private_file_response(
+        handle, filename=f"{document.code}.pdf", content_type="application/pdf"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

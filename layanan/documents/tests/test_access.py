@@ -42,3 +42,18 @@ class UninvolvedUnitTests(DocumentTestCase):
         self.assertEqual(document.state, "issued")
         # the case's own approver still may
         self.download(document, self.budi)
+
+
+class FileResponseTests(DocumentTestCase):
+    def test_the_api_download_streams_with_the_web_downloads_headers(self):
+        document = self.issued()
+        content = self.download(document)
+        bearer = {"Authorization": f"Bearer {self.token('siti')}"}
+        response = self.client.get(f"/api/v1/documents/{document.code}/file", headers=bearer)
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.streaming)
+        self.assertEqual(b"".join(response.streaming_content), content)  # type: ignore[attr-defined]
+        self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+        self.assertEqual(response["Content-Security-Policy"], "default-src 'none'; sandbox")
+        self.assertEqual(response["Cache-Control"], "private, no-store")
+        self.assertIn("attachment;", response["Content-Disposition"])

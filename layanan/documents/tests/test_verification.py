@@ -4,8 +4,10 @@ for byte; nothing personal is shown."""
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 
 from layanan.documents.tests.helpers import DocumentTestCase, one_byte_changed
+from layanan.test import PDF
 
 
 class VerificationPageTests(DocumentTestCase):
@@ -122,3 +124,23 @@ class VerifyApiTests(DocumentTestCase):
         )
         self.assertEqual(response.status_code, 400)
         self.assertIn("file", response.json()["fields"])
+
+
+@override_settings(LAYANAN_VERIFY_ADDRESS_LIMIT=2)
+class VerificationLimitTests(DocumentTestCase):
+    def test_checking_files_is_limited_per_client_on_the_page_and_the_api_together(self):
+        for _ in range(2):
+            pdf = SimpleUploadedFile("a.pdf", PDF)
+            self.assertEqual(self.client.post("/api/v1/verify", {"file": pdf}).status_code, 200)
+        api = self.client.post("/api/v1/verify", {"file": SimpleUploadedFile("a.pdf", PDF)})
+        self.assertEqual(api.status_code, 429)
+        self.assertEqual(api.json()["code"], "rate_limited")
+        self.assertGreater(int(api["Retry-After"]), 0)
+        page = self.client.post("/verifikasi/", {"berkas": SimpleUploadedFile("a.pdf", PDF)})
+        self.assertContains(page, "Terlalu banyak percobaan", status_code=429)
+        self.assertGreater(int(page["Retry-After"]), 0)
+        document = self.issued()
+        own_page = self.client.post(
+            f"/verifikasi/{document.code}/", {"berkas": SimpleUploadedFile("a.pdf", PDF)}
+        )
+        self.assertContains(own_page, "Terlalu banyak percobaan", status_code=429)

@@ -39,6 +39,10 @@ class RevocationTests(DocumentTestCase):
         own = self.client.get(f"/permohonan/{document.application.number}/")
         self.assertContains(own, "Dicabut")
         self.assertContains(own, "Salah ketik nama anak.")
+        # the applicant's page says when it was revoked and that it no longer counts, and the
+        # copy offered for download is named as revoked
+        self.assertContains(own, "dokumen ini tidak berlaku lagi")
+        self.assertContains(own, "Unduh salinan yang sudah dicabut (PDF)")
 
     def test_an_empty_reason_is_a_message_next_to_the_field(self):
         document = self.issued()

@@ -3,6 +3,7 @@ import sys
 from argparse import ArgumentParser
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -25,6 +26,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        if not os.environ.get("LAYANAN_SITE_URL") and not options["load_only"]:
+            # the samples' signed documents carry their verification address for good: the
+            # address of the server this command starts, unless a public one is configured
+            settings.LAYANAN_SITE_URL = f"http://127.0.0.1:{options['port']}"
         report, account_changes, applications = load_demo()
         self.stdout.write(
             f"Demo data: {report.changed} catalogue change(s), {account_changes} account "

@@ -38,6 +38,7 @@ from layanan.citizens.access import (
     find_citizen,
 )
 from layanan.citizens.models import PasswordSetupCode, Profile
+from layanan.lib.links import absolute_url
 from layanan.lib.nik import looks_like_nik
 from layanan.lib.phone import normalise, try_normalise
 
@@ -88,7 +89,7 @@ def register_citizen(
 
 
 def _site_link(name: str) -> str:
-    return settings.LAYANAN_SITE_URL.rstrip("/") + reverse(name)
+    return absolute_url(reverse(name))
 
 
 def _tell_owners_they_have_an_account(owners: list[User]) -> None:

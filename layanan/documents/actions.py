@@ -35,6 +35,7 @@ from layanan.charters.spec import text_in
 from layanan.documents import access, codes, keys, pdf, signing
 from layanan.documents.models import IssuedDocument, Kind, State
 from layanan.lib import document_text
+from layanan.lib.links import absolute_url
 
 logger = logging.getLogger("layanan.documents")
 MAX_BACKOFF = dt.timedelta(hours=6)
@@ -70,10 +71,6 @@ class AlreadyRevoked(Conflict):
 
 class AlreadyGiven(Conflict):
     pass
-
-
-def absolute_url(path: str) -> str:
-    return settings.LAYANAN_SITE_URL.rstrip("/") + path
 
 
 def verify_url(code: str) -> str:

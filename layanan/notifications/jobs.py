@@ -27,6 +27,7 @@ from layanan.cases.events import read_new_events, skip_events
 from layanan.cases.models import Event
 from layanan.cases.presenters import completion, explain_due, local_time, step_name
 from layanan.charters.presenters import fee_notice
+from layanan.lib.links import absolute_url
 from layanan.lib.money import rupiah
 from layanan.notifications.models import Message
 
@@ -84,11 +85,6 @@ def recipients_of(event: Event) -> list[str]:
             .values_list("email", flat=True)
         )
     )
-
-
-def absolute_url(path: str) -> str:
-    """A link for a message: the site's public address (LAYANAN_SITE_URL) and the path."""
-    return settings.LAYANAN_SITE_URL.rstrip("/") + path
 
 
 def parse_instant(value: object) -> dt.datetime | None:

@@ -13,9 +13,7 @@ applications (`jobs.py`), with their own cursor, and sent by the same task.
 
 from __future__ import annotations
 
-import time
-from functools import partial
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -26,17 +24,11 @@ from django.utils import timezone, translation
 
 from layanan.accounts.models import User
 from layanan.cases.access import CASE_ROLES
-from layanan.cases.events import read_new_events
 from layanan.cases.presenters import local_time
 from layanan.complaints.actions import access_key_for, feedback_key_for
 from layanan.complaints.models import Complaint, ComplaintEvent, Status
-from layanan.notifications.jobs import (
-    BATCH,
-    PASS_EVENTS,
-    PASS_SECONDS,
-    absolute_url,
-    enqueue_sending,
-)
+from layanan.lib.links import absolute_url
+from layanan.notifications.jobs import PASS_EVENTS, PASS_SECONDS, drain
 from layanan.notifications.models import Message
 
 CURSOR = "notifications.complaints"
@@ -164,28 +156,17 @@ def plan_batch(events: list[ComplaintEvent]) -> list[int]:
 
 
 def plan_messages(*, max_events: int = PASS_EVENTS, max_seconds: float = PASS_SECONDS) -> int:
-    """Turn committed complaint events into outbox rows (see `jobs.plan_messages`)."""
-    started = time.monotonic()
-    planned = handled = 0
-    while handled < max_events and time.monotonic() - started < max_seconds:
-        with transaction.atomic():
-            events, done = read_new_events(
-                CURSOR,
-                limit=min(BATCH, max_events - handled),
-                now=timezone.now(),
-                queryset=ComplaintEvent.objects.select_related(
-                    "complaint",
-                    "complaint__agency",
-                    "complaint__unit",
-                    "complaint__complainant",
-                    "complaint__category",
-                ),
-            )
-            if not events:
-                break
-            pending = plan_batch(cast(list[ComplaintEvent], events))
-            done()
-            transaction.on_commit(partial(enqueue_sending, pending))
-        planned += len(pending)
-        handled += len(events)
-    return planned
+    """Turn committed complaint events into outbox rows (see `jobs.drain`)."""
+    return drain(
+        CURSOR,
+        ComplaintEvent.objects.select_related(
+            "complaint",
+            "complaint__agency",
+            "complaint__unit",
+            "complaint__complainant",
+            "complaint__category",
+        ),
+        plan_batch,
+        max_events=max_events,
+        max_seconds=max_seconds,
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -167,37 +168,55 @@ def skip_history(*, after_id: int, up_to_id: int) -> bool:
     return skip_events(CURSOR, after_id=after_id, up_to_id=up_to_id)
 
 
-def plan_messages(*, max_events: int = PASS_EVENTS, max_seconds: float = PASS_SECONDS) -> int:
-    """Turn committed events of the notified kinds into outbox rows, once per recipient, and
-    queue a task to send each one once the rows are committed; return how many are to be sent.
+def drain(
+    cursor: str,
+    queryset: Any,
+    plan: Callable[[list[Any]], list[int]],
+    *,
+    max_events: int,
+    max_seconds: float,
+) -> int:
+    """Plan outbox rows from the rows of `queryset` that `cursor` has not read, batch by batch,
+    each batch in one transaction with the cursor, and queue a task to send each planned message
+    once its rows are committed; return how many are to be sent.
 
-    Drains the backlog batch by batch, each batch in one transaction with the cursor, until
-    none is left or the pass has read `max_events` events or run `max_seconds`: a burst of
-    events is planned within a pass or two, and one pass never holds up the worker's other
-    jobs for long."""
+    Stops when none is left or the pass has read `max_events` rows or run `max_seconds`: a burst
+    is planned within a pass or two, and one pass never holds up the worker's other jobs long."""
     started = time.monotonic()
     planned = handled = 0
     while handled < max_events and time.monotonic() - started < max_seconds:
         with transaction.atomic():
-            events, done = read_new_events(
-                CURSOR,
+            rows, done = read_new_events(
+                cursor,
                 limit=min(BATCH, max_events - handled),
                 now=timezone.now(),
-                queryset=Event.objects.select_related(
-                    "application",
-                    "application__applicant",
-                    "application__service",
-                    "application__agency",
-                ),
+                queryset=queryset,
             )
-            if not events:
+            if not rows:
                 break
-            pending = plan_batch(events)
+            pending = plan(list(rows))
             done()
             transaction.on_commit(partial(enqueue_sending, pending))
         planned += len(pending)
-        handled += len(events)
+        handled += len(rows)
     return planned
+
+
+def plan_messages(*, max_events: int = PASS_EVENTS, max_seconds: float = PASS_SECONDS) -> int:
+    """Turn committed events of the notified kinds into outbox rows, once per recipient (see
+    `drain`)."""
+    return drain(
+        CURSOR,
+        Event.objects.select_related(
+            "application",
+            "application__applicant",
+            "application__service",
+            "application__agency",
+        ),
+        plan_batch,
+        max_events=max_events,
+        max_seconds=max_seconds,
+    )
 
 
 def plan_batch(events: list[Event]) -> list[int]:

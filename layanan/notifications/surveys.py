@@ -7,9 +7,7 @@ message. An invitation answered or expired before its message was planned is not
 
 from __future__ import annotations
 
-import time
-from functools import partial
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -17,15 +15,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from layanan.cases.events import read_new_events
 from layanan.cases.presenters import local_time
-from layanan.notifications.jobs import (
-    BATCH,
-    PASS_EVENTS,
-    PASS_SECONDS,
-    absolute_url,
-    enqueue_sending,
-)
+from layanan.lib.links import absolute_url
+from layanan.notifications.jobs import PASS_EVENTS, PASS_SECONDS, drain
 from layanan.notifications.models import Message
 from layanan.surveys.actions import key_for
 from layanan.surveys.models import Invitation
@@ -75,27 +67,16 @@ def plan_batch(invitations: list[Invitation]) -> list[int]:
 
 
 def plan_messages(*, max_events: int = PASS_EVENTS, max_seconds: float = PASS_SECONDS) -> int:
-    """Turn new invitations into outbox rows (see `jobs.plan_messages`)."""
-    started = time.monotonic()
-    planned = handled = 0
-    while handled < max_events and time.monotonic() - started < max_seconds:
-        with transaction.atomic():
-            invitations, done = read_new_events(
-                CURSOR,
-                limit=min(BATCH, max_events - handled),
-                now=timezone.now(),
-                queryset=Invitation.objects.select_related(
-                    "agency",
-                    "application",
-                    "application__applicant",
-                    "application__service",
-                ),
-            )
-            if not invitations:
-                break
-            pending = plan_batch(cast(list[Invitation], invitations))
-            done()
-            transaction.on_commit(partial(enqueue_sending, pending))
-        planned += len(pending)
-        handled += len(invitations)
-    return planned
+    """Turn new invitations into outbox rows (see `jobs.drain`)."""
+    return drain(
+        CURSOR,
+        Invitation.objects.select_related(
+            "agency",
+            "application",
+            "application__applicant",
+            "application__service",
+        ),
+        plan_batch,
+        max_events=max_events,
+        max_seconds=max_seconds,
+    )

@@ -19,6 +19,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from layanan.cases.models import Application, Document, Event
 from layanan.cases.tests.test_storage import OwnStorage, stored_files
 from layanan.cases.tests.test_upload_inspection import pdf_bytes
+from layanan.complaints.actions import ensure_builtin_categories
+from layanan.complaints.models import Complaint
 from layanan.test import PDF
 
 
@@ -104,3 +106,23 @@ class FullDiskTests(OwnStorage):
         with self.captureOnCommitCallbacks(execute=True):
             self.assertEqual(self.upload(other).status_code, 201)
         self.assertEqual(Path(stored).read_bytes(), whole)
+
+
+class FullDiskComplaintTests(OwnStorage):
+    def test_a_complaints_attachment_is_refused_and_no_complaint_is_filed(self) -> None:
+        ensure_builtin_categories(self.disdukcapil)
+        self.login(self.siti)
+        form = {
+            "kind": "pengaduan",
+            "category": "disdukcapil.umum",
+            "website": "",
+            "confirmed": "on",
+            "privacy": "publik",
+            "description": "Loket tutup sebelum jam layanan berakhir.",
+            "attachments": [SimpleUploadedFile("antrean.pdf", PDF, "application/pdf")],
+        }
+        with self.settings(**more_than_the_disk_has()):
+            response = self.client.post("/pengaduan/baru/", form)
+        self.assertContains(response, "penyimpanan berkas penuh", status_code=400)
+        self.assertFalse(Complaint.objects.exists())
+        self.assertEqual(list(Path(settings.PRIVATE_FILES_ROOT).glob("complaints/**/*.*")), [])

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck messages assets bench clean
+.PHONY: setup demo test lint typecheck messages assets bench load clean
 
 setup: $(STAMP)
 
@@ -35,6 +35,11 @@ assets:
 
 bench: setup
 	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(BIN)/python $$b; done || echo "no benchmarks yet"
+
+# 60 s of mixed traffic at 32 users against `layanan serve` on a fresh demo (scripts/load.py;
+# LOAD_ARGS="--seconds 10 --users 8" for a short run). Fails on any error, lost or duplicate.
+load: setup
+	$(BIN)/python scripts/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -220,6 +220,11 @@ LAYANAN_MAX_APPLICATION_BYTES = (
 LAYANAN_MAX_FILES_PER_CITIZEN = int(os.environ.get("LAYANAN_MAX_FILES_PER_CITIZEN", "100"))
 LAYANAN_MAX_CITIZEN_BYTES = int(os.environ.get("LAYANAN_MAX_CITIZEN_MB", "200")) * 1024 * 1024
 LAYANAN_MAX_OPEN_DRAFTS = int(os.environ.get("LAYANAN_MAX_OPEN_DRAFTS", "10"))
+# Uploads are refused (cleanly, in the user's language) when storing one would leave less than
+# this free on the disk of PRIVATE_FILES_ROOT, which the database usually shares.
+LAYANAN_UPLOAD_MIN_FREE_BYTES = (
+    int(os.environ.get("LAYANAN_UPLOAD_MIN_FREE_MB", "256")) * 1024 * 1024
+)
 # Uploads through Django's default storage too (the documents' own storage sets the same).
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
@@ -243,6 +248,8 @@ EMAIL_BACKEND = os.environ.get(
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
 )
+# With EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: where the mails go.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or str(DATA_DIR / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "layanan@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

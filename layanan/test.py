@@ -12,11 +12,16 @@ import base64
 import copy
 import datetime as dt
 import importlib
+import os
+import socket
+import tempfile
 import time
 from contextlib import nullcontext
 from typing import Any
+from urllib.parse import quote
 
 import time_machine
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client, TestCase, TransactionTestCase
@@ -313,3 +318,39 @@ class ConcurrentTestCase(Scenario, TransactionTestCase):
         with connection.schema_editor() as editor:
             for module in modules:
                 module.create_triggers(None, editor)
+
+
+# -- real processes (a server, a worker) on the test database ---------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def shared_database_url() -> str:
+    """DATABASE_URL of the database these tests run on, for a process they start (use a
+    TransactionTestCase: the process sees committed rows only)."""
+    found = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{found['NAME']}"
+    credentials = quote(found["USER"] or "", safe="")
+    if found["PASSWORD"]:
+        credentials += ":" + quote(found["PASSWORD"], safe="")
+    host, port = found["HOST"] or "127.0.0.1", found["PORT"] or 5432
+    return f"postgres://{credentials}@{host}:{port}/{found['NAME']}"
+
+
+def process_env(**extra: str) -> dict[str, str]:
+    """The environment of a process started on the test database: a data dir of its own, the
+    test process's NIK keyring (so both read the same sealed answers), and `extra`."""
+    return {
+        **os.environ,
+        "DATABASE_URL": shared_database_url(),
+        "LAYANAN_DATA_DIR": tempfile.mkdtemp(prefix="layanan-process-"),
+        "LAYANAN_KEYS_DIR": str(settings.LAYANAN_KEYS_DIR),
+        "DEBUG": "false",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }

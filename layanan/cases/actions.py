@@ -37,7 +37,7 @@ from layanan.cases.models import (
     Step,
     stored_name,
 )
-from layanan.cases.storage import files_problem, release_after_commit, store_file
+from layanan.cases.storage import StoreFull, files_problem, release_after_commit, store_file
 from layanan.cases.uploads import UploadRefused, check_upload
 from layanan.charters import fees
 from layanan.charters.actions import charter_in_force
@@ -71,6 +71,12 @@ class Forbidden(CaseError):
     """The officer does not hold the role the charter names for this step."""
 
     code = "forbidden"
+
+
+class StorageFull(CaseError):
+    """The document store has no room now (a full disk); nothing was kept. Try again later."""
+
+    code = "storage_full"
 
 
 class LimitReached(CaseError):
@@ -437,6 +443,13 @@ def lock_applicant(application: Application) -> None:
     User.objects.select_for_update().filter(pk=application.applicant_id).values_list("pk").get()
 
 
+def storage_full_message(what: str) -> str:
+    return _(
+        "%(what)s could not be saved: the storage for documents is full. Nothing was kept; "
+        "please try again later"
+    ) % {"what": what}
+
+
 @transaction.atomic
 def attach_document(
     *, application: Application, user: User, requirement: str, upload: UploadedFile
@@ -474,7 +487,11 @@ def attach_document(
         sha256=digest,
         uploaded_by=user,
     )
-    document.file.name = store_file(stored_name(digest, content_type), content)
+    try:
+        document.file.name = store_file(stored_name(digest, content_type), content)
+    except StoreFull:
+        message = storage_full_message(what)
+        raise StorageFull(message, fields={"file": [message]}) from None
     document.save()
     # A removal of the same bytes committed just before may delete the file after we found
     # it there; write it again, if it is gone, once this upload is committed.

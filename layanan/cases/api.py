@@ -206,6 +206,7 @@ def fail(error: actions.CaseError) -> ApiError:
         "not_allowed": 409,
         "conflict": 409,
         "limit_reached": 409,
+        "storage_full": 507,
     }.get(error.code, 400)
     return ApiError(status, error.code, error.message, error.fields)
 
@@ -382,7 +383,7 @@ def update(request: HttpRequest, number: str, data: AnswersIn) -> dict[str, Any]
 
 @router.post(
     "/{number}/documents",
-    response={201: DocumentOut, 400: Error, 404: Error, 409: Error},
+    response={201: DocumentOut, 400: Error, 404: Error, 409: Error, 507: Error},
     summary="Attach a document (multipart: requirement, file)",
 )
 def upload(
@@ -394,7 +395,8 @@ def upload(
     """PDF, JPEG or PNG, at most 10 MB (configurable); the content must match the name and
     open fully (no JavaScript, launch actions or embedded files in a PDF). Past a limit on
     files per application or per citizen: 409 `limit_reached`, the message under
-    `fields.file`."""
+    `fields.file`. When the server's disk has no room for it: 507 `storage_full`, nothing
+    kept; the same upload may be tried again later."""
     with_language(request)
     user = user_of(request)
     application = access.get_application_for_applicant(user, number)

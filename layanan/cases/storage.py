@@ -6,6 +6,11 @@ several documents, in one application or many, are stored once; the Document row
 a file are its references, and a file is deleted once the last of them goes (a removed or
 replaced draft document, a withdrawn application).
 
+A file is written only while the disk keeps LAYANAN_UPLOAD_MIN_FREE_BYTES free after it (the
+database and its write-ahead log usually share that disk, and must never be the ones to run
+out); a write the disk refuses anyway (ENOSPC, a quota) leaves no partial file behind. Either
+way `StoreFull` is raised, for the caller to refuse the upload in the user's words.
+
 Storing and deleting take one lock (a `flock` on a file beside the documents), and a deletion
 runs only after the commit that dropped the last reference: so a deletion that finds no
 reference cannot race an upload of the same bytes committed meanwhile; the upload, which
@@ -15,7 +20,10 @@ writes its file again after its own commit if it is gone, always wins.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
+import logging
+import shutil
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -37,7 +45,9 @@ from layanan.cases.models import (
     stored_name,
 )
 
-__all__ = ["delete_unreferenced_files", "files_problem", "store_file", "stored_name"]
+__all__ = ["StoreFull", "delete_unreferenced_files", "files_problem", "store_file", "stored_name"]
+
+logger = logging.getLogger("layanan.storage")
 
 MB = 1024 * 1024
 ORPHAN_AGE = dt.timedelta(days=1)
@@ -55,13 +65,49 @@ def storage_lock() -> Iterator[None]:
             fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
+class StoreFull(Exception):
+    """The file was not stored: the disk is (nearly) full. Nothing of it was left behind."""
+
+
+DISK_FULL_ERRORS = (errno.ENOSPC, errno.EDQUOT)
+
+
+def ensure_room(size: int) -> None:
+    """Raise StoreFull unless `size` more bytes leave the configured free space on the disk."""
+    keep_free = int(getattr(settings, "LAYANAN_UPLOAD_MIN_FREE_BYTES", 0))
+    free = shutil.disk_usage(settings.PRIVATE_FILES_ROOT).free
+    if free - size < keep_free:
+        logger.error(
+            "upload of %d bytes refused: %d bytes free, %d kept free (LAYANAN_UPLOAD_MIN_FREE_MB)",
+            size,
+            free,
+            keep_free,
+        )
+        raise StoreFull
+
+
 def store_file(name: str, content: bytes) -> str:
-    """Keep `content` at `name`, unless it is there already (the same bytes given again)."""
+    """Keep `content` at `name`, unless it is there already (the same bytes given again).
+
+    Raises StoreFull when the disk has no room for it (see the module's note)."""
     storage = private_storage()
     with storage_lock():
         if storage.exists(name):
-            return name
-        return storage.save(name, ContentFile(content))
+            if storage.size(name) == len(content):
+                return name
+            # a write cut short (a process killed mid-write): the name is its content's
+            # digest, so a file of another size there is a fragment; write it whole
+            storage.delete(name)
+        ensure_room(len(content))
+        try:
+            return storage.save(name, ContentFile(content))
+        except OSError as error:
+            if storage.exists(name):
+                storage.delete(name)
+            if error.errno in DISK_FULL_ERRORS:
+                logger.error("upload of %d bytes refused: %s", len(content), error)
+                raise StoreFull from error
+            raise
 
 
 def delete_unreferenced_files(names: Iterable[str]) -> int:

@@ -35,7 +35,7 @@ from layanan.agencies.calendars import calendar_for
 from layanan.agencies.models import Agency, Unit
 from layanan.cases.access import canonical_number
 from layanan.cases.models import Application
-from layanan.cases.storage import store_file
+from layanan.cases.storage import StoreFull, store_file
 from layanan.cases.uploads import UploadRefused, check_upload, max_bytes
 from layanan.charters.models import Service
 from layanan.complaints.access import can_handle
@@ -447,7 +447,14 @@ def _store_attachments(
     for upload, content_type, content in checked:
         sha = hashlib.sha256(content).hexdigest()
         name = attachment_name(sha, content_type)
-        stored = store_file(name, content)
+        try:
+            stored = store_file(name, content)
+        except StoreFull:
+            message = _(
+                "%(name)s could not be saved: the storage for files is full. Nothing was kept; "
+                "please try again later"
+            ) % {"name": upload.name or _("attachment")}
+            raise InvalidInput(message, fields={"attachments": [message]}) from None
         attachment = Attachment(
             complaint=complaint,
             original_name=(upload.name or "lampiran")[:200],

@@ -278,6 +278,14 @@ def claim(message: Message) -> bool:
     )
 
 
+def message_id_header(message: Message) -> str:
+    """The Message-ID of an outbox row, the same at every attempt: sending is at least once (a
+    worker killed between the mail server's acceptance and the `sent` mark sends it again ten
+    minutes later), and receiving mail systems and clients drop a second copy by this header."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "localhost"
+    return f"<outbox.{message.pk}.{int(message.created_at.timestamp())}@{domain}>"
+
+
 def send_message_now(message_id: int) -> str:
     """Send one outbox message if it is due and nobody else took it; what the task runs.
 
@@ -287,7 +295,12 @@ def send_message_now(message_id: int) -> str:
     if message is None or not claim(message):
         return "not taken"
     try:
-        EmailMessage(message.subject, message.body, to=[message.recipient]).send()
+        EmailMessage(
+            message.subject,
+            message.body,
+            to=[message.recipient],
+            headers={"Message-ID": message_id_header(message)},
+        ).send()
     except Exception as error:  # any transport failure: keep the message, try later
         attempts = message.attempts + 1
         retry_at = timezone.now() + backoff(attempts)

@@ -98,6 +98,9 @@ MIDDLEWARE = [
     "layanan.portal.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "layanan.api.middleware.ApiErrorShapeMiddleware",
+    "layanan.unavailable.DatabaseUnavailableMiddleware",
+    # Last, so that only the view itself runs with the public-read flag (lib/replica.py).
+    "layanan.lib.replica.PublicReadMiddleware",
 ]
 
 ROOT_URLCONF = "layanan.urls"
@@ -133,7 +136,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # BEGIN so that two writers queue on the busy timeout instead of failing mid-transaction.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # Seconds a query waits for another connection's lock before the request gets the
+        # "try again" page (503, layanan/unavailable.py).
+        "timeout": float(os.environ.get("LAYANAN_SQLITE_BUSY_SECONDS", "20")),
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
@@ -141,6 +146,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     # Tests use a file, not memory: the concurrency tests need real separate connections.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-layanan.sqlite3")}
+
+# A PostgreSQL streaming replica for public reads (layanan/lib/replica.py, docs/scaling.md):
+# tracking, the catalogue and charters, the dashboard, the guarantee register and the open
+# data, for visitors who are not signed in. Everything else reads and writes the primary.
+if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        replica_url, conn_max_age=600, conn_health_checks=True
+    )
+    # Tests see the one test database through both aliases.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["layanan.lib.replica.ReplicaRouter"]
+LAYANAN_REPLICA_VIEWS = [
+    "cases:track_form",
+    "cases:track",
+    "api:track",
+    "charters:catalogue",
+    "charters:charter",
+    "api:list_services",
+    "api:service_detail",
+    "transparency:dashboard",
+    "transparency:service",
+    "transparency:agency",
+    "transparency:register",
+    "transparency:register_csv",
+    "transparency:register_json",
+    "transparency:index",
+    "transparency:services_jsonld",
+    "transparency:catalogue_jsonld",
+    "transparency:metric_csv",
+    "transparency:metric_json",
+]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

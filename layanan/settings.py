@@ -7,8 +7,10 @@ docs/configuration.md. Defaults give a working single-machine install on SQLite.
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from layanan.lib.private_files import restrict_new_files, tighten_one
@@ -212,12 +214,26 @@ LAYANAN_SIGN_UP_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_SIGN_UP_ADDRESS_LIMI
 LAYANAN_COMPLAINT_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_COMPLAINT_ADDRESS_LIMIT", "5"))
 LAYANAN_VERIFY_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_VERIFY_ADDRESS_LIMIT", "30"))
 
-CACHES = {
+# The cache holds the limits on tracking look-ups and on complaints filed without a token and
+# the marks of numbers a client was shown. A folder in the data dir serves one machine; several
+# app servers must share one cache, or each counts its own allowance (docs/scaling.md):
+# LAYANAN_CACHE_URL=redis://host:6379/0 (Django's Redis backend; rediss:// with TLS).
+CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "cache"),
     }
 }
+if cache_url := os.environ.get("LAYANAN_CACHE_URL"):
+    if not cache_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "LAYANAN_CACHE_URL must be a Redis address: redis://, rediss:// or unix://"
+        )
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": cache_url,
+        "KEY_PREFIX": "layanan",
+    }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -259,10 +275,36 @@ LAYANAN_MAX_OPEN_DRAFTS = int(os.environ.get("LAYANAN_MAX_OPEN_DRAFTS", "10"))
 # Uploads through Django's default storage too (the documents' own storage sets the same).
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploaded and issued documents in S3-compatible object storage (AWS S3, MinIO, Ceph, a
+# cloud's object store) instead of PRIVATE_FILES_ROOT, so that several app servers share
+# them (docs/configuration.md, "Object storage"; cases.models.private_storage). Objects stay
+# private: no ACL is set, and only the access-checked views serve them.
+if bucket := os.environ.get("LAYANAN_S3_BUCKET"):
+    endpoint = os.environ.get("LAYANAN_S3_ENDPOINT_URL") or None
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint,
+            "region_name": os.environ.get("LAYANAN_S3_REGION") or None,
+            # Unset: boto3's own chain (AWS_* variables, ~/.aws, an instance role).
+            "access_key": os.environ.get("LAYANAN_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("LAYANAN_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("LAYANAN_S3_PREFIX", ""),
+            # Servers other than AWS mostly want bucket names in the path, not the host.
+            "addressing_style": os.environ.get(
+                "LAYANAN_S3_ADDRESSING_STYLE", "path" if endpoint else "auto"
+            ),
+            "default_acl": None,
+            "querystring_auth": True,
+            # As on disk: a second file of the same name gets a new name, never overwrites.
+            "file_overwrite": False,
+        },
+    }
 # Serve the committed assets straight from the apps: no collectstatic step is needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

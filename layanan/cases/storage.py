@@ -1,22 +1,22 @@
 """Where uploaded documents are kept, and how much a citizen may keep there.
 
 Layout: one file per content, named by its SHA-256 with the extension of its type
-(`documents/ab/ab12…ef.pdf` under settings.PRIVATE_FILES_ROOT). The same bytes given by
+(`documents/ab/ab12…ef.pdf` in the private storage: settings.PRIVATE_FILES_ROOT, or an
+object store, see `cases.models.private_storage`). The same bytes given by
 several documents, in one application or many, are stored once; the Document rows that name
 a file are its references, and a file is deleted once the last of them goes (a removed or
 replaced draft document, a withdrawn application).
 
-Storing and deleting take one lock (a `flock` on a file beside the documents), and a deletion
-runs only after the commit that dropped the last reference: so a deletion that finds no
-reference cannot race an upload of the same bytes committed meanwhile; the upload, which
-writes its file again after its own commit if it is gone, always wins.
+Storing and deleting take a lock (`storage_lock`), and a deletion runs only after the commit
+that dropped the last reference: so a deletion that finds no reference cannot race an upload
+of the same bytes committed meanwhile; the upload, which writes its file again after its own
+commit if it is gone, always wins.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,9 +24,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.core.files.storage import Storage
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.http import FileResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layanan.cases.models import (
@@ -44,7 +46,19 @@ ORPHAN_AGE = dt.timedelta(days=1)
 
 
 @contextmanager
-def storage_lock() -> Iterator[None]:
+def storage_lock(names: Iterable[str]) -> Iterator[None]:
+    """Store or delete the files `names` one process at a time. On PostgreSQL a transaction's
+    advisory lock per name, which holds across several app servers sharing an object store
+    and, taken inside an upload's transaction, until that upload commits; on SQLite (one
+    machine) a `flock` on a file beside the documents."""
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            for name in sorted(set(names)):
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ["layanan:" + name]
+                )
+            yield
+        return
     root = Path(settings.PRIVATE_FILES_ROOT)
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
     with open(root / ".lock", "a") as lock_file:
@@ -58,7 +72,7 @@ def storage_lock() -> Iterator[None]:
 def store_file(name: str, content: bytes) -> str:
     """Keep `content` at `name`, unless it is there already (the same bytes given again)."""
     storage = private_storage()
-    with storage_lock():
+    with storage_lock([name]):
         if storage.exists(name):
             return name
         return storage.save(name, ContentFile(content))
@@ -70,8 +84,9 @@ def delete_unreferenced_files(names: Iterable[str]) -> int:
     its file."""
     storage = private_storage()
     deleted = 0
-    with storage_lock():
-        for name in sorted(set(names)):
+    names = sorted(set(names))
+    with storage_lock(names):
+        for name in names:
             if name and not Document.objects.filter(file=name).exists() and storage.exists(name):
                 storage.delete(name)
                 deleted += 1
@@ -89,22 +104,32 @@ def prune_unreferenced_files(*, older_than: dt.timedelta = ORPHAN_AGE) -> int:
     """A periodic job (daily): delete stored files that no document names and that are older
     than `older_than`. They are left when a transaction that had written its file rolled
     back (an upload refused at the last moment, a failed batch); the age keeps files of
-    uploads still being committed. Returns how many were deleted."""
-    folder = Path(settings.PRIVATE_FILES_ROOT) / "documents"
-    if not folder.is_dir():
-        return 0
-    cutoff = time.time() - older_than.total_seconds()
+    uploads still being committed. Listed through the storage (a folder or a bucket).
+    Returns how many were deleted."""
+    storage = private_storage()
+    cutoff = timezone.now() - older_than
     candidates = [
-        path
-        for path in folder.glob("*/*")
-        if path.is_file() and not path.is_symlink() and path.stat().st_mtime < cutoff
+        name for name in stored_names(storage) if storage.get_modified_time(name) < cutoff
     ]
     deleted = 0
     for start in range(0, len(candidates), 500):
-        batch = {f"documents/{p.parent.name}/{p.name}": p for p in candidates[start : start + 500]}
+        batch = candidates[start : start + 500]
         named = set(Document.objects.filter(file__in=batch).values_list("file", flat=True))
         deleted += delete_unreferenced_files(name for name in batch if name not in named)
     return deleted
+
+
+def stored_names(storage: Storage) -> list[str]:
+    """The names of the uploaded files in the storage: documents/<2 hex>/<sha256>.<ext>."""
+    try:
+        folders = storage.listdir("documents")[0]
+    except FileNotFoundError:  # on disk, before the first upload
+        return []
+    names = []
+    for folder in folders:
+        files = storage.listdir(f"documents/{folder}")[1]
+        names += [f"documents/{folder}/{name}" for name in files if not name.startswith(".")]
+    return names
 
 
 # -- limits -----------------------------------------------------------------------------------

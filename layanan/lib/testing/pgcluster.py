@@ -142,8 +142,8 @@ def remove(folder: Path, clusters: list[Cluster]) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def new_primary(folder: Path, bindir: Path) -> Cluster:
-    primary = Cluster(bindir=bindir, datadir=folder / "primary", port=free_port())
+def new_primary(folder: Path, bindir: Path, options: tuple[str, ...] = ()) -> Cluster:
+    primary = Cluster(bindir=bindir, datadir=folder / "primary", port=free_port(), options=options)
     primary.run(
         "initdb", "-D", str(primary.datadir), "-U", "postgres", "--auth=trust",
         "--no-sync", "--encoding=UTF8", "--locale=C.UTF-8",
@@ -171,15 +171,15 @@ def throwaway_primary() -> Iterator[Cluster]:
 
 @contextmanager
 def primary_and_replica(
-    *, replica_options: tuple[str, ...] = ()
+    *, primary_options: tuple[str, ...] = (), replica_options: tuple[str, ...] = ()
 ) -> Iterator[tuple[Cluster, Cluster]]:
-    """A running primary and a hot-standby replica that streams from it (started with
-    `replica_options`)."""
+    """A running primary and a hot-standby replica that streams from it, each started with
+    its `options` (`name=value` server settings)."""
     bindir = find_bindir()
     folder = owned_folder("layanan-pg-")
     clusters: list[Cluster] = []
     try:
-        primary = new_primary(folder, bindir)
+        primary = new_primary(folder, bindir, primary_options)
         clusters.append(primary)
         replica = Cluster(
             bindir=bindir, datadir=folder / "replica", port=free_port(), options=replica_options

@@ -7,8 +7,10 @@ docs/configuration.md. Defaults give a working single-machine install on SQLite.
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from layanan.lib.private_files import restrict_new_files, tighten_one
@@ -98,6 +100,9 @@ MIDDLEWARE = [
     "layanan.portal.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "layanan.api.middleware.ApiErrorShapeMiddleware",
+    "layanan.unavailable.DatabaseUnavailableMiddleware",
+    # Last, so that only the view itself runs with the public-read flag (lib/replica.py).
+    "layanan.lib.replica.PublicReadMiddleware",
 ]
 
 ROOT_URLCONF = "layanan.urls"
@@ -133,7 +138,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # BEGIN so that two writers queue on the busy timeout instead of failing mid-transaction.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # Seconds a query waits for another connection's lock before the request gets the
+        # "try again" page (503, layanan/unavailable.py).
+        "timeout": float(os.environ.get("LAYANAN_SQLITE_BUSY_SECONDS", "20")),
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
@@ -141,6 +148,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     # Tests use a file, not memory: the concurrency tests need real separate connections.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-layanan.sqlite3")}
+
+# A PostgreSQL streaming replica for public reads (layanan/lib/replica.py, docs/scaling.md):
+# tracking, the catalogue and charters, the dashboard, the guarantee register and the open
+# data, for visitors who are not signed in. Everything else reads and writes the primary.
+if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        replica_url, conn_max_age=600, conn_health_checks=True
+    )
+    # Tests see the one test database through both aliases.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["layanan.lib.replica.ReplicaRouter"]
+LAYANAN_REPLICA_VIEWS = [
+    "cases:track_form",
+    "cases:track",
+    "api:track",
+    "charters:catalogue",
+    "charters:charter",
+    "api:list_services",
+    "api:service_detail",
+    "transparency:dashboard",
+    "transparency:service",
+    "transparency:agency",
+    "transparency:register",
+    "transparency:register_csv",
+    "transparency:register_json",
+    "transparency:index",
+    "transparency:services_jsonld",
+    "transparency:catalogue_jsonld",
+    "transparency:metric_csv",
+    "transparency:metric_json",
+]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -176,12 +214,26 @@ LAYANAN_SIGN_UP_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_SIGN_UP_ADDRESS_LIMI
 LAYANAN_COMPLAINT_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_COMPLAINT_ADDRESS_LIMIT", "5"))
 LAYANAN_VERIFY_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_VERIFY_ADDRESS_LIMIT", "30"))
 
-CACHES = {
+# The cache holds the limits on tracking look-ups and on complaints filed without a token and
+# the marks of numbers a client was shown. A folder in the data dir serves one machine; several
+# app servers must share one cache, or each counts its own allowance (docs/scaling.md):
+# LAYANAN_CACHE_URL=redis://host:6379/0 (Django's Redis backend; rediss:// with TLS).
+CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "cache"),
     }
 }
+if cache_url := os.environ.get("LAYANAN_CACHE_URL"):
+    if not cache_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "LAYANAN_CACHE_URL must be a Redis address: redis://, rediss:// or unix://"
+        )
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": cache_url,
+        "KEY_PREFIX": "layanan",
+    }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -228,10 +280,36 @@ LAYANAN_UPLOAD_MIN_FREE_BYTES = (
 # Uploads through Django's default storage too (the documents' own storage sets the same).
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploaded and issued documents in S3-compatible object storage (AWS S3, MinIO, Ceph, a
+# cloud's object store) instead of PRIVATE_FILES_ROOT, so that several app servers share
+# them (docs/configuration.md, "Object storage"; cases.models.private_storage). Objects stay
+# private: no ACL is set, and only the access-checked views serve them.
+if bucket := os.environ.get("LAYANAN_S3_BUCKET"):
+    endpoint = os.environ.get("LAYANAN_S3_ENDPOINT_URL") or None
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint,
+            "region_name": os.environ.get("LAYANAN_S3_REGION") or None,
+            # Unset: boto3's own chain (AWS_* variables, ~/.aws, an instance role).
+            "access_key": os.environ.get("LAYANAN_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("LAYANAN_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("LAYANAN_S3_PREFIX", ""),
+            # Servers other than AWS mostly want bucket names in the path, not the host.
+            "addressing_style": os.environ.get(
+                "LAYANAN_S3_ADDRESSING_STYLE", "path" if endpoint else "auto"
+            ),
+            "default_acl": None,
+            "querystring_auth": True,
+            # As on disk: a second file of the same name gets a new name, never overwrites.
+            "file_overwrite": False,
+        },
+    }
 # Serve the committed assets straight from the apps: no collectstatic step is needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

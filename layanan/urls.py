@@ -72,3 +72,6 @@ urlpatterns = [
     path("api/v1/", v1.urls),
     path("open311/v2/", include("layanan.complaints.urls_open311")),
 ]
+
+# An unhandled error answers 500, unless the database is unavailable: then 503, try again.
+handler500 = "layanan.unavailable.server_error"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -21,6 +22,8 @@ from layanan.http_errors import (
     parse_json_body,
     with_language,
 )
+from layanan.lib.replica import reading_replica
+from layanan.unavailable import is_unavailable, unavailable
 
 
 class BearerToken(HttpBearer):
@@ -113,3 +116,14 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(
         request, error_body("error", str(exc.message)), status=exc.status_code
     )
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """503 `unavailable` with Retry-After while the database cannot answer (also with DEBUG
+    on, where django-ninja would answer a traceback). A public read that failed on the
+    replica is left to the replica middleware, which runs it again on the primary."""
+    if not is_unavailable(exc) or reading_replica.get():
+        raise exc
+    return unavailable(request)

@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -268,9 +268,12 @@ class Step(models.Model):
         return self.application.charter.step_spec(self.key)
 
 
-def private_storage() -> FileSystemStorage:
+def private_storage() -> Storage:
     """Uploaded documents live outside the web root; only an access-checked view serves them.
-    Readable by the service's user only (Django's default for uploads is 0644)."""
+    In object storage when settings.STORAGES has "private" (LAYANAN_S3_BUCKET), else in
+    PRIVATE_FILES_ROOT, readable by the service's user only (Django's default is 0644)."""
+    if "private" in settings.STORAGES:
+        return storages["private"]
     return FileSystemStorage(
         location=settings.PRIVATE_FILES_ROOT,
         base_url=None,

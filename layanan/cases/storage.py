@@ -1,20 +1,22 @@
 """Where uploaded documents are kept, and how much a citizen may keep there.
 
 Layout: one file per content, named by its SHA-256 with the extension of its type
-(`documents/ab/ab12…ef.pdf` under settings.PRIVATE_FILES_ROOT). The same bytes given by
+(`documents/ab/ab12…ef.pdf` in the private storage: settings.PRIVATE_FILES_ROOT, or an
+object store, see `cases.models.private_storage`). The same bytes given by
 several documents, in one application or many, are stored once; the Document rows that name
 a file are its references, and a file is deleted once the last of them goes (a removed or
 replaced draft document, a withdrawn application).
 
 A file is written only while the disk keeps LAYANAN_UPLOAD_MIN_FREE_BYTES free after it (the
 database and its write-ahead log usually share that disk, and must never be the ones to run
-out); a write the disk refuses anyway (ENOSPC, a quota) leaves no partial file behind. Either
-way `StoreFull` is raised, for the caller to refuse the upload in the user's words.
+out; an object store has no such floor); a write the disk refuses anyway (ENOSPC, a quota)
+leaves no partial file behind. Either way `StoreFull` is raised, for the caller to refuse the
+upload in the user's words.
 
-Storing and deleting take one lock (a `flock` on a file beside the documents), and a deletion
-runs only after the commit that dropped the last reference: so a deletion that finds no
-reference cannot race an upload of the same bytes committed meanwhile; the upload, which
-writes its file again after its own commit if it is gone, always wins.
+Storing and deleting take a lock (`storage_lock`), and a deletion runs only after the commit
+that dropped the last reference: so a deletion that finds no reference cannot race an upload
+of the same bytes committed meanwhile; the upload, which writes its file again after its own
+commit if it is gone, always wins.
 """
 
 from __future__ import annotations
@@ -32,9 +34,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.core.files.storage import Storage
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.http import FileResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layanan.cases.models import (
@@ -54,7 +58,19 @@ ORPHAN_AGE = dt.timedelta(days=1)
 
 
 @contextmanager
-def storage_lock() -> Iterator[None]:
+def storage_lock(names: Iterable[str]) -> Iterator[None]:
+    """Store or delete the files `names` one process at a time. On PostgreSQL a transaction's
+    advisory lock per name, which holds across several app servers sharing an object store
+    and, taken inside an upload's transaction, until that upload commits; on SQLite (one
+    machine) a `flock` on a file beside the documents."""
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            for name in sorted(set(names)):
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ["layanan:" + name]
+                )
+            yield
+        return
     root = Path(settings.PRIVATE_FILES_ROOT)
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
     with open(root / ".lock", "a") as lock_file:
@@ -74,6 +90,8 @@ DISK_FULL_ERRORS = (errno.ENOSPC, errno.EDQUOT)
 
 def ensure_room(size: int) -> None:
     """Raise StoreFull unless `size` more bytes leave the configured free space on the disk."""
+    if "private" in settings.STORAGES:
+        return  # an object store: no local disk to keep from filling
     keep_free = int(getattr(settings, "LAYANAN_UPLOAD_MIN_FREE_BYTES", 0))
     free = shutil.disk_usage(settings.PRIVATE_FILES_ROOT).free
     if free - size < keep_free:
@@ -91,7 +109,7 @@ def store_file(name: str, content: bytes) -> str:
 
     Raises StoreFull when the disk has no room for it (see the module's note)."""
     storage = private_storage()
-    with storage_lock():
+    with storage_lock([name]):
         if storage.exists(name):
             if storage.size(name) == len(content):
                 return name
@@ -116,8 +134,9 @@ def delete_unreferenced_files(names: Iterable[str]) -> int:
     its file."""
     storage = private_storage()
     deleted = 0
-    with storage_lock():
-        for name in sorted(set(names)):
+    names = sorted(set(names))
+    with storage_lock(names):
+        for name in names:
             if name and not Document.objects.filter(file=name).exists() and storage.exists(name):
                 storage.delete(name)
                 deleted += 1
@@ -135,22 +154,32 @@ def prune_unreferenced_files(*, older_than: dt.timedelta = ORPHAN_AGE) -> int:
     """A periodic job (daily): delete stored files that no document names and that are older
     than `older_than`. They are left when a transaction that had written its file rolled
     back (an upload refused at the last moment, a failed batch); the age keeps files of
-    uploads still being committed. Returns how many were deleted."""
-    folder = Path(settings.PRIVATE_FILES_ROOT) / "documents"
-    if not folder.is_dir():
-        return 0
-    cutoff = time.time() - older_than.total_seconds()
+    uploads still being committed. Listed through the storage (a folder or a bucket).
+    Returns how many were deleted."""
+    storage = private_storage()
+    cutoff = timezone.now() - older_than
     candidates = [
-        path
-        for path in folder.glob("*/*")
-        if path.is_file() and not path.is_symlink() and path.stat().st_mtime < cutoff
+        name for name in stored_names(storage) if storage.get_modified_time(name) < cutoff
     ]
     deleted = 0
     for start in range(0, len(candidates), 500):
-        batch = {f"documents/{p.parent.name}/{p.name}": p for p in candidates[start : start + 500]}
+        batch = candidates[start : start + 500]
         named = set(Document.objects.filter(file__in=batch).values_list("file", flat=True))
         deleted += delete_unreferenced_files(name for name in batch if name not in named)
     return deleted
+
+
+def stored_names(storage: Storage) -> list[str]:
+    """The names of the uploaded files in the storage: documents/<2 hex>/<sha256>.<ext>."""
+    try:
+        folders = storage.listdir("documents")[0]
+    except FileNotFoundError:  # on disk, before the first upload
+        return []
+    names = []
+    for folder in folders:
+        files = storage.listdir(f"documents/{folder}")[1]
+        names += [f"documents/{folder}/{name}" for name in files if not name.startswith(".")]
+    return names
 
 
 # -- limits -----------------------------------------------------------------------------------

@@ -226,6 +226,12 @@ def create_backup(path: Path, *, now: Callable[[], dt.datetime] | None = None) -
                             size += entry["bytes"]
                     parts[folder] = {"files": added, "bytes": size}
                     report.lines.append(f"{folder}: {added} file(s), {size} bytes")
+                if "private" in settings.STORAGES:
+                    bucket = settings.STORAGES["private"]["OPTIONS"].get("bucket_name")
+                    report.lines.append(
+                        f"documents: in object storage (bucket {bucket}), not in this archive: "
+                        "keep the bucket's own versioning or replication (docs/scaling.md)"
+                    )
                 key = secret_key_path()
                 entry = add_file(archive, key, "secret_key") if key.is_file() else None
                 if entry is not None:

@@ -26,7 +26,6 @@ import errno
 import fcntl
 import logging
 import shutil
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path

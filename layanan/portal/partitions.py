@@ -197,6 +197,8 @@ def ensure(*, ahead: int = DEFAULT_AHEAD, say: Say | None = None) -> list[str]:
     """Make the partitions each partitioned table needs for the next `ahead` ranges of new
     applications; returns the names made. Tables not partitioned are left alone."""
     require_postgresql()
+    if ahead < 0:
+        raise PartitioningError(_("--ahead must be at least 0."))
     made: list[str] = []
     newest = newest_application_id()
     for table in (model._meta.db_table for model in TABLES.values()):

@@ -192,6 +192,8 @@ class ConversionTests(BaseTestCase):
         convert_all()
         with self.assertRaisesMessage(CommandError, "cases_event is already partitioned."):
             partitions("convert", "--table", "events")
+        with self.assertRaisesMessage(CommandError, "--ahead must be at least 0."):
+            partitions("ensure", "--ahead", "-1")
 
     def test_schema_migrations_still_apply_to_a_partitioned_table(self) -> None:
         convert_all()

@@ -418,6 +418,8 @@ LAYANAN_PERIODIC_JOBS = [
     ("layanan.transparency.forecast.run", 60),
     ("layanan.transparency.rollups.run", 60),
     ("layanan.documents.issuing.run", 15),
+    # partitions for the next applications (PostgreSQL, once partitioned: docs/partitioning.md)
+    ("layanan.portal.partitions.run", 24 * 60 * 60),
 ]
 # Paying online through Xendit's Invoice API (docs/payments.md): offered when the key is set.
 LAYANAN_XENDIT_SECRET_KEY = os.environ.get("LAYANAN_XENDIT_SECRET_KEY", "")

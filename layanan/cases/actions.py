@@ -229,7 +229,11 @@ def store(
             for key in changed:
                 if key != "note":
                     setattr(step, key, changes[key])
-            step.save(update_fields=changed)
+            # Found by application as well as id: on a partitioned database the update then
+            # visits one partition instead of every one (docs/partitioning.md).
+            Step.objects.filter(pk=step.pk, application_id=step.application_id).update(
+                **{key: getattr(step, key) for key in changed}
+            )
     for event in events:
         record_event(
             application,
@@ -773,7 +777,9 @@ def assign_step(*, step: Step, assignee: User | None, by: User) -> Step:
     previous = step.assignee_id
     if previous == (assignee.pk if assignee else None):
         return step  # already so: nothing to record
-    updated = Step.objects.filter(pk=step.pk, assignee_id=previous).update(assignee=assignee)
+    updated = Step.objects.filter(
+        pk=step.pk, application_id=step.application_id, assignee_id=previous
+    ).update(assignee=assignee)
     if updated != 1:
         raise AlreadyHandled(_("This step was already assigned by someone else."))
     step.assignee = assignee

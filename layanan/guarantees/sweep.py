@@ -521,9 +521,12 @@ def fire_alarms(at: dt.datetime) -> Summary:
             )
             if not batch:
                 return summary
-            Alarm.objects.filter(pk__in=[alarm.pk for alarm in batch], fired=False).update(
-                fired=True
-            )
+            # with their applications: a partitioned table is then read in their partitions
+            Alarm.objects.filter(
+                pk__in=[alarm.pk for alarm in batch],
+                application_id__in={alarm.application_id for alarm in batch},
+                fired=False,
+            ).update(fired=True)
             Firing(at, summary, calendars).run(batch)
 
 

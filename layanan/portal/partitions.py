@@ -311,6 +311,17 @@ def plan(label: str, *, width: int, ahead: int, batch: int) -> Plan:
             _("%(old)s exists from an earlier conversion: drop it (or rename it) first.")
             % {"old": f"{table}_unpartitioned"}
         )
+    identity = one(
+        "SELECT attidentity FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attname = 'id'",
+        (table,),
+    )
+    if identity not in (("d",), ("a",)):
+        # Tables made by Django before 4.1 number rows with a serial default, which the copy
+        # would keep pointing at the old table's sequence.
+        raise PartitioningError(
+            _("%(table)s.id is not an identity column; this conversion handles only those.")
+            % {"table": table}
+        )
     lowest, count = one(f"SELECT min({KEY}), count(*) FROM {q(table)}") or (None, 0)
     newest = newest_application_id()
     found = Plan(

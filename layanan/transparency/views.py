@@ -68,8 +68,9 @@ def metric_month(metric: str, month: str) -> tuple[Metric, dt.date]:
         first = dt.datetime.strptime(month + "-01", "%Y-%m-%d").date()  # noqa: DTZ007
     except ValueError:
         raise Http404 from None
-    now = timezone.now()
-    if first > now.date() or first.year < 2000:
+    # months are the site's (its time zone's), as in the files: at 00:30 WIB on the 1st the new
+    # month has begun although it is still the last day of the old one in UTC
+    if first > timezone.localdate() or first.year < 2000:
         raise Http404
     return METRICS[metric], first
 

@@ -291,6 +291,16 @@ class OpenDataTests(RollupTestCase):
         self.assertEqual(empty.status_code, 200)
         self.assertEqual(empty.json()["rows"], [])
 
+    def test_a_month_begins_at_midnight_in_the_sites_time_zone(self) -> None:
+        # 00:30 WIB on 1 December is still 30 November in UTC: December's file exists (empty)
+        just_begun = dt.datetime(2026, 11, 30, 17, 30, tzinfo=dt.UTC)
+        with time_machine.travel(just_begun, tick=False):
+            december = self.client.get("/data/permohonan/2026-12.json")
+        self.assertEqual(december.status_code, 200)
+        self.assertEqual(december.json()["rows"], [])
+        with time_machine.travel(just_begun - dt.timedelta(hours=1), tick=False):
+            self.assertEqual(self.client.get("/data/permohonan/2026-12.json").status_code, 404)
+
     def test_the_files_read_the_rollups_at_a_cost_that_does_not_grow(self) -> None:
         for day in (2, 3, 4, 5, 6):
             self.completed(day)

@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -378,10 +379,13 @@ def main() -> int:
         "submitted": sum(1 for item in acknowledged if item["submitted"]),
         **found,
     }
-    if result["errors"]:
-        print(f"server log: {log_path}")
+    passed = not (result["errors"] or result["lost"] or result["duplicated"])
+    if passed:
+        shutil.rmtree(work, ignore_errors=True)
+    else:  # kept for a look: the data dir, the server's log, what was acknowledged
+        print(f"kept for inspection: {work} (server log: {log_path})")
     print(json.dumps(result))
-    return 0 if not (result["errors"] or result["lost"] or result["duplicated"]) else 1
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -130,6 +131,7 @@ class ServerKilledTests(ConcurrentTestCase):
         citizens = [self.make_user(f"warga{i}", f"Warga {i}") for i in range(CLIENTS)]
         tokens = [issue_token(citizen)[0] for citizen in citizens]
         server = Server()
+        self.addCleanup(shutil.rmtree, server.env["LAYANAN_DATA_DIR"], True)
         acknowledged: list[tuple[str, str, str]] = []  # (citizen, key, number)
         submitted: list[str] = []
         failures: list[str] = []

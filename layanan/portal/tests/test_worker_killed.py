@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from collections import Counter
@@ -111,8 +113,10 @@ class WorkerKilledTests(ConcurrentTestCase):
         long_ago = timezone.now() - dt.timedelta(days=40)
         for _ in range(APPLICATIONS):
             self.submitted(at=long_ago)
-        mail = Path(process_env()["LAYANAN_DATA_DIR"]) / "mail"
+        mail = Path(tempfile.mkdtemp(prefix="layanan-mail-"))
         worker = Worker(mail)
+        self.addCleanup(shutil.rmtree, mail, True)
+        self.addCleanup(shutil.rmtree, worker.env["LAYANAN_DATA_DIR"], True)
         try:
             worker.start()
             wait_for(lambda: Breach.objects.exists(), "the first breach")

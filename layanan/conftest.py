@@ -30,6 +30,11 @@ def pytest_configure(config: pytest.Config) -> None:
         # and a signing directory each: two processes making the demo root CA at once would
         # leave certificates of one root beside the other's
         settings.LAYANAN_SIGNING_DIR = Path(settings.LAYANAN_SIGNING_DIR) / worker
+    # The free-space floor for uploads (256 MB in production) is about the machine, not the
+    # code: a test machine may have less free, and the full-disk tests set their own floor.
+    # Servers the tests start in subprocesses read the variable.
+    os.environ["LAYANAN_UPLOAD_MIN_FREE_MB"] = "0"
+    settings.LAYANAN_UPLOAD_MIN_FREE_BYTES = 0
     # Password hashing is deliberately slow; tests sign in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -72,3 +72,8 @@ urlpatterns = [
     path("api/v1/", v1.urls),
     path("open311/v2/", include("layanan.complaints.urls_open311")),
 ]
+
+if settings.LAYANAN_BENCH_FLOOR:
+    from layanan.portal.bench_floor import floor
+
+    urlpatterns.append(path("_bench/floor/<int:size>/", floor, name="bench_floor"))

@@ -82,6 +82,41 @@ def wait_until_up(base: str, server: subprocess.Popen[bytes], timeout: float = 6
     raise SystemExit("layanan serve did not answer in time")
 
 
+def gunicorn_processes(root: int) -> list[int]:
+    """The gunicorn processes under `root` (Linux /proc; none elsewhere)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.parent.name)] = int(fields[1])
+    found, frontier = [], [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent:
+                frontier.append(pid)
+                try:
+                    if b"gunicorn" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                        found.append(pid)
+                except OSError:
+                    continue
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes used so far."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def fetch(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (loopback)
         return bytes(response.read())
@@ -139,6 +174,12 @@ def summary(latencies: list[float], seconds: float) -> dict[str, float]:
     }
 
 
+def cpu_ratio(floor: dict[str, float], subject: dict[str, float]) -> float:
+    if not subject["server_cpu_ms"]:
+        return 0.0
+    return round(floor["server_cpu_ms"] / subject["server_cpu_ms"], 3)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="1 round of 0.3 s: a smoke test")
@@ -184,14 +225,18 @@ def main() -> None:
         }
         for path in targets.values():  # every worker warm (imports, connections, caches)
             drive(port, path, options.seconds / 5, options.connections)
+        workers = gunicorn_processes(server.pid)
+        cpu = dict.fromkeys(targets, 0.0)
         samples: dict[str, list[float]] = {name: [] for name in targets}
         elapsed = dict.fromkeys(targets, 0.0)
         errors = dict.fromkeys(targets, 0)
         for _round in range(options.rounds):
             for name in ("floor_page", "page", "floor_api", "api"):
+                used = cpu_seconds(workers)
                 latencies, failed, seconds = drive(
                     port, targets[name], options.seconds, options.connections
                 )
+                cpu[name] += cpu_seconds(workers) - used
                 samples[name] += latencies
                 elapsed[name] += seconds
                 errors[name] += failed
@@ -199,7 +244,13 @@ def main() -> None:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     figures = {
-        name: {**summary(samples[name], elapsed[name]), "errors": errors[name]} for name in targets
+        name: {
+            **summary(samples[name], elapsed[name]),
+            # the server's CPU per request: the work done, whatever else runs on the machine
+            "server_cpu_ms": round(cpu[name] * 1000 / max(1, len(samples[name])), 3),
+            "errors": errors[name],
+        }
+        for name in targets
     }
     python = f"{platform.python_implementation()} {platform.python_version()}"
     result = {
@@ -211,6 +262,9 @@ def main() -> None:
         **figures,
         "page_ratio": round(figures["page"]["rps"] / figures["floor_page"]["rps"], 3),
         "api_ratio": round(figures["api"]["rps"] / figures["floor_api"]["rps"], 3),
+        # the same ratios by the server's CPU per request (0 where /proc is missing)
+        "page_cpu_ratio": cpu_ratio(figures["floor_page"], figures["page"]),
+        "api_cpu_ratio": cpu_ratio(figures["floor_api"], figures["api"]),
         "goal_ratio": GOAL_RATIO,
         "goal_p99_ms": GOAL_P99_MS,
     }

@@ -25,6 +25,7 @@ import asyncio
 import json
 import os
 import platform
+import shutil
 import signal
 import socket
 import statistics
@@ -253,6 +254,7 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        shutil.rmtree(data_dir, ignore_errors=True)
     figures = {
         name: {
             **summary(samples[name], elapsed[name]),

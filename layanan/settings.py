@@ -400,6 +400,12 @@ LAYANAN_ADMIN_TITLE = _("Layanan administration")
 # Public tracking: this many unknown or malformed numbers per client per window, then 429.
 LAYANAN_TRACK_FAILURES_ALLOWED = int(os.environ.get("LAYANAN_TRACK_FAILURES_ALLOWED", "20"))
 LAYANAN_TRACK_WINDOW_MINUTES = int(os.environ.get("LAYANAN_TRACK_WINDOW_MINUTES", "10"))
+# The tracking page and API from stored snapshots (layanan/cases/snapshots.py); off only to
+# compare against the live build (tests, benchmarks).
+LAYANAN_PUBLIC_SNAPSHOTS = env_bool("LAYANAN_PUBLIC_SNAPSHOTS", True)
+# bench/tracking.py only: serve /_bench/floor/<bytes>/, a bare view the tracking page is
+# measured against (docs/benchmarks.md). Never set in a real installation.
+LAYANAN_BENCH_FLOOR = env_bool("LAYANAN_BENCH_FLOOR", False)
 # /sehat/ answers 503 when the worker's last heartbeat is older than this (it beats every 10 s).
 LAYANAN_WORKER_STALE_SECONDS = int(os.environ.get("LAYANAN_WORKER_STALE_SECONDS", "120"))
 # Periodic jobs run by `layanan worker`: (dotted path, every N seconds).

@@ -73,5 +73,9 @@ urlpatterns = [
     path("open311/v2/", include("layanan.complaints.urls_open311")),
 ]
 
+if settings.LAYANAN_BENCH_FLOOR:
+    from layanan.portal.bench_floor import floor
+
+    urlpatterns.append(path("_bench/floor/<int:size>/", floor, name="bench_floor"))
 # An unhandled error answers 500, unless the database is unavailable: then 503, try again.
 handler500 = "layanan.unavailable.server_error"

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -204,7 +205,10 @@ def store(
     values: dict[str, Any] = {name: getattr(state, name) for name in STATE_FIELDS}
     values["status"] = str(state.status)
     updated = Application.objects.filter(pk=application.pk, revision=application.revision).update(
-        revision=application.revision + 1, updated_at=at, **values
+        revision=application.revision + 1,
+        updated_at=at,
+        public_version=F("public_version") + 1,  # see cases.snapshots
+        **values,
     )
     if updated != 1:
         raise AlreadyHandled(_("This application was already handled by someone else."))
@@ -893,14 +897,21 @@ def record_expected_completion(
     rows = Application.objects.filter(pk=application.pk)
     if at is not None:
         rows = rows.filter(status__in=OPEN_STATUSES)
+    # Each update also retires the public snapshots (cases.snapshots): the estimate is shown.
     changed = rows.exclude(expected_completion_at=at, expected_completion_basis=basis).update(
-        expected_completion_at=at, expected_completion_basis=basis
+        expected_completion_at=at,
+        expected_completion_basis=basis,
+        public_version=F("public_version") + 1,
     )
     if not changed and at is not None:
         # ended meanwhile, or unchanged: an ended application keeps no estimate
         Application.objects.filter(pk=application.pk).exclude(status__in=OPEN_STATUSES).exclude(
             expected_completion_at=None
-        ).update(expected_completion_at=None, expected_completion_basis={})
+        ).update(
+            expected_completion_at=None,
+            expected_completion_basis={},
+            public_version=F("public_version") + 1,
+        )
     return bool(changed)
 
 

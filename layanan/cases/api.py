@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.module_loading import import_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.responses import NinjaJSONEncoder
 
 from layanan.accounts.current import user_of
 from layanan.accounts.models import DataAccess, User
-from layanan.cases import access, actions, lookup_limit
+from layanan.cases import access, actions, lookup_limit, snapshots
 from layanan.cases.answers import open_answers
-from layanan.cases.models import Application, Step
+from layanan.cases.models import Application, PublicSnapshot, Step
 from layanan.cases.presenters import (
     completion_data,
     expected_completion,
@@ -35,6 +38,7 @@ router = Router(tags=["applications"])
 tracking_router = Router(tags=["tracking"])
 
 PAGE_SIZE = 20
+JSON = "application/json; charset=utf-8"  # django-ninja's own
 
 
 class ApplicationIn(Schema):
@@ -510,7 +514,7 @@ def act(request: HttpRequest, number: str, key: str, data: ActionIn) -> dict[str
     auth=None,
     summary="Public tracking",
 )
-def track(request: HttpRequest, number: str) -> dict[str, Any]:
+def track(request: HttpRequest, number: str) -> HttpResponse:
     """What anyone with the number may see: no name, NIK, contacts, answers or documents.
 
     After 20 unknown or malformed numbers from one client in 10 minutes, numbers this client
@@ -520,10 +524,28 @@ def track(request: HttpRequest, number: str) -> dict[str, Any]:
     canonical = access.canonical_number(number)
     if seconds := lookup_limit.may_look_up(request, canonical):
         raise ApiError(429, "rate_limited", lookup_limit.refusal_message(seconds))
+    language = get_language()
+    if canonical is not None:
+        # the common case: one indexed read (cases.snapshots)
+        body = snapshots.read(canonical, language, PublicSnapshot.Kind.API)
+        if body is not None:
+            lookup_limit.record_shown(request, canonical)
+            return HttpResponse(body, content_type=JSON)
     try:
         application = access.get_application_for_public(number)
     except Http404:
         lookup_limit.record_failure(request)
         raise
     lookup_limit.record_shown(request, application.number)
-    return public_view(application)
+    # Rendered here as django-ninja renders a returned TrackOut (the API keeps its default
+    # JSON renderer), so that the stored bytes are the answer's bytes.
+    data = TrackOut.model_validate(public_view(application)).model_dump()
+    body = json.dumps(data, cls=NinjaJSONEncoder)
+    snapshots.keep(
+        application,
+        version=application.public_version,
+        language=language,
+        kind=PublicSnapshot.Kind.API,
+        body=body,
+    )
+    return HttpResponse(body, content_type=JSON)

@@ -11,6 +11,7 @@ from django.db.models import OuterRef, Subquery
 
 from layanan.accounts.models import User
 from layanan.cases.models import Application, Event
+from layanan.cases.snapshots import invalidate
 
 GENESIS = "0" * 64
 
@@ -31,9 +32,9 @@ def record_event(
     The caller holds the application's row lock (actions update it first), so `seq` and the
     previous hash cannot race.
     """
-    # Serialise writers of one application's chain (PostgreSQL row lock; SQLite already
-    # serialises write transactions).
-    Application.objects.select_for_update().filter(pk=application.pk).values_list("pk").get()
+    # Serialise writers of one application's chain (the update takes PostgreSQL's row lock;
+    # SQLite already serialises write transactions), and retire its public snapshots.
+    invalidate([application.pk])
     last = (
         Event.objects.filter(application=application)
         .order_by("-seq")
@@ -168,6 +169,7 @@ class ChainWriter:
 
     def flush(self) -> None:
         if self.pending:
+            invalidate({event.application_id for event in self.pending})
             Event.objects.bulk_create(self.pending, batch_size=500)
             self.pending = []
 

@@ -11,6 +11,11 @@ refreshing their application's page, or coming back to it, is never refused, eve
 someone else on the same network (a shared office or mobile-network address) used up the
 failures. Counting is atomic (layanan.counters); the window is fixed, so a client gets at
 most twice the allowance across the boundary of two windows.
+
+A known number costs reads only, never a write per request (the tracking page is the most
+read page): the client's failure count is read first, and the "shown" mark only when that
+count refuses; the mark is written when the number is first shown and again once it is a day
+old, and it lasts two days, so a number shown at any time in the last day is answered.
 """
 
 from __future__ import annotations
@@ -57,9 +62,10 @@ def seconds_refused(request: HttpRequest) -> int:
 
 def may_look_up(request: HttpRequest, number: str | None) -> int:
     """0 if this look-up is answered, else the seconds until the client may try new numbers."""
-    if number is not None and cache.get(shown_key(request, number)):
+    seconds = seconds_refused(request)
+    if seconds and number is not None and cache.get(shown_key(request, number)):
         return 0
-    return seconds_refused(request)
+    return seconds
 
 
 def record_failure(request: HttpRequest) -> None:
@@ -67,7 +73,12 @@ def record_failure(request: HttpRequest) -> None:
 
 
 def record_shown(request: HttpRequest, number: str) -> None:
-    cache.set(shown_key(request, number), True, timeout=SHOWN_FOR)
+    key = shown_key(request, number)
+    marked_at = cache.get(key)
+    now = time.time()
+    # A mark from before this scheme holds True: counted as old, so it is written again.
+    if not isinstance(marked_at, float) or now - marked_at >= SHOWN_FOR:
+        cache.set(key, now, timeout=2 * SHOWN_FOR)
 
 
 def refusal_message(seconds: int) -> str:

@@ -161,6 +161,11 @@ class Application(models.Model):
     # Optimistic lock: every state change bumps it with a conditional update, so that of two
     # officers acting at the same moment exactly one wins.
     revision = models.PositiveIntegerField(default=0)
+    # Moves on every change of what the public sees of the application (an event, a state
+    # change, a new estimate), in the transaction that makes it: a stored public snapshot
+    # (PublicSnapshot) counts only while it carries the current value. A database default, so
+    # rows written with plain SQL (bench data) start at 0 too.
+    public_version = models.PositiveIntegerField(default=0, db_default=0)
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -385,6 +390,40 @@ class Event(models.Model):
         }
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256((self.prev_hash + canonical).encode()).hexdigest()
+
+
+class PublicSnapshot(models.Model):
+    """A public answer about an application kept ready: the tracking page as an anonymous
+    visitor gets it, or the body of GET /api/v1/track/{number}, in one language.
+
+    Built on the first read after a change (cases.snapshots) and valid only while `version`
+    equals the application's `public_version`, which every change moves in its own
+    transaction; `stale_after` ends it earlier where the answer depends on the time of day.
+    """
+
+    class Kind(models.TextChoices):
+        PAGE = "page", _("tracking page")
+        API = "api", _("tracking API")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="public_snapshots"
+    )
+    number = models.CharField(max_length=16)
+    language = models.CharField(max_length=8)
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    version = models.PositiveIntegerField()
+    stale_after = models.DateTimeField()
+    body = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number", "language", "kind"], name="cases_publicsnapshot_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.kind} {self.language}@{self.version}"
 
 
 class EventCursor(models.Model):

@@ -11,10 +11,11 @@ from __future__ import annotations
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from layanan.cases import access, lookup_limit
+from layanan.cases import access, lookup_limit, snapshots
+from layanan.cases.models import PublicSnapshot
 from layanan.cases.presenters import public_view
 
 
@@ -87,6 +88,15 @@ def track_form(request: HttpRequest) -> HttpResponse:
 
 
 def track(request: HttpRequest, number: str) -> HttpResponse:
+    shareable = number == access.canonical_number(number) and snapshots.page_is_shareable(
+        request, number
+    )
+    if shareable and not lookup_limit.may_look_up(request, number):
+        # the common case: one indexed read (cases.snapshots)
+        body = snapshots.read(number, get_language(), PublicSnapshot.Kind.PAGE)
+        if body is not None:
+            lookup_limit.record_shown(request, number)
+            return snapshots.page_response(request, body)
     form = TrackForm({"nomor": number[:40]}, auto_id="%s")
     if not form.is_valid():
         return refuse_malformed(request, form)
@@ -104,4 +114,13 @@ def track(request: HttpRequest, number: str) -> HttpResponse:
         )
         return render_form(request, form, status=404)
     lookup_limit.record_shown(request, number)
-    return render(request, "cases/track.html", {"view": public_view(application)})
+    response = render(request, "cases/track.html", {"view": public_view(application)})
+    if shareable and (body := snapshots.page_body(response)) is not None:
+        snapshots.keep(
+            application,
+            version=application.public_version,
+            language=get_language(),
+            kind=PublicSnapshot.Kind.PAGE,
+            body=body,
+        )
+    return response

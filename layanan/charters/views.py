@@ -1,8 +1,11 @@
+import hashlib
 from itertools import groupby
+from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from layanan.charters import presenters
@@ -42,11 +45,7 @@ def in_force(service: Service) -> Charter:
     return charters[0]
 
 
-def catalogue(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
-    grouping = request.GET.get("kelompok", "agency")
-    if grouping not in GROUPINGS:
-        grouping = "agency"
+def catalogue_listing(query: str, grouping: str) -> dict[str, Any]:
     if grouping == "agency":
         services = list(public_services(query).order_by("lead_agency__name", "name"))
         groups = [
@@ -75,14 +74,34 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         )
         for anchor, name, items in groups
     ]
+    return {"groups": rows, "count": len(services)}
+
+
+def catalogue_version() -> str:
+    """Moves whenever a charter is adopted, superseded or withdrawn: one indexed aggregate."""
+    adopted = Charter.objects.filter(status=Charter.Status.ADOPTED).aggregate(
+        count=Count("pk"), last=Max("adopted_at")
+    )
+    last = adopted["last"].isoformat() if adopted["last"] else ""
+    return f"{adopted['count']}:{last}"
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """The catalogue. Without a search, the list comes from the cache while no charter
+    changed (the template's `cache` tag, keyed by `catalogue_version`); the listing below is
+    built only when the template needs it."""
+    query = request.GET.get("q", "").strip()[:100]
+    grouping = request.GET.get("kelompok", "agency")
+    if grouping not in GROUPINGS:
+        grouping = "agency"
     return render(
         request,
         "charters/catalogue.html",
         {
-            "groups": rows,
+            "listing": SimpleLazyObject(lambda: catalogue_listing(query, grouping)),
             "query": query,
             "grouping": grouping,
-            "count": len(services),
+            "catalogue_version": "" if query else catalogue_version(),
         },
     )
 
@@ -101,7 +120,6 @@ def charter_page(request: HttpRequest, code: str) -> HttpResponse:
         charter = next((c for c in versions if c.status == Charter.Status.ADOPTED), None)
     if charter is None:
         raise Http404(_("This service has no charter in force."))
-    content = charter.content
     return render(
         request,
         "charters/charter.html",
@@ -109,39 +127,55 @@ def charter_page(request: HttpRequest, code: str) -> HttpResponse:
             "service": service,
             "charter": charter,
             "versions": versions,
-            "requirements": [
-                {
-                    "name": presenters.local(r["name"]),
-                    "note": presenters.local(r.get("note")),
-                    "required": r["required"],
-                    "kind": r["kind"],
-                    "where": presenters.local(r.get("where")),
-                }
-                for r in content["requirements"]
-            ],
-            "stages": presenters.stages_of(charter),
-            "time_limit": presenters.describe_limit(charter.time_limit),
-            "clock_starts": content.get("clock_starts"),
-            "fee": presenters.fee_notice(charter).text,
-            "product": presenters.local(content["product"]["name"]),
-            "product_description": presenters.local(content["product"].get("description")),
-            "complaint_channel": presenters.local(content["complaints"]["channel"]),
-            "complaint_days": content["complaints"]["handling_days"],
-            "guarantee_statement": presenters.local(content["guarantee"].get("statement")),
-            "guarantee": presenters.guarantee_sentences(charter),
-            "apology": presenters.local(content["guarantee"].get("apology")),
-            "legal_basis": content.get("legal_basis", []),
-            "other_components": [
-                (_("Facilities and infrastructure"), presenters.local(content.get("facilities"))),
-                (_("Competence of the officers"), presenters.local(content.get("competence"))),
-                (_("Internal supervision"), presenters.local(content.get("internal_supervision"))),
-                (_("Number of officers"), str(content.get("executors", ""))),
-                (_("Security and safety guarantee"), presenters.local(content.get("security"))),
-                (
-                    _("Evaluation of officers' performance"),
-                    presenters.local(content.get("performance_evaluation")),
-                ),
-            ],
-            "agencies": presenters.participating(charter),
+            # what the kept page depends on besides the (immutable) version and the language
+            "page_version": page_version(service, versions),
+            "details": SimpleLazyObject(lambda: charter_details(charter)),
         },
     )
+
+
+def page_version(service: Service, versions: list[Charter]) -> str:
+    names = (service.name, service.name_en, service.lead_agency.code, service.lead_agency.name)
+    states = [(v.pk, v.status, str(v.effective_from), v.change_note) for v in versions]
+    return hashlib.sha256(repr((names, states)).encode()).hexdigest()
+
+
+def charter_details(charter: Charter) -> dict[str, Any]:
+    """What the charter page shows of a version, built only when its kept copy is missing."""
+    content = charter.content
+    return {
+        "requirements": [
+            {
+                "name": presenters.local(r["name"]),
+                "note": presenters.local(r.get("note")),
+                "required": r["required"],
+                "kind": r["kind"],
+                "where": presenters.local(r.get("where")),
+            }
+            for r in content["requirements"]
+        ],
+        "stages": presenters.stages_of(charter),
+        "time_limit": presenters.describe_limit(charter.time_limit),
+        "clock_starts": content.get("clock_starts"),
+        "fee": presenters.fee_notice(charter).text,
+        "product": presenters.local(content["product"]["name"]),
+        "product_description": presenters.local(content["product"].get("description")),
+        "complaint_channel": presenters.local(content["complaints"]["channel"]),
+        "complaint_days": content["complaints"]["handling_days"],
+        "guarantee_statement": presenters.local(content["guarantee"].get("statement")),
+        "guarantee": presenters.guarantee_sentences(charter),
+        "apology": presenters.local(content["guarantee"].get("apology")),
+        "legal_basis": content.get("legal_basis", []),
+        "other_components": [
+            (_("Facilities and infrastructure"), presenters.local(content.get("facilities"))),
+            (_("Competence of the officers"), presenters.local(content.get("competence"))),
+            (_("Internal supervision"), presenters.local(content.get("internal_supervision"))),
+            (_("Number of officers"), str(content.get("executors", ""))),
+            (_("Security and safety guarantee"), presenters.local(content.get("security"))),
+            (
+                _("Evaluation of officers' performance"),
+                presenters.local(content.get("performance_evaluation")),
+            ),
+        ],
+        "agencies": presenters.participating(charter),
+    }

@@ -72,6 +72,20 @@ class TrackingLimitTests(BaseTestCase):
             self.assertContains(response, self.known)
         self.assertEqual(self.api(self.known).status_code, 200)
 
+    def test_a_number_shown_in_the_last_day_is_answered(self) -> None:
+        """The mark of a shown number is rewritten only once it is a day old (a known
+        number costs no write per request), yet it always covers the last day."""
+        self.assertEqual(self.page(self.known).status_code, 200)
+        for hours in (23, 47, 70, 94):  # each look within a day of the one before
+            moment = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC) + dt.timedelta(hours=hours)
+            with time_machine.travel(moment, tick=False):
+                self.use_up_failures()
+                self.assertEqual(self.page(self.known).status_code, 200, hours)
+        late = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC) + dt.timedelta(hours=94 + 49)
+        with time_machine.travel(late, tick=False):  # not seen for two days: counted anew
+            self.use_up_failures()
+            self.assertEqual(self.page(self.known).status_code, 429)
+
     def test_successful_look_ups_do_not_count(self) -> None:
         for _ in range(50):
             self.assertEqual(self.page(self.known).status_code, 200)

@@ -7,10 +7,12 @@ runs check the benchmarks, not the speed: the figures are what `make bench` is f
 from __future__ import annotations
 
 import ast
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,3 +50,27 @@ def test_the_sweep_benchmark_finds_the_one_percent_late() -> None:
     result = run_benchmark("sweep.py", 500)
     assert result["open"] == 500
     assert result["one_percent_summary"]["new_breaches"] == 5  # type: ignore[index]
+
+
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="the benchmarks use SQLite")
+def test_the_tracking_benchmark_measures_the_page_and_the_api_against_the_floor() -> None:
+    finished = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "tracking.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+        check=False,
+    )
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    result = json.loads(finished.stdout.strip().splitlines()[-1])
+    for target in ("page", "api", "catalogue", "charter"):
+        assert result[f"floor_{target}"]["rps"] > 0, target
+        assert result[target]["rps"] > 0, target
+        assert result[target]["errors"] == 0, target
+    assert all(result[f"{target}_ratio"] > 0 for target in ("page", "api", "catalogue", "charter"))
+
+
+@pytest.mark.django_db
+def test_the_floor_of_the_benchmark_is_absent_from_a_normal_installation(client: Any) -> None:
+    assert client.get("/_bench/floor/100/").status_code == 404

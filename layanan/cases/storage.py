@@ -92,7 +92,10 @@ def ensure_room(size: int) -> None:
     if "private" in settings.STORAGES:
         return  # an object store: no local disk to keep from filling
     keep_free = int(getattr(settings, "LAYANAN_UPLOAD_MIN_FREE_BYTES", 0))
-    free = shutil.disk_usage(settings.PRIVATE_FILES_ROOT).free
+    root = Path(settings.PRIVATE_FILES_ROOT)
+    # the first upload of a new data dir on PostgreSQL (whose lock is not a file in it)
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    free = shutil.disk_usage(root).free
     if free - size < keep_free:
         logger.error(
             "upload of %d bytes refused: %d bytes free, %d kept free (LAYANAN_UPLOAD_MIN_FREE_MB)",

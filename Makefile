@@ -33,8 +33,9 @@ messages: setup
 assets:
 	cd assets && npm ci --no-audit --no-fund && npm run build
 
+# Every bench/*.py prints its figures (one JSON line each); bench/_*.py are their shared helpers.
 bench: setup
-	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(BIN)/python $$b; done || echo "no benchmarks yet"
+	@ls bench/*.py >/dev/null 2>&1 && for b in bench/[!_]*.py; do $(BIN)/python $$b $(BENCH_FLAGS); done || echo "no benchmarks yet"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

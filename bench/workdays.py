@@ -13,8 +13,8 @@ day; both give the same answers (checked on every pair). No database is used, so
 nothing to run on PostgreSQL: the figure is the same whatever `DATABASE_URL` says.
 (The file is not named calendar.py: a script's folder comes first on Python's path, and that
 name would hide the standard library's `calendar`, which the `holidays` package imports.)
-Prints one JSON line; `ratio` is how many times faster the calendar is than the loop (goal:
-the issue's "today about 30x", i.e. the ratio stays at least that).
+Prints one JSON line; `ratio` is how many times faster the calendar is than the loop (the
+issue measured "today about 30x" and sets no goal).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-GOAL_RATIO = 30
+ISSUE_RATIO = 30  # what issue 12 measured; it sets no goal for this one
 
 
 def day_by_day(calendar: object, start: dt.date, n: int) -> dt.date:
@@ -75,8 +75,7 @@ def run(size: int, seed: int) -> dict[str, object]:
         "floor_s": round(loop_s, 3),
         "floor_per_s": round(size / loop_s),
         "ratio": round(ratio, 1),
-        "goal": f"ratio >= {GOAL_RATIO}",
-        "met": ratio >= GOAL_RATIO,
+        "goal": f"none set; the issue measured about {ISSUE_RATIO}x",
         "machine": machine(),
         "database": "none",
     }

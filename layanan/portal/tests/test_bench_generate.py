@@ -3,8 +3,10 @@
 The speed is for `make bench`; these runs check what is written, at N = 300."""
 
 import datetime as dt
+import importlib.util
 import json
 from io import StringIO
+from pathlib import Path
 
 import time_machine
 from django.core.management import call_command
@@ -20,6 +22,7 @@ from layanan.test import otp_code, sign_in_with_code
 
 NOW = dt.datetime(2026, 11, 24, 6, 30, tzinfo=dt.UTC)  # a Tuesday, 13:30 in Jakarta
 GENERATED = {"applicant__username__startswith": "warga-"}
+QUEUE_BENCHMARK = Path(__file__).resolve().parents[3] / "bench" / "officer_queue.py"
 ENGINE_STATUSES = {status.value for status in Status} - {Status.SUBMITTED.value}
 
 
@@ -122,3 +125,16 @@ class GenerateTests(TestCase):
         self.assertTrue(own.exists())
         self.assertTrue(all(a.number in mine.content.decode() for a in own))
         self.assertFalse(own.filter(**GENERATED).exists())
+
+    def test_the_queue_benchmark_measures_both_lists_on_a_generated_database(self) -> None:
+        generate("--applications", "300", "--seed", "3")
+        spec = importlib.util.spec_from_file_location("bench_queue", QUEUE_BENCHMARK)
+        assert spec is not None
+        assert spec.loader is not None
+        queue_benchmark = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(queue_benchmark)
+        result = queue_benchmark.measure_pages(300, repeat=1)
+        json.dumps(result)  # one JSON line
+        pages = [figures for figures in result.values() if isinstance(figures, dict)]
+        self.assertEqual(len(pages), 5)
+        self.assertTrue(all(figures["median_ms"] > 0 for figures in pages))

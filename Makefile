@@ -33,8 +33,9 @@ messages: setup
 assets:
 	cd assets && npm ci --no-audit --no-fund && npm run build
 
+# Every bench/*.py prints its figures (one JSON line each); bench/_*.py are their shared helpers.
 bench: setup
-	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(BIN)/python $$b; done || echo "no benchmarks yet"
+	@ls bench/*.py >/dev/null 2>&1 && for b in bench/[!_]*.py; do $(BIN)/python $$b $(BENCH_FLAGS); done || echo "no benchmarks yet"
 
 # 60 s of mixed traffic at 32 users against `layanan serve` on a fresh demo (scripts/load.py;
 # LOAD_ARGS="--seconds 10 --users 8" for a short run). Fails on any error, lost or duplicate.

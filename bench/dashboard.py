@@ -256,9 +256,12 @@ def run(n: int, repeat: int) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,1000000")
+    parser.add_argument("--quick", action="store_true", help="one tiny size (300)")
     parser.add_argument("--repeat", type=int, default=50, help="timed requests per page")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: one size per process
     args = parser.parse_args()
+    if args.quick:
+        args.sizes = "300"
     if args.one:
         print(run(args.one, args.repeat), flush=True)
         return

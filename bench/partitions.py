@@ -284,7 +284,10 @@ def main() -> None:
     parser.add_argument("--applications", type=int, default=20_000)
     parser.add_argument("--width", type=int, default=2_000, help="applications per partition")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--quick", action="store_true", help="1,000 applications: a smoke test")
     args = parser.parse_args()
+    if args.quick:
+        args.applications, args.width = 1_000, 200
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         print(json.dumps({"benchmark": "partitions", "skipped": "needs DATABASE_URL (PostgreSQL)"}))

@@ -38,7 +38,9 @@ def percentile(values: list[float], share: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--commits", type=int, default=300)
-    commits = parser.parse_args().commits
+    parser.add_argument("--quick", action="store_true", help="20 commits: a smoke test")
+    options = parser.parse_args()
+    commits = 20 if options.quick else options.commits
     try:
         # Commits flushed as in production: with synchronous_commit off (the throwaway
         # default) the WAL writer sends them in 200 ms batches and the lag is that batching.

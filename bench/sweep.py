@@ -191,8 +191,11 @@ def run(n: int) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,1000000")
+    parser.add_argument("--quick", action="store_true", help="one tiny size (500)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: one size per process
     args = parser.parse_args()
+    if args.quick:
+        args.sizes = "500"
     if args.one:
         print(run(args.one), flush=True)
         return

@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language
@@ -21,6 +20,7 @@ from layanan.accounts.models import DataAccess, User
 from layanan.cases import access, actions, lookup_limit, snapshots
 from layanan.cases.answers import open_answers
 from layanan.cases.models import Application, PublicSnapshot, Step
+from layanan.cases.paging import CappedPaginator
 from layanan.cases.presenters import (
     completion_data,
     expected_completion,
@@ -150,7 +150,8 @@ class ApplicationDetailOut(ApplicationOut):
 
 
 class ApplicationPage(Schema):
-    count: int
+    count: int  # counted up to cases.paging.COUNT_CAP; count_capped says there are more
+    count_capped: bool
     page: int
     pages: int
     results: list[ApplicationOut]
@@ -348,10 +349,13 @@ def list_applications(request: HttpRequest, page: int = 1) -> dict[str, Any]:
         rows = access.applications_for_officer(user).exclude(status="draft")
     else:
         rows = Application.objects.filter(applicant=user)
-    paginator = Paginator(rows.select_related("service").order_by("-created_at", "-pk"), PAGE_SIZE)
+    paginator = CappedPaginator(
+        rows.select_related("service").order_by("-created_at", "-pk"), PAGE_SIZE
+    )
     current = paginator.get_page(page)
     return {
         "count": paginator.count,
+        "count_capped": paginator.capped,
         "page": current.number,
         "pages": paginator.num_pages,
         "results": [summary(a) for a in current.object_list],

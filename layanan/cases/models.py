@@ -52,6 +52,10 @@ class StepState(models.TextChoices):
     SKIPPED = engine.StepStatus.SKIPPED.value, _("Not needed")
 
 
+# The steps in an officer's queue: being worked on, or waiting for the citizen's correction.
+QUEUED_STATES = (StepState.ACTIVE.value, StepState.RETURNED.value)
+
+
 class Channel(models.TextChoices):
     ONLINE = "online", _("Online")
     COUNTER = "loket", _("At the counter")
@@ -199,6 +203,9 @@ class Application(models.Model):
             models.Index(fields=["service", "status", "due_at"]),
             # the first month of open data (transparency.opendata.published_months)
             models.Index(fields=["submitted_at"]),
+            # an officer's list, newest first (cases.api.list_applications): read in order
+            # and stopped after a page, whatever the number of applications
+            models.Index(fields=["created_at", "id"], name="cases_application_newest"),
         ]
 
     def __str__(self) -> str:
@@ -263,6 +270,13 @@ class Step(models.Model):
             # steps in a period (transparency.analytics)
             models.Index(fields=["key", "state", "ended_at"]),
             models.Index(fields=["agency", "ended_at"]),
+            # the officers' queue, soonest due first (cases.views_office.queue_steps): only
+            # the open steps, read in order and stopped after a page
+            models.Index(
+                fields=["due_at", "id"],
+                condition=models.Q(state__in=QUEUED_STATES),
+                name="cases_step_open_due",
+            ),
         ]
 
     def __str__(self) -> str:

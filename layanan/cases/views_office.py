@@ -19,8 +19,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,9 +33,10 @@ from django.views.decorators.http import require_POST
 
 from layanan.accounts.current import user_of
 from layanan.accounts.models import DataAccess, User
-from layanan.agencies.models import Role
+from layanan.agencies.models import Role, Unit
 from layanan.cases import access, actions
-from layanan.cases.models import Step
+from layanan.cases.models import QUEUED_STATES, Step
+from layanan.cases.paging import CappedPaginator
 from layanan.cases.presenters import (
     event_label,
     explain_due,
@@ -44,7 +45,7 @@ from layanan.cases.presenters import (
     step_name,
 )
 from layanan.cases.views_citizen import answer_rows, document_requirements
-from layanan.charters.models import Service
+from layanan.charters.models import Charter, Service
 from layanan.lib.money import rupiah
 
 PAGE_SIZE = 25
@@ -150,8 +151,18 @@ class BulkAssignForm(forms.Form):
         return chosen
 
 
+# The open steps, written out as SQL literals: SQLite uses a partial index only when the query
+# repeats its condition with the same constants, and the ORM would send them as parameters.
+IS_QUEUED = RawSQL(  # noqa: S611 - constants of this module, no input
+    '"cases_step"."state" IN ({})'.format(", ".join(f"'{state}'" for state in QUEUED_STATES)),
+    [],
+    output_field=BooleanField(),
+)
+
+
 def queue_steps(user: User, units: set[int], form: QueueFilter) -> QuerySet[Step]:
-    steps = Step.objects.filter(unit_id__in=units, state__in=("active", "returned"))
+    # soonest due first along the partial index `cases_step_open_due`, a page at a time
+    steps = Step.objects.filter(IS_QUEUED, unit_id__in=units)
     if form.is_valid():
         if code := form.cleaned_data["layanan"]:
             steps = steps.filter(application__service__code=code)
@@ -166,6 +177,23 @@ def queue_steps(user: User, units: set[int], form: QueueFilter) -> QuerySet[Step
     return steps.select_related(
         "application", "application__service", "application__charter", "unit", "agency", "assignee"
     ).order_by("due_at", "pk")
+
+
+def services_at_units(units: set[int]) -> list[Service]:
+    """The services whose procedure, in a version applications can be bound to, has a step at
+    one of `units` (the queue's service filter). Read from the charters, not from the steps:
+    the cost follows the catalogue, not the number of applications."""
+    codes = set(Unit.objects.filter(pk__in=units).values_list("code", flat=True))
+    versions = Charter.objects.filter(
+        status__in=(Charter.Status.ADOPTED, Charter.Status.SUPERSEDED)
+    ).select_related("service")
+    services = {
+        charter.service
+        for charter in versions
+        for stage in charter.stages
+        if any(step.get("unit") in codes for step in stage.get("steps", []))
+    }
+    return sorted(services, key=lambda service: (service.name, service.pk))
 
 
 def queue_row(step: Step, user: User, workable: set[tuple[int, str]]) -> dict[str, Any]:
@@ -185,13 +213,13 @@ def queue_context(request: HttpRequest, *, bulk_form: BulkAssignForm | None = No
     user = user_of(request)
     roles = access.officer_roles(user)
     units = {unit for unit, _role in roles}
-    services = Service.objects.filter(applications__steps__unit_id__in=units).distinct()
     form = QueueFilter(request.GET)
     service_field: forms.ChoiceField = form.fields["layanan"]  # type: ignore[assignment]
     service_field.choices = [("", _("All services"))] + [
-        (s.code, s.display_name) for s in services.order_by("name")
+        (s.code, s.display_name) for s in services_at_units(units)
     ]
-    page = Paginator(queue_steps(user, units, form), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(queue_steps(user, units, form), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     rows = [queue_row(step, user, roles) for step in page.object_list]
     colleagues = list(
         User.objects.filter(officer_roles__unit_id__in=units, is_active=True)

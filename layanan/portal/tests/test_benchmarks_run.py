@@ -7,14 +7,19 @@ runs check the benchmarks, not the speed: the figures are what `make bench` is f
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
+from django.test import TestCase
+
+from layanan.cases.models import Application
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -74,3 +79,42 @@ def test_the_tracking_benchmark_measures_the_page_and_the_api_against_the_floor(
 @pytest.mark.django_db
 def test_the_floor_of_the_benchmark_is_absent_from_a_normal_installation(client: Any) -> None:
     assert client.get("/_bench/floor/100/").status_code == 404
+
+
+def bench_module(name: str) -> ModuleType:
+    """A benchmark script loaded as a module, to run its measuring function in this process
+    on the test database (a fresh database per run would cost more than the measurement)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class SubmissionBenchmarkTests(TestCase):
+    def test_it_submits_through_the_api_and_measures_the_floor(self) -> None:
+        result = bench_module("submission").measure(3, "SQLite")
+        json.dumps(result)  # one JSON line
+        self.assertEqual(result["submissions"], 3)
+        self.assertGreater(result["queries_per_submission"], 0)
+        self.assertGreater(result["ratio"], 0)
+        floor = Application.objects.filter(idempotency_key__startswith="floor-")
+        self.assertEqual(floor.count(), 3)
+        # timed, warm-up and query-counting submissions, all submitted through the API
+        submitted = Application.objects.exclude(pk__in=floor).filter(status="in_progress")
+        self.assertEqual(submitted.count(), 3 + 5 + 1)
+
+
+def test_the_calendar_benchmark_agrees_with_the_day_by_day_loop() -> None:
+    finished = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "workdays.py"), "--sizes", "2000"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert finished.returncode == 0, finished.stderr[-3000:]  # it exits 1 if they disagree
+    result = json.loads(finished.stdout.strip().splitlines()[-1])
+    assert result["additions"] == 2000
+    assert {"floor", "goal", "machine", "ratio"} <= set(result)

@@ -6,6 +6,9 @@ the daily clean-up lists the bucket to find files no document names."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -52,7 +55,12 @@ class ObjectStorageTests(BaseTestCase):
                 "file_overwrite": False,
             },
         }
-        overridden = override_settings(STORAGES={**settings.STORAGES, "private": private})
+        # an empty local folder: other tests of this process keep the same bytes there
+        local = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, local, ignore_errors=True)
+        overridden = override_settings(
+            STORAGES={**settings.STORAGES, "private": private}, PRIVATE_FILES_ROOT=local
+        )
         overridden.enable()
         self.addCleanup(overridden.disable)
         # The file field took its storage when the models loaded (as conftest.py does).

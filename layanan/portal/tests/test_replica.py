@@ -105,7 +105,8 @@ def test_public_pages_are_read_from_the_replica_and_the_rest_from_the_primary(
         assert tracked["service"]["name"] == OLD_NAME
 
         # Whoever identifies themselves reads and writes the primary.
-        assert NEW_NAME in request(site.url + "/layanan/", headers=SIGNED_IN)[2].decode()
+        # (the API's catalogue: the page keeps its rendering for minutes, whatever the database)
+        assert NEW_NAME in request(site.url + "/api/v1/services", headers=SIGNED_IN)[2].decode()
 
         def sign_in_and_write() -> tuple[int, int, dict[str, Any]]:
             credentials = json.dumps({"username": "siti", "password": PASSWORD}).encode()
@@ -121,17 +122,19 @@ def test_public_pages_are_read_from_the_replica_and_the_rest_from_the_primary(
                 data=draft,
                 headers={**auth, "Content-Type": "application/json"},
             )[0]
-            own = json.loads(request(f"{site.url}/api/v1/track/{site.number}", headers=auth)[2])
+            # (not the track endpoint: it keeps a snapshot of the public view, up to an hour
+            # for a rename made outside the application's own actions, whatever the database)
+            own = json.loads(request(f"{site.url}/api/v1/services/akta-kelahiran", headers=auth)[2])
             return status, created, own
 
         (token_status, created, own), logged = statements_during(site.replica, sign_in_and_write)
         assert (token_status, created) == (200, 201)
-        assert own["service"]["name"] == NEW_NAME
+        assert own["name"] == NEW_NAME
         assert "statement:" not in logged
     finally:
         sql(site.replica, "SELECT pg_wal_replay_resume()")
     replayed(site.primary, site.replica)
-    assert NEW_NAME in request(site.url + "/layanan/")[2].decode()
+    assert NEW_NAME in request(site.url + "/api/v1/services")[2].decode()
 
 
 def test_a_replica_that_is_down_only_costs_time(site: Site) -> None:

@@ -6,6 +6,9 @@ the daily clean-up lists the bucket to find files no document names."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -52,7 +55,12 @@ class ObjectStorageTests(BaseTestCase):
                 "file_overwrite": False,
             },
         }
-        overridden = override_settings(STORAGES={**settings.STORAGES, "private": private})
+        # A folder of its own: other tests in this process keep the same bytes on disk.
+        self.disk = Path(tempfile.mkdtemp(prefix="layanan-not-used-"))
+        self.addCleanup(shutil.rmtree, self.disk, True)
+        overridden = override_settings(
+            STORAGES={**settings.STORAGES, "private": private}, PRIVATE_FILES_ROOT=self.disk
+        )
         overridden.enable()
         self.addCleanup(overridden.disable)
         # The file field took its storage when the models loaded (as conftest.py does).
@@ -93,7 +101,7 @@ class ObjectStorageTests(BaseTestCase):
         sha256 = uploaded.json()["sha256"]
         key = f"documents/{sha256[:2]}/{sha256}.pdf"
         self.assertEqual(self.objects(), {key: PDF})
-        self.assertFalse((settings.PRIVATE_FILES_ROOT / key).exists())
+        self.assertFalse((self.disk / "documents").exists())
 
         document = Document.objects.get(application__number=number)
         self.client.force_login(self.siti)

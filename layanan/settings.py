@@ -101,8 +101,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "layanan.api.middleware.ApiErrorShapeMiddleware",
     "layanan.unavailable.DatabaseUnavailableMiddleware",
-    # Last, so that only the view itself runs with the public-read flag (lib/replica.py).
-    "layanan.lib.replica.PublicReadMiddleware",
 ]
 
 ROOT_URLCONF = "layanan.urls"
@@ -158,7 +156,10 @@ if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
     )
     # Tests see the one test database through both aliases.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["layanan.lib.replica.ReplicaRouter"]
+    # Without a replica neither is installed: one machine pays nothing for them.
+    DATABASE_ROUTERS = ["layanan.lib.replica.ReplicaRouter"]
+    # Last, so that only the view itself runs with the public-read flag (lib/replica.py).
+    MIDDLEWARE.append("layanan.lib.replica.PublicReadMiddleware")
 LAYANAN_REPLICA_VIEWS = [
     "cases:track_form",
     "cases:track",

@@ -1,9 +1,10 @@
 """Public reads from a PostgreSQL streaming replica, everything else from the primary.
 
-When `DATABASE_REPLICA_URL` is set, settings add the database alias `replica`. A Django router
-routes by model, not by request, so the request says what it is: `PublicReadMiddleware` marks
-a request as a public read (the flag below, a context variable) and `ReplicaRouter` sends the
-reads of a marked request to the replica. A request is a public read only when all hold:
+When `DATABASE_REPLICA_URL` is set, settings add the database alias `replica`, the router and
+the middleware below (without it, neither is installed). A Django router routes by model, not
+by request, so the request says what it is: `PublicReadMiddleware` marks a request as a public
+read (the flag below, a context variable) and `ReplicaRouter` sends the reads of a marked
+request to the replica. A request is a public read only when all hold:
 
 - its method is GET or HEAD and its view is one of `settings.LAYANAN_REPLICA_VIEWS` (tracking,
   the catalogue and charters, the dashboard, the guarantee register, the open data);
@@ -38,10 +39,6 @@ REPLICA = "replica"
 # True while the view of a public read runs; False everywhere else (other requests, the
 # worker, commands, the response's streaming after the view returned).
 reading_replica: ContextVar[bool] = ContextVar("reading_replica", default=False)
-
-
-def replica_configured() -> bool:
-    return REPLICA in settings.DATABASES
 
 
 class ReplicaRouter:
@@ -84,7 +81,6 @@ class PublicReadMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.enabled = replica_configured()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
@@ -96,7 +92,7 @@ class PublicReadMiddleware:
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
     ) -> HttpResponse | None:
-        if not self.enabled or not is_public_read(request):
+        if not is_public_read(request):
             return None
         token = reading_replica.set(True)
         try:

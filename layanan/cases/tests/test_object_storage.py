@@ -55,11 +55,11 @@ class ObjectStorageTests(BaseTestCase):
                 "file_overwrite": False,
             },
         }
-        # an empty local folder: other tests of this process keep the same bytes there
-        local = Path(tempfile.mkdtemp())
-        self.addCleanup(shutil.rmtree, local, ignore_errors=True)
+        # A folder of its own: other tests in this process keep the same bytes on disk.
+        self.disk = Path(tempfile.mkdtemp(prefix="layanan-not-used-"))
+        self.addCleanup(shutil.rmtree, self.disk, True)
         overridden = override_settings(
-            STORAGES={**settings.STORAGES, "private": private}, PRIVATE_FILES_ROOT=local
+            STORAGES={**settings.STORAGES, "private": private}, PRIVATE_FILES_ROOT=self.disk
         )
         overridden.enable()
         self.addCleanup(overridden.disable)
@@ -101,7 +101,7 @@ class ObjectStorageTests(BaseTestCase):
         sha256 = uploaded.json()["sha256"]
         key = f"documents/{sha256[:2]}/{sha256}.pdf"
         self.assertEqual(self.objects(), {key: PDF})
-        self.assertFalse((settings.PRIVATE_FILES_ROOT / key).exists())
+        self.assertFalse((self.disk / "documents").exists())
 
         document = Document.objects.get(application__number=number)
         self.client.force_login(self.siti)

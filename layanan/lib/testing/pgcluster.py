@@ -26,7 +26,6 @@ __all__ = [
     "find_bindir",
     "free_port",
     "primary_and_replica",
-    "throwaway_primary",
 ]
 
 SETTINGS = [
@@ -154,19 +153,6 @@ def new_primary(folder: Path, bindir: Path, options: tuple[str, ...] = ()) -> Cl
         os.chown(primary.datadir / "postgresql.conf", *owner())  # appended as root
     primary.start()
     return primary
-
-
-@contextmanager
-def throwaway_primary() -> Iterator[Cluster]:
-    """A running primary on a free port; stopped and deleted afterwards."""
-    bindir = find_bindir()
-    folder = owned_folder("layanan-pg-")
-    clusters: list[Cluster] = []
-    try:
-        clusters.append(new_primary(folder, bindir))
-        yield clusters[0]
-    finally:
-        remove(folder, clusters)
 
 
 @contextmanager

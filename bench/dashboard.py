@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import statistics
@@ -212,7 +213,7 @@ def build(n: int, now: dt.datetime) -> dict[str, str]:
     return {"agency": agencies[3].code, "service": first.code}
 
 
-def measure(client: object, url: str, repeat: int) -> str:
+def measure(client: object, url: str, repeat: int) -> dict[str, float]:
     """Wall-clock median and 90th percentile, and the median CPU time of this process (the
     same request without the waits a busy machine adds), in milliseconds."""
     for _warm in range(min(5, repeat)):
@@ -225,10 +226,11 @@ def measure(client: object, url: str, repeat: int) -> str:
         wall.append((time.perf_counter() - began) * 1000)
         cpu.append((time.process_time() - began_cpu) * 1000)
     wall.sort()
-    return (
-        f"median {statistics.median(wall):.1f} ms, p90 {wall[int(0.9 * len(wall)) - 1]:.1f} ms,"
-        f" CPU median {statistics.median(cpu):.1f} ms"
-    )
+    return {
+        "median_ms": round(statistics.median(wall), 1),
+        "p90_ms": round(wall[int(0.9 * len(wall)) - 1], 1),
+        "cpu_median_ms": round(statistics.median(cpu), 1),
+    }
 
 
 def run(n: int, repeat: int) -> dict[str, object]:
@@ -245,10 +247,11 @@ def run(n: int, repeat: int) -> dict[str, object]:
         codes = build(n, now)
         built = time.perf_counter() - began
         client = Client()
-        result: dict[str, object] = {"applications": n, "build_s": round(built, 1)}
+        pages: dict[str, dict[str, float]] = {}
+        result: dict[str, object] = {"applications": n, "build_s": round(built, 1), "pages": pages}
         with time_machine.travel(now, tick=True):
             for name, url in PAGES.items():
-                result[name] = measure(client, url.format(**codes), repeat)
+                pages[name] = measure(client, url.format(**codes), repeat)
         result["load average (1 min) at the end"] = round(os.getloadavg()[0], 1)
         return result
 
@@ -263,19 +266,41 @@ def main() -> None:
     if args.quick:
         args.sizes = "300"
     if args.one:
-        print(run(args.one, args.repeat), flush=True)
+        print(json.dumps(run(args.one, args.repeat)), flush=True)
         return
     import subprocess
 
+    results = []
+    for size in args.sizes.split(","):
+        # A fresh process per size: Django is configured once per process.
+        finished = subprocess.run(
+            [sys.executable, __file__, "--one", size, "--repeat", str(args.repeat)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        results.append(json.loads(finished.stdout.strip().splitlines()[-1]))
+    # The floor of each page is its own median at the smallest size: flat means a ratio near 1.
+    smallest, largest = results[0]["pages"], results[-1]["pages"]
     print(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, SQLite",
+        json.dumps(
+            {
+                "benchmark": "dashboard",
+                "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+                f"Python {platform.python_version()}, SQLite",
+                "goal": "median under 50 ms, flat from the smallest size to the largest",
+                "floor": f"each page's median at {results[0]['applications']:,} applications",
+                "ratio": {
+                    name: round(
+                        largest[name]["median_ms"] / max(smallest[name]["median_ms"], 0.1), 2
+                    )
+                    for name in smallest
+                },
+                "results": results,
+            }
+        ),
         flush=True,
     )
-    for size in args.sizes.split(","):
-        subprocess.run(
-            [sys.executable, __file__, "--one", size, "--repeat", str(args.repeat)], check=True
-        )
 
 
 if __name__ == "__main__":

@@ -33,6 +33,10 @@ RETRY_AFTER = 30  # seconds: a restart of PostgreSQL or a held SQLite lock is ov
 
 # SQLite raises OperationalError for a missing table or column too: those are bugs (500).
 SQLITE_UNAVAILABLE = ("locked", "busy", "unable to open", "disk i/o")
+# PostgreSQL's OperationalError also covers deadlocks, statement timeouts and oversized index
+# rows: bugs or overload, answered 500 and reported. Unavailable are the connection class (08…)
+# and these: shutting down, crash shutdown, cannot connect now (starting), too many clients.
+POSTGRES_UNAVAILABLE = frozenset({"57P01", "57P02", "57P03", "53300"})
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +50,9 @@ def is_unavailable(error: BaseException | None) -> bool:
     if error.__cause__ is not None and type(error.__cause__).__module__ == "sqlite3":
         text = str(error).lower()
         return any(sign in text for sign in SQLITE_UNAVAILABLE)
-    return True
+    # PostgreSQL: by SQLSTATE. No state at all is a connection that could not be made.
+    state = getattr(error.__cause__, "sqlstate", None)
+    return state is None or state.startswith("08") or state in POSTGRES_UNAVAILABLE
 
 
 def unavailable(request: HttpRequest) -> HttpResponse:

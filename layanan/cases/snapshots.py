@@ -34,8 +34,8 @@ from functools import cache
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.db import DatabaseError, connection
-from django.db.models import F
+from django.db import DatabaseError, connections, router
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -61,6 +61,22 @@ def invalidate(application_ids: Iterable[int]) -> None:
     )
 
 
+def forget_for_calendar(agency_ids: Iterable[int | None]) -> int:
+    """A calendar day was added or changed: the due-date explanation ("days off not counted")
+    and a finished application's lateness in working days read the calendar, so the kept views
+    of the applications it governs are dropped (rebuilt at their next read). `None` is the
+    national calendar: every agency's. Rare (a few edits a year), so a plain delete."""
+    ids = set(agency_ids)
+    kept = PublicSnapshot.objects.all()
+    if None not in ids:
+        kept = kept.filter(
+            Q(application__agency_id__in=ids) | Q(application__steps__agency_id__in=ids)
+        )
+        kept = PublicSnapshot.objects.filter(pk__in=kept.values("pk"))
+    deleted, _by_model = kept.delete()
+    return deleted
+
+
 @cache
 def read_statement() -> str:
     # Plain SQL: the ORM compiles this join anew on each request, which measured about as much
@@ -77,8 +93,10 @@ def read(number: str, language: str, kind: str) -> str | None:
     """The snapshot still valid for this number, language and kind, or None."""
     if not enabled():
         return None
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
+    # the replica on a public read when there is one (its snapshot and its version agree)
+    database = connections[router.db_for_read(PublicSnapshot)]
+    now = database.ops.adapt_datetimefield_value(timezone.now())
+    with database.cursor() as cursor:
         cursor.execute(read_statement(), [number, language, kind, now])
         row = cursor.fetchone()
     return str(row[0]) if row else None

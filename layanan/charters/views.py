@@ -80,10 +80,13 @@ def catalogue_listing(query: str, grouping: str) -> dict[str, Any]:
 def catalogue_version() -> str:
     """Moves whenever a charter is adopted, superseded or withdrawn: one indexed aggregate."""
     adopted = Charter.objects.filter(status=Charter.Status.ADOPTED).aggregate(
-        count=Count("pk"), last=Max("adopted_at")
+        count=Count("pk"),
+        # a service switched off leaves the catalogue at once, not when the kept copy expires
+        active=Count("pk", filter=Q(service__active=True)),
+        last=Max("adopted_at"),
     )
     last = adopted["last"].isoformat() if adopted["last"] else ""
-    return f"{adopted['count']}:{last}"
+    return f"{adopted['count']}:{adopted['active']}:{last}"
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
@@ -135,7 +138,18 @@ def charter_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def page_version(service: Service, versions: list[Charter]) -> str:
-    names = (service.name, service.name_en, service.lead_agency.code, service.lead_agency.name)
+    # every field of the service the kept block shows: an admin's edit shows at once
+    names = (
+        service.name,
+        service.name_en,
+        service.description,
+        service.description_en,
+        service.category,
+        service.channels,
+        service.active,
+        service.lead_agency.code,
+        service.lead_agency.name,
+    )
     states = [(v.pk, v.status, str(v.effective_from), v.change_note) for v in versions]
     return hashlib.sha256(repr((names, states)).encode()).hexdigest()
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layanan.agencies.models import CalendarDay
+from layanan.cases import snapshots
 from layanan.cases.actions import AgencyCalendars, DueMove, recompute_due_dates
 from layanan.cases.events import read_changed_rows, record_event
 from layanan.cases.models import OPEN_STATUSES, Application
@@ -106,5 +107,6 @@ def apply_calendar_corrections(at: dt.datetime | None = None) -> int:
     ):
         reason = ", ".join(dict.fromkeys(reasons[application.pk]))
         moved += recompute_application(application, calendars, reason, at)
+    snapshots.forget_for_calendar(day.agency_id for day in days)
     done()
     return moved

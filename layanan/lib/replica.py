@@ -98,10 +98,10 @@ class PublicReadMiddleware:
         try:
             return view(request, *args, **kwargs)
         except (OperationalError, InterfaceError):
-            if not replica_unusable():
-                raise
-            # The replica is down or restarting: answer from the primary instead.
-            connections[REPLICA].close()
+            # The replica is down or restarting, or it cancelled the query for a conflict with
+            # recovery (a long read on a hot standby): answer from the primary instead, once.
+            if replica_unusable():
+                connections[REPLICA].close()
             reading_replica.set(False)
             return view(request, *args, **kwargs)
         finally:

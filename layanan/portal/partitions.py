@@ -216,6 +216,13 @@ def ensure(*, ahead: int = DEFAULT_AHEAD, say: Say | None = None) -> list[str]:
                 # Making a partition locks the table for a moment; behind a long transaction
                 # it gives up instead of holding every request up (the next run retries).
                 execute("SET LOCAL lock_timeout = '5s'")
+                # Several workers may run this at once: one makes the partition, the others
+                # wait for it here and find it made.
+                execute("SELECT pg_advisory_xact_lock(hashtext('layanan:partitions'))")
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT to_regclass(%s)", [partition_name(table, start)])
+                    if cursor.fetchone()[0] is not None:
+                        continue
                 create_partition(table, start, end)
             made.append(partition_name(table, start))
             if say:

@@ -10,13 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import time_machine
-from django.test import override_settings
+from django.test import Client, override_settings
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
+from layanan.agencies.models import CalendarDay
 from layanan.cases import actions
 from layanan.cases.models import Application, PublicSnapshot, Step
+from layanan.guarantees.corrections import apply_calendar_corrections
 from layanan.test import BaseTestCase, Scenario
 
 START = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)  # a Tuesday, 09.00 WIB
@@ -135,6 +137,25 @@ class PublicSnapshotTests(Reading, BaseTestCase):
             english.json()["status_label"], "Being processed: the file is checked for completeness."
         )
 
+    def test_a_renamed_day_off_shows_at_once_though_no_date_moved(self) -> None:
+        # Thursday 3 December closed nationally before the application: its due date skips it
+        day = CalendarDay.objects.create(date=dt.date(2026, 12, 3), kind="closed", name="Banjir")
+        apply_calendar_corrections()
+        application = self.submitted()
+        self.move(application, "approve")  # the file is complete: the clock runs
+        number = application.number
+        self.assert_as_live(number)
+        self.assertIn("Banjir", self.page(number).content.decode())
+        due = Application.objects.get(number=number).due_at
+        self.clock.shift(dt.timedelta(minutes=5))
+        day.name = "Cuti bersama"
+        day.save()
+        self.clock.shift(dt.timedelta(minutes=5))
+        apply_calendar_corrections()  # moves no date: only the explanation's words change
+        self.assertEqual(Application.objects.get(number=number).due_at, due)
+        self.assertIn("Cuti bersama", self.page(number).content.decode())
+        self.assert_as_live(number)
+
     def test_a_signed_in_visitor_gets_the_live_page(self) -> None:
         number = self.submitted().number
         self.page(number)
@@ -145,14 +166,26 @@ class PublicSnapshotTests(Reading, BaseTestCase):
 
     def test_the_csrf_token_is_the_visitors_own(self) -> None:
         number = self.submitted().number
-        self.page(number)
-        stored = self.page(number)
-        token = re.search(
-            r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"', stored.content.decode()
+        builder, visitor = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+
+        def token_on(response: Any) -> str:
+            found = re.search(
+                r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"', response.content.decode()
+            )
+            assert found is not None
+            return found[1]
+
+        built = token_on(builder.get(f"/lacak/{number}/"))
+        self.assertTrue(PublicSnapshot.objects.filter(number=number, kind="page").exists())
+        served = visitor.get(f"/lacak/{number}/")  # from the snapshot
+        self.assertNotEqual(token_on(served), built)
+        # the language switch posts with the token the page carries: the visitor's own works,
+        # the builder's does not (it belongs to another cookie)
+        refused = visitor.post("/bahasa/", {"language": "en", "csrfmiddlewaretoken": "x" * 64})
+        self.assertEqual(refused.status_code, 403)
+        switched = visitor.post(
+            "/bahasa/", {"language": "en", "csrfmiddlewaretoken": token_on(served)}
         )
-        assert token is not None
-        # the language switch posts with the token the page carries
-        switched = self.client.post("/bahasa/", {"language": "en", "csrfmiddlewaretoken": token[1]})
         self.assertEqual(switched.status_code, 302)
 
     def test_known_number_reads_write_no_cache_files(self) -> None:

@@ -165,6 +165,8 @@ def test_the_primary_down_answers_503_and_the_site_recovers_without_a_restart(
             signed_in = request(site.url + "/layanan/", headers=SIGNED_IN)
             health = request(site.url + "/sehat/")
             from_replica = request(site.url + "/layanan/")
+            tracked_page = request(f"{site.url}/lacak/{site.number}/")
+            tracked_api = request(f"{site.url}/api/v1/track/{site.number}")
         finally:
             site.primary.start()
         assert page[0] == 503
@@ -177,6 +179,9 @@ def test_the_primary_down_answers_503_and_the_site_recovers_without_a_restart(
         assert health[0] == 503
         assert json.loads(health[2])["database"] == "unavailable"
         assert from_replica[0] == 200  # public reads go on from the replica
+        assert tracked_page[0] == 200, tracked_page[2][:300]  # tracking too, snapshots included
+        assert site.number in tracked_page[2].decode()
+        assert json.loads(tracked_api[2])["number"] == site.number
 
         assert request(primary_only + "/layanan/")[0] == 200
     assert request(site.url + "/api/v1/auth/token", data=credentials, headers=as_json)[0] == 200

@@ -303,6 +303,11 @@ def main() -> int:
         default=(80, 15, 5),
         help="weights of reads, officer queue and submissions (default: 80,15,5)",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="with DATABASE_URL set: write the demo and the test citizens into that database",
+    )
     parser.add_argument("--phase", choices=["prepare", "verify"], help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -313,6 +318,15 @@ def main() -> int:
         verify(options.file)
         return 0
 
+    if os.environ.get("DATABASE_URL") and not options.force:
+        print(
+            "DATABASE_URL is set: the load test would write the demo accounts (with their "
+            "published password) and its test citizens into that database. Point it at a "
+            "scratch database and add --force, or unset DATABASE_URL (SQLite in a temporary "
+            "folder).",
+            file=sys.stderr,
+        )
+        return 2
     work = Path(tempfile.mkdtemp(prefix="layanan-load-"))
     env = {**os.environ, "LAYANAN_DATA_DIR": str(work / "data"), "PYTHONUNBUFFERED": "1"}
     print(f"Loading the demo into {env.get('DATABASE_URL') or env['LAYANAN_DATA_DIR']} …")

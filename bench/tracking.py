@@ -27,7 +27,6 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from layanan.lib.testing import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 LAYANAN = [sys.executable, "-m", "layanan.cli"]
 # What is measured, each against a floor of its own size: the tracking page and API, and the
@@ -45,12 +46,6 @@ SUBJECTS = ("page", "api", "catalogue", "charter")
 CHARTER = "pbg-rumah-sederhana"
 GOAL_RATIO = 0.5
 GOAL_P99_MS = 20.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def tracking_number(env: dict[str, str]) -> str:

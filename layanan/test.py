@@ -13,7 +13,6 @@ import copy
 import datetime as dt
 import importlib
 import os
-import socket
 import tempfile
 import time
 from contextlib import nullcontext
@@ -321,12 +320,6 @@ class ConcurrentTestCase(Scenario, TransactionTestCase):
 
 
 # -- real processes (a server, a worker) on the test database ---------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def shared_database_url() -> str:

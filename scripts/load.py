@@ -30,7 +30,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,6 +38,8 @@ import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
+
+from layanan.lib.testing import free_port
 
 SERVICE = "akta-kelahiran"  # the demo's birth certificate: one document, online
 
@@ -144,12 +145,6 @@ def verify(acknowledged_file: Path) -> None:
 
 
 # -- the run -----------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def layanan(*arguments: str) -> list[str]:

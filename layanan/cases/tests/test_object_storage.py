@@ -19,7 +19,7 @@ from moto.server import ThreadedMotoServer
 
 from layanan.cases.models import Document, private_storage
 from layanan.cases.storage import prune_unreferenced_files
-from layanan.lib.testing.pgcluster import free_port
+from layanan.lib.testing import free_port
 from layanan.test import ANSWERS, PASSWORD, PDF, BaseTestCase
 
 BUCKET = "layanan-dokumen"

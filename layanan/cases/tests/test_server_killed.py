@@ -29,7 +29,8 @@ from django.db.models import Count, Q
 
 from layanan.accounts.tokens import issue_token
 from layanan.cases.models import Application, Document
-from layanan.test import ANSWERS, PDF, ConcurrentTestCase, free_port, process_env
+from layanan.lib.testing import free_port
+from layanan.test import ANSWERS, PDF, ConcurrentTestCase, process_env
 
 CLIENTS = 3
 SUBMISSIONS_EACH = 4

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -20,11 +19,12 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from layanan.lib.testing import free_port
+
 __all__ = [
     "Cluster",
     "NoPostgres",
     "find_bindir",
-    "free_port",
     "primary_and_replica",
 ]
 
@@ -65,12 +65,6 @@ def find_bindir() -> Path:
         if (folder / "initdb").exists() and (folder / "pg_ctl").exists():
             return folder
     raise NoPostgres("no PostgreSQL server binaries (initdb, pg_ctl) on this machine")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def as_server_user() -> list[str]:

@@ -27,7 +27,8 @@ from typing import Any
 
 import psycopg
 
-from layanan.lib.testing.pgcluster import Cluster, free_port
+from layanan.lib.testing import free_port
+from layanan.lib.testing.pgcluster import Cluster
 from layanan.portal.processes import gunicorn_command
 
 DATABASE = "layanan"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from layanan.lib.testing import free_port
 from layanan.test import DEMO_OFFICERS, demo_officer_code
 
 pytestmark = pytest.mark.browser
@@ -40,12 +40,6 @@ ARGS = [
     "--no-first-run",
 ]
 SHOTS = Path(os.environ.get("LAYANAN_SCREENSHOTS", "test-results"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def give_code(page: Any, site: str, username: str) -> None:

@@ -17,7 +17,7 @@ import redis
 from django.test import Client, override_settings
 
 from layanan import counters
-from layanan.lib.testing.pgcluster import free_port
+from layanan.lib.testing import free_port
 
 
 @pytest.fixture(scope="module")

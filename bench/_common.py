@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -52,3 +53,25 @@ def machine(database: str) -> str:
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{database}, load average {os.getloadavg()[0]:.1f} (shared machine)"
     )
+
+
+def one_service_world() -> tuple[Any, Any, Any, Any, Any]:
+    """The smallest world the sweep and partition benchmarks need (Django set up, database
+    migrated): one agency with a front office and a back office, one citizen and one service
+    with an adopted charter. Returns (agency, front office, citizen, service, charter)."""
+    from layanan.accounts.models import User
+    from layanan.agencies.models import Agency, Unit
+    from layanan.charters.actions import adopt_charter, save_draft
+    from layanan.charters.models import Service
+    from layanan.test import charter_content
+
+    agency = Agency.objects.create(code="disdukcapil", name="Disdukcapil", region_code="33.99")
+    loket = Unit.objects.create(agency=agency, code="disdukcapil-loket", name="Loket")
+    Unit.objects.create(agency=agency, code="disdukcapil-capil", name="Capil")
+    citizen = User.objects.create_user(username="warga", password="x")  # noqa: S106
+    service = Service.objects.create(
+        code="akta-kelahiran", name="Akta", lead_agency=agency, category="kependudukan"
+    )
+    draft, _ = save_draft(service=service, content=charter_content(), by=None)
+    charter = adopt_charter(charter=draft, by=None)
+    return agency, loket, citizen, service, charter

@@ -36,6 +36,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _common import one_service_world  # noqa: E402 (a sibling module of the scripts)
+
 START = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 SPAN = dt.timedelta(days=3 * 365)
 
@@ -64,22 +66,8 @@ def build(n: int) -> dict[str, int]:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from layanan.accounts.models import User
-    from layanan.agencies.models import Agency, Unit
-    from layanan.charters.actions import adopt_charter, save_draft
-    from layanan.charters.models import Service
-    from layanan.test import charter_content
-
     call_command("migrate", verbosity=0)
-    agency = Agency.objects.create(code="disdukcapil", name="Disdukcapil", region_code="33.99")
-    loket = Unit.objects.create(agency=agency, code="disdukcapil-loket", name="Loket")
-    Unit.objects.create(agency=agency, code="disdukcapil-capil", name="Capil")
-    citizen = User.objects.create_user(username="warga", password="x")  # noqa: S106
-    service = Service.objects.create(
-        code="akta-kelahiran", name="Akta", lead_agency=agency, category="kependudukan"
-    )
-    draft, _ = save_draft(service=service, content=charter_content(), by=None)
-    charter = adopt_charter(charter=draft, by=None)
+    agency, loket, citizen, service, charter = one_service_world()
     span = SPAN.total_seconds()
     parameters = {
         "n": n,
@@ -309,10 +297,9 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT version()")
             server = cursor.fetchone()[0].split(" on ")[0]
-        print(
-            f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-            f"{platform.python_version()}, {server}",
-            flush=True,
+        machine = (
+            f"{platform.machine()}, {os.cpu_count()} cores, Python "
+            f"{platform.python_version()}, {server}, load average {os.getloadavg()[0]:.1f}"
         )
         before = measure(args.applications, unit)
         converted: dict[str, float] = {}
@@ -343,6 +330,7 @@ def main() -> None:
             json.dumps(
                 {
                     "benchmark": "partitions",
+                    "machine": machine,
                     "applications": args.applications,
                     "rows": {"events": events, "steps": steps, "alarms": alarms},
                     "build_s": round(built, 1),

@@ -32,6 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _common import one_service_world  # noqa: E402 (a sibling module of the scripts)
+
 
 def setup_django(data_dir: str) -> None:
     os.environ["LAYANAN_DATA_DIR"] = data_dir
@@ -48,21 +50,7 @@ def setup_django(data_dir: str) -> None:
 def build(n: int, now: dt.datetime) -> None:
     from django.db import connection, transaction
 
-    from layanan.accounts.models import User
-    from layanan.agencies.models import Agency, Unit
-    from layanan.charters.actions import adopt_charter, save_draft
-    from layanan.charters.models import Service
-    from layanan.test import charter_content
-
-    agency = Agency.objects.create(code="disdukcapil", name="Disdukcapil", region_code="33.99")
-    loket = Unit.objects.create(agency=agency, code="disdukcapil-loket", name="Loket")
-    Unit.objects.create(agency=agency, code="disdukcapil-capil", name="Capil")
-    citizen = User.objects.create_user(username="warga", password="x")  # noqa: S106
-    service = Service.objects.create(
-        code="akta-kelahiran", name="Akta", lead_agency=agency, category="kependudukan"
-    )
-    draft, _ = save_draft(service=service, content=charter_content(), by=None)
-    charter = adopt_charter(charter=draft, by=None)
+    agency, loket, citizen, service, charter = one_service_world()
 
     late_every = 100  # 1 % become late between the idle pass and the 1 % pass
     hour = dt.timedelta(hours=1)

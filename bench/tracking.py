@@ -36,7 +36,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from layanan.lib.testing import free_port
+from layanan.lib.testing import free_port, wait_until_answering
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYANAN = [sys.executable, "-m", "layanan.cli"]
@@ -66,21 +66,6 @@ def tracking_number(env: dict[str, str]) -> str:
         check=True,
     )
     return found.stdout.strip().splitlines()[-1]
-
-
-def wait_until_up(base: str, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"layanan serve exited with {server.returncode}")
-        try:
-            urllib.request.urlopen(base + "/sehat/", timeout=2)  # noqa: S310 (loopback)
-            return
-        except urllib.error.HTTPError:
-            return  # 503 before the worker's first heartbeat: the web server answers
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("layanan serve did not answer in time")
 
 
 def gunicorn_processes(root: int) -> list[int]:
@@ -215,7 +200,7 @@ def main() -> None:
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_until_up(base, server)
+        wait_until_answering(base + "/sehat/", process=server)
         print(f"server up after {time.monotonic() - began:.1f} s", file=sys.stderr)
         page, api = f"/lacak/{number}/", f"/api/v1/track/{number}"
         charter = f"/layanan/{CHARTER}/"

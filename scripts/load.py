@@ -34,12 +34,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
 
-from layanan.lib.testing import free_port
+from layanan.lib.testing import free_port, wait_until_answering
 
 SERVICE = "akta-kelahiran"  # the demo's birth certificate: one document, online
 
@@ -153,19 +152,6 @@ def layanan(*arguments: str) -> list[str]:
 
 def this_script(*arguments: str) -> list[str]:
     return [sys.executable, str(Path(__file__).resolve()), *arguments]
-
-
-def wait_until_up(url: str, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit(f"the server did not answer {url} within {seconds} s")
 
 
 def run_locust(
@@ -351,7 +337,10 @@ def main() -> int:
             start_new_session=True,
         )
     try:
-        wait_until_up(site + "/layanan/", 60)
+        try:
+            wait_until_answering(site + "/layanan/", process=server, seconds=60)
+        except RuntimeError as error:
+            raise SystemExit(f"{error}; the server's log: {log_path}") from None
         print(
             f"Serving at {site} ({options.workers} workers); {options.users} users for "
             f"{options.seconds:g} s …",

@@ -27,7 +27,7 @@ from typing import Any
 
 import psycopg
 
-from layanan.lib.testing import free_port
+from layanan.lib.testing import free_port, wait_until_answering
 from layanan.lib.testing.pgcluster import Cluster
 from layanan.portal.processes import gunicorn_command
 
@@ -89,17 +89,10 @@ def web_server(data_dir: Path, **env: str) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url + "/lacak/", timeout=2)  # noqa: S310 - loopback only
-                break
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((data_dir / "web.log").read_text()) from None
-                time.sleep(0.1)
+        try:
+            wait_until_answering(url + "/lacak/", process=server, seconds=30)
+        except RuntimeError:
+            raise RuntimeError((data_dir / "web.log").read_text()) from None
         yield url
     finally:
         server.terminate()

@@ -414,7 +414,13 @@ LAYANAN_WORKER_STALE_SECONDS = int(os.environ.get("LAYANAN_WORKER_STALE_SECONDS"
 LAYANAN_OPEN_DATA_LICENCE = os.environ.get(
     "LAYANAN_OPEN_DATA_LICENCE", "https://creativecommons.org/licenses/by/4.0/"
 )
+# Public consultation on a draft standard (PP 96/2012): publish the draft within this many
+# working days of the forum's minutes; the public comments for this many working days.
+LAYANAN_CONSULTATION_PUBLISH_DAYS = int(os.environ.get("LAYANAN_CONSULTATION_PUBLISH_DAYS", "5"))
+LAYANAN_CONSULTATION_COMMENT_DAYS = int(os.environ.get("LAYANAN_CONSULTATION_COMMENT_DAYS", "7"))
 LAYANAN_PERIODIC_JOBS = [
+    # a standard set with a later effective date comes into force on that date
+    ("layanan.charters.actions.run", 60),
     ("layanan.guarantees.sweep.run", 60),
     ("layanan.notifications.jobs.run", 15),
     ("layanan.portal.worker.prune_task_results", 24 * 60 * 60),

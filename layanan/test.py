@@ -34,7 +34,7 @@ from layanan.agencies.models import Agency, OfficerRole, Role, Unit
 from layanan.cases import actions
 from layanan.cases.models import Application
 from layanan.charters.actions import adopt_charter, save_draft
-from layanan.charters.models import Charter, Service
+from layanan.charters.models import Charter, Consultation, Service
 from layanan.portal.demo_applications import PDF  # a real one-page PDF: uploads are parsed
 
 PASSWORD = "correct horse battery"  # noqa: S105
@@ -106,6 +106,41 @@ def charter_content(**changes: Any) -> dict[str, Any]:
     content = copy.deepcopy(CHARTER_CONTENT)
     content.update(changes)
     return content
+
+
+def published_consultation(
+    service: Service,
+    *,
+    by: User | None = None,
+    changes: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
+) -> Consultation:
+    """A draft of `service` copied from the version in force, changed by `changes` (by
+    default its facilities), its forum recorded, published for comments at `now`."""
+    from layanan.charters import consultations
+
+    charter = consultations.start_draft(service=service, by=by)
+    content = copy.deepcopy(charter.content)
+    content.update(
+        changes
+        if changes is not None
+        else {"facilities": "Ruang tunggu, kursi roda dan pojok laktasi."}
+    )
+    save_draft(service=service, content=content, by=by, charter=charter)
+    consultation = consultations.consultation_for(charter, by=by)
+    changed = consultations.components.changed(
+        content, service.charters.get(status=Charter.Status.ADOPTED).content
+    )
+    consultations.record_forum(
+        consultation=consultation,
+        by=by,
+        forum_date=(now or dt.datetime.now(dt.UTC)).date() - dt.timedelta(days=1),
+        forum_place="Aula kantor",
+        participants={"service_users": 12, "academics": 2, "ngos": 1},
+        reasons={key: {"id": "Menyesuaikan peraturan daerah baru.", "en": ""} for key in changed},
+        minutes=SimpleUploadedFile("berita-acara.pdf", PDF),
+    )
+    return consultations.publish_consultation(consultation=consultation, by=by, now=now)
 
 
 def totp_code(key_hex: str, *, at: float | None = None) -> str:

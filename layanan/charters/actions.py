@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Max
@@ -78,6 +79,15 @@ def save_draft(
         raise CharterLocked(
             _("Version %(v)d is adopted and can no longer change.") % {"v": locked.version}
         )
+    consultation = getattr(locked, "consultation", None)
+    if consultation is not None and consultation.is_open():
+        raise CharterLocked(
+            _(
+                "Version %(v)d is open for public comments; it can be revised when the "
+                "comment period ends."
+            )
+            % {"v": locked.version}
+        )
     locked.content = normalised
     locked.change_note = change_note
     locked.save(update_fields=["content", "change_note"])
@@ -132,19 +142,102 @@ def adopt_charter(
                 % {"v": locked.version}
             )
     now = timezone.now()
-    Charter.objects.filter(service=locked.service, status=Charter.Status.ADOPTED).update(
-        status=Charter.Status.SUPERSEDED, superseded_at=now
-    )
+    today = service_today(locked.service, now)
+    effective = effective_from or today
+    if effective > today:
+        # Set now, in force from its date (`bring_into_force`); the version in force stays
+        # until then, and applications made before keep it.
+        if Charter.objects.filter(service=locked.service, status=Charter.Status.SCHEDULED).exists():
+            raise CharterLocked(
+                _("Another version of this service is already set to come into force.")
+            )
+        locked.content = normalised
+        locked.status = Charter.Status.SCHEDULED
+        locked.adopted_at = now
+        locked.adopted_by = by
+        locked.effective_from = effective
+        locked.save(
+            update_fields=["content", "status", "adopted_at", "adopted_by", "effective_from"]
+        )
+        return locked
+    Charter.objects.filter(
+        service=locked.service,
+        status__in=(Charter.Status.ADOPTED, Charter.Status.SCHEDULED),
+    ).exclude(pk=locked.pk).update(status=Charter.Status.SUPERSEDED, superseded_at=now)
     locked.content = normalised
     locked.status = Charter.Status.ADOPTED
     locked.adopted_at = now
     locked.adopted_by = by
-    locked.effective_from = effective_from or timezone.localdate(now)
+    locked.effective_from = effective
     locked.save(update_fields=["content", "status", "adopted_at", "adopted_by", "effective_from"])
-    agencies = Agency.objects.filter(code__in=locked.agency_codes())
-    locked.service.agencies.set([locked.service.lead_agency, *agencies])
+    put_in_force(locked)
     return locked
 
 
+def service_today(service: Service, now: Any = None) -> Any:
+    """Today where the service is delivered (the lead agency's zone)."""
+    zone = ZoneInfo(service.lead_agency.time_zone)
+    return timezone.localtime(now or timezone.now(), zone).date()
+
+
+def put_in_force(charter: Charter) -> None:
+    agencies = Agency.objects.filter(code__in=charter.agency_codes())
+    charter.service.agencies.set([charter.service.lead_agency, *agencies])
+
+
+def bring_into_force(*, service: Service | None = None, now: Any = None) -> list[Charter]:
+    """Versions set with an effective date that has come: in force now, the version they
+    replace superseded. Run by the worker, and at the moment a version in force is asked
+    for, so an application made on the effective date uses the new version even when the
+    worker is late."""
+    now = now or timezone.now()
+    due = Charter.objects.filter(status=Charter.Status.SCHEDULED).select_related(
+        "service__lead_agency"
+    )
+    if service is not None:
+        due = due.filter(service=service)
+    started = []
+    for candidate in due:
+        if candidate.effective_from and candidate.effective_from > service_today(
+            candidate.service, now
+        ):
+            continue
+        with transaction.atomic():
+            locked = (
+                Charter.objects.select_for_update()
+                .select_related("service__lead_agency")
+                .filter(pk=candidate.pk, status=Charter.Status.SCHEDULED)
+                .first()
+            )
+            if locked is None:
+                continue  # brought into force by another process meanwhile
+            Charter.objects.filter(service=locked.service, status=Charter.Status.ADOPTED).update(
+                status=Charter.Status.SUPERSEDED, superseded_at=now
+            )
+            Charter.objects.filter(pk=locked.pk).update(status=Charter.Status.ADOPTED)
+            locked.status = Charter.Status.ADOPTED
+            put_in_force(locked)
+            started.append(locked)
+    return started
+
+
+def run() -> None:
+    """The worker's periodic job."""
+    bring_into_force()
+
+
 def charter_in_force(service: Service) -> Charter | None:
-    return service.charters.filter(status=Charter.Status.ADOPTED).first()
+    """The version applications are made under now (one query, unless a version set
+    earlier comes into force at this moment)."""
+    versions = list(
+        service.charters.filter(status__in=(Charter.Status.ADOPTED, Charter.Status.SCHEDULED))
+    )
+    scheduled = next((c for c in versions if c.status == Charter.Status.SCHEDULED), None)
+    if (
+        scheduled is not None
+        and scheduled.effective_from is not None
+        and scheduled.effective_from <= service_today(service)
+    ):
+        bring_into_force(service=service)
+        return service.charters.filter(status=Charter.Status.ADOPTED).first()
+    return next((c for c in versions if c.status == Charter.Status.ADOPTED), None)

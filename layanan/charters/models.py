@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -99,6 +101,8 @@ class Charter(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         CONSULTATION = "consultation", _("In public consultation")
+        # set (ditetapkan) with an effective date still to come; in force from that date
+        SCHEDULED = "scheduled", _("Set, in force from its effective date")
         ADOPTED = "adopted", _("Adopted (in force)")
         SUPERSEDED = "superseded", _("Superseded")
 
@@ -142,6 +146,11 @@ class Charter(models.Model):
                 fields=["service"],
                 condition=models.Q(status="adopted"),
                 name="charters_one_adopted_per_service",
+            ),
+            models.UniqueConstraint(
+                fields=["service"],
+                condition=models.Q(status="scheduled"),
+                name="charters_one_scheduled_per_service",
             ),
         ]
 
@@ -189,3 +198,291 @@ class Charter(models.Model):
 
     def agency_codes(self) -> list[str]:
         return participating_agencies(self.content)
+
+
+# -- public consultation on a draft (UU 25/2009 Pasal 20(2), PP 96/2012 Pasal 23-33) ---------
+
+
+def consultation_storage() -> Any:
+    """The minutes live in the private storage of uploaded documents (cases.models), served
+    by a view once the consultation is public; imported late, as cases builds on charters."""
+    from layanan.cases.models import private_storage
+
+    return private_storage()
+
+
+def minutes_path(consultation: Consultation, filename: str) -> str:
+    return f"consultations/{consultation.charter_id}/berita-acara-{consultation.minutes_sha256}.pdf"
+
+
+class Consultation(models.Model):
+    """The public consultation on one draft version of a charter.
+
+    Prepared while the draft is written (the public forum: its date, who took part, the
+    minutes), published to open the comment period, closed by the calendar, and adopted when
+    every comment has its answer. Its status is derived from those instants (`status_at`).
+    """
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", _("Being prepared")
+        OPEN = "open", _("Open for comments")
+        CLOSED = "closed", _("Comment period ended")
+        ADOPTED = "adopted", _("Set as the standard")
+
+    # The composition of the public forum (PP 96/2012): service users, community figures,
+    # academics, business, professional bodies, NGOs.
+    PARTICIPANT_GROUPS: tuple[tuple[str, Any], ...] = (
+        ("service_users", _("Service users")),
+        ("community_figures", _("Community figures")),
+        ("academics", _("Academics")),
+        ("business", _("Business")),
+        ("professional_bodies", _("Professional bodies")),
+        ("ngos", _("Non-governmental organisations")),
+    )
+
+    charter = models.OneToOneField(
+        Charter,
+        verbose_name=_("draft version"),
+        on_delete=models.PROTECT,
+        related_name="consultation",
+    )
+    forum_date = models.DateField(_("date of the public forum"), null=True, blank=True)
+    forum_place = models.CharField(_("place of the public forum"), max_length=200, blank=True)
+    participants = models.JSONField(_("participants by group"), default=dict, blank=True)
+    minutes = models.FileField(
+        _("minutes (berita acara)"),
+        storage=consultation_storage,
+        upload_to=minutes_path,
+        blank=True,
+        max_length=200,
+    )
+    minutes_sha256 = models.CharField(max_length=64, blank=True)
+    # why each component changes: {component key: {"id": ..., "en": ...}}
+    reasons = models.JSONField(_("reasons for the changes"), default=dict, blank=True)
+    publish_days = models.PositiveSmallIntegerField(
+        _("publish within (working days after the minutes)"), default=5
+    )
+    comment_days = models.PositiveSmallIntegerField(_("comment period (working days)"), default=7)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closes_at = models.DateTimeField(_("comments close"), null=True, blank=True)
+    adopted_at = models.DateTimeField(_("set as the standard"), null=True, blank=True)
+    # the draft as it was published: what the consultation then changed is told by comparing
+    published_content = models.JSONField(default=dict, blank=True)
+    # frozen at adoption: the public consultation report (see consultations.report_of)
+    report = models.JSONField(_("consultation report"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("public consultation")
+        verbose_name_plural = _("public consultations")
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["published_at"]), models.Index(fields=["closes_at"])]
+
+    def __str__(self) -> str:
+        return str(_("Consultation on %(charter)s") % {"charter": self.charter})
+
+    def status_at(self, now: dt.datetime) -> str:
+        if self.adopted_at is not None:
+            return self.Status.ADOPTED
+        if self.published_at is None or self.closes_at is None:
+            return self.Status.PREPARING
+        if now < self.closes_at:
+            return self.Status.OPEN
+        return self.Status.CLOSED
+
+    @property
+    def status(self) -> str:
+        return self.status_at(timezone.now())
+
+    def is_open(self, now: dt.datetime | None = None) -> bool:
+        return self.status_at(now or timezone.now()) == self.Status.OPEN
+
+
+class Comment(models.Model):
+    """A citizen's comment on a component of a draft (or on one requirement or step)."""
+
+    class Stance(models.TextChoices):
+        SUPPORT = "support", _("Support")
+        OPPOSE = "oppose", _("Oppose")
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        PARTLY = "partly", _("Partly accepted")
+        REJECTED = "rejected", _("Not accepted")
+
+    consultation = models.ForeignKey(
+        Consultation,
+        verbose_name=_("consultation"),
+        on_delete=models.PROTECT,
+        related_name="comments",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    target = models.CharField(_("about"), max_length=120)  # `fee`, `requirements.ktp`, …
+    component = models.CharField(_("component"), max_length=40)
+    text = models.TextField(_("comment"))
+    stance = models.CharField(_("stance"), max_length=10, choices=Stance.choices, blank=True)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("hidden by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hidden_reason = models.TextField(_("why hidden"), blank=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["consultation", "component"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.target}"
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class CommentReport(models.Model):
+    """A reader's report that a comment breaks the rules (one per reader and comment)."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report of a comment")
+        verbose_name_plural = _("reports of comments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"], name="charters_comment_report_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"report of comment #{self.comment_id}"
+
+
+class Stance(models.Model):
+    """A citizen's support for or opposition to one component of a draft; one per citizen and
+    component, changeable while the comment period lasts."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="stances")
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    component = models.CharField(_("component"), max_length=40)
+    stance = models.CharField(_("stance"), max_length=10, choices=Comment.Stance.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("stance")
+        verbose_name_plural = _("stances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "citizen", "component"], name="charters_stance_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.component}: {self.stance}"
+
+
+class ConsultationEvent(models.Model):
+    """The audit trail of a consultation, read in id order by the notification planner."""
+
+    class Kind(models.TextChoices):
+        PREPARED = "prepared", _("Forum recorded")
+        PUBLISHED = "published", _("Published for comments")
+        COMMENTED = "commented", _("Comment written")
+        STANCE = "stance", _("Stance taken")
+        REPORTED = "reported", _("Comment reported")
+        HIDDEN = "hidden", _("Comment hidden")
+        ANSWERED = "answered", _("Comment answered")
+        ADOPTED = "adopted", _("Set as the standard")
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField()
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("consultation event")
+        verbose_name_plural = _("consultation events")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Follow(models.Model):
+    """A citizen follows a service: told when a consultation opens on it."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="followers")
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_services"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follower of a service")
+        verbose_name_plural = _("followers of services")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "citizen"], name="charters_follow_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citizen_id} follows {self.service_id}"

@@ -258,7 +258,7 @@ def publish_consultation(
         .get(pk=consultation.pk)
     )
     charter = Charter.objects.select_for_update().get(pk=locked.charter_id)
-    if locked.published_at is not None or charter.status != Charter.Status.DRAFT:
+    if locked.published_at is not None or not charter.is_editable:
         raise ConsultationConflict(_("This consultation is already published."))
     if locked.forum_date is None or not locked.minutes:
         raise ConsultationConflict(

@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from layanan.accounts.models import User
 from layanan.agencies.models import Agency, CalendarDay, ServiceHours, Unit
-from layanan.charters.actions import adopt_charter
+from layanan.charters.actions import CharterLocked, adopt_charter
+from layanan.charters.consultations import consultation_for
 from layanan.charters.models import Charter, Service
 from layanan.charters.spec import (
     CHARTER_KEYS,
@@ -508,12 +509,29 @@ def apply_service(report: Report, spec: ServiceSpec, *, by: User | None) -> None
         and latest.content == spec.charter
         and (
             latest.status == spec.status
-            or (latest.status == Charter.Status.ADOPTED and spec.status != Charter.Status.ADOPTED)
+            or (latest.status == Charter.Status.SCHEDULED and spec.status == Charter.Status.ADOPTED)
+            or (
+                latest.status in (Charter.Status.ADOPTED, Charter.Status.SCHEDULED)
+                and spec.status != Charter.Status.ADOPTED
+            )
         )
     ):
         if not changed:
             report.note(f"service {service.code}: unchanged (v{latest.version})", changed=False)
         return
+    consultation = getattr(latest, "consultation", None) if latest else None
+    if latest and consultation is not None and consultation.published_at is not None:
+        # Citizens have commented on (or are reading) that text: only the consultation's own
+        # path may revise or set it (docs/consultation.md).
+        raise ImportFailed(
+            [
+                _(
+                    "%(service)s: version %(v)d is in public consultation; the import does not "
+                    "change it. Revise, answer and set it from /kantor/standar/."
+                )
+                % {"service": service.code, "v": latest.version}
+            ]
+        )
     if latest and latest.is_editable:
         charter = latest
         Charter.objects.filter(pk=charter.pk).update(
@@ -532,9 +550,14 @@ def apply_service(report: Report, spec: ServiceSpec, *, by: User | None) -> None
             created_by=by,
         )
     if spec.status == Charter.Status.CONSULTATION:
+        # prepared for consultation: the agency records the public forum and publishes it
         Charter.objects.filter(pk=charter.pk).update(status=Charter.Status.CONSULTATION)
+        consultation_for(charter, by=by)
     elif spec.status == Charter.Status.ADOPTED:
-        adopt_charter(charter=charter, by=by, effective_from=spec.effective_from)
+        try:
+            adopt_charter(charter=charter, by=by, effective_from=spec.effective_from)
+        except CharterLocked as locked:
+            raise ImportFailed([f"{service.code}: {locked}"]) from locked
     report.note(f"service {service.code}: v{charter.version} {spec.status}", changed=True)
 
 

@@ -1,5 +1,6 @@
 """`layanan charters import|export`: all or nothing, every problem with its place, idempotent."""
 
+import datetime as dt
 import os
 import tempfile
 from io import StringIO
@@ -9,10 +10,11 @@ from unittest import mock
 
 import yaml
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from layanan.agencies.models import Agency, CalendarDay, ServiceHours, Unit
 from layanan.charters.models import Charter, Service
-from layanan.test import BaseTestCase, charter_content
+from layanan.test import BaseTestCase, charter_content, published_consultation
 
 DPUPR: dict[str, Any] = {
     "code": "dpupr",
@@ -154,6 +156,43 @@ class ImportCommandTests(ImportTestCase):
             Charter.objects.filter(service__code="pbg").values_list("version", "status")
         )
         self.assertEqual(versions, {1: "adopted", 2: "draft"})
+
+    def test_a_consultation_file_prepares_a_consultation_for_the_agency(self) -> None:
+        agencies = self.write("a.yaml", AGENCIES)
+        self.run_import(agencies, self.write("pbg.yaml", pbg()))
+        draft = self.write("pbg.yaml", pbg(status="consultation", executors=9))
+        self.assertIn("service pbg: v2 consultation", self.run_import(agencies, draft))
+        charter = Charter.objects.get(service__code="pbg", version=2)
+        self.assertIsNone(charter.consultation.published_at)  # the forum comes first
+        self.assertIn("service pbg: unchanged (v2)", self.run_import(agencies, draft))
+
+    def test_a_version_published_for_comments_is_not_rewritten_by_an_import(self) -> None:
+        consultation = published_consultation(self.akta, by=self.root)
+        before = Charter.objects.get(pk=consultation.charter_id).content
+        akta = {
+            "code": "akta-kelahiran",
+            "name": "Akta Kelahiran",
+            "agency": "disdukcapil",
+            "category": "kependudukan",
+            **charter_content(executors=12),
+        }
+        problems = self.failed_import(self.write("akta.yaml", akta))
+        self.assertIn("version 2 is in public consultation", problems[0])
+        self.assertEqual(Charter.objects.get(pk=consultation.charter_id).content, before)
+
+    def test_a_later_effective_date_sets_the_version_and_keeps_the_one_in_force(self) -> None:
+        agencies = self.write("a.yaml", AGENCIES)
+        self.run_import(agencies, self.write("pbg.yaml", pbg()))
+        later = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+        changed = pbg(executors=9, effective_from=later)
+        self.assertIn(
+            "service pbg: v2 adopted", self.run_import(agencies, self.write("p.yaml", changed))
+        )
+        versions = dict(
+            Charter.objects.filter(service__code="pbg").values_list("version", "status")
+        )
+        self.assertEqual(versions, {1: "adopted", 2: "scheduled"})
+        self.assertIn("unchanged (v2)", self.run_import(agencies, self.write("p.yaml", changed)))
 
     def test_export_then_import_changes_nothing(self) -> None:
         self.run_import(self.write("a.yaml", AGENCIES), self.write("pbg.yaml", pbg()))

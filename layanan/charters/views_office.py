@@ -290,7 +290,7 @@ class ForumForm(forms.Form):
     forum_date = forms.DateField(
         label=gettext_lazy("Date of the public forum"),
         help_text=gettext_lazy("For example 2026-11-27"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={"required": gettext_lazy("Enter the date of the public forum.")},
     )
     forum_place = forms.CharField(
@@ -378,7 +378,7 @@ class AdoptForm(forms.Form):
             "Today or a later date within a year. Applications made before it keep the "
             "version they were made under."
         ),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={"required": gettext_lazy("Enter the date the standard applies.")},
     )
 
@@ -587,7 +587,7 @@ class AnswerForm(forms.Form):
         },
     )
     text = forms.CharField(
-        label=gettext_lazy("Answer"),
+        label=gettext_lazy("Text of the answer"),
         help_text=gettext_lazy("When the comment is not accepted, say why."),
         required=False,
         max_length=consultations.MAX_ANSWER,

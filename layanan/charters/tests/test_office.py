@@ -358,6 +358,9 @@ class AdoptionTests(OfficeTestCase):
     def test_refused_while_the_period_is_open(self) -> None:
         consultation = published_consultation(self.akta, by=self.adi)
         self.login(self.adi)
+        page = self.client.get(f"{BASE}konsultasi/{consultation.pk}/")
+        today = consultations.local_today(self.akta).isoformat()
+        self.assertContains(page, f'name="effective_date" value="{today}"')  # a date box reads ISO
         response = self.set_standard(consultation, timezone.localdate())
         self.assertContains(response, "Masa tanggapan terbuka sampai", status_code=409)
         consultation.refresh_from_db()

@@ -407,3 +407,19 @@ class AdoptionTests(OfficeTestCase):
             {f"c{comment.pk}-decision": "rejected", f"c{comment.pk}-text": "Tidak"},
         )
         self.assertEqual(answer.status_code, 409)  # answers change only until adoption
+
+    def test_a_cross_agency_procedure_is_set_by_a_superuser_only(self) -> None:
+        consultation = self.ended()
+        cross = charter_content()
+        cross["procedure"]["stages"][1]["steps"][0]["unit"] = "dpmptsp-perizinan"
+        save_draft(service=self.akta, content=cross, by=self.adi, charter=consultation.charter)
+        self.login(self.adi)
+        today = consultations.local_today(self.akta)
+        refused = self.set_standard(consultation, today)
+        self.assertContains(refused, "lintas instansi", status_code=409)
+        consultation.refresh_from_db()
+        self.assertIsNone(consultation.adopted_at)
+        self.login(self.root)
+        self.assertEqual(self.set_standard(consultation, today).status_code, 302)
+        consultation.refresh_from_db()
+        self.assertEqual(consultation.charter.status, "adopted")

@@ -22,6 +22,7 @@ urlpatterns = [
     path("kantor/survei/", include(survey_office_patterns)),
     path("", include("layanan.complaints.urls")),
     path("kantor/pengaduan/", include("layanan.complaints.urls_office")),
+    path("kantor/standar/", include("layanan.charters.urls_office")),
     path("", include("layanan.transparency.urls")),
     path("kantor/", include("layanan.cases.urls_office")),
     path("layanan/", include("layanan.charters.urls")),

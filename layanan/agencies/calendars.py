@@ -31,7 +31,9 @@ def calendar_for(agency: Agency | None) -> WorkCalendar:
         else []
     )
     zone = agency.time_zone if agency else "Asia/Jakarta"
-    key = (agency.pk if agency else None, zone, tuple(sorted(days)), tuple(sorted(hours_rows)))
+    # national rows have no agency: sorted with the agency's own, None must not meet an id
+    ordered = tuple(sorted(days, key=lambda row: (row[0] is not None, row[0] or 0, *row[1:])))
+    key = (agency.pk if agency else None, zone, ordered, tuple(sorted(hours_rows)))
     if (cached := _cache.get(key)) is not None:
         return cached
 

@@ -19,4 +19,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "is_officer": bool(roles),
         "is_front_office": Role.FRONT_OFFICE in roles,
         "is_treasurer": Role.TREASURER in roles,
+        "is_agency_admin": Role.AGENCY_ADMIN in roles,
     }

@@ -11,16 +11,18 @@ row in A is made; root's list shows both.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 from django.db.models import Model
 from django.urls import reverse
+from django.utils import timezone
 
 from layanan.accounts.models import User
 from layanan.agencies.models import Agency, CalendarDay, OfficerRole, Role, ServiceHours
-from layanan.charters.models import Charter, Service
+from layanan.charters.models import Charter, Consultation, Service
 from layanan.test import BaseTestCase, charter_content
 
 
@@ -287,6 +289,12 @@ class AgencyAdministratorTests(ScopedAdminTestCase):
         own_draft = Charter.objects.create(
             service=self.akta, version=2, status="draft", content=charter_content(executors=8)
         )
+        # Consulted on, the comment period over: what the admin's action may set.
+        past = timezone.now() - dt.timedelta(days=30)
+        for draft in (cross_draft, own_draft):
+            Consultation.objects.create(
+                charter=draft, forum_date=past.date(), published_at=past, closes_at=past
+            )
         changelist = reverse("admin:charters_charter_changelist")
         response = self.client.post(
             changelist,

@@ -11,11 +11,12 @@ from typing import Any
 import yaml
 from django.test import SimpleTestCase
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
 from layanan.charters import rules
-from layanan.charters.models import Charter
+from layanan.charters.models import Charter, Consultation
 from layanan.charters.reader import Reader
 from layanan.charters.tests.test_import_command import AGENCIES, ImportTestCase, pbg
 from layanan.test import BaseTestCase, charter_content
@@ -136,6 +137,11 @@ class AdminAndAdoptionRefuseBadRulesTests(BaseTestCase):
             response, "form[2].rules: kolom bertipe select tidak dapat diberi aturan"
         )
         draft = Charter.objects.get(service=self.akta, version=2)
+        # consulted on, its comment period over: only the draft's own problem stops it
+        past = timezone.now() - dt.timedelta(days=30)
+        Consultation.objects.create(
+            charter=draft, forum_date=past.date(), published_at=past, closes_at=past
+        )
         adopted = self.client.post(
             reverse("admin:charters_charter_changelist"),
             {"action": "adopt", "_selected_action": [draft.pk]},

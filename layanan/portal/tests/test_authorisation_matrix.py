@@ -34,6 +34,8 @@ from layanan.accounts.tokens import issue_token
 from layanan.agencies.models import CalendarDay, OfficerRole, Role, ServiceHours
 from layanan.cases import actions
 from layanan.cases.models import Application
+from layanan.charters import consultations
+from layanan.charters.models import Consultation
 from layanan.citizens.actions import file_at_counter, issue_password_setup_code
 from layanan.complaints import actions as complaint_actions
 from layanan.complaints.models import Category, Complaint, HandlingRules, Open311Key
@@ -46,7 +48,15 @@ from layanan.notifications.tasks import send_message
 from layanan.payments.actions import record_payment
 from layanan.payments.billing import issue_awaited_bills
 from layanan.surveys.tests.helpers import make_invitation
-from layanan.test import ANSWERS, PASSWORD, PDF, BaseTestCase, charter_content, mark_verified
+from layanan.test import (
+    ANSWERS,
+    PASSWORD,
+    PDF,
+    BaseTestCase,
+    charter_content,
+    mark_verified,
+    published_consultation,
+)
 
 PERSONAS = (
     "anonymous",
@@ -127,6 +137,8 @@ RULES: dict[str, dict[str, int]] = {
     # surveys: imports are for agency administrators; the IKM report for the agency's front
     # office, supervisors and administrators
     "agency-admin": rule(403, anonymous=LOGIN, agency_admin=OK),
+    # new standards and their consultations: the lead agency's administrators and superusers
+    "standards-admin": rule(403, anonymous=LOGIN, agency_admin=OK, superuser=OK),
     "survey-report": rule(403, anonymous=LOGIN, unit_officer=OK, supervisor=OK, agency_admin=OK),
     # siti's confidential complaint: hers, and the agency's complaint desk's (budi at the
     # counter, ani the supervisor); for everyone else it does not exist, token or not
@@ -309,6 +321,18 @@ WEB: dict[str, Route] = {
     "surveys_office:index": Route("officer"),
     "surveys_office:paper": Route("front-office"),
     "surveys_office:import": Route("agency-admin"),
+    # the agency's pages for new standards (a consultation of uji-air open for comments)
+    "charters_office:index": Route("standards-admin"),
+    "charters_office:start": Route("standards-admin", ok=302, method="POST"),
+    "charters_office:draft": Route("standards-admin"),
+    "charters_office:prepare": Route("standards-admin", ok=302, method="POST"),
+    "charters_office:consultation": Route("standards-admin"),
+    "charters_office:minutes": Route("standards-admin"),
+    "charters_office:publish": Route("standards-admin", ok=409, method="POST"),  # published
+    "charters_office:adopt": Route("standards-admin", ok=400, method="POST"),  # no date
+    "charters_office:comments": Route("standards-admin"),
+    "charters_office:answer": Route("standards-admin", ok=400, method="POST"),  # no decision
+    "charters_office:hide": Route("standards-admin", ok=400, method="POST"),  # no reason
     "surveys_office:report": Route("survey-report"),
     "surveys_office:report_csv": Route("survey-report"),
     # Open311 GeoReport v2: public reading and (with an api_key, not a session) posting;
@@ -453,6 +477,7 @@ class MatrixTestCase(BaseTestCase):
     category: Category
     compensation: Compensation
     document: IssuedDocument
+    consultation: Consultation
     rows: dict[str, str]
     survey_key: str
 
@@ -574,6 +599,11 @@ class MatrixTestCase(BaseTestCase):
                     reference="TRX-1",
                 )
             cls.applications[sample] = application
+        # a new standard of the water test open for comments, with siti's comment
+        cls.consultation = published_consultation(water, by=cls.rina)
+        consultations.write_comment(
+            consultation=cls.consultation, author=cls.siti, target="fee", text="Mahal."
+        )
         # a late application of siti's whose guarantee owes her compensation
         guaranteed = cls.akta.__class__.objects.create(
             code="izin-tepat",
@@ -763,6 +793,10 @@ class MatrixTestCase(BaseTestCase):
                 values["attachment_id"] = str(attachment.pk)
         if name.startswith("open311:"):
             values.update(code="disdukcapil.pungli", fmt="json", rest="tidak-ada.json")
+        if name.startswith("charters_office:"):
+            values["pk"] = str(self.consultation.pk)
+            values["charter_id"] = str(self.consultation.charter_id)
+            values["comment_id"] = str(self.consultation.comments.get().pk)
         if name.startswith("complaints_office:"):
             values["number"] = self.complaint.number
             values["action"] = "tanggapan"

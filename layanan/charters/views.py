@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from layanan.charters import presenters
 from layanan.charters.models import Charter, Service
+from layanan.charters.views_consultations import on_charter_page
 
 GROUPINGS = ("agency", "category")
 
@@ -133,6 +134,8 @@ def charter_page(request: HttpRequest, code: str) -> HttpResponse:
             # what the kept page depends on besides the (immutable) version and the language
             "page_version": page_version(service, versions),
             "details": SimpleLazyObject(lambda: charter_details(charter)),
+            # outside the kept copy: a consultation opening or a new comment shows at once
+            "consultations": SimpleLazyObject(lambda: on_charter_page(service, request.user)),
         },
     )
 

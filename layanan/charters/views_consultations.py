@@ -26,7 +26,8 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -356,6 +357,9 @@ def report_page(request: HttpRequest, consultation_id: int) -> HttpResponse:
             "forum_date": dt.date.fromisoformat(report["forum_date"])
             if report.get("forum_date")
             else None,
+            "publish_deadline": dt.date.fromisoformat(report["publish_deadline"])
+            if report.get("publish_deadline")
+            else None,
             "effective_from": dt.date.fromisoformat(report["effective_from"])
             if report.get("effective_from")
             else None,
@@ -396,34 +400,45 @@ def report_page(request: HttpRequest, consultation_id: int) -> HttpResponse:
 # -- on the service's charter page ------------------------------------------------------------
 
 
-def on_charter_page(service: Service, user: Any) -> dict[str, Any]:
-    """The service's consultation now (published, not yet set), its reports, and whether the
-    reader follows it: shown outside the page's kept copy, so never stale."""
-    now = timezone.now()
-    rows = list(
-        Consultation.objects.filter(charter__service=service, published_at__isnull=False)
-        .select_related("charter")
-        .annotate(comment_count=Count("comments"))
-        .order_by("-published_at")
+def comment_count() -> Coalesce:
+    """The number of comments on a version's consultation, as an annotation of a Charter
+    query (0 without a consultation)."""
+    counted = (
+        Comment.objects.filter(consultation__charter=OuterRef("pk"))
+        .order_by()
+        .values("consultation")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return Coalesce(Subquery(counted), 0)
+
+
+def on_charter_page(service: Service, versions: list[Charter], user: Any) -> dict[str, Any]:
+    """The service's consultation now (published, not yet set), its reports, and whether the
+    reader follows it: shown outside the page's kept copy, so never stale. `versions` come
+    with their consultation and `comment_count` (views.charter_page): no query of its own
+    but the reader's follow."""
+    now = timezone.now()
+    rows = []
+    for version in versions:
+        consultation = getattr(version, "consultation", None)
+        if consultation is None or consultation.published_at is None:
+            continue
+        consultation.charter = version
+        consultation.charter.service = service
+        consultation.comment_count = getattr(version, "comment_count", 0)
+        rows.append(consultation)
     current = next((c for c in rows if c.adopted_at is None), None)
     return {
         "current": current,
         "current_status": current.status_at(now) if current else "",
-        "current_period": period_sentence_for(current, service),
+        "current_period": period_sentence(current) if current else "",
         "reports": [c for c in rows if c.adopted_at is not None and c.report],
         "following": bool(
             user.is_authenticated and Follow.objects.filter(service=service, citizen=user).exists()
         ),
         "zone": service.lead_agency.time_zone,
     }
-
-
-def period_sentence_for(consultation: Consultation | None, service: Service) -> str:
-    if consultation is None:
-        return ""
-    consultation.charter.service = service  # already loaded: no query for the zone
-    return period_sentence(consultation)
 
 
 @require_POST

@@ -35,6 +35,7 @@ from layanan.agencies.models import CalendarDay, OfficerRole, Role, ServiceHours
 from layanan.cases import actions
 from layanan.cases.models import Application
 from layanan.charters import consultations
+from layanan.charters.models import Comment, Consultation
 from layanan.citizens.actions import file_at_counter, issue_password_setup_code
 from layanan.complaints import actions as complaint_actions
 from layanan.complaints.models import Category, Complaint, HandlingRules, Open311Key
@@ -477,6 +478,8 @@ class MatrixTestCase(BaseTestCase):
     document: IssuedDocument
     rows: dict[str, str]
     survey_key: str
+    consultation: Consultation
+    consultation_comment: Comment
 
     @classmethod
     def setUpTestData(cls) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,6 +28,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -76,7 +77,8 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
     rows = (
         listed(now)
         .select_related("charter__service__lead_agency")
-        .annotate(comment_count=Count("comments"))
+        .defer("published_content", "report")
+        .annotate(comment_count=comment_count("consultation"))
         .order_by("-published_at", "-pk")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -112,6 +114,26 @@ def previous_version(charter: Charter) -> Charter | None:
         .order_by("-version")
         .first()
     )
+
+
+def target_choices(
+    charter: Charter,
+    before: Mapping[str, Any] | None,
+    component: str,
+    label: str,
+    language: str,
+) -> list[tuple[str, str]]:
+    """What a comment under a component may be about: the whole component, each of its
+    items in the draft, and the items the draft removes."""
+    choices = [(component, _("The whole component: %(label)s") % {"label": label})]
+    choices.extend(components.items_of(charter.content, component, language))
+    kept = {target for target, _name in choices}
+    choices.extend(
+        (target, _("%(item)s (removed in the draft)") % {"item": name})
+        for target, name in components.items_of(before or {}, component, language)
+        if target not in kept
+    )
+    return choices
 
 
 def page_context(
@@ -150,11 +172,7 @@ def page_context(
     is_open = consultation.status_at(now) == Consultation.Status.OPEN
     sections = []
     for view in compare(charter.content, before_content, service):
-        choices = [(view.key, _("The whole component: %(label)s") % {"label": view.label})]
-        choices.extend(
-            (target, name)
-            for target, name in components.items_of(charter.content, view.key, language)
-        )
+        choices = target_choices(charter, before_content, view.key, view.label, language)
         if bound is not None and bound[0] == view.key:
             form = bound[1]
         else:
@@ -171,12 +189,10 @@ def page_context(
                 "form": form,
             }
         )
-    error_forms = [
-        f
-        for f in (bound[1] if bound else None, bound_report[1] if bound_report else None)
-        if f is not None and f.errors
-    ]
+    posted: list[Form] = [bound[1]] if bound else []
+    posted += [bound_report[1]] if bound_report else []
     labels = dict(Consultation.PARTICIPANT_GROUPS)
+    page = reverse("consultations:detail", args=[consultation.pk])
     return {
         "consultation": consultation,
         "charter": charter,
@@ -194,8 +210,9 @@ def page_context(
         "sections": sections,
         "comment_count": len(comments),
         "report_form": bound_report,
-        "error_forms": error_forms,
-        "sign_in": f"{reverse('login')}?next={request.path}",
+        "error_forms": [f for f in posted if f.errors],
+        # back to this page after signing in (not to the address of a form that was posted)
+        "sign_in": f"{reverse('login')}?next={page}",
     }
 
 
@@ -246,8 +263,16 @@ def comment_write(request: HttpRequest, consultation_id: int, component: str) ->
     consultation = get_public_consultation(consultation_id)
     component_or_404(component)
     language = get_language() or "id"
-    choices = [(component, component)]
-    choices.extend(components.items_of(consultation.charter.content, component, language))
+    try:
+        consultations.require_open(consultation, timezone.now())
+    except ConsultationConflict as refused:
+        return conflict(request, consultation, refused.message)
+    charter = consultation.charter
+    before = previous_version(charter)
+    label = str(components.BY_KEY[component].label)
+    choices = target_choices(
+        charter, before.content if before else None, component, label, language
+    )
     form = CommentForm(request.POST, prefix=component, targets=choices)
     if form.is_valid():
         try:
@@ -400,11 +425,11 @@ def report_page(request: HttpRequest, consultation_id: int) -> HttpResponse:
 # -- on the service's charter page ------------------------------------------------------------
 
 
-def comment_count() -> Coalesce:
-    """The number of comments on a version's consultation, as an annotation of a Charter
-    query (0 without a consultation)."""
+def comment_count(consultation: str = "consultation__charter") -> Coalesce:
+    """The number of comments of a consultation, as an annotation of a Consultation query
+    (`consultation`) or of a Charter query (its version's consultation; 0 without one)."""
     counted = (
-        Comment.objects.filter(consultation__charter=OuterRef("pk"))
+        Comment.objects.filter(**{consultation: OuterRef("pk")})
         .order_by()
         .values("consultation")
         .annotate(n=Count("pk"))

@@ -15,8 +15,15 @@ from django.urls import reverse
 
 from layanan.accounts.models import User
 from layanan.charters import consultations
-from layanan.charters.models import Comment, CommentReport, Consultation, Follow, Stance
-from layanan.test import BaseTestCase, published_consultation
+from layanan.charters.models import (
+    Comment,
+    CommentReport,
+    Consultation,
+    Follow,
+    Service,
+    Stance,
+)
+from layanan.test import BaseTestCase, charter_content, published_consultation
 
 # Monday 2 March 2026, 09:00 WIB: seven working days later is Wednesday 11 March.
 MONDAY = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
@@ -102,10 +109,26 @@ class ConsultationPageTests(BaseTestCase):
         self.assertContains(self.client.get("/konsultasi/"), "Ditetapkan sebagai standar")
         with time_machine.travel(self.closes_at + dt.timedelta(days=400), tick=False):
             self.assertContains(self.client.get("/konsultasi/"), "Tidak ada standar")
+
+    def test_the_list_pages(self) -> None:
+        self.published()
+        other = Service.objects.create(
+            code="akta-kematian",
+            name="Akta Kematian",
+            lead_agency=self.disdukcapil,
+            category=Service.Category.CIVIL_REGISTRY,
+            channels=["online"],
+        )
+        self.adopt(other, charter_content())
+        with time_machine.travel(MONDAY + dt.timedelta(hours=1), tick=False):
+            published_consultation(other, by=self.root, now=MONDAY + dt.timedelta(hours=1))
         with mock.patch("layanan.charters.views_consultations.PAGE_SIZE", 1):
-            first = self.client.get("/konsultasi/?page=1")
-            self.assertContains(first, "Akta Kelahiran")
-            self.assertNotContains(first, 'rel="next"')  # one consultation, one page
+            first = self.client.get("/konsultasi/")
+            second = self.client.get("/konsultasi/?page=2")
+        self.assertContains(first, "Akta Kematian, versi 2")  # the latest published first
+        self.assertNotContains(first, "Akta Kelahiran, versi 2")
+        self.assertContains(first, 'rel="next"')
+        self.assertContains(second, "Akta Kelahiran, versi 2")
 
     # -- /konsultasi/<id>/ ----------------------------------------------------------------
 
@@ -272,6 +295,25 @@ class ConsultationPageTests(BaseTestCase):
             404,
         )
 
+    def test_a_comment_may_be_about_an_item_the_draft_removes(self) -> None:
+        consultation = self.published({"requirements": REQUIREMENTS[1:]})
+        self.login(self.siti)
+        page = self.client.get(self.page)
+        self.assertContains(page, "Surat keterangan lahir (dihapus dalam rancangan)")
+        response = self.client.post(
+            reverse("consultations:comment", args=[consultation.pk, "requirements"]),
+            {
+                "requirements-target": "requirements.surat_lahir",
+                "requirements-text": "Jangan dihapus: tanpa surat lahir data bisa salah.",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Comment.objects.get().target, "requirements.surat_lahir")
+        section = self.client.get(self.page).content.decode()
+        section = section.split('id="komponen-requirements"')[1].split("</section>")[0]
+        self.assertIn("Dihapus", section)
+        self.assertIn("Persyaratan: Surat keterangan lahir", text_of_html(section))
+
     def test_one_stance_per_component_changed_and_withdrawn(self) -> None:
         consultation = self.published()
         self.login(self.siti)
@@ -308,6 +350,11 @@ class ConsultationPageTests(BaseTestCase):
                 {"stance": "support"},
             )
             self.assertEqual(stance.status_code, 409)
+            # the closed period is said first, even to a comment that would be refused
+            empty = self.client.post(
+                reverse("consultations:comment", args=[consultation.pk, "fee"]), {}
+            )
+            self.assertEqual(empty.status_code, 409)
         self.assertEqual(Comment.objects.count() + Stance.objects.count(), 0)
 
     def test_a_reader_reports_a_comment(self) -> None:

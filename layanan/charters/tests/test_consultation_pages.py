@@ -10,7 +10,9 @@ from typing import Any
 from unittest import mock
 
 import time_machine
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from layanan.accounts.models import User
@@ -176,6 +178,20 @@ class ConsultationPageTests(BaseTestCase):
         self.assertEqual(order[:3], ["requirements", "procedure", "time_limit"])
         self.assertEqual(len(order), 14)
 
+    def test_the_page_costs_the_same_queries_whatever_the_number_of_comments(self) -> None:
+        consultation = self.published()
+        self.comment(consultation)
+        with CaptureQueriesContext(connection) as few:
+            self.client.get(self.page)
+        for n in range(5):
+            self.comment(consultation, author=self.agus, target="requirements.kk", text=f"{n}")
+        consultations.take_stance(
+            consultation=consultation, citizen=self.agus, component="fee", stance="oppose"
+        )
+        with CaptureQueriesContext(connection) as many:
+            self.client.get(self.page)
+        self.assertEqual(len(many), len(few))
+
     def test_the_forum_and_its_minutes(self) -> None:
         consultation = self.published()
         response = self.client.get(self.page)
@@ -267,6 +283,11 @@ class ConsultationPageTests(BaseTestCase):
         self.assertEqual(empty.status_code, 400)
         self.assertContains(empty, 'id="id_requirements-text_error"', status_code=400)
         self.assertContains(empty, "Tuliskan tanggapan Anda.", status_code=400)
+        self.assertContains(empty, 'href="#id_requirements-text"', status_code=400)  # summary
+        self.assertContains(
+            empty, '<details class="govuk-details" id="tulis-requirements" open>', status_code=400
+        )
+        self.assertTrue(empty.content.decode().count("<title>Kesalahan:"))
         unknown = self.client.post(
             url,
             {

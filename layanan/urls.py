@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("layanan.transparency.urls")),
     path("kantor/", include("layanan.cases.urls_office")),
     path("layanan/", include("layanan.charters.urls")),
+    path("konsultasi/", include("layanan.charters.urls_consultations")),
     path("instansi/", include("layanan.agencies.urls")),
     path("masuk/", answer_refusals(LoginView.as_view()), name="login"),
     path("masuk/kode/", account_views.sign_in_code, name="sign_in_code"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from layanan.charters import presenters
 from layanan.charters.models import Charter, Service
+from layanan.charters.views_consultations import comment_count, on_charter_page
 
 GROUPINGS = ("agency", "category")
 
@@ -113,7 +114,14 @@ def charter_page(request: HttpRequest, code: str) -> HttpResponse:
     service = get_object_or_404(
         Service.objects.select_related("lead_agency"), code=code, active=True
     )
-    versions = list(service.charters.exclude(status=Charter.Status.DRAFT).order_by("-version"))
+    versions: list[Charter] = list(
+        service.charters.exclude(status=Charter.Status.DRAFT)
+        # each version's consultation and its number of comments, for the part of the page
+        # outside the kept copy, in this same query
+        .select_related("consultation")
+        .annotate(comment_count=comment_count())
+        .order_by("-version")
+    )
     requested = request.GET.get("versi")
     if requested:
         if not requested.isdigit():
@@ -133,6 +141,10 @@ def charter_page(request: HttpRequest, code: str) -> HttpResponse:
             # what the kept page depends on besides the (immutable) version and the language
             "page_version": page_version(service, versions),
             "details": SimpleLazyObject(lambda: charter_details(charter)),
+            # outside the kept copy: a consultation opening or a new comment shows at once
+            "consultations": SimpleLazyObject(
+                lambda: on_charter_page(service, versions, request.user)
+            ),
         },
     )
 

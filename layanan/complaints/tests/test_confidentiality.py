@@ -78,6 +78,11 @@ SKIPPED = {
     "to the one who files",
     "set_language": "a redirect back to the page asked for",
     "surveys:answer": "a satisfaction survey opened by its one-time link; no complaint is read",
+    "consultations:detail": "a public consultation on a draft standard: its comments name no "
+    "one (consultation pages tests) and no complaint is read there",
+    "consultations:report": "the report of a consultation, frozen at adoption; no complaint "
+    "is read there",
+    "consultations:minutes": "the minutes (PDF) of a consultation's public forum",
 }
 
 # Arguments of public URLs that read no complaint, with a value that opens them.

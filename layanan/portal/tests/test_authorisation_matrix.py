@@ -35,7 +35,7 @@ from layanan.agencies.models import CalendarDay, OfficerRole, Role, ServiceHours
 from layanan.cases import actions
 from layanan.cases.models import Application
 from layanan.charters import consultations
-from layanan.charters.models import Consultation
+from layanan.charters.models import Comment, Consultation
 from layanan.citizens.actions import file_at_counter, issue_password_setup_code
 from layanan.complaints import actions as complaint_actions
 from layanan.complaints.models import Category, Complaint, HandlingRules, Open311Key
@@ -276,6 +276,19 @@ WEB: dict[str, Route] = {
     "transparency:catalogue_jsonld": Route("public"),
     "transparency:metric_csv": Route("public"),
     "transparency:metric_json": Route("public"),
+    # public consultations (the sample: one open on the water test, siti's comment on it):
+    # anyone reads; any signed-in account comments, takes a stance, reports, follows
+    "consultations:list": Route("public"),
+    "consultations:detail": Route("public"),
+    "consultations:minutes": Route("public"),
+    "consultations:report": Route("public", ok=404),  # published once adopted; it is open
+    "consultations:comment": Route(
+        "login", ok=302, method="POST", data={"fee-target": "fee", "fee-text": "Mahal."}
+    ),
+    "consultations:stance": Route("login", ok=302, method="POST", data={"stance": "support"}),
+    "consultations:report_comment": Route("login", ok=302, method="POST"),
+    "charters:follow": Route("login", ok=302, method="POST"),
+    "charters:unfollow": Route("login", ok=302, method="POST"),
     "transparency:analytics": Route("agency-analyst"),
     "admin:login": Route("public", exceptions={AADMIN: 302, ROOT: 302}),  # staff: to the index
     # the same page under the attempt limiter (layanan/urls.py puts it before the admin's own)
@@ -477,9 +490,10 @@ class MatrixTestCase(BaseTestCase):
     category: Category
     compensation: Compensation
     document: IssuedDocument
-    consultation: Consultation
     rows: dict[str, str]
     survey_key: str
+    consultation: Consultation
+    consultation_comment: Comment
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -599,10 +613,10 @@ class MatrixTestCase(BaseTestCase):
                     reference="TRX-1",
                 )
             cls.applications[sample] = application
-        # a new standard of the water test open for comments, with siti's comment
-        cls.consultation = published_consultation(water, by=cls.rina)
-        consultations.write_comment(
-            consultation=cls.consultation, author=cls.siti, target="fee", text="Mahal."
+        # a consultation open now on the water test's next version, with siti's comment
+        cls.consultation = published_consultation(water, by=cls.root)
+        cls.consultation_comment = consultations.write_comment(
+            consultation=cls.consultation, author=cls.siti, target="fee", text="Terlalu mahal."
         )
         # a late application of siti's whose guarantee owes her compensation
         guaranteed = cls.akta.__class__.objects.create(
@@ -779,6 +793,9 @@ class MatrixTestCase(BaseTestCase):
             "metric": "permohonan",  # an open-data file of a month that has passed
             "month": "2020-01",
             "agency": "disdukcapil",
+            "consultation_id": str(self.consultation.pk),
+            "component": "fee",
+            "comment_id": str(self.consultation_comment.pk),
         }
         if name.startswith("agencies:"):
             values["code"] = "disdukcapil"

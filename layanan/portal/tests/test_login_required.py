@@ -97,6 +97,11 @@ PUBLIC = {
     "transparency:catalogue_jsonld",
     "transparency:metric_csv",
     "transparency:metric_json",
+    # public consultations on draft standards: anyone reads them (commenting needs a login)
+    "consultations:list",
+    "consultations:detail",
+    "consultations:report",
+    "consultations:minutes",
 }
 # Public URLs whose sample row does not exist here (the samples are an application's): their
 # 404 is the answer to anyone, not a login demanded.
@@ -110,6 +115,9 @@ NOT_FOUND_FOR_ANYONE = {
     "open311:token",
     "open311:not_found",
     "open311:root",
+    "consultations:detail",  # the scenario has no consultation
+    "consultations:report",
+    "consultations:minutes",
 }
 # Open without a login to the complainant who holds the complaint's key in this browser (a
 # complaint filed without an account); 404 to everyone else, never a sign-in page.

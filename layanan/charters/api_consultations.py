@@ -33,6 +33,7 @@ from layanan.http_errors import ApiError, with_language
 router = Router(tags=["consultations"])
 
 RECENT = dt.timedelta(days=365)  # adopted consultations stay listed this long
+LARGEST_ID = 2**63 - 1  # beyond a database integer: no such row (and no overflow)
 
 
 class Error(Schema):
@@ -147,6 +148,8 @@ def public_consultations() -> QuerySet[Consultation]:
 
 
 def get_consultation(consultation_id: int) -> Consultation:
+    if not 0 < consultation_id <= LARGEST_ID:
+        raise Http404
     consultation = public_consultations().filter(pk=consultation_id).first()
     if consultation is None:
         raise Http404
@@ -154,6 +157,8 @@ def get_consultation(consultation_id: int) -> Consultation:
 
 
 def get_comment(consultation: Consultation, comment_id: int) -> Comment:
+    if not 0 < comment_id <= LARGEST_ID:
+        raise Http404
     comment = consultation.comments.filter(pk=comment_id).select_related("consultation").first()
     if comment is None:
         raise Http404

@@ -134,7 +134,9 @@ class ReadingTests(ConsultationApiTestCase):
         response = self.call("get", f"/api/v1/consultations/{preparing.pk}")
         self.assertEqual(response.status_code, 404)
         self.assertEqual(response.json()["code"], "not_found")
-        self.assertEqual(self.call("get", "/api/v1/consultations/999999").status_code, 404)
+        for unknown in ("999999", "0", "-3", str(2**70)):
+            response = self.call("get", f"/api/v1/consultations/{unknown}")
+            self.assertEqual(response.status_code, 404, unknown)
 
     def test_one_consultation_compares_each_component_and_shows_hidden_comments_hidden(
         self,

@@ -24,7 +24,6 @@ from layanan.charters.actions import (
     CharterBeyondAgency,
     CharterInvalid,
     CharterLocked,
-    charter_in_force,
 )
 from layanan.charters.models import Charter, Comment, Consultation
 from layanan.charters.spec import text_in
@@ -231,7 +230,9 @@ def replaced_version(consultation: Consultation) -> Charter | None:
     once it is set, the version it replaced."""
     charter = consultation.charter
     if consultation.adopted_at is None:
-        return charter_in_force(charter.service)
+        # no version is scheduled while a draft is discussed (`start_draft`): the adopted one
+        # is in force, read without the write `charter_in_force` may make (a GET)
+        return charter.service.charters.filter(status=Charter.Status.ADOPTED).first()
     return (
         charter.service.charters.filter(
             version__lt=charter.version,

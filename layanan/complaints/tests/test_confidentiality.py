@@ -78,6 +78,10 @@ SKIPPED = {
     "to the one who files",
     "set_language": "a redirect back to the page asked for",
     "surveys:answer": "a satisfaction survey opened by its one-time link; no complaint is read",
+    "api:consultation_detail": "a public consultation on a draft standard, by its id: the "
+    "draft, its comments and answers; no complaint is read there",
+    "api:consultation_report": "the report of a public consultation, by its id; no complaint "
+    "is read there",
 }
 
 # Arguments of public URLs that read no complaint, with a value that opens them.

@@ -5,6 +5,7 @@ from layanan.api.core import BearerToken, api
 from layanan.cases.api import router as applications_router
 from layanan.cases.api import tracking_router
 from layanan.charters.api import router as services_router
+from layanan.charters.api_consultations import router as consultations_router
 from layanan.complaints.api import router as complaints_router
 from layanan.documents.api import router as documents_router
 from layanan.documents.api import verify_router
@@ -12,6 +13,7 @@ from layanan.payments.api import router as payments_router
 
 api.add_router("/auth", auth_router)
 api.add_router("/services", services_router)
+api.add_router("/consultations", consultations_router, auth=BearerToken())
 api.add_router("/applications", applications_router, auth=BearerToken())
 api.add_router("/applications", payments_router, auth=BearerToken())
 api.add_router("/track", tracking_router)

@@ -356,10 +356,12 @@ def run() -> None:
     """The periodic job: plan messages from new events (each is then sent by a task), and
     give the messages whose send was interrupted or whose task was lost a new task."""
     from layanan.notifications.complaints import plan_messages as plan_complaint_messages
+    from layanan.notifications.consultations import plan_messages as plan_consultation_messages
     from layanan.notifications.surveys import plan_messages as plan_survey_messages
 
     plan_messages()
     plan_complaint_messages()
+    plan_consultation_messages()
     plan_survey_messages()
     release_stuck()
     requeue_lost()

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from layanan.cases.models import Application, Event
+from layanan.charters.models import ConsultationEvent
 from layanan.complaints.models import Complaint, ComplaintEvent
 from layanan.surveys.models import Invitation
 
@@ -25,8 +26,9 @@ class Message(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
 
-    # What the message is about: an application's event, a complaint's, or the invitation to
-    # the satisfaction survey of an ended application.
+    # What the message is about: an application's event, a complaint's, the invitation to the
+    # satisfaction survey of an ended application, or a public consultation's event (an answer
+    # to a comment, a consultation opened on a followed service).
     event = models.ForeignKey(
         Event, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -41,6 +43,9 @@ class Message(models.Model):
     )
     survey_invitation = models.ForeignKey(
         Invitation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    consultation_event = models.ForeignKey(
+        ConsultationEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     recipient = models.CharField(max_length=254, blank=True)
@@ -68,10 +73,15 @@ class Message(models.Model):
                 fields=["survey_invitation", "channel", "recipient"],
                 name="notifications_survey_once",
             ),
+            models.UniqueConstraint(
+                fields=["consultation_event", "channel", "recipient"],
+                name="notifications_consultation_once",
+            ),
             models.CheckConstraint(
                 condition=models.Q(event__isnull=False)
                 | models.Q(complaint_event__isnull=False)
-                | models.Q(survey_invitation__isnull=False),
+                | models.Q(survey_invitation__isnull=False)
+                | models.Q(consultation_event__isnull=False),
                 name="notifications_about_something",
             ),
         ]

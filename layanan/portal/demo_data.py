@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
@@ -21,15 +22,18 @@ from layanan.agencies.models import OfficerRole, Role, Unit
 from layanan.cases.events import skip_events
 from layanan.cases.models import Event
 from layanan.charters.importer import Report, import_files
+from layanan.charters.models import Charter, ConsultationEvent
 from layanan.complaints.models import ComplaintEvent
 from layanan.documents.issuing import run as issue_documents
 from layanan.documents.keys import ensure_demo_certificates
 from layanan.guarantees.sweep import sweep
 from layanan.notifications import complaints as complaint_messages
+from layanan.notifications import consultations as consultation_messages
 from layanan.notifications import surveys as survey_messages
 from layanan.notifications.jobs import skip_history
 from layanan.portal.demo_applications import ensure_sample_applications
 from layanan.portal.demo_complaints import ensure_sample_complaints
+from layanan.portal.demo_consultations import ensure_sample_consultations
 from layanan.portal.demo_surveys import ensure_sample_surveys
 from layanan.surveys.models import Invitation
 from layanan.transparency import forecast
@@ -75,6 +79,27 @@ def catalogue_files() -> list[Path]:
     return sorted(CATALOGUE.glob("*.yaml"))
 
 
+def files_to_import() -> list[Path]:
+    """The catalogue, less the services whose standard has moved on in this database: a
+    version after the catalogue's was drafted, consulted on or set (the demo's sample
+    consultations, or one tried on the demo). Loading again keeps it instead of taking the
+    catalogue's version back."""
+    moved_on = {
+        code: version
+        for code, version in Charter.objects.values_list("service__code")
+        .annotate(latest=Max("version"))
+        .values_list("service__code", "latest")
+    }
+    kept = []
+    for path in catalogue_files():
+        spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        code, version = spec.get("code"), spec.get("version")
+        if code in moved_on and isinstance(version, int) and moved_on[code] > version:
+            continue
+        kept.append(path)
+    return kept
+
+
 @transaction.atomic
 def load_demo() -> tuple[Report, int, int]:
     """Import the catalogue, make the demo accounts and the sample applications, then run one
@@ -83,13 +108,16 @@ def load_demo() -> tuple[Report, int, int]:
 
     Returns the import report, the number of account changes and of applications created.
     """
-    report = import_files(catalogue_files())
+    report = import_files(files_to_import())
     accounts = ensure_accounts()
     before = last_event_id()
     complaints_before = last_complaint_event_id()
     invitations_before = last_invitation_id()
+    consultations_before = last_consultation_event_id()
     samples = ensure_sample_applications()
     ensure_sample_complaints()
+    # One consultation open for comments, one ended with two comments to answer (issue 13).
+    ensure_sample_consultations()
     sweep()
     # The ended samples' applicants answered the survey: the dashboard has an IKM.
     ensure_sample_surveys()
@@ -108,6 +136,11 @@ def load_demo() -> tuple[Report, int, int]:
         up_to_id=last_complaint_event_id(),
     )
     skip_events(survey_messages.CURSOR, after_id=invitations_before, up_to_id=last_invitation_id())
+    skip_events(
+        consultation_messages.CURSOR,
+        after_id=consultations_before,
+        up_to_id=last_consultation_event_id(),
+    )
     # The dashboard and the register count the samples from the first page view.
     rebuild_rollups()
     return report, accounts, samples
@@ -123,6 +156,10 @@ def last_invitation_id() -> int:
 
 def last_complaint_event_id() -> int:
     return ComplaintEvent.objects.aggregate(last=Max("id"))["last"] or 0
+
+
+def last_consultation_event_id() -> int:
+    return ConsultationEvent.objects.aggregate(last=Max("id"))["last"] or 0
 
 
 def ensure_accounts() -> int:

@@ -51,7 +51,8 @@ from hypothesis import strategies as st
 from schemathesis import APIOperation, GenerationMode
 from werkzeug.test import EnvironBuilder
 
-from layanan.test import PASSWORD, PDF, Scenario, otp_for
+from layanan.charters import consultations
+from layanan.test import PASSWORD, PDF, Scenario, otp_for, published_consultation
 from layanan.wsgi import application
 
 ANSWERS = {"nama_anak": "Putri", "nik_ibu": "3374015508900001", "jenis_kelamin": "p"}
@@ -63,12 +64,17 @@ APP_DIR = str(Path(__file__).resolve().parents[2])
 # the fixture created. Each dict is one coherent target (budi may act on `verifikasi` of the
 # submitted application).
 DRAFT, SUBMITTED = "draft-number", "submitted-number"
+# the open consultation on akta-kelahiran and agus's comment in it
+CONSULTATION, COMMENT = "consultation-id", "comment-id"
 KNOWN_TARGETS = [
     {
         "number": SUBMITTED,
         "key": "verifikasi",
         "code": "akta-kelahiran",
         "requirement": "surat_lahir",
+        "consultation_id": CONSULTATION,
+        "comment_id": COMMENT,
+        "component": "facilities",
     },
     {"number": SUBMITTED, "key": "terbit", "code": "akta-kelahiran", "requirement": "surat_lahir"},
     {"number": DRAFT, "key": "verifikasi", "code": "akta-kelahiran", "requirement": "surat_lahir"},
@@ -79,6 +85,9 @@ KNOWN_BODY_VALUES: dict[str, list[Any]] = {
     "service": ["akta-kelahiran"],
     "action": ["approve", "return", "reject"],
     "requirement": ["surat_lahir"],
+    "component": ["facilities", "requirements.surat_lahir"],
+    "stance": ["support", "oppose"],
+    "decision": ["accepted", "partly", "rejected"],
 }
 # Answers to the form of akta-kelahiran: right keys, values of any JSON type.
 ANSWER_SETS = st.dictionaries(
@@ -106,6 +115,23 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
         "action": "return",
         "note": "Foto surat lahir buram.",
     },
+    "POST /api/v1/consultations/{consultation_id}/comments": {
+        "component": "facilities",
+        "text": "Tambah kursi roda.",
+        "stance": "support",
+    },
+    "PUT /api/v1/consultations/{consultation_id}/stances/{component}": {"stance": "oppose"},
+    "POST /api/v1/consultations/{consultation_id}/comments/{comment_id}/report": {
+        "reason": "Menyinggung."
+    },
+    "POST /api/v1/consultations/{consultation_id}/comments/{comment_id}/hide": {
+        "reason": "Kata-kata kasar."
+    },
+    "POST /api/v1/consultations/{consultation_id}/comments/{comment_id}/answer": {
+        "decision": "accepted",
+        "text": "Terima kasih.",
+    },
+    "POST /api/v1/consultations/{consultation_id}/adopt": {"effective_date": "2099-01-01"},
 }
 # Text any client can send but generators draw rarely (NUL, which PostgreSQL refuses) or never
 # (a lone surrogate: valid JSON as "\ud800", yet not encodable as UTF-8), and text longer than
@@ -201,19 +227,33 @@ def submit(client: Client, token: str, number: str) -> None:
 
 @pytest.fixture
 def world(db: None) -> Iterator[World]:
-    """Tokens of siti and budi; siti's draft, and her submitted application at `verifikasi`."""
+    """Tokens of siti and budi; siti's draft, and her submitted application at `verifikasi`;
+    an open consultation on akta-kelahiran with agus's comment."""
     FuzzScenario.create_scenario()
     client = Client(raise_request_exception=False)
     tokens = {name: token_for(client, name) for name in ("siti", "budi")}
     draft = new_draft(client, tokens["siti"])
     submitted = new_draft(client, tokens["siti"])
     submit(client, tokens["siti"], submitted)
+    consultation = published_consultation(FuzzScenario.akta, by=FuzzScenario.root)
+    comment = consultations.write_comment(
+        consultation=consultation, author=FuzzScenario.agus, target="facilities", text="Sempit."
+    )
     # Django logs every 4xx and 5xx; thousands of them would bury the failure these tests report.
     request_log = logging.getLogger("django.request")
     level = request_log.level
     request_log.setLevel(logging.CRITICAL)
     try:
-        yield World(client=client, tokens=tokens, numbers={DRAFT: draft, SUBMITTED: submitted})
+        yield World(
+            client=client,
+            tokens=tokens,
+            numbers={
+                DRAFT: draft,
+                SUBMITTED: submitted,
+                CONSULTATION: str(consultation.pk),
+                COMMENT: str(comment.pk),
+            },
+        )
     finally:
         request_log.setLevel(level)
 

@@ -83,6 +83,10 @@ SKIPPED = {
     "consultations:report": "the report of a consultation, frozen at adoption; no complaint "
     "is read there",
     "consultations:minutes": "the minutes (PDF) of a consultation's public forum",
+    "api:consultation_detail": "a public consultation on a draft standard, by its id: the "
+    "draft, its comments and answers; no complaint is read there",
+    "api:consultation_report": "the report of a public consultation, by its id; no complaint "
+    "is read there",
 }
 
 # Arguments of public URLs that read no complaint, with a value that opens them.

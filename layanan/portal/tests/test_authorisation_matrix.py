@@ -155,6 +155,10 @@ RULES: dict[str, dict[str, int]] = {
     "api-treasurer": rule(404, anonymous=401, unit_officer=OK),
     # the treasurer's own page: refused to anyone who is no agency's treasurer
     "treasurer-page": rule(403, anonymous=LOGIN, unit_officer=OK),
+    # a public consultation's moderation, answers and adoption: administrators of the service's
+    # lead agency (rina for Disdukcapil) and superusers; the consultation is public, so others
+    # signed in are refused (403), not told it does not exist
+    "api-agency-admin": rule(403, anonymous=401, agency_admin=OK, superuser=OK),
 }
 
 
@@ -452,6 +456,32 @@ API: dict[str, Route] = {
     "POST /api/v1/complaints/{number}/actions": Route(
         "api-unit-officer", sample="complaint", data={"action": "verify"}
     ),
+    # public consultations: anyone reads; any account comments, takes a stance and reports
+    "GET /api/v1/consultations": Route("api-public"),
+    "GET /api/v1/consultations/{consultation_id}": Route("api-public"),
+    "GET /api/v1/consultations/{consultation_id}/report": Route(
+        "api-public", sample="consultation-set"
+    ),
+    "POST /api/v1/consultations/{consultation_id}/comments": Route(
+        "api-token", ok=201, data={"component": "facilities", "text": "Tambah kursi roda."}
+    ),
+    "PUT /api/v1/consultations/{consultation_id}/stances/{component}": Route(
+        "api-token", data={"stance": "support"}
+    ),
+    "POST /api/v1/consultations/{consultation_id}/comments/{comment_id}/report": Route(
+        "api-token", ok=201, data={"reason": "Menyinggung."}
+    ),
+    "POST /api/v1/consultations/{consultation_id}/comments/{comment_id}/hide": Route(
+        "api-agency-admin", data={"reason": "Kata-kata kasar."}
+    ),
+    "POST /api/v1/consultations/{consultation_id}/comments/{comment_id}/answer": Route(
+        "api-agency-admin", data={"decision": "accepted", "text": "Terima kasih."}
+    ),
+    "POST /api/v1/consultations/{consultation_id}/adopt": Route(
+        "api-agency-admin",
+        sample="consultation-ended",
+        data={"effective_date": (timezone.now() + dt.timedelta(days=30)).date().isoformat()},
+    ),
 }
 
 
@@ -493,6 +523,7 @@ class MatrixTestCase(BaseTestCase):
     rows: dict[str, str]
     survey_key: str
     consultation: Consultation
+    consultations: dict[str, Consultation]
     consultation_comment: Comment
 
     @classmethod
@@ -688,6 +719,39 @@ class MatrixTestCase(BaseTestCase):
             filed_by=cls.budi,
             attachments=[SimpleUploadedFile("kuitansi.pdf", PDF, "application/pdf")],
         )
+        # public consultations on three Disdukcapil services: one open, with agus's comment;
+        # one whose period ended (nothing to answer); one set as the standard (its report).
+        # Disdukcapil here works on Saturdays only (its service hours above): 7 working days
+        # are 7 weeks, so the ended ones were published 80 days ago
+        cls.consultations = {}
+        for index, (sample, days_ago) in enumerate(
+            (("consultation", 0), ("consultation-ended", 80), ("consultation-set", 80))
+        ):
+            service = cls.akta.__class__.objects.create(
+                code=f"konsultasi-{index}",
+                name=f"Layanan Konsultasi {index}",
+                lead_agency=cls.disdukcapil,
+                category="kependudukan",
+                channels=["online"],
+            )
+            cls.adopt(service, charter_content())
+            cls.consultations[sample] = published_consultation(
+                service,
+                by=cls.root,
+                now=timezone.now() - dt.timedelta(days=days_ago) if days_ago else None,
+            )
+        cls.consultation_comment = consultations.write_comment(
+            consultation=cls.consultations["consultation"],
+            author=cls.agus,
+            target="facilities",
+            text="Ruang tunggu terlalu sempit.",
+        )
+        set_one = cls.consultations["consultation-set"]
+        consultations.adopt_consultation(
+            consultation=set_one,
+            by=cls.root,
+            effective_date=consultations.local_today(set_one.charter.service),
+        )
 
     def setUp(self) -> None:
         self.clients = {persona: Client() for persona in PERSONAS}
@@ -818,6 +882,10 @@ class MatrixTestCase(BaseTestCase):
             values["number"] = self.complaint.number
             values["action"] = "tanggapan"
             values["attachment_id"] = str(self.complaint.attachments.get().pk)
+        consultation = self.consultations.get(route.sample, self.consultations["consultation"])
+        values["consultation_id"] = str(consultation.pk)
+        values["comment_id"] = str(self.consultation_comment.pk)
+        values["component"] = "facilities"
         model_admin = model_admin_of(callback)
         if model_admin is not None:
             values["object_id"] = values["id"] = self.admin_row(model_admin.model)

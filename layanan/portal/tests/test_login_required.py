@@ -82,6 +82,10 @@ PUBLIC = {
     "api:file_complaint",
     "api:list_complaints",
     "api:get_complaint",
+    # public consultations: anyone reads them and, once a version is set, its report
+    "api:list_consultations",
+    "api:consultation_detail",
+    "api:consultation_report",
     # Open311 GeoReport v2 (an api_key, not a login, for posting)
     "open311:discovery",
     "open311:services",

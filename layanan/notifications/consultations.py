@@ -27,6 +27,7 @@ from layanan.notifications.models import Message
 CURSOR = "notifications.consultations"
 NOTIFIED_KINDS = (ConsultationEvent.Kind.ANSWERED, ConsultationEvent.Kind.PUBLISHED)
 
+
 def consultation_link(consultation: Consultation) -> str:
     # The public page of the consultation, /konsultasi/<id>/ (charters' public pages).
     return absolute_url(reverse("consultations:detail", args=[consultation.pk]))

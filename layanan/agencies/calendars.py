@@ -31,7 +31,9 @@ def calendar_for(agency: Agency | None) -> WorkCalendar:
         else []
     )
     zone = agency.time_zone if agency else "Asia/Jakarta"
-    key = (agency.pk if agency else None, zone, tuple(sorted(days)), tuple(sorted(hours_rows)))
+    # national rows have no agency (None), which does not compare with an id: sort by -1
+    rows = tuple(sorted(days, key=lambda row: (-1 if row[0] is None else row[0], *row[1:])))
+    key = (agency.pk if agency else None, zone, rows, tuple(sorted(hours_rows)))
     if (cached := _cache.get(key)) is not None:
         return cached
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("layanan.complaints.urls")),
     path("kantor/pengaduan/", include("layanan.complaints.urls_office")),
     path("", include("layanan.transparency.urls")),
+    path("", include("layanan.transparency.urls_evaluation")),  # maklumat, evaluations
     path("kantor/", include("layanan.cases.urls_office")),
     path("layanan/", include("layanan.charters.urls")),
     path("instansi/", include("layanan.agencies.urls")),

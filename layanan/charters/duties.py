@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -289,3 +290,30 @@ def open_evaluation_duties(service: Service) -> list[Duty]:
     return list(
         Duty.objects.filter(service=service, kind__in=EVALUATION_KINDS, closed_at__isnull=True)
     )
+
+
+def evaluation_status(service: Service) -> dict[str, Any]:
+    """When the service was last evaluated (`last_pk`, `last_at`) and its open evaluation
+    duties (`duties`: each with `overdue`; `overdue`: those past their day). One query when
+    the service has its duties open (the usual case): the charter page reads it live."""
+    latest = Evaluation.objects.filter(service=OuterRef("service")).order_by("-evaluated_at")
+    duties = list(
+        Duty.objects.filter(service=service, kind__in=EVALUATION_KINDS, closed_at__isnull=True)
+        .annotate(
+            last_pk=Subquery(latest.values("pk")[:1]),
+            last_at=Subquery(latest.values("evaluated_at")[:1]),
+        )
+        .order_by("due_on")
+    )
+    if duties:
+        last_pk, last_at = duties[0].last_pk, duties[0].last_at
+    else:
+        found = service.evaluations.values_list("pk", "evaluated_at").first()
+        last_pk, last_at = found if found else (None, None)
+    today = local_day(service.lead_agency, timezone.now())
+    return {
+        "last_pk": last_pk,
+        "last_at": last_at,
+        "duties": [{"duty": d, "overdue": today > d.due_on} for d in duties],
+        "overdue": [d for d in duties if today > d.due_on],
+    }

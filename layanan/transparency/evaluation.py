@@ -196,7 +196,7 @@ def consultation_evidence(service: Service) -> list[dict[str, Any]]:
             {
                 "id": consultation.pk,
                 "version": consultation.charter.version,
-                "status": consultation.status_at(now),
+                "status": str(consultation.status_at(now)),
                 "published_at": consultation.published_at.isoformat()
                 if consultation.published_at
                 else None,

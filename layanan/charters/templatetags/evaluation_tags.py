@@ -7,42 +7,18 @@ import datetime as dt
 from typing import Any
 
 from django import template
-from django.db.models import OuterRef, Subquery
-from django.utils import timezone
 
 from layanan.agencies.models import Agency
-from layanan.charters.duties import EVALUATION_KINDS, local_day, missed
-from layanan.charters.models import Duty, Evaluation, Service
+from layanan.charters import duties
+from layanan.charters.models import Duty, Service
 
 register = template.Library()
 
 
 @register.simple_tag
 def evaluation_status(service: Service) -> dict[str, Any]:
-    """``{% evaluation_status service as status %}``: the last evaluation (when and which)
-    and the open evaluation duties, each marked overdue or not. One query when the service
-    has its duties open (the usual case)."""
-    latest = Evaluation.objects.filter(service=OuterRef("service")).order_by("-evaluated_at")
-    duties = list(
-        Duty.objects.filter(service=service, kind__in=EVALUATION_KINDS, closed_at__isnull=True)
-        .annotate(
-            last_pk=Subquery(latest.values("pk")[:1]),
-            last_at=Subquery(latest.values("evaluated_at")[:1]),
-        )
-        .order_by("due_on")
-    )
-    if duties:
-        last_pk, last_at = duties[0].last_pk, duties[0].last_at
-    else:
-        found = service.evaluations.values_list("pk", "evaluated_at").first()
-        last_pk, last_at = found if found else (None, None)
-    today = local_day(service.lead_agency, timezone.now())
-    return {
-        "last_pk": last_pk,
-        "last_at": last_at,
-        "duties": [{"duty": d, "overdue": today > d.due_on} for d in duties],
-        "overdue": [d for d in duties if today > d.due_on],
-    }
+    """``{% evaluation_status service as status %}`` (see `duties.evaluation_status`)."""
+    return duties.evaluation_status(service)
 
 
 @register.simple_tag
@@ -58,7 +34,7 @@ def missed_duties(form: Any) -> list[Duty]:
             return []
     if data.get("tahun"):
         year = int(data["tahun"])
-    return list(missed(agency=agency, year=year)[:200])
+    return list(duties.missed(agency=agency, year=year)[:200])
 
 
 @register.filter

@@ -24,8 +24,8 @@ from layanan.test import BaseTestCase, charter_content
 WIB = ZoneInfo("Asia/Jakarta")
 
 
-def wib(year: int, month: int, day: int, hour: int = 9) -> dt.datetime:
-    return dt.datetime(year, month, day, hour, tzinfo=WIB)
+def wib(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=WIB)
 
 
 T0 = wib(2026, 7, 6)
@@ -161,6 +161,17 @@ class JobTests(DutyTestCase):
             page = self.client.get("/layanan/akta-kelahiran/").content.decode()
             listing = self.client.get("/layanan/akta-kelahiran/evaluasi/").content.decode()
             register = self.client.get("/jaminan/").content.decode()
+            api = self.client.get("/api/v1/services/akta-kelahiran").json()["evaluation"]
+        self.assertEqual(
+            api,
+            {
+                "last_evaluated_at": None,
+                "due": [
+                    {"kind": "yearly", "due_on": "2027-07-06", "overdue": True},
+                    {"kind": "review", "due_on": "2029-07-06", "overdue": False},
+                ],
+            },
+        )
         for shown in (page, listing):
             self.assertIn("Terlambat", shown)
             self.assertIn("6 Juli 2027", shown)

@@ -314,6 +314,6 @@ def evaluation_status(service: Service) -> dict[str, Any]:
     return {
         "last_pk": last_pk,
         "last_at": last_at,
-        "duties": [{"duty": d, "overdue": today > d.due_on} for d in duties],
-        "overdue": [d for d in duties if today > d.due_on],
+        "duties": [{"duty": d, "overdue": d.is_overdue(today)} for d in duties],
+        "overdue": [d for d in duties if d.is_overdue(today)],
     }

@@ -45,7 +45,7 @@ def duty_rows(duties: Iterable[Duty], *, now: dt.datetime) -> list[dict[str, Any
     return [
         {
             "duty": duty,
-            "overdue": local_day(duty.agency, now) > duty.due_on,
+            "overdue": duty.is_overdue(local_day(duty.agency, now)),
         }
         for duty in duties
     ]

@@ -34,6 +34,8 @@ from layanan.accounts.tokens import issue_token
 from layanan.agencies.models import CalendarDay, OfficerRole, Role, ServiceHours
 from layanan.cases import actions
 from layanan.cases.models import Application
+from layanan.charters.evaluations import record_evaluation
+from layanan.charters.models import Evaluation
 from layanan.citizens.actions import file_at_counter, issue_password_setup_code
 from layanan.complaints import actions as complaint_actions
 from layanan.complaints.models import Category, Complaint, HandlingRules, Open311Key
@@ -265,6 +267,16 @@ WEB: dict[str, Route] = {
     "transparency:metric_csv": Route("public"),
     "transparency:metric_json": Route("public"),
     "transparency:analytics": Route("agency-analyst"),
+    # the maklumat and the evaluation of standards: administrators of the lead agency (and
+    # superusers); rina, who administers one agency, is sent on to its page
+    "evaluation:maklumat_home": Route("agency-admin", exceptions={AADMIN: 302, ROOT: OK}),
+    "evaluation:maklumat": Route("agency-admin", exceptions={ROOT: OK}),
+    "evaluation:evaluate": Route("agency-admin", exceptions={ROOT: OK}),
+    "evaluation:start_draft": Route(
+        "agency-admin", ok=302, method="POST", sample="evaluation", exceptions={ROOT: OK}
+    ),
+    "evaluation:public_list": Route("public"),
+    "evaluation:public_detail": Route("public", sample="evaluation"),
     "admin:login": Route("public", exceptions={AADMIN: 302, ROOT: 302}),  # staff: to the index
     # the same page under the attempt limiter (layanan/urls.py puts it before the admin's own)
     "admin_login": Route("public", exceptions={AADMIN: 302, ROOT: 302}),
@@ -452,6 +464,7 @@ class MatrixTestCase(BaseTestCase):
     complaint: Complaint
     category: Category
     compensation: Compensation
+    evaluation: Evaluation
     document: IssuedDocument
     rows: dict[str, str]
     survey_key: str
@@ -594,6 +607,15 @@ class MatrixTestCase(BaseTestCase):
         assert late.due_at is not None
         sweep(late.due_at + dt.timedelta(minutes=1))
         cls.compensation = Compensation.objects.get(application=late)
+        cls.evaluation = record_evaluation(
+            service=cls.akta,
+            by=cls.rina,
+            kind="yearly",
+            conclusions="Persyaratan sudah sesuai.",
+            period_start=dt.date(2025, 12, 1),
+            period_end=dt.date(2026, 11, 2),
+            evidence={},
+        )
         cls.applications["compensated"] = late
         cls.survey_key = make_invitation(late)  # its satisfaction-survey link
         # siti's complaints, one in each state the complaint pages need
@@ -752,6 +774,8 @@ class MatrixTestCase(BaseTestCase):
         }
         if name.startswith("agencies:"):
             values["code"] = "disdukcapil"
+        if route.sample == "evaluation":
+            values["pk"] = str(self.evaluation.pk)
         if route.sample == "issued":
             values["code"] = self.document.code
         values["slug"] = "root"

@@ -418,9 +418,18 @@ LAYANAN_OPEN_DATA_LICENCE = os.environ.get(
 # working days of the forum's minutes; the public comments for this many working days.
 LAYANAN_CONSULTATION_PUBLISH_DAYS = int(os.environ.get("LAYANAN_CONSULTATION_PUBLISH_DAYS", "5"))
 LAYANAN_CONSULTATION_COMMENT_DAYS = int(os.environ.get("LAYANAN_CONSULTATION_COMMENT_DAYS", "7"))
+# The agency's duties after a standard is set (UU 25/2009 Pasal 22, PP 96/2012): publish or
+# re-confirm the maklumat within 7 working days; evaluate every 12 months, review every 36;
+# the agency admins are reminded that many working days before each due day.
+LAYANAN_MAKLUMAT_DAYS = int(os.environ.get("LAYANAN_MAKLUMAT_DAYS", "7"))
+LAYANAN_MAKLUMAT_REMIND_DAYS = int(os.environ.get("LAYANAN_MAKLUMAT_REMIND_DAYS", "2"))
+LAYANAN_EVALUATION_MONTHS = int(os.environ.get("LAYANAN_EVALUATION_MONTHS", "12"))
+LAYANAN_REVIEW_MONTHS = int(os.environ.get("LAYANAN_REVIEW_MONTHS", "36"))
+LAYANAN_EVALUATION_REMIND_DAYS = int(os.environ.get("LAYANAN_EVALUATION_REMIND_DAYS", "20"))
 LAYANAN_PERIODIC_JOBS = [
     # a standard set with a later effective date comes into force on that date
     ("layanan.charters.actions.run", 60),
+    ("layanan.notifications.duties.run", 300),  # maklumat and evaluation duties, reminders
     ("layanan.guarantees.sweep.run", 60),
     ("layanan.notifications.jobs.run", 15),
     ("layanan.portal.worker.prune_task_results", 24 * 60 * 60),

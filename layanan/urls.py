@@ -24,6 +24,7 @@ urlpatterns = [
     path("kantor/pengaduan/", include("layanan.complaints.urls_office")),
     path("kantor/standar/", include("layanan.charters.urls_office")),
     path("", include("layanan.transparency.urls")),
+    path("", include("layanan.transparency.urls_evaluation")),  # maklumat, evaluations
     path("kantor/", include("layanan.cases.urls_office")),
     path("layanan/", include("layanan.charters.urls")),
     path("konsultasi/", include("layanan.charters.urls_consultations")),

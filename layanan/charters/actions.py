@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from layanan.accounts.models import User
 from layanan.agencies.models import Agency, Unit
+from layanan.charters import duties
 from layanan.charters.models import Charter, Service
 from layanan.charters.spec import Problem, UnitRef, participating_agencies, read_charter
 
@@ -159,6 +160,7 @@ def adopt_charter(
         locked.save(
             update_fields=["content", "status", "adopted_at", "adopted_by", "effective_from"]
         )
+        duties.standard_set(locked, now=now)
         return locked
     Charter.objects.filter(
         service=locked.service,
@@ -171,6 +173,7 @@ def adopt_charter(
     locked.effective_from = effective
     locked.save(update_fields=["content", "status", "adopted_at", "adopted_by", "effective_from"])
     put_in_force(locked)
+    duties.standard_set(locked, now=now)
     return locked
 
 
@@ -217,6 +220,7 @@ def bring_into_force(*, service: Service | None = None, now: Any = None) -> list
             Charter.objects.filter(pk=locked.pk).update(status=Charter.Status.ADOPTED)
             locked.status = Charter.Status.ADOPTED
             put_in_force(locked)
+            duties.standard_set(locked, now=now)
             started.append(locked)
     return started
 

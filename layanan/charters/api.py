@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
 from ninja import Router, Schema
 
-from layanan.charters import rules
+from layanan.charters import duties, rules
 from layanan.charters.models import Charter, Service
 from layanan.charters.presenters import fee_notice
 from layanan.charters.spec import text_in
@@ -119,6 +119,11 @@ class FeeDetailOut(Schema):
     assessed: AssessedOut | None
 
 
+class EvaluationStatusOut(Schema):
+    last_evaluated_at: dt.datetime | None  # the last yearly evaluation or review recorded
+    due: list[dict[str, Any]]  # [{"kind": "yearly"|"review", "due_on", "overdue"}]
+
+
 class ServiceDetailOut(ServiceOut):
     description: str
     category: str
@@ -133,6 +138,7 @@ class ServiceDetailOut(ServiceOut):
     form: list[FieldOut]
     requirements: list[RequirementOut]
     procedure: ProcedureOut
+    evaluation: EvaluationStatusOut
 
 
 def summary(service: Service, charter: Charter) -> dict[str, Any]:
@@ -255,4 +261,17 @@ def service_detail(request: HttpRequest, code: str) -> dict[str, Any]:
                 for stage in content["procedure"]["stages"]
             ]
         },
+        "evaluation": evaluation_status(service),
+    }
+
+
+def evaluation_status(service: Service) -> dict[str, Any]:
+    """When the standard was last evaluated, and the evaluations it owes (charters.duties)."""
+    status = duties.evaluation_status(service)
+    return {
+        "last_evaluated_at": status["last_at"],
+        "due": [
+            {"kind": row["duty"].kind, "due_on": row["duty"].due_on, "overdue": row["overdue"]}
+            for row in status["duties"]
+        ],
     }

@@ -486,3 +486,172 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.citizen_id} follows {self.service_id}"
+
+
+# -- maklumat, yearly evaluation and three-yearly review (UU 25/2009 Pasal 22, PP 96/2012) -----
+
+
+class Maklumat(models.Model):
+    """One publication (or re-confirmation, when the text stays the same) of an agency's
+    maklumat pelayanan: its public declaration that it serves to the standards it set. The
+    agency's current text is `Agency.maklumat`; these rows are its history."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="maklumat_history"
+    )
+    text = models.TextField(_("maklumat pelayanan"))
+    reconfirmed = models.BooleanField(_("re-confirmed unchanged"), default=False)
+    published_at = models.DateTimeField(_("published"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # the standards (set or in force, led by the agency) it declares to serve by
+    standards = models.ManyToManyField(
+        Charter, verbose_name=_("standards confirmed"), related_name="+", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("maklumat pelayanan")
+        verbose_name_plural = _("maklumat pelayanan")
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["agency", "-published_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.agency.code} {self.published_at:%Y-%m-%d}"
+
+
+class Evaluation(models.Model):
+    """A recorded evaluation of a service's standard: the yearly evaluation or the
+    three-yearly review (PP 96/2012), with the agency's conclusions and the evidence as it
+    stood when they were written (frozen; the page that shows it never recomputes)."""
+
+    class Kind(models.TextChoices):
+        YEARLY = "yearly", _("Yearly evaluation")
+        REVIEW = "review", _("Three-yearly review")
+
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="evaluations"
+    )
+    charter = models.ForeignKey(
+        Charter, verbose_name=_("version evaluated"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))  # the last day counted
+    conclusions = models.TextField(_("conclusions"))
+    evidence = models.JSONField(_("evidence"), default=dict)
+    evaluated_at = models.DateTimeField(_("recorded"))
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # the draft started from these conclusions, if any
+    next_draft = models.ForeignKey(
+        Charter,
+        verbose_name=_("draft started from it"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("evaluation of a standard")
+        verbose_name_plural = _("evaluations of standards")
+        ordering = ["-evaluated_at", "-pk"]
+        indexes = [models.Index(fields=["service", "-evaluated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.service.code} {self.kind} {self.evaluated_at:%Y-%m-%d}"
+
+
+class Duty(models.Model):
+    """Something the lead agency of a service owes by a date: publishing or re-confirming its
+    maklumat after a standard is set, the yearly evaluation, the three-yearly review.
+
+    Opened when the standard is set (or, for evaluations, when the last one is recorded),
+    reminded once before the date, marked breached once when the date passed without it —
+    the breach stays public even after the duty is done late — and closed when done or when
+    a new standard replaces the one it was owed for (see `charters.duties`)."""
+
+    class Kind(models.TextChoices):
+        MAKLUMAT = "maklumat", _("Publish or re-confirm the maklumat")
+        YEARLY = "yearly", _("Yearly evaluation")
+        REVIEW = "review", _("Three-yearly review")
+
+    class Closed(models.TextChoices):
+        DONE = "done", _("Done")
+        REPLACED = "replaced", _("Replaced by a newer standard")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="duties"
+    )
+    charter = models.ForeignKey(
+        Charter, verbose_name=_("standard"), on_delete=models.PROTECT, related_name="+"
+    )
+    basis_on = models.DateField(_("counted from"))
+    due_on = models.DateField(_("due"))
+    remind_on = models.DateField(_("reminder on"))
+    opened_at = models.DateTimeField(_("opened"))
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    breached_at = models.DateTimeField(_("missed (recorded)"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_as = models.CharField(_("closed as"), max_length=10, choices=Closed.choices, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    maklumat = models.ForeignKey(
+        Maklumat, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    evaluation = models.ForeignKey(
+        Evaluation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("duty of an agency")
+        verbose_name_plural = _("duties of agencies")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["charter"],
+                condition=models.Q(kind="maklumat"),
+                name="charters_duty_maklumat_once",
+            ),
+            models.UniqueConstraint(
+                fields=["service", "kind"],
+                condition=models.Q(closed_at__isnull=True) & ~models.Q(kind="maklumat"),
+                name="charters_duty_evaluation_open_once",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["remind_on"],
+                condition=models.Q(reminded_at__isnull=True, closed_at__isnull=True),
+                name="charters_duty_to_remind",
+            ),
+            models.Index(
+                fields=["due_on"],
+                condition=models.Q(breached_at__isnull=True, closed_at__isnull=True),
+                name="charters_duty_to_breach",
+            ),
+            models.Index(fields=["agency", "kind", "closed_at"]),
+            models.Index(fields=["service", "kind", "closed_at"]),
+            models.Index(fields=["breached_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.service_id} due {self.due_on}"
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.closed_at is None and today > self.due_on

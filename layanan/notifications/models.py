@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from layanan.cases.models import Application, Event
-from layanan.charters.models import ConsultationEvent
+from layanan.charters.models import ConsultationEvent, Duty
 from layanan.complaints.models import Complaint, ComplaintEvent
 from layanan.surveys.models import Invitation
 
@@ -47,6 +47,10 @@ class Message(models.Model):
     consultation_event = models.ForeignKey(
         ConsultationEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # or a reminder to an agency's admins of a duty about its standards (charters.Duty)
+    duty = models.ForeignKey(
+        Duty, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     recipient = models.CharField(max_length=254, blank=True)
     subject = models.CharField(max_length=200)
@@ -77,11 +81,15 @@ class Message(models.Model):
                 fields=["consultation_event", "channel", "recipient"],
                 name="notifications_consultation_once",
             ),
+            models.UniqueConstraint(
+                fields=["duty", "channel", "recipient"], name="notifications_duty_once"
+            ),
             models.CheckConstraint(
                 condition=models.Q(event__isnull=False)
                 | models.Q(complaint_event__isnull=False)
                 | models.Q(survey_invitation__isnull=False)
-                | models.Q(consultation_event__isnull=False),
+                | models.Q(consultation_event__isnull=False)
+                | models.Q(duty__isnull=False),
                 name="notifications_about_something",
             ),
         ]

@@ -68,6 +68,8 @@ SKIPPED = {
     "citizens:setup_code": "choosing a password with a counter code; no complaint is read",
     "api:token": "issues API tokens (POST); no complaint is read there",
     "api:api-root": "django-ninja's prefix: a JSON 404 for everyone",
+    "evaluation:public_detail": "a recorded evaluation of a standard: its conclusions and "
+    "figures, complaints only as counts by category (none recorded here)",
     "documents:verify": "the verification page of an issued document by its code (404 for "
     "an unknown one); no complaint is read there",
     "documents:certificate_pem": "a published signing certificate (PEM), the same for "

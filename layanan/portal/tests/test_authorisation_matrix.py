@@ -35,7 +35,8 @@ from layanan.agencies.models import CalendarDay, OfficerRole, Role, ServiceHours
 from layanan.cases import actions
 from layanan.cases.models import Application
 from layanan.charters import consultations
-from layanan.charters.models import Comment, Consultation
+from layanan.charters.evaluations import record_evaluation
+from layanan.charters.models import Comment, Consultation, Evaluation
 from layanan.citizens.actions import file_at_counter, issue_password_setup_code
 from layanan.complaints import actions as complaint_actions
 from layanan.complaints.models import Category, Complaint, HandlingRules, Open311Key
@@ -294,6 +295,16 @@ WEB: dict[str, Route] = {
     "charters:follow": Route("login", ok=302, method="POST"),
     "charters:unfollow": Route("login", ok=302, method="POST"),
     "transparency:analytics": Route("agency-analyst"),
+    # the maklumat and the evaluation of standards: administrators of the lead agency (and
+    # superusers); rina, who administers one agency, is sent on to its page
+    "evaluation:maklumat_home": Route("agency-admin", exceptions={AADMIN: 302, ROOT: OK}),
+    "evaluation:maklumat": Route("agency-admin", exceptions={ROOT: OK}),
+    "evaluation:evaluate": Route("agency-admin", exceptions={ROOT: OK}),
+    "evaluation:start_draft": Route(
+        "agency-admin", ok=302, method="POST", sample="evaluation", exceptions={ROOT: OK}
+    ),
+    "evaluation:public_list": Route("public"),
+    "evaluation:public_detail": Route("public", sample="evaluation"),
     "admin:login": Route("public", exceptions={AADMIN: 302, ROOT: 302}),  # staff: to the index
     # the same page under the attempt limiter (layanan/urls.py puts it before the admin's own)
     "admin_login": Route("public", exceptions={AADMIN: 302, ROOT: 302}),
@@ -519,6 +530,7 @@ class MatrixTestCase(BaseTestCase):
     complaint: Complaint
     category: Category
     compensation: Compensation
+    evaluation: Evaluation
     document: IssuedDocument
     rows: dict[str, str]
     survey_key: str
@@ -669,6 +681,15 @@ class MatrixTestCase(BaseTestCase):
         assert late.due_at is not None
         sweep(late.due_at + dt.timedelta(minutes=1))
         cls.compensation = Compensation.objects.get(application=late)
+        cls.evaluation = record_evaluation(
+            service=cls.akta,
+            by=cls.rina,
+            kind="yearly",
+            conclusions="Persyaratan sudah sesuai.",
+            period_start=dt.date(2025, 12, 1),
+            period_end=dt.date(2026, 11, 2),
+            evidence={},
+        )
         cls.applications["compensated"] = late
         cls.survey_key = make_invitation(late)  # its satisfaction-survey link
         # siti's complaints, one in each state the complaint pages need
@@ -863,6 +884,8 @@ class MatrixTestCase(BaseTestCase):
         }
         if name.startswith("agencies:"):
             values["code"] = "disdukcapil"
+        if route.sample == "evaluation":
+            values["pk"] = str(self.evaluation.pk)
         if route.sample == "issued":
             values["code"] = self.document.code
         values["slug"] = "root"

@@ -35,6 +35,9 @@ PUBLIC = {
     "transparency:register",
     "transparency:register_csv",
     "transparency:register_json",
+    # the recorded evaluations of a standard (conclusions and figures, no personal data)
+    "evaluation:public_list",
+    "evaluation:public_detail",
     "transparency:dashboard",
     "transparency:agency",
     "transparency:service",
@@ -112,6 +115,7 @@ PUBLIC = {
 NOT_FOUND_FOR_ANYONE = {
     "documents:verify",  # no document has the sample code: "unknown", to anyone
     "documents:certificate_pem",  # no certificate is configured here
+    "evaluation:public_detail",  # no evaluation was recorded here
     "api:api-root",  # django-ninja's own prefix
     "api:get_complaint",
     "open311:service",

@@ -28,7 +28,7 @@ from layanan.agencies.calendars import calendar_for
 from layanan.agencies.models import Agency, Unit
 from layanan.cases import access, engine
 from layanan.cases.answers import clean_answers, merge_answers, open_answers
-from layanan.cases.events import record_event
+from layanan.cases.events import EventEntry, record_event, record_events
 from layanan.cases.models import (
     OPEN_STATUSES,
     Application,
@@ -238,17 +238,22 @@ def store(
             Step.objects.filter(pk=step.pk, application_id=step.application_id).update(
                 **{key: getattr(step, key) for key in changed}
             )
-    for event in events:
-        record_event(
-            application,
-            event.kind,
-            at=at,
-            actor=actor,
-            step=event.step or "",
-            note=event.note,
-            public=event.public,
-            data=event.data,
-        )
+    # The update above moved `public_version` and holds the row: the events go in one INSERT.
+    record_events(
+        application,
+        [
+            EventEntry(
+                kind=event.kind,
+                step=event.step or "",
+                note=event.note,
+                public=event.public,
+                data=event.data,
+            )
+            for event in events
+        ],
+        at=at,
+        actor=actor,
+    )
     return application
 
 
@@ -357,6 +362,7 @@ def create_application(
         at=application.created_at,
         actor=filed_by or citizen,
         data={"charter_version": charter.version, "channel": channel},
+        new_chain=True,
     )
     return application, True
 

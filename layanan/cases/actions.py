@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -371,7 +371,7 @@ def ensure_draft_allowed(citizen: User, *, filed_by: User | None) -> None:
     """A citizen keeps at most LAYANAN_MAX_OPEN_DRAFTS drafts (unsubmitted applications) at
     once, online and at the counter together; counted with the citizen's row locked, so that
     parallel requests cannot pass it."""
-    User.objects.select_for_update().filter(pk=citizen.pk).values_list("pk").get()
+    hold_row(User, citizen.pk)
     most = int(getattr(settings, "LAYANAN_MAX_OPEN_DRAFTS", 10))
     if Application.objects.filter(applicant=citizen, status=Status.DRAFT).count() < most:
         return
@@ -420,10 +420,19 @@ def requirement_name(application: Application, key: str) -> str:
     return key
 
 
+def hold_row(model: type[Application] | type[User], pk: int) -> None:
+    """Lock one row until the end of the transaction (PostgreSQL's row lock). SQLite has no
+    row locks (Django drops FOR UPDATE there) and serialises write transactions instead
+    (BEGIN IMMEDIATE takes the database's write lock), so it is not asked anything."""
+    rows = model._default_manager.select_for_update().filter(pk=pk)
+    if connections[rows.db].features.has_select_for_update:
+        rows.values_list("pk").get()
+
+
 def lock(application: Application) -> None:
     """Serialise changes to one application's documents and items (PostgreSQL row lock;
     SQLite serialises write transactions)."""
-    Application.objects.select_for_update().filter(pk=application.pk).values_list("pk").get()
+    hold_row(Application, application.pk)
 
 
 def last_submitted_at(application: Application) -> dt.datetime | None:
@@ -454,7 +463,7 @@ def discard_documents(application: Application, documents: list[Document]) -> No
 
 def lock_applicant(application: Application) -> None:
     """Serialise the uploads and drafts of one citizen, whose limits span applications."""
-    User.objects.select_for_update().filter(pk=application.applicant_id).values_list("pk").get()
+    hold_row(User, application.applicant_id)
 
 
 def storage_full_message(what: str) -> str:
@@ -866,7 +875,7 @@ def recompute_due_dates(
     Each due date that moved is stored with a public event; returns what moved."""
     at = at or now()
     # Hold the application's row (PostgreSQL) so that no officer action interleaves.
-    Application.objects.select_for_update().filter(pk=application.pk).values_list("pk").get()
+    hold_row(Application, application.pk)
     loaded = load(application)
     note = _("Due date recomputed after a calendar correction (%(reason)s).") % {"reason": reason}
     state, events = engine.recompute_due(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,15 +128,24 @@ def billable_amount(application: Application) -> int | None:
 
 
 class AgencyCalendars:
-    """The engine's `Calendars`: an agency's calendar by code, looked up once per action."""
+    """The engine's `Calendars`: an agency's calendar by code, looked up once per action (or
+    per request, when the API answers with the same calendars its action used). `known`:
+    agencies already read, whose rows are then not read again by code."""
 
-    def __init__(self) -> None:
+    def __init__(self, known: Iterable[Agency] = ()) -> None:
         self.cache: dict[str, WorkCalendar] = {}
+        self.agencies: dict[str, Agency] = {agency.code: agency for agency in known}
 
     def __call__(self, agency_code: str) -> WorkCalendar:
         if agency_code not in self.cache:
-            self.cache[agency_code] = calendar_for(Agency.objects.get(code=agency_code))
+            agency = self.agencies.get(agency_code) or Agency.objects.get(code=agency_code)
+            self.cache[agency_code] = calendar_for(agency)
         return self.cache[agency_code]
+
+    def know(self, agencies: Iterable[Agency]) -> AgencyCalendars:
+        for agency in agencies:
+            self.agencies.setdefault(agency.code, agency)
+        return self
 
 
 def state_of(application: Application, steps: list[Step]) -> engine.CaseState:
@@ -264,18 +274,25 @@ def run(
     actor: User | None,
     at: dt.datetime | None = None,
     notes: dict[str, str] | None = None,
+    calendars: AgencyCalendars | None = None,
     **kwargs: Any,
 ) -> Application:
+    """Run an engine action on the application's stored state and store the outcome.
+    `calendars`: the request's calendars, to be used again for its answer (the agencies
+    just read are added to them)."""
     at = at or now()
     loaded = load(application)
     if loaded.application.revision != application.revision:
         raise AlreadyHandled(_("This application was already handled by someone else."))
+    calendars = (calendars or AgencyCalendars()).know(
+        [loaded.application.agency, *(step.agency for step in loaded.steps)]
+    )
     try:
         outcome = action(
             procedure_of(loaded.application),
             loaded.state,
             at=at,
-            calendars=AgencyCalendars(),
+            calendars=calendars,
             **kwargs,
         )
     except engine.InvalidAction as invalid:
@@ -601,14 +618,21 @@ def record_items_received(
     return items_received(application)
 
 
-def missing_requirements(application: Application) -> dict[str, list[str]]:
+def missing_requirements(
+    application: Application, *, documents: Iterable[Document] | None = None
+) -> dict[str, list[str]]:
     """What stops a submission: required answers, documents and (for a filing at the
-    counter) physical items not yet given, each with a message that names it."""
+    counter) physical items not yet given, each with a message that names it. `documents`:
+    the application's current (not replaced) documents, when the caller has read them."""
     _cleaned, errors = clean_answers(
         application.charter, open_answers(application.answers), partial=False
     )
     language = get_language() or "id"
-    have = set(application.documents.filter(replaced=False).values_list("requirement", flat=True))
+    have = (
+        set(application.documents.filter(replaced=False).values_list("requirement", flat=True))
+        if documents is None
+        else {document.requirement for document in documents}
+    )
     received = items_received(application) if application.filed_by_id else {}
     for requirement in application.charter.content["requirements"]:
         if not is_needed(requirement, application.answers):
@@ -626,32 +650,40 @@ def missing_requirements(application: Application) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def submit_application(*, application: Application, citizen: User) -> Application:
+def submit_application(
+    *, application: Application, citizen: User, calendars: AgencyCalendars | None = None
+) -> Application:
+    """Hand a complete draft to the officers. `calendars` (here and in the other citizen
+    actions): the request's, which its answer reads again (see `run`)."""
     if application.status != "draft":
         raise NotAllowed(_("Only a draft can be submitted."))
     missing = missing_requirements(application)
     if missing:
         raise InvalidInput(_("The application is not complete yet."), fields=missing)
-    return run(application, engine.submit, actor=citizen)
+    return run(application, engine.submit, actor=citizen, calendars=calendars)
 
 
 @transaction.atomic
-def resubmit_application(*, application: Application, citizen: User) -> Application:
+def resubmit_application(
+    *, application: Application, citizen: User, calendars: AgencyCalendars | None = None
+) -> Application:
     if application.status != "returned":
         raise NotAllowed(_("Only an application returned for correction can be resubmitted."))
     missing = missing_requirements(application)
     if missing:
         raise InvalidInput(_("The application is not complete yet."), fields=missing)
-    return run(application, engine.resubmit, actor=citizen)
+    return run(application, engine.resubmit, actor=citizen, calendars=calendars)
 
 
 @transaction.atomic
-def withdraw_application(*, application: Application, citizen: User) -> Application:
+def withdraw_application(
+    *, application: Application, citizen: User, calendars: AgencyCalendars | None = None
+) -> Application:
     if application.applicant_id != citizen.pk:
         raise NotAllowed(_("Only the applicant can withdraw an application."))
     if application.has_ended:
         raise NotAllowed(_("This application has already ended."))
-    withdrawn = run(application, engine.withdraw, actor=citizen)
+    withdrawn = run(application, engine.withdraw, actor=citizen, calendars=calendars)
     release_documents(withdrawn)
     return withdrawn
 

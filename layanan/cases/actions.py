@@ -43,7 +43,7 @@ from layanan.cases.storage import StoreFull, files_problem, release_after_commit
 from layanan.cases.uploads import UploadRefused, check_upload
 from layanan.charters import fees
 from layanan.charters.actions import charter_in_force
-from layanan.charters.models import Service
+from layanan.charters.models import Charter, Service
 from layanan.charters.spec import is_needed, text_in
 from layanan.lib.money import rupiah
 from layanan.lib.tracking import new_tracking_number
@@ -334,7 +334,12 @@ def create_application(
     if errors:
         raise InvalidInput(_("Some answers need correcting."), fields=errors)
     ensure_draft_allowed(citizen, filed_by=filed_by)
-    units = {u.code: u for u in Unit.objects.select_related("agency")}
+    procedure = engine.Procedure.from_content(charter.content, lead_agency=service.lead_agency.code)
+    specs = [spec for stage in procedure.stages for spec in stage]
+    units = {
+        u.code: u
+        for u in Unit.objects.select_related("agency").filter(code__in={s.unit for s in specs})
+    }
     for attempt in range(5):
         try:
             with transaction.atomic():
@@ -360,7 +365,6 @@ def create_application(
                 raise
             continue  # a tracking-number collision: draw another
         break
-    procedure = engine.Procedure.from_content(charter.content, lead_agency=service.lead_agency.code)
     Step.objects.bulk_create(
         Step(
             application=application,
@@ -411,7 +415,7 @@ def update_answers(
 ) -> Application:
     if not application.is_editable_by_citizen:
         raise NotAllowed(_("Answers can only change while the application is a draft or returned."))
-    cleaned, errors = clean_answers(application.charter, answers, partial=True)
+    cleaned, errors = clean_answers(charter_of(application), answers, partial=True)
     if errors:
         raise InvalidInput(_("Some answers need correcting."), fields=errors)
     merged = merge_answers(application.charter, application.answers, cleaned)
@@ -426,6 +430,16 @@ def update_answers(
             data={"fields": sorted(cleaned)},
         )
     return application
+
+
+def charter_of(application: Application) -> Charter:
+    """The application's charter, its service being the application's own object: the
+    answers' rules count days in the service's zone, and the service and its lead agency
+    (read with the application) are not read a second time through the charter."""
+    charter = application.charter
+    if charter.service_id == application.service_id:
+        charter.service = application.service
+    return charter
 
 
 def requirement_name(application: Application, key: str) -> str:
@@ -625,7 +639,7 @@ def missing_requirements(
     counter) physical items not yet given, each with a message that names it. `documents`:
     the application's current (not replaced) documents, when the caller has read them."""
     _cleaned, errors = clean_answers(
-        application.charter, open_answers(application.answers), partial=False
+        charter_of(application), open_answers(application.answers), partial=False
     )
     language = get_language() or "id"
     have = (

@@ -336,7 +336,9 @@ def create(request: HttpRequest, data: ApplicationIn) -> Status[dict[str, Any]]:
     most drafts allowed gets 409 `limit_reached` (message under `fields.service`)."""
     with_language(request)
     user = user_of(request)
-    service = Service.objects.filter(code=data.service, active=True).first()
+    service = (
+        Service.objects.filter(code=data.service, active=True).select_related("lead_agency").first()
+    )
     if service is None:
         raise ApiError(
             404, "not_found", _("Unknown service."), {"service": [_("Unknown service.")]}

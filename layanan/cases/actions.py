@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -455,9 +455,8 @@ def hold_row(model: type[Application] | type[User], pk: int) -> None:
     """Lock one row until the end of the transaction (PostgreSQL's row lock). SQLite has no
     row locks (Django drops FOR UPDATE there) and serialises write transactions instead
     (BEGIN IMMEDIATE takes the database's write lock), so it is not asked anything."""
-    rows = model._default_manager.select_for_update().filter(pk=pk)
-    if connections[rows.db].features.has_select_for_update:
-        rows.values_list("pk").get()
+    if connections[router.db_for_write(model)].features.has_select_for_update:
+        model._default_manager.select_for_update().filter(pk=pk).values_list("pk").get()
 
 
 def lock(application: Application) -> None:

@@ -225,6 +225,7 @@ def store(
     for name, value in values.items():
         setattr(application, name, value)
     application.revision += 1
+    application.steps_written = loaded.steps  # brought up to date below
     by_key = {s.key: s for s in loaded.steps}
     for new in state.steps:
         step = by_key[new.key]
@@ -365,7 +366,7 @@ def create_application(
                 raise
             continue  # a tracking-number collision: draw another
         break
-    Step.objects.bulk_create(
+    application.steps_written = Step.objects.bulk_create(
         Step(
             application=application,
             key=spec.key,

@@ -262,7 +262,10 @@ def detail(
         actions.record_access(
             application=application, officer=viewer, place=DataAccess.Place.API_APPLICATION
         )
-    steps = list(application.steps.select_related("unit", "agency", "assignee"))
+    if is_applicant and application.steps_written is not None:
+        steps = application.steps_written  # the applicant is shown units, not assignees
+    else:
+        steps = list(application.steps.select_related("unit", "agency", "assignee"))
     calendars = (calendars or actions.AgencyCalendars()).know(
         [application.agency, *(step.agency for step in steps)]
     )
@@ -355,7 +358,7 @@ def create(request: HttpRequest, data: ApplicationIn) -> Status[dict[str, Any]]:
     except actions.CaseError as error:
         raise fail(error) from None
     # a new application has no documents yet
-    known = [] if created else None
+    known: list[Document] | None = [] if created else None
     return Status(
         201 if created else 200,
         detail(application, viewer=user, is_applicant=True, documents=known),

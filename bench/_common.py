@@ -37,7 +37,8 @@ def fresh_database() -> Iterator[str]:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         if connection.vendor == "postgresql":
             name = settings.DATABASES["default"]["NAME"]
-            settings.DATABASES["default"]["TEST"] = {"NAME": f"{name}_bench"}
+            # only the name: the other TEST settings keep Django's defaults (CHARSET, ...)
+            connection.settings_dict["TEST"]["NAME"] = f"{name}_bench"
             connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
             try:
                 yield "PostgreSQL"

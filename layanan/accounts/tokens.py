@@ -14,11 +14,13 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from layanan.accounts.actions import record_account_event
 from layanan.accounts.models import AccountEvent, ApiToken, User
 from layanan.accounts.second_factor import is_officer
+from layanan.agencies.models import OfficerRole
 
 LABEL_LENGTH = 100
 
@@ -28,7 +30,11 @@ def digest(token: str) -> str:
 
 
 def lifetime_for(user: User) -> dt.timedelta:
-    if is_officer(user):
+    return lifetime(officer=is_officer(user))
+
+
+def lifetime(*, officer: bool) -> dt.timedelta:
+    if officer:
         return dt.timedelta(hours=settings.LAYANAN_OFFICER_TOKEN_HOURS)
     return dt.timedelta(days=settings.LAYANAN_TOKEN_DAYS)
 
@@ -58,8 +64,11 @@ def token_row(token: str) -> ApiToken | None:
     if not token or len(token) > 200:
         return None
     now = timezone.now()
+    # Whether the owner holds an officer role is read with the token, in the same query
+    # (`second_factor.is_officer` would ask again on every API request).
     row = (
         ApiToken.objects.select_related("user")
+        .annotate(owner_has_role=Exists(OfficerRole.objects.filter(user_id=OuterRef("user_id"))))
         .filter(key_hash=digest(token), revoked_at__isnull=True, expires_at__gt=now)
         .first()
     )
@@ -67,7 +76,9 @@ def token_row(token: str) -> ApiToken | None:
         return None
     if not secrets.compare_digest(row.password_digest, digest(row.user.password)):
         return None
-    if row.expires_at - row.created_at > lifetime_for(row.user):
+    owner = row.user
+    officer = bool(owner.is_staff or owner.is_superuser or row.owner_has_role)
+    if row.expires_at - row.created_at > lifetime(officer=officer):
         # Issued for longer than the owner may hold one now (a citizen made an officer since):
         # the token goes, and an officer's short token, with a code, is needed.
         return None

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -28,7 +29,7 @@ from layanan.agencies.calendars import calendar_for
 from layanan.agencies.models import Agency, Unit
 from layanan.cases import access, engine
 from layanan.cases.answers import clean_answers, merge_answers, open_answers
-from layanan.cases.events import record_event
+from layanan.cases.events import EventEntry, record_event, record_events
 from layanan.cases.models import (
     OPEN_STATUSES,
     Application,
@@ -42,7 +43,7 @@ from layanan.cases.storage import StoreFull, files_problem, release_after_commit
 from layanan.cases.uploads import UploadRefused, check_upload
 from layanan.charters import fees
 from layanan.charters.actions import charter_in_force
-from layanan.charters.models import Service
+from layanan.charters.models import Charter, Service
 from layanan.charters.spec import is_needed, text_in
 from layanan.lib.money import rupiah
 from layanan.lib.tracking import new_tracking_number
@@ -127,15 +128,24 @@ def billable_amount(application: Application) -> int | None:
 
 
 class AgencyCalendars:
-    """The engine's `Calendars`: an agency's calendar by code, looked up once per action."""
+    """The engine's `Calendars`: an agency's calendar by code, looked up once per action (or
+    per request, when the API answers with the same calendars its action used). `known`:
+    agencies already read, whose rows are then not read again by code."""
 
-    def __init__(self) -> None:
+    def __init__(self, known: Iterable[Agency] = ()) -> None:
         self.cache: dict[str, WorkCalendar] = {}
+        self.agencies: dict[str, Agency] = {agency.code: agency for agency in known}
 
     def __call__(self, agency_code: str) -> WorkCalendar:
         if agency_code not in self.cache:
-            self.cache[agency_code] = calendar_for(Agency.objects.get(code=agency_code))
+            agency = self.agencies.get(agency_code) or Agency.objects.get(code=agency_code)
+            self.cache[agency_code] = calendar_for(agency)
         return self.cache[agency_code]
+
+    def know(self, agencies: Iterable[Agency]) -> AgencyCalendars:
+        for agency in agencies:
+            self.agencies.setdefault(agency.code, agency)
+        return self
 
 
 def state_of(application: Application, steps: list[Step]) -> engine.CaseState:
@@ -215,6 +225,7 @@ def store(
     for name, value in values.items():
         setattr(application, name, value)
     application.revision += 1
+    application.steps_written = loaded.steps  # brought up to date below
     by_key = {s.key: s for s in loaded.steps}
     for new in state.steps:
         step = by_key[new.key]
@@ -238,17 +249,22 @@ def store(
             Step.objects.filter(pk=step.pk, application_id=step.application_id).update(
                 **{key: getattr(step, key) for key in changed}
             )
-    for event in events:
-        record_event(
-            application,
-            event.kind,
-            at=at,
-            actor=actor,
-            step=event.step or "",
-            note=event.note,
-            public=event.public,
-            data=event.data,
-        )
+    # The update above moved `public_version` and holds the row: the events go in one INSERT.
+    record_events(
+        application,
+        [
+            EventEntry(
+                kind=event.kind,
+                step=event.step or "",
+                note=event.note,
+                public=event.public,
+                data=event.data,
+            )
+            for event in events
+        ],
+        at=at,
+        actor=actor,
+    )
     return application
 
 
@@ -259,18 +275,25 @@ def run(
     actor: User | None,
     at: dt.datetime | None = None,
     notes: dict[str, str] | None = None,
+    calendars: AgencyCalendars | None = None,
     **kwargs: Any,
 ) -> Application:
+    """Run an engine action on the application's stored state and store the outcome.
+    `calendars`: the request's calendars, to be used again for its answer (the agencies
+    just read are added to them)."""
     at = at or now()
     loaded = load(application)
     if loaded.application.revision != application.revision:
         raise AlreadyHandled(_("This application was already handled by someone else."))
+    calendars = (calendars or AgencyCalendars()).know(
+        [loaded.application.agency, *(step.agency for step in loaded.steps)]
+    )
     try:
         outcome = action(
             procedure_of(loaded.application),
             loaded.state,
             at=at,
-            calendars=AgencyCalendars(),
+            calendars=calendars,
             **kwargs,
         )
     except engine.InvalidAction as invalid:
@@ -312,7 +335,12 @@ def create_application(
     if errors:
         raise InvalidInput(_("Some answers need correcting."), fields=errors)
     ensure_draft_allowed(citizen, filed_by=filed_by)
-    units = {u.code: u for u in Unit.objects.select_related("agency")}
+    procedure = engine.Procedure.from_content(charter.content, lead_agency=service.lead_agency.code)
+    specs = [spec for stage in procedure.stages for spec in stage]
+    units = {
+        u.code: u
+        for u in Unit.objects.select_related("agency").filter(code__in={s.unit for s in specs})
+    }
     for attempt in range(5):
         try:
             with transaction.atomic():
@@ -338,8 +366,7 @@ def create_application(
                 raise
             continue  # a tracking-number collision: draw another
         break
-    procedure = engine.Procedure.from_content(charter.content, lead_agency=service.lead_agency.code)
-    Step.objects.bulk_create(
+    application.steps_written = Step.objects.bulk_create(
         Step(
             application=application,
             key=spec.key,
@@ -357,6 +384,7 @@ def create_application(
         at=application.created_at,
         actor=filed_by or citizen,
         data={"charter_version": charter.version, "channel": channel},
+        new_chain=True,
     )
     return application, True
 
@@ -365,7 +393,7 @@ def ensure_draft_allowed(citizen: User, *, filed_by: User | None) -> None:
     """A citizen keeps at most LAYANAN_MAX_OPEN_DRAFTS drafts (unsubmitted applications) at
     once, online and at the counter together; counted with the citizen's row locked, so that
     parallel requests cannot pass it."""
-    User.objects.select_for_update().filter(pk=citizen.pk).values_list("pk").get()
+    hold_row(User, citizen.pk)
     most = int(getattr(settings, "LAYANAN_MAX_OPEN_DRAFTS", 10))
     if Application.objects.filter(applicant=citizen, status=Status.DRAFT).count() < most:
         return
@@ -388,7 +416,7 @@ def update_answers(
 ) -> Application:
     if not application.is_editable_by_citizen:
         raise NotAllowed(_("Answers can only change while the application is a draft or returned."))
-    cleaned, errors = clean_answers(application.charter, answers, partial=True)
+    cleaned, errors = clean_answers(charter_of(application), answers, partial=True)
     if errors:
         raise InvalidInput(_("Some answers need correcting."), fields=errors)
     merged = merge_answers(application.charter, application.answers, cleaned)
@@ -405,6 +433,16 @@ def update_answers(
     return application
 
 
+def charter_of(application: Application) -> Charter:
+    """The application's charter, its service being the application's own object: the
+    answers' rules count days in the service's zone, and the service and its lead agency
+    (read with the application) are not read a second time through the charter."""
+    charter = application.charter
+    if charter.service_id == application.service_id:
+        charter.service = application.service
+    return charter
+
+
 def requirement_name(application: Application, key: str) -> str:
     """A requirement's name in the current language (for messages), or its key."""
     language = get_language() or "id"
@@ -414,10 +452,18 @@ def requirement_name(application: Application, key: str) -> str:
     return key
 
 
+def hold_row(model: type[Application] | type[User], pk: int) -> None:
+    """Lock one row until the end of the transaction (PostgreSQL's row lock). SQLite has no
+    row locks (Django drops FOR UPDATE there) and serialises write transactions instead
+    (BEGIN IMMEDIATE takes the database's write lock), so it is not asked anything."""
+    if connections[router.db_for_write(model)].features.has_select_for_update:
+        model._default_manager.select_for_update().filter(pk=pk).values_list("pk").get()
+
+
 def lock(application: Application) -> None:
     """Serialise changes to one application's documents and items (PostgreSQL row lock;
     SQLite serialises write transactions)."""
-    Application.objects.select_for_update().filter(pk=application.pk).values_list("pk").get()
+    hold_row(Application, application.pk)
 
 
 def last_submitted_at(application: Application) -> dt.datetime | None:
@@ -448,7 +494,7 @@ def discard_documents(application: Application, documents: list[Document]) -> No
 
 def lock_applicant(application: Application) -> None:
     """Serialise the uploads and drafts of one citizen, whose limits span applications."""
-    User.objects.select_for_update().filter(pk=application.applicant_id).values_list("pk").get()
+    hold_row(User, application.applicant_id)
 
 
 def storage_full_message(what: str) -> str:
@@ -586,14 +632,21 @@ def record_items_received(
     return items_received(application)
 
 
-def missing_requirements(application: Application) -> dict[str, list[str]]:
+def missing_requirements(
+    application: Application, *, documents: Iterable[Document] | None = None
+) -> dict[str, list[str]]:
     """What stops a submission: required answers, documents and (for a filing at the
-    counter) physical items not yet given, each with a message that names it."""
+    counter) physical items not yet given, each with a message that names it. `documents`:
+    the application's current (not replaced) documents, when the caller has read them."""
     _cleaned, errors = clean_answers(
-        application.charter, open_answers(application.answers), partial=False
+        charter_of(application), open_answers(application.answers), partial=False
     )
     language = get_language() or "id"
-    have = set(application.documents.filter(replaced=False).values_list("requirement", flat=True))
+    have = (
+        set(application.documents.filter(replaced=False).values_list("requirement", flat=True))
+        if documents is None
+        else {document.requirement for document in documents}
+    )
     received = items_received(application) if application.filed_by_id else {}
     for requirement in application.charter.content["requirements"]:
         if not is_needed(requirement, application.answers):
@@ -611,32 +664,40 @@ def missing_requirements(application: Application) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def submit_application(*, application: Application, citizen: User) -> Application:
+def submit_application(
+    *, application: Application, citizen: User, calendars: AgencyCalendars | None = None
+) -> Application:
+    """Hand a complete draft to the officers. `calendars` (here and in the other citizen
+    actions): the request's, which its answer reads again (see `run`)."""
     if application.status != "draft":
         raise NotAllowed(_("Only a draft can be submitted."))
     missing = missing_requirements(application)
     if missing:
         raise InvalidInput(_("The application is not complete yet."), fields=missing)
-    return run(application, engine.submit, actor=citizen)
+    return run(application, engine.submit, actor=citizen, calendars=calendars)
 
 
 @transaction.atomic
-def resubmit_application(*, application: Application, citizen: User) -> Application:
+def resubmit_application(
+    *, application: Application, citizen: User, calendars: AgencyCalendars | None = None
+) -> Application:
     if application.status != "returned":
         raise NotAllowed(_("Only an application returned for correction can be resubmitted."))
     missing = missing_requirements(application)
     if missing:
         raise InvalidInput(_("The application is not complete yet."), fields=missing)
-    return run(application, engine.resubmit, actor=citizen)
+    return run(application, engine.resubmit, actor=citizen, calendars=calendars)
 
 
 @transaction.atomic
-def withdraw_application(*, application: Application, citizen: User) -> Application:
+def withdraw_application(
+    *, application: Application, citizen: User, calendars: AgencyCalendars | None = None
+) -> Application:
     if application.applicant_id != citizen.pk:
         raise NotAllowed(_("Only the applicant can withdraw an application."))
     if application.has_ended:
         raise NotAllowed(_("This application has already ended."))
-    withdrawn = run(application, engine.withdraw, actor=citizen)
+    withdrawn = run(application, engine.withdraw, actor=citizen, calendars=calendars)
     release_documents(withdrawn)
     return withdrawn
 
@@ -860,7 +921,7 @@ def recompute_due_dates(
     Each due date that moved is stored with a public event; returns what moved."""
     at = at or now()
     # Hold the application's row (PostgreSQL) so that no officer action interleaves.
-    Application.objects.select_for_update().filter(pk=application.pk).values_list("pk").get()
+    hold_row(Application, application.pk)
     loaded = load(application)
     note = _("Due date recomputed after a calendar correction (%(reason)s).") % {"reason": reason}
     state, events = engine.recompute_due(

@@ -10,6 +10,7 @@ declares on a field (`charters.rules`) are checked here, relative dates against 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from decimal import Decimal
 from typing import Any
@@ -291,16 +292,39 @@ class AnswersForm(forms.Form):
     use_required_attribute = False
 
 
+# Form classes by what they are built from (the form's questions, the page, the language and
+# the day of filing), so that checking answers does not build every field again each time.
+_form_classes: dict[tuple[Any, ...], type[AnswersForm]] = {}
+_FORM_CLASSES_KEPT = 256
+
+
 def answers_form_class(charter: Charter, *, keys: list[str] | None = None) -> type[AnswersForm]:
-    """A form for the charter's fields (or only `keys`, for one page of a long form)."""
+    """A form for the charter's fields (or only `keys`, for one page of a long form).
+
+    Kept by its inputs: the questions as JSON (a charter whose form changed is another key),
+    the page's keys, the language and the day of filing (labels and date rules depend on
+    them). Django copies a form class's fields for each form made from it."""
     language = get_language() or "id"
     today = charter.service.day_of_filing()
+    specs = charter.content.get("form", [])
+    kept = (
+        json.dumps(specs, sort_keys=True, default=str),
+        None if keys is None else tuple(keys),
+        language,
+        today,
+    )
+    if (known := _form_classes.get(kept)) is not None:
+        return known
     fields = {
         spec["key"]: build_field(spec, language, today=today)
-        for spec in charter.content.get("form", [])
+        for spec in specs
         if keys is None or spec["key"] in keys
     }
-    return type("ApplicationAnswersForm", (AnswersForm,), fields)
+    form_class = type("ApplicationAnswersForm", (AnswersForm,), fields)
+    if len(_form_classes) >= _FORM_CLASSES_KEPT:
+        _form_classes.clear()
+    _form_classes[kept] = form_class
+    return form_class
 
 
 def to_json(value: Any) -> Any:

@@ -19,7 +19,7 @@ from layanan.accounts.current import user_of
 from layanan.accounts.models import DataAccess, User
 from layanan.cases import access, actions, lookup_limit, snapshots
 from layanan.cases.answers import open_answers
-from layanan.cases.models import Application, PublicSnapshot, Step
+from layanan.cases.models import Application, Document, PublicSnapshot, Step
 from layanan.cases.paging import CappedPaginator
 from layanan.cases.presenters import (
     completion_data,
@@ -247,13 +247,30 @@ def detail_extras(application: Application, *, viewer: User) -> dict[str, Any]:
     return extras
 
 
-def detail(application: Application, *, viewer: User, is_applicant: bool) -> dict[str, Any]:
+def detail(
+    application: Application,
+    *,
+    viewer: User,
+    is_applicant: bool,
+    calendars: actions.AgencyCalendars | None = None,
+    documents: list[Document] | None = None,
+) -> dict[str, Any]:
+    """The application as `ApplicationDetailOut`. `calendars`: the ones the request's action
+    read (each calendar is read once per request); `documents`: the current documents when
+    the caller knows them (none, for an application it has just created)."""
     if not is_applicant:
         actions.record_access(
             application=application, officer=viewer, place=DataAccess.Place.API_APPLICATION
         )
-    steps = list(application.steps.select_related("unit", "agency", "assignee"))
-    calendars = actions.AgencyCalendars()  # one reading of each calendar for the answer
+    if is_applicant and application.steps_written is not None:
+        steps = application.steps_written  # the applicant is shown units, not assignees
+    else:
+        steps = list(application.steps.select_related("unit", "agency", "assignee"))
+    calendars = (calendars or actions.AgencyCalendars()).know(
+        [application.agency, *(step.agency for step in steps)]
+    )
+    if documents is None:
+        documents = list(application.documents.filter(replaced=False))
     fee = fee_notice(application.charter)
     return {
         **summary(application),
@@ -297,9 +314,9 @@ def detail(application: Application, *, viewer: User, is_applicant: bool) -> dic
                 "size": d.size,
                 "sha256": d.sha256,
             }
-            for d in application.documents.filter(replaced=False)
+            for d in documents
         ],
-        "missing": actions.missing_requirements(application)
+        "missing": actions.missing_requirements(application, documents=documents)
         if application.is_editable_by_citizen
         else {},
     }
@@ -322,7 +339,9 @@ def create(request: HttpRequest, data: ApplicationIn) -> Status[dict[str, Any]]:
     most drafts allowed gets 409 `limit_reached` (message under `fields.service`)."""
     with_language(request)
     user = user_of(request)
-    service = Service.objects.filter(code=data.service, active=True).first()
+    service = (
+        Service.objects.filter(code=data.service, active=True).select_related("lead_agency").first()
+    )
     if service is None:
         raise ApiError(
             404, "not_found", _("Unknown service."), {"service": [_("Unknown service.")]}
@@ -338,7 +357,12 @@ def create(request: HttpRequest, data: ApplicationIn) -> Status[dict[str, Any]]:
         )
     except actions.CaseError as error:
         raise fail(error) from None
-    return Status(201 if created else 200, detail(application, viewer=user, is_applicant=True))
+    # a new application has no documents yet
+    known: list[Document] | None = [] if created else None
+    return Status(
+        201 if created else 200,
+        detail(application, viewer=user, is_applicant=True, documents=known),
+    )
 
 
 @router.get("", response=ApplicationPage, summary="My applications, or my units' applications")
@@ -452,11 +476,12 @@ def citizen_action(request: HttpRequest, number: str, function: Any) -> dict[str
     with_language(request)
     user = user_of(request)
     application = access.get_application_for_applicant(user, number)
+    calendars = actions.AgencyCalendars()  # read by the action, used again by the answer
     try:
-        application = function(application=application, citizen=user)
+        application = function(application=application, citizen=user, calendars=calendars)
     except actions.CaseError as error:
         raise fail(error) from None
-    return detail(application, viewer=user, is_applicant=True)
+    return detail(application, viewer=user, is_applicant=True, calendars=calendars)
 
 
 @router.post(

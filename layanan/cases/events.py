@@ -26,25 +26,97 @@ def record_event(
     note: str = "",
     public: bool = False,
     data: dict[str, Any] | None = None,
+    new_chain: bool = False,
 ) -> Event:
     """Append one event; call inside the transaction that made the change.
 
     The caller holds the application's row lock (actions update it first), so `seq` and the
-    previous hash cannot race.
+    previous hash cannot race. `new_chain`: the application was inserted in this very
+    transaction, so its chain is empty and no public snapshot of it can exist (nobody else
+    sees the row before the commit): the event is the first link, written without reading
+    the head or moving `public_version`.
     """
-    # Serialise writers of one application's chain (the update takes PostgreSQL's row lock;
-    # SQLite already serialises write transactions), and retire its public snapshots.
-    invalidate([application.pk])
+    if new_chain:
+        head = (0, GENESIS)
+    else:
+        # Serialise writers of one application's chain (the update takes PostgreSQL's row
+        # lock; SQLite already serialises write transactions), and retire its public snapshots.
+        invalidate([application.pk])
+        head = chain_head(application.pk)
+    event = chained(application, head, kind, at, actor, step, note, public, data)
+    event.save()
+    return event
+
+
+@dataclass(frozen=True)
+class EventEntry:
+    """One event for `record_events`: what `record_event` takes besides the time and actor."""
+
+    kind: str
+    step: str = ""
+    note: str = ""
+    public: bool = False
+    data: dict[str, Any] | None = None
+
+
+def record_events(
+    application: Application,
+    entries: Iterable[EventEntry],
+    *,
+    at: dt.datetime,
+    actor: User | None,
+) -> list[Event]:
+    """Append several events of one change in one INSERT, for a writer that has already
+    moved the application's `public_version` in this transaction (`actions.store`: its
+    conditional update holds the row lock and retires the snapshots), so that only the
+    chain's head is read."""
+    head = chain_head(application.pk)
+    events = []
+    for entry in entries:
+        event = chained(
+            application,
+            head,
+            entry.kind,
+            at,
+            actor,
+            entry.step,
+            entry.note,
+            entry.public,
+            entry.data,
+        )
+        head = (event.seq, event.hash)
+        events.append(event)
+    if events:
+        Event.objects.bulk_create(events)
+    return events
+
+
+def chain_head(application_id: int) -> tuple[int, str]:
+    """The last (seq, hash) of an application's chain; (0, GENESIS) when it has none."""
     last = (
-        Event.objects.filter(application=application)
+        Event.objects.filter(application_id=application_id)
         .order_by("-seq")
         .values_list("seq", "hash")
         .first()
     )
-    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    return (last[0], last[1]) if last else (0, GENESIS)
+
+
+def chained(
+    application: Application,
+    head: tuple[int, str],
+    kind: str,
+    at: dt.datetime,
+    actor: User | None,
+    step: str,
+    note: str,
+    public: bool,
+    data: dict[str, Any] | None,
+) -> Event:
+    """The event that follows `head`, with its hash (not saved)."""
     event = Event(
         application=application,
-        seq=seq,
+        seq=head[0] + 1,
         at=at,
         actor=actor,
         kind=kind,
@@ -52,10 +124,9 @@ def record_event(
         note=note,
         public=public,
         data=data or {},
-        prev_hash=prev_hash,
+        prev_hash=head[1],
     )
     event.hash = event.content_hash()
-    event.save()
     return event
 
 

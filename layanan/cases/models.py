@@ -185,6 +185,11 @@ class Application(models.Model):
     expected_completion_at = models.DateTimeField(_("expected completion"), null=True, blank=True)
     expected_completion_basis = models.JSONField(default=dict, blank=True)
 
+    # Not a column: the steps as the action that returned this object just read and wrote
+    # them (with their units and agencies), so that the answer to the same request lists them
+    # without reading them again (cases.actions.store and create_application set it).
+    steps_written: list[Step] | None = None
+
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")

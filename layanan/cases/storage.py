@@ -35,7 +35,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -197,8 +197,20 @@ def files_problem(application: Application, *, size: int, what: str) -> str | No
     Counted: the files the application keeps (current ones and those kept as the record of
     what the officers examined), and those of all the applicant's applications that have not
     ended. Call with the applicant's row locked (see `lock_applicant`)."""
-    kept = Document.objects.exclude(file="")
-    here = kept.filter(application=application).aggregate(files=Count("pk"), size=Sum("size"))
+    # Both totals in one reading of the applicant's kept files (the application is theirs).
+    here_only = Q(application_id=application.pk)
+    in_progress = ~Q(application__status__in=ENDED_STATUSES)
+    counted = (
+        Document.objects.exclude(file="")
+        .filter(application__applicant_id=application.applicant_id)
+        .aggregate(
+            here_files=Count("pk", filter=here_only),
+            here_size=Sum("size", filter=here_only),
+            files=Count("pk", filter=in_progress),
+            size=Sum("size", filter=in_progress),
+        )
+    )
+    here = {"files": counted["here_files"], "size": counted["here_size"]}
     per_application_files = limit("LAYANAN_MAX_FILES_PER_APPLICATION", 20)
     if here["files"] + 1 > per_application_files:
         return _("%(what)s cannot be added: one application may hold at most %(count)d files") % {
@@ -210,10 +222,7 @@ def files_problem(application: Application, *, size: int, what: str) -> str | No
         return _(
             "%(what)s cannot be added: the files of one application may total at most %(mb)d MB"
         ) % {"what": what, "mb": per_application // MB}
-    mine = kept.filter(application__applicant_id=application.applicant_id).exclude(
-        application__status__in=ENDED_STATUSES
-    )
-    totals = mine.aggregate(files=Count("pk"), size=Sum("size"))
+    totals = {"files": counted["files"], "size": counted["size"]}
     per_citizen_files = limit("LAYANAN_MAX_FILES_PER_CITIZEN", 100)
     if totals["files"] + 1 > per_citizen_files:
         return _(

@@ -445,7 +445,8 @@ class ConsultationPageTests(BaseTestCase):
         self.assertIn("Versi baru (2) standar ini terbuka untuk tanggapan Anda.", page)
         self.assertIn("0 tanggapan", page)
         self.comment(consultation)
-        with self.assertNumQueries(2):  # kept: the service, and its versions with this
+        # kept: the service, its versions with this, and the evaluation status (read live)
+        with self.assertNumQueries(3):
             page = text_of(self.client.get("/layanan/akta-kelahiran/"))
         self.assertIn("1 tanggapan", page)
         self.assertIn(self.page, self.client.get("/layanan/akta-kelahiran/").content.decode())

@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -28,8 +27,7 @@ from layanan.cases.presenters import local_time
 from layanan.complaints.actions import access_key_for, feedback_key_for
 from layanan.complaints.models import Complaint, ComplaintEvent, Status
 from layanan.lib.links import absolute_url
-from layanan.notifications.jobs import PASS_EVENTS, PASS_SECONDS, drain
-from layanan.notifications.models import Message
+from layanan.notifications.jobs import PASS_EVENTS, PASS_SECONDS, drain, plan_once
 
 CURSOR = "notifications.complaints"
 # Public events the complainant is told of.
@@ -137,21 +135,16 @@ def plan_batch(events: list[ComplaintEvent]) -> list[int]:
     now = timezone.now()
     for event in events:
         for recipient, subject, body in messages_for(event):
-            try:
-                with transaction.atomic():
-                    message = Message.objects.create(
-                        complaint_event=event,
-                        complaint=event.complaint,
-                        recipient=recipient,
-                        subject=subject,
-                        body=body,
-                        status=Message.Status.PENDING if recipient else Message.Status.SKIPPED,
-                        next_attempt_at=now,
-                    )
-            except IntegrityError:
-                continue  # planned by a pass that stopped before moving the cursor
-            if recipient:
-                pending.append(message.pk)
+            planned = plan_once(
+                complaint_event=event,
+                complaint=event.complaint,
+                recipient=recipient,
+                subject=subject,
+                body=body,
+                now=now,
+            )
+            if planned is not None:
+                pending.append(planned)
     return pending
 
 

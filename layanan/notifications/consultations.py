@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,8 +20,7 @@ from django.utils import timezone, translation
 from layanan.cases.presenters import local_time
 from layanan.charters.models import Comment, Consultation, ConsultationEvent
 from layanan.lib.links import absolute_url
-from layanan.notifications.jobs import PASS_EVENTS, PASS_SECONDS, drain
-from layanan.notifications.models import Message
+from layanan.notifications.jobs import PASS_EVENTS, PASS_SECONDS, drain, plan_once
 
 CURSOR = "notifications.consultations"
 NOTIFIED_KINDS = (ConsultationEvent.Kind.ANSWERED, ConsultationEvent.Kind.PUBLISHED)
@@ -92,20 +90,15 @@ def plan_batch(events: list[ConsultationEvent]) -> list[int]:
     now = timezone.now()
     for event in events:
         for recipient, subject, body in messages_for(event):
-            try:
-                with transaction.atomic():
-                    message = Message.objects.create(
-                        consultation_event=event,
-                        recipient=recipient,
-                        subject=subject,
-                        body=body,
-                        status=Message.Status.PENDING if recipient else Message.Status.SKIPPED,
-                        next_attempt_at=now,
-                    )
-            except IntegrityError:
-                continue  # planned by a pass that stopped before moving the cursor
-            if recipient:
-                pending.append(message.pk)
+            planned = plan_once(
+                consultation_event=event,
+                recipient=recipient,
+                subject=subject,
+                body=body,
+                now=now,
+            )
+            if planned is not None:
+                pending.append(planned)
     return pending
 
 

@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,8 +26,7 @@ from layanan.charters import duties
 from layanan.charters.models import Duty
 from layanan.lib import display
 from layanan.lib.links import absolute_url
-from layanan.notifications.jobs import enqueue_sending
-from layanan.notifications.models import Message
+from layanan.notifications.jobs import enqueue_sending, plan_once
 
 
 def admin_addresses(duty: Duty) -> list[str]:
@@ -72,20 +71,15 @@ def remind(duty: Duty, *, now: Any) -> list[int]:
         return pending
     subject, body = render(duty)
     for recipient in admin_addresses(duty) or [""]:
-        try:
-            with transaction.atomic():
-                message = Message.objects.create(
-                    duty=duty,
-                    recipient=recipient,
-                    subject=subject,
-                    body=body,
-                    status=Message.Status.PENDING if recipient else Message.Status.SKIPPED,
-                    next_attempt_at=now,
-                )
-        except IntegrityError:
-            continue
-        if recipient:
-            pending.append(message.pk)
+        planned = plan_once(
+            duty=duty,
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            now=now,
+        )
+        if planned is not None:
+            pending.append(planned)
     return pending
 
 

@@ -219,6 +219,28 @@ def plan_messages(*, max_events: int = PASS_EVENTS, max_seconds: float = PASS_SE
     )
 
 
+def plan_once(
+    *, recipient: str, subject: str, body: str, now: dt.datetime, **about: Any
+) -> int | None:
+    """Write one outbox row about something (`event=`, `complaint_event=`, `duty=` …), once per
+    thing, channel and recipient. Returns its id when it waits to be sent; None when a pass
+    that stopped before moving its cursor had planned it already, or when there is no address
+    (the row is kept as skipped: a message nobody could receive is visible, not silent)."""
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                recipient=recipient,
+                subject=subject[:200],
+                body=body,
+                status=Message.Status.PENDING if recipient else Message.Status.SKIPPED,
+                next_attempt_at=now,
+                **about,
+            )
+    except IntegrityError:
+        return None
+    return message.pk if recipient else None
+
+
 def plan_batch(events: list[Event]) -> list[int]:
     """The outbox rows for a batch of events; returns the ids of those waiting to be sent."""
     pending: list[int] = []
@@ -233,21 +255,16 @@ def plan_batch(events: list[Event]) -> list[int]:
             subject = render_to_string(f"notifications/{event.kind}_subject.txt", context).strip()
             body = render_to_string(f"notifications/{event.kind}.txt", context)
         for recipient in recipients_of(event) or [""]:
-            try:
-                with transaction.atomic():
-                    message = Message.objects.create(
-                        event=event,
-                        application=application,
-                        recipient=recipient,
-                        subject=subject[:200],
-                        body=body,
-                        status=Message.Status.PENDING if recipient else Message.Status.SKIPPED,
-                        next_attempt_at=now,
-                    )
-            except IntegrityError:
-                continue  # planned by a previous pass that stopped before moving the cursor
-            if recipient:
-                pending.append(message.pk)
+            planned = plan_once(
+                event=event,
+                application=application,
+                recipient=recipient,
+                subject=subject,
+                body=body,
+                now=now,
+            )
+            if planned is not None:
+                pending.append(planned)
     return pending
 
 

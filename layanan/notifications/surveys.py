@@ -10,15 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from layanan.cases.presenters import local_time
 from layanan.lib.links import absolute_url
-from layanan.notifications.jobs import PASS_EVENTS, PASS_SECONDS, drain
-from layanan.notifications.models import Message
+from layanan.notifications.jobs import PASS_EVENTS, PASS_SECONDS, drain, plan_once
 from layanan.surveys.actions import key_for
 from layanan.surveys.models import Invitation
 
@@ -48,21 +46,16 @@ def plan_batch(invitations: list[Invitation]) -> list[int]:
             continue
         recipient = invitation.application.applicant.email
         subject, body = render(invitation)
-        try:
-            with transaction.atomic():
-                message = Message.objects.create(
-                    survey_invitation=invitation,
-                    application=invitation.application,
-                    recipient=recipient,
-                    subject=subject,
-                    body=body,
-                    status=Message.Status.PENDING if recipient else Message.Status.SKIPPED,
-                    next_attempt_at=now,
-                )
-        except IntegrityError:
-            continue  # planned by a pass that stopped before moving the cursor
-        if recipient:
-            pending.append(message.pk)
+        planned = plan_once(
+            survey_invitation=invitation,
+            application=invitation.application,
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            now=now,
+        )
+        if planned is not None:
+            pending.append(planned)
     return pending
 
 

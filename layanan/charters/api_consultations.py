@@ -8,10 +8,13 @@ who may act (one place: `administers`) and shapes the answer."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -20,11 +23,7 @@ from ninja import Field, Router, Schema, Status
 from layanan.accounts.models import User
 from layanan.agencies.admin_scope import administered_agency_ids
 from layanan.charters import components, consultations
-from layanan.charters.actions import (
-    CharterBeyondAgency,
-    CharterInvalid,
-    CharterLocked,
-)
+from layanan.charters.actions import CharterBeyondAgency, CharterInvalid, CharterLocked
 from layanan.charters.models import Charter, Comment, Consultation
 from layanan.charters.spec import text_in
 from layanan.http_errors import ApiError, with_language
@@ -198,12 +197,27 @@ def conflict(error: consultations.ConsultationConflict) -> ApiError:
     return ApiError(409, "not_allowed", error.message, fields)
 
 
+@contextmanager
+def refusals() -> Iterator[None]:
+    """An action's refusal as the API answers it: 400 with the fields, 409, or 403 for a
+    procedure that binds another agency (adoption)."""
+    try:
+        yield
+    except consultations.ConsultationInvalid as error:
+        raise invalid(error) from None
+    except consultations.ConsultationConflict as error:
+        raise conflict(error) from None
+    except CharterBeyondAgency as error:
+        raise ApiError(403, "forbidden", str(error)) from None
+    except (CharterLocked, CharterInvalid) as error:
+        raise ApiError(409, "not_allowed", str(error)) from None
+
+
 # -- shapes ----------------------------------------------------------------------------------
 
 
 def public_url(consultation: Consultation) -> str:
-    # The public page (/konsultasi/<id>/), served by the consultation pages.
-    return f"/konsultasi/{consultation.pk}/"
+    return reverse("consultations:detail", args=[consultation.pk])
 
 
 def summary(consultation: Consultation, now: dt.datetime) -> dict[str, Any]:
@@ -362,7 +376,7 @@ def write_comment(
 ) -> Status[dict[str, Any]]:
     with_language(request)
     consultation = get_consultation(consultation_id)
-    try:
+    with refusals():
         comment = consultations.write_comment(
             consultation=consultation,
             author=caller(request),
@@ -370,10 +384,6 @@ def write_comment(
             text=data.text,
             stance=data.stance or "",
         )
-    except consultations.ConsultationInvalid as error:
-        raise invalid(error) from None
-    except consultations.ConsultationConflict as error:
-        raise conflict(error) from None
     return Status(201, comment_view(comment))
 
 
@@ -387,17 +397,13 @@ def take_stance(
 ) -> dict[str, Any]:
     with_language(request)
     consultation = get_consultation(consultation_id)
-    try:
+    with refusals():
         consultations.take_stance(
             consultation=consultation,
             citizen=caller(request),
             component=component,
             stance=data.stance or "",
         )
-    except consultations.ConsultationInvalid as error:
-        raise invalid(error) from None
-    except consultations.ConsultationConflict as error:
-        raise conflict(error) from None
     return {"component": component, "stance": data.stance or None}
 
 
@@ -411,12 +417,10 @@ def report_comment(
 ) -> Status[dict[str, Any]]:
     with_language(request)
     comment = get_comment(get_consultation(consultation_id), comment_id)
-    try:
+    with refusals():
         first = consultations.report_comment(
             comment=comment, reporter=caller(request), reason=data.reason
         )
-    except consultations.ConsultationInvalid as error:
-        raise invalid(error) from None
     return Status(201 if first else 200, {"comment": comment.pk, "reported": first})
 
 
@@ -435,12 +439,8 @@ def hide_comment(
     consultation = get_consultation(consultation_id)
     comment = get_comment(consultation, comment_id)
     require_admin(caller(request), consultation)
-    try:
+    with refusals():
         hidden = consultations.hide_comment(comment=comment, by=caller(request), reason=data.reason)
-    except consultations.ConsultationInvalid as error:
-        raise invalid(error) from None
-    except consultations.ConsultationConflict as error:
-        raise conflict(error) from None
     return comment_view(hidden)
 
 
@@ -456,14 +456,10 @@ def answer_comment(
     consultation = get_consultation(consultation_id)
     comment = get_comment(consultation, comment_id)
     require_admin(caller(request), consultation)
-    try:
+    with refusals():
         answered = consultations.answer_comment(
             comment=comment, by=caller(request), decision=data.decision, text=data.text
         )
-    except consultations.ConsultationInvalid as error:
-        raise invalid(error) from None
-    except consultations.ConsultationConflict as error:
-        raise conflict(error) from None
     return comment_view(answered)
 
 
@@ -484,19 +480,11 @@ def adopt(request: HttpRequest, consultation_id: int, data: AdoptIn) -> dict[str
     consultation = get_consultation(consultation_id)
     user = caller(request)
     require_admin(user, consultation)
-    try:
+    with refusals():
         consultations.adopt_consultation(
             consultation=consultation,
             by=user,
             effective_date=data.effective_date,
             within_agencies=administered_agency_ids(user),
         )
-    except consultations.ConsultationInvalid as error:
-        raise invalid(error) from None
-    except consultations.ConsultationConflict as error:
-        raise conflict(error) from None
-    except CharterBeyondAgency as error:
-        raise ApiError(403, "forbidden", str(error)) from None
-    except (CharterLocked, CharterInvalid) as error:
-        raise ApiError(409, "not_allowed", str(error)) from None
     return detail(get_consultation(consultation_id), timezone.now())

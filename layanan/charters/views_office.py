@@ -468,9 +468,7 @@ def render_consultation(
             "events": events,
             # a citizen's part is shown without their name (the comments are public anyway)
             "citizen_kinds": ("commented", "stance", "reported"),
-            # The public report is built on the public pages (/konsultasi/<id>/laporan/, by
-            # the public consultation pages); linked by its path.
-            "report_path": f"/konsultasi/{consultation.pk}/laporan/",
+            "report_path": reverse("consultations:report", args=[consultation.pk]),
         },
         status=status,
     )

@@ -6,21 +6,14 @@ is done through the consultation actions, in the served data dir."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from layanan.lib.testing import free_port
+from layanan.lib.testing import layanan_shell, served_copy
 from layanan.portal.tests.test_browser import (  # noqa: F401 - the fixtures
     assert_accessible,
     browser,
@@ -76,50 +69,11 @@ consultations.adopt_consultation(
 """
 
 
-SERVE = (sys.executable, "-m", "layanan.cli", "serve")
-
-
-def run_in(data_dir: Path, code: str) -> str:
-    env = {**os.environ, "LAYANAN_DATA_DIR": str(data_dir)}
-    env.pop("DATABASE_URL", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "layanan.cli", "shell", "-c", code],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout.strip()
-
-
 @pytest.fixture(scope="module")
 def served(loaded_demo: Path) -> Iterator[tuple[str, Path]]:
     """The demo served on a free loopback port, with its data dir (for the agency's part)."""
-    data_dir = Path(tempfile.mkdtemp(prefix="layanan-consultation-")) / "data"
-    shutil.copytree(loaded_demo, data_dir)
-    env = {**os.environ, "LAYANAN_DATA_DIR": str(data_dir)}
-    env.pop("DATABASE_URL", None)
-    port = free_port()
-    server = subprocess.Popen(
-        [*SERVE, "--port", str(port), "--workers", "1", "--no-migrate"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/", timeout=2)  # noqa: S310 - loopback only
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("layanan serve did not answer within 20 seconds")
-        yield url, data_dir
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with served_copy(loaded_demo, prefix="layanan-consultation-") as site:
+        yield site
 
 
 def test_a_citizen_comments_on_a_changed_requirement_from_a_phone(
@@ -127,7 +81,7 @@ def test_a_citizen_comments_on_a_changed_requirement_from_a_phone(
     phone: Any,  # noqa: F811
 ) -> None:
     site, data_dir = served
-    pk, requirement = run_in(data_dir, PUBLISH).splitlines()[-1].split()
+    pk, requirement = layanan_shell(data_dir, PUBLISH).splitlines()[-1].split()
     page_path = f"/konsultasi/{pk}/"
 
     phone.goto(site + "/")
@@ -172,7 +126,7 @@ def test_a_citizen_comments_on_a_changed_requirement_from_a_phone(
     screenshot(phone, "consultation-commented-phone")
 
     # the agency answers and sets the standard; the citizen reads the answer and the report
-    run_in(data_dir, ANSWER_AND_ADOPT.format(pk=pk))
+    layanan_shell(data_dir, ANSWER_AND_ADOPT.format(pk=pk))
     phone.goto(site + page_path)
     comment = phone.locator(".lyn-comment").filter(has_text="tidak perlu surat dari bidan")
     assert comment.get_by_text("Diterima: surat rumah sakit berlaku.").is_visible()

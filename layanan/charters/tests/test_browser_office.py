@@ -10,21 +10,14 @@ moved."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from layanan.lib.testing import free_port
+from layanan.lib.testing import layanan_shell, served_copy
 from layanan.portal.tests.test_browser import (  # noqa: F401 - the fixtures
     assert_accessible,
     browser,
@@ -73,48 +66,11 @@ print(consultation.pk)
 """
 
 
-def shell(data_dir: Path, code: str) -> str:
-    env = {**os.environ, "LAYANAN_DATA_DIR": str(data_dir)}
-    env.pop("DATABASE_URL", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "layanan.cli", "shell", "--no-imports", "-c", code],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout.strip()
-
-
 @pytest.fixture(scope="module")
 def served(loaded_demo: Path) -> Iterator[tuple[str, Path]]:
     """The demo served from a copy of its data dir: (address, data dir)."""
-    data_dir = Path(tempfile.mkdtemp(prefix="layanan-browser-office-")) / "data"
-    shutil.copytree(loaded_demo, data_dir)
-    env = {**os.environ, "LAYANAN_DATA_DIR": str(data_dir)}
-    env.pop("DATABASE_URL", None)
-    port = free_port()
-    cli = [sys.executable, "-m", "layanan.cli"]
-    server = subprocess.Popen(
-        [*cli, "serve", "--port", str(port), "--workers", "1", "--no-migrate"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/", timeout=2)  # noqa: S310 - loopback only
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("layanan serve did not answer within 20 seconds")
-        yield url, data_dir
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with served_copy(loaded_demo, prefix="layanan-browser-office-") as site:
+        yield site
 
 
 def test_an_agency_sets_a_new_standard_through_a_consultation(
@@ -122,7 +78,7 @@ def test_an_agency_sets_a_new_standard_through_a_consultation(
     phone: Any,  # noqa: F811
 ) -> None:
     site, data_dir = served
-    picked = shell(data_dir, PICK_SERVICE).split()
+    picked = layanan_shell(data_dir, PICK_SERVICE).split()
     assert picked, "the demo has no service without a draft"
     code, today = picked[0], dt.date.fromisoformat(picked[1])  # the agency's today
     page = phone
@@ -174,7 +130,7 @@ def test_an_agency_sets_a_new_standard_through_a_consultation(
     page.get_by_role("button", name="Umumkan").click()
     assert page.locator("#status").inner_text() == "Terbuka untuk tanggapan"
 
-    shell(data_dir, COMMENT_AND_CLOSE.format(code=code))
+    layanan_shell(data_dir, COMMENT_AND_CLOSE.format(code=code))
     page.reload()
     assert page.locator("#status").inner_text() == "Masa tanggapan berakhir"
     page.get_by_role("button", name="Tetapkan versi ini sebagai standar").click()

@@ -15,23 +15,20 @@ site's own code and database (`layanan shell` on the site's data dir), as the wo
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from layanan.cases.tests.test_browser_journeys import sign_in
+from layanan.lib.testing import served_copy, site_env
 from layanan.portal.tests.test_browser import (
     assert_accessible,
     browser,
-    free_port,
     screenshot,
 )
 
@@ -50,34 +47,11 @@ SECOND_OUTCOME = "Loket kini diawasi kepala bidang setiap hari sampai pukul 15.0
 
 
 @pytest.fixture(scope="module")
-def served() -> Iterator[tuple[str, dict[str, str]]]:
+def served(loaded_demo: Path) -> Iterator[tuple[str, dict[str, str]]]:
     """The demo site, as the portal's `site` fixture serves it, and the environment of its
     data dir (so that the test reads what the worker would put in a message)."""
-    env = {**os.environ, "LAYANAN_DATA_DIR": tempfile.mkdtemp(prefix="layanan-journey-")}
-    env.pop("DATABASE_URL", None)
-    cli = [sys.executable, "-m", "layanan.cli"]
-    subprocess.run([*cli, "demo", "--load-only"], env=env, check=True, capture_output=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [*cli, "serve", "--port", str(port), "--workers", "1", "--no-migrate"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/", timeout=2)  # noqa: S310 - loopback only
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("layanan serve did not answer within 20 seconds")
-        yield url, env
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with served_copy(loaded_demo, prefix="layanan-journey-") as (url, data_dir):
+        yield url, site_env(data_dir)
 
 
 def feedback_key(env: dict[str, str], number: str) -> str:

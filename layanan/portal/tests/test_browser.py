@@ -11,12 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +18,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from layanan.lib.testing import free_port
+from layanan.lib.testing import served_copy
 from layanan.test import DEMO_OFFICERS, demo_officer_code
 
 pytestmark = pytest.mark.browser
@@ -55,32 +49,8 @@ def give_code(page: Any, site: str, username: str) -> None:
 
 @pytest.fixture(scope="module")
 def site(loaded_demo: Path) -> Iterator[str]:
-    data_dir = Path(tempfile.mkdtemp(prefix="layanan-browser-")) / "data"
-    shutil.copytree(loaded_demo, data_dir)
-    env = {**os.environ, "LAYANAN_DATA_DIR": str(data_dir)}
-    env.pop("DATABASE_URL", None)
-    cli = [sys.executable, "-m", "layanan.cli"]
-    port = free_port()
-    server = subprocess.Popen(
-        [*cli, "serve", "--port", str(port), "--workers", "1", "--no-migrate"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/", timeout=2)  # noqa: S310 - loopback only
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("layanan serve did not answer within 20 seconds")
+    with served_copy(loaded_demo, prefix="layanan-browser-") as (url, _data_dir):
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from layanan.portal.tests.test_browser import free_port
+from layanan.lib.testing import free_port
 
 
 def children_of(pid: int) -> dict[int, str]:

@@ -3,21 +3,18 @@ the demo loaded: with and without JavaScript, scanned with axe."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from layanan.lib.testing import served_copy, site_env
 from layanan.portal.tests.test_browser import (
     assert_accessible,
     browser,  # noqa: F401 - the fixture
-    free_port,
     screenshot,
 )
 
@@ -36,37 +33,13 @@ for key in ("demo-4", "demo-8"):
 
 
 @pytest.fixture(scope="module")
-def survey_site() -> Iterator[tuple[str, list[str]]]:
-    env = {**os.environ, "LAYANAN_DATA_DIR": tempfile.mkdtemp(prefix="layanan-survey-")}
-    env.pop("DATABASE_URL", None)
-    env["DJANGO_SETTINGS_MODULE"] = "layanan.settings"
-    cli = [sys.executable, "-m", "layanan.cli"]
-    subprocess.run([*cli, "demo", "--load-only"], env=env, check=True, capture_output=True)
-    made = subprocess.run(
-        [sys.executable, "-c", MAKE_LINKS], env=env, check=True, capture_output=True, text=True
-    )
-    keys = made.stdout.split()
-    port = free_port()
-    server = subprocess.Popen(
-        [*cli, "serve", "--port", str(port), "--workers", "1", "--no-migrate"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/", timeout=2)  # noqa: S310 - loopback only
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("layanan serve did not answer within 20 seconds")
-        yield url, keys
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+def survey_site(loaded_demo: Path) -> Iterator[tuple[str, list[str]]]:
+    with served_copy(loaded_demo, prefix="layanan-survey-") as (url, data_dir):
+        env = {**site_env(data_dir), "DJANGO_SETTINGS_MODULE": "layanan.settings"}
+        made = subprocess.run(
+            [sys.executable, "-c", MAKE_LINKS], env=env, check=True, capture_output=True, text=True
+        )
+        yield url, made.stdout.split()
 
 
 def answer_every_question(page: Any) -> None:

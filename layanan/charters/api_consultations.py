@@ -409,7 +409,7 @@ def take_stance(
 
 @router.post(
     "/{consultation_id}/comments/{comment_id}/report",
-    response={200: ReportedOut, 201: ReportedOut, 400: Error, 401: Error, 404: Error},
+    response={200: ReportedOut, 201: ReportedOut, 400: Error, 401: Error, 404: Error, 409: Error},
     summary="Report a comment to the moderators",
 )
 def report_comment(

@@ -419,6 +419,11 @@ def report_comment(*, comment: Comment, reporter: User, reason: str = "") -> boo
     reason = (reason or "").strip()
     if len(reason) > 500:
         raise ConsultationInvalid({"reason": _("Use at most 500 characters.")})
+    if comment.consultation.adopted_at is not None:
+        # nobody moderates any more: the comments stand in the report as they are
+        raise ConsultationConflict(_("The consultation is closed for good: the standard is set."))
+    if comment.is_hidden:
+        raise ConsultationConflict(_("This comment is already hidden."))
     try:
         with transaction.atomic():
             CommentReport.objects.create(comment=comment, reporter=reporter, reason=reason)

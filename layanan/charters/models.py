@@ -293,6 +293,14 @@ class Consultation(models.Model):
         verbose_name_plural = _("public consultations")
         ordering = ["-published_at", "-pk"]
         indexes = [models.Index(fields=["published_at"]), models.Index(fields=["closes_at"])]
+        constraints = [
+            # publication opens the period: a published consultation always has its end
+            models.CheckConstraint(
+                condition=models.Q(published_at__isnull=True, closes_at__isnull=True)
+                | models.Q(published_at__isnull=False, closes_at__isnull=False),
+                name="charters_consultation_published_with_period",
+            )
+        ]
 
     def __str__(self) -> str:
         return str(_("Consultation on %(charter)s") % {"charter": self.charter})

@@ -119,6 +119,8 @@ def charter_page(request: HttpRequest, code: str) -> HttpResponse:
         # each version's consultation and its number of comments, for the part of the page
         # outside the kept copy, in this same query
         .select_related("consultation")
+        # the consultation's copy of the draft and its frozen report are not shown here
+        .defer("consultation__published_content", "consultation__report")
         .annotate(comment_count=comment_count())
         .order_by("-version")
     )

@@ -327,6 +327,8 @@ def comment_report(request: HttpRequest, consultation_id: int, comment_id: int) 
             first = consultations.report_comment(
                 comment=comment, reporter=user_of(request), reason=form.cleaned_data["reason"]
             )
+        except ConsultationConflict as refused:
+            return conflict(request, consultation, refused.message)
         except ConsultationInvalid as refused:
             for key, message in refused.errors.items():
                 form.add_error(key if key in form.fields else None, message)
@@ -373,21 +375,6 @@ def report_page(request: HttpRequest, consultation_id: int) -> HttpResponse:
             "charter": charter,
             "report": report,
             "zone": charter.service.lead_agency.time_zone,
-            "published_at": dt.datetime.fromisoformat(report["published_at"])
-            if report.get("published_at")
-            else None,
-            "closes_at": dt.datetime.fromisoformat(report["closes_at"])
-            if report.get("closes_at")
-            else None,
-            "forum_date": dt.date.fromisoformat(report["forum_date"])
-            if report.get("forum_date")
-            else None,
-            "publish_deadline": dt.date.fromisoformat(report["publish_deadline"])
-            if report.get("publish_deadline")
-            else None,
-            "effective_from": dt.date.fromisoformat(report["effective_from"])
-            if report.get("effective_from")
-            else None,
             "participants": [
                 (labels.get(key, key), n) for key, n in report.get("participants", {}).items() if n
             ],
@@ -458,7 +445,7 @@ def on_charter_page(service: Service, versions: list[Charter], user: Any) -> dic
         "current": current,
         "current_status": current.status_at(now) if current else "",
         "current_period": period_sentence(current) if current else "",
-        "reports": [c for c in rows if c.adopted_at is not None and c.report],
+        "reports": [c for c in rows if c.adopted_at is not None],  # reported at adoption
         "following": bool(
             user.is_authenticated and Follow.objects.filter(service=service, citizen=user).exists()
         ),

@@ -3,7 +3,6 @@ when a service was last evaluated, an overdue evaluation, and the duties agencie
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import template
@@ -35,16 +34,3 @@ def missed_duties(form: Any) -> list[Duty]:
     if data.get("tahun"):
         year = int(data["tahun"])
     return list(duties.missed(agency=agency, year=year)[:200])
-
-
-@register.filter
-def from_iso(value: object) -> dt.date | dt.datetime | None:
-    """An ISO date or instant kept in an evidence snapshot, back as a date or datetime."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        if "T" in value:
-            return dt.datetime.fromisoformat(value)
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None

@@ -6,7 +6,7 @@ import datetime as dt
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone, translation
 from hypothesis import given
 from hypothesis import strategies as st
@@ -225,6 +225,13 @@ class ConsultationTests(BaseTestCase):
         self.assertEqual(before.charter, self.akta_v1)
         self.akta_v1.refresh_from_db()
         self.assertEqual(self.akta_v1.status, Charter.Status.SUPERSEDED)
+
+    def test_a_published_consultation_always_has_its_period(self) -> None:
+        consultation = self.published()
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            Consultation.objects.filter(pk=consultation.pk).update(closes_at=None)
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            Consultation.objects.filter(pk=consultation.pk).update(published_at=None)
 
     def test_a_set_version_cannot_change_even_by_sql(self) -> None:
         consultation = self.published()

@@ -431,6 +431,13 @@ class ConsultationPageTests(BaseTestCase):
             self.assertIn("Berlaku sejak", page)
             self.assertContains(self.client.get(self.page), report)
             self.assertContains(self.client.get("/layanan/akta-kelahiran/"), report)
+            # nobody moderates a set standard's comments: a late report is refused, not kept
+            self.login(self.agus)
+            late = self.client.post(
+                reverse("consultations:report_comment", args=[consultation.pk, comment.pk]), {}
+            )
+            self.assertEqual(late.status_code, 409)
+            self.assertEqual(CommentReport.objects.count(), 0)
 
     # -- the service's charter page -----------------------------------------------------------
 

@@ -110,3 +110,17 @@ def month_in(value: object) -> str:
     if not isinstance(value, str | dt.date):
         return ""
     return display.month_in_words(value)
+
+
+@register.filter
+def from_iso(value: object) -> dt.date | dt.datetime | None:
+    """An ISO date or instant kept in a JSON snapshot (an evaluation's evidence, a
+    consultation's report), back as a date or datetime; None when empty or not a date."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        if "T" in value:
+            return dt.datetime.fromisoformat(value)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None

@@ -1,6 +1,10 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 code_validator = RegexValidator(
@@ -79,6 +83,10 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def local_day(self, now: dt.datetime | None = None) -> dt.date:
+        """Today in the agency's zone (WIB, WITA or WIT), or the local day of `now`."""
+        return timezone.localtime(now or timezone.now(), ZoneInfo(self.time_zone)).date()
 
 
 class Unit(models.Model):

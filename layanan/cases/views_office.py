@@ -185,7 +185,8 @@ def services_at_units(units: set[int]) -> list[Service]:
     the cost follows the catalogue, not the number of applications."""
     codes = set(Unit.objects.filter(pk__in=units).values_list("code", flat=True))
     versions = Charter.objects.filter(
-        status__in=(Charter.Status.ADOPTED, Charter.Status.SUPERSEDED)
+        # a version set for a date that has come takes applications before the worker records it
+        status__in=(Charter.Status.ADOPTED, Charter.Status.SUPERSEDED, Charter.Status.SCHEDULED)
     ).select_related("service")
     services = {
         charter.service

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Max
@@ -96,17 +95,6 @@ def save_draft(
 
 
 @transaction.atomic
-def open_consultation(*, charter: Charter, by: User | None) -> Charter:
-    if charter.status != Charter.Status.DRAFT:
-        raise CharterLocked(_("Only a draft can be opened for public consultation."))
-    Charter.objects.filter(pk=charter.pk, status=Charter.Status.DRAFT).update(
-        status=Charter.Status.CONSULTATION
-    )
-    charter.refresh_from_db()
-    return charter
-
-
-@transaction.atomic
 def adopt_charter(
     *,
     charter: Charter,
@@ -119,6 +107,9 @@ def adopt_charter(
     `within_agencies` (ids) is given when an agency's administrator adopts: the service's
     lead agency and the agency of every step must be among them, else CharterBeyondAgency.
     Only a superuser (who passes None) adopts a cross-agency procedure."""
+    # the service first, as every writer of its versions does (start_draft, save_draft,
+    # bring_into_force, the duties): one version is set at a time
+    Service.objects.select_for_update().get(pk=charter.service_id)
     locked = Charter.objects.select_for_update().select_related("service").get(pk=charter.pk)
     if not locked.is_editable:
         raise CharterLocked(
@@ -143,7 +134,7 @@ def adopt_charter(
                 % {"v": locked.version}
             )
     now = timezone.now()
-    today = service_today(locked.service, now)
+    today = locked.service.day_of_filing(now)
     effective = effective_from or today
     if effective > today:
         # Set now, in force from its date (`bring_into_force`); the version in force stays
@@ -177,22 +168,14 @@ def adopt_charter(
     return locked
 
 
-def service_today(service: Service, now: Any = None) -> Any:
-    """Today where the service is delivered (the lead agency's zone)."""
-    zone = ZoneInfo(service.lead_agency.time_zone)
-    return timezone.localtime(now or timezone.now(), zone).date()
-
-
 def put_in_force(charter: Charter) -> None:
     agencies = Agency.objects.filter(code__in=charter.agency_codes())
     charter.service.agencies.set([charter.service.lead_agency, *agencies])
 
 
 def bring_into_force(*, service: Service | None = None, now: Any = None) -> list[Charter]:
-    """Versions set with an effective date that has come: in force now, the version they
-    replace superseded. Run by the worker, and at the moment a version in force is asked
-    for, so an application made on the effective date uses the new version even when the
-    worker is late."""
+    """Versions set with an effective date that has come: adopted now, the version they
+    replace superseded (the worker's job; `charter_in_force` already answers them)."""
     now = now or timezone.now()
     due = Charter.objects.filter(status=Charter.Status.SCHEDULED).select_related(
         "service__lead_agency"
@@ -201,11 +184,12 @@ def bring_into_force(*, service: Service | None = None, now: Any = None) -> list
         due = due.filter(service=service)
     started = []
     for candidate in due:
-        if candidate.effective_from and candidate.effective_from > service_today(
-            candidate.service, now
+        if candidate.effective_from and candidate.effective_from > candidate.service.day_of_filing(
+            now
         ):
             continue
         with transaction.atomic():
+            Service.objects.select_for_update().get(pk=candidate.service_id)
             locked = (
                 Charter.objects.select_for_update()
                 .select_related("service__lead_agency")
@@ -231,8 +215,9 @@ def run() -> None:
 
 
 def charter_in_force(service: Service) -> Charter | None:
-    """The version applications are made under now (one query, unless a version set
-    earlier comes into force at this moment)."""
+    """The version applications are made under now: the adopted one, or the one set with an
+    effective date that has come (the worker's `run` records the change of status within a
+    minute; until then this read already answers the new version). One query, no write."""
     versions = list(
         service.charters.filter(status__in=(Charter.Status.ADOPTED, Charter.Status.SCHEDULED))
     )
@@ -240,8 +225,7 @@ def charter_in_force(service: Service) -> Charter | None:
     if (
         scheduled is not None
         and scheduled.effective_from is not None
-        and scheduled.effective_from <= service_today(service)
+        and scheduled.effective_from <= service.day_of_filing()
     ):
-        bring_into_force(service=service)
-        return service.charters.filter(status=Charter.Status.ADOPTED).first()
+        return scheduled
     return next((c for c in versions if c.status == Charter.Status.ADOPTED), None)

@@ -37,7 +37,6 @@ from layanan.charters.consultations import (
     ConsultationConflict,
     ConsultationInvalid,
     adopt_consultation,
-    local_today,
     start_draft,
 )
 from layanan.charters.editing import NotComponents, components_from_yaml, yaml_of
@@ -177,7 +176,7 @@ class CharterAdmin(ServiceChoices, AgencyScopedAdmin, admin.ModelAdmin):
                 adopt_consultation(
                     consultation=consultation,
                     by=request.user,  # type: ignore[arg-type]
-                    effective_date=local_today(charter.service),
+                    effective_date=charter.service.day_of_filing(),
                     within_agencies=agencies,
                 )
                 adopted += 1

@@ -24,7 +24,6 @@ import hashlib
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -48,6 +47,7 @@ from layanan.charters.models import (
     Service,
     Stance,
 )
+from layanan.lib.display import datetime_in_words
 
 MAX_COMMENT = 2000
 MAX_ANSWER = 4000
@@ -89,10 +89,6 @@ def log(
         at=at or timezone.now(),
         data=data,
     )
-
-
-def local_today(service: Service, now: dt.datetime | None = None) -> dt.date:
-    return timezone.localtime(now or timezone.now(), ZoneInfo(service.lead_agency.time_zone)).date()
 
 
 # -- drafting --------------------------------------------------------------------------------
@@ -194,7 +190,7 @@ def record_forum(
     service = locked.charter.service
     if forum_date is None:
         errors["forum_date"] = _("Enter the date of the public forum.")
-    elif forum_date > local_today(service):
+    elif forum_date > service.day_of_filing():
         errors["forum_date"] = _("The forum cannot be in the future.")
     place = (forum_place or "").strip()
     if len(place) > 200:
@@ -232,7 +228,16 @@ def record_forum(
     if content is not None:
         locked.minutes_sha256 = hashlib.sha256(content).hexdigest()
         locked.minutes.save("berita-acara.pdf", ContentFile(content), save=False)
-    locked.save()
+    locked.save(
+        update_fields=[
+            "forum_date",
+            "forum_place",
+            "participants",
+            "reasons",
+            "minutes",
+            "minutes_sha256",
+        ]
+    )
     log(locked, ConsultationEvent.Kind.PREPARED, actor=by, participants=counted)
     return locked
 
@@ -300,7 +305,7 @@ def publish_consultation(
         actor=by,
         at=now,
         closes_at=locked.closes_at.isoformat(),
-        late=bool(deadline and local_today(charter.service, now) > deadline),
+        late=bool(deadline and charter.service.day_of_filing(now) > deadline),
     )
     return locked
 
@@ -533,14 +538,18 @@ def adopt_consultation(
     if status == Consultation.Status.OPEN:
         raise ConsultationConflict(
             _("The comment period is open until %(closes)s; the standard can be set after it.")
-            % {"closes": timezone.localtime(locked.closes_at).strftime("%d-%m-%Y %H:%M")}
+            % {
+                "closes": datetime_in_words(
+                    locked.closes_at, locked.charter.service.lead_agency.time_zone
+                )
+            }
         )
     waiting = unanswered(locked)
     if waiting:
         raise ConsultationConflict(
             _("%(n)d comment(s) have no answer yet.") % {"n": len(waiting)}, unanswered=waiting
         )
-    today = local_today(locked.charter.service, now)
+    today = locked.charter.service.day_of_filing(now)
     if effective_date is None:
         raise ConsultationInvalid({"effective_date": _("Enter the date the standard applies.")})
     if effective_date < today:
@@ -591,7 +600,7 @@ def report_of(consultation: Consultation, *, now: dt.datetime | None = None) -> 
     decisions = Counter(c.decision for c in comments if c.decision)
     deadline = publish_deadline(consultation)
     published_on = (
-        local_today(charter.service, consultation.published_at)
+        charter.service.day_of_filing(consultation.published_at)
         if consultation.published_at
         else None
     )

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -45,15 +44,11 @@ class DutyInvalid(Exception):
         self.errors = dict(errors)
 
 
-def local_day(agency: Agency, now: dt.datetime) -> dt.date:
-    return timezone.localtime(now, ZoneInfo(agency.time_zone)).date()
-
-
 def set_on(charter: Charter, agency: Agency) -> dt.date:
     """The day a version was set (ditetapkan), in the lead agency's zone."""
     if charter.adopted_at is not None:
-        return local_day(agency, charter.adopted_at)
-    return charter.effective_from or local_day(agency, charter.created_at)
+        return agency.local_day(charter.adopted_at)
+    return charter.effective_from or agency.local_day(charter.created_at)
 
 
 # -- opening duties -------------------------------------------------------------------------
@@ -92,7 +87,7 @@ def evaluation_basis(service: Service, charter: Charter, kind: str) -> dt.date:
         done = done.filter(kind=Evaluation.Kind.REVIEW)
     last = done.order_by("-evaluated_at").values_list("evaluated_at", flat=True).first()
     if last is not None:
-        basis = max(basis, local_day(agency, last))
+        basis = max(basis, agency.local_day(last))
     return basis
 
 
@@ -161,7 +156,7 @@ def close(
     evaluation: Evaluation | None = None,
 ) -> None:
     """Close a duty; one done after its due day is recorded as missed if it was not yet."""
-    done_on = local_day(duty.agency, now) if closed_as == Duty.Closed.DONE else None
+    done_on = duty.agency.local_day(now) if closed_as == Duty.Closed.DONE else None
     late = done_on is not None and done_on > duty.due_on
     Duty.objects.filter(pk=duty.pk, closed_at__isnull=True).update(
         closed_at=now,
@@ -206,7 +201,7 @@ def publish_maklumat(
         )
     )
     locked.maklumat = text
-    locked.maklumat_date = local_day(locked, now)
+    locked.maklumat_date = locked.local_day(now)
     locked.save(update_fields=["maklumat", "maklumat_date"])
     for duty in Duty.objects.select_related("agency").filter(
         agency=locked, kind=Duty.Kind.MAKLUMAT, closed_at__isnull=True, opened_at__lte=now
@@ -245,7 +240,7 @@ def mark_breaches(now: dt.datetime) -> int:
         breached_at__isnull=True, closed_at__isnull=True, due_on__lt=horizon
     ).select_related("agency")
     for duty in candidates:
-        if local_day(duty.agency, now) > duty.due_on:
+        if duty.agency.local_day(now) > duty.due_on:
             marked += Duty.objects.filter(pk=duty.pk, breached_at__isnull=True).update(
                 breached_at=now
             )
@@ -258,7 +253,7 @@ def due_reminders(now: dt.datetime) -> list[Duty]:
     candidates = Duty.objects.filter(
         reminded_at__isnull=True, closed_at__isnull=True, remind_on__lte=horizon
     ).select_related("agency", "service", "charter")
-    return [d for d in candidates if local_day(d.agency, now) >= d.remind_on]
+    return [d for d in candidates if d.agency.local_day(now) >= d.remind_on]
 
 
 def claim_reminder(duty: Duty, *, now: dt.datetime) -> bool:
@@ -310,7 +305,7 @@ def evaluation_status(service: Service) -> dict[str, Any]:
     else:
         found = service.evaluations.values_list("pk", "evaluated_at").first()
         last_pk, last_at = found if found else (None, None)
-    today = local_day(service.lead_agency, timezone.now())
+    today = service.lead_agency.local_day(timezone.now())
     return {
         "last_pk": last_pk,
         "last_at": last_at,

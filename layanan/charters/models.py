@@ -62,10 +62,13 @@ class Service(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
-    def day_of_filing(self) -> dt.date:
-        """Today where the service is delivered: the lead agency's zone (WIB, WITA or WIT);
-        the day that field rules such as "not in the past" are counted from."""
-        return timezone.localdate(timezone=ZoneInfo(self.lead_agency.time_zone))
+    def day_of_filing(self, now: dt.datetime | None = None) -> dt.date:
+        """Today where the service is delivered (the lead agency's zone: WIB, WITA or WIT), or
+        the local day of `now`: the day that field rules such as "not in the past" are
+        counted from, and a standard's effective date is compared with."""
+        return timezone.localtime(
+            now or timezone.now(), ZoneInfo(self.lead_agency.time_zone)
+        ).date()
 
     @property
     def display_name(self) -> str:

@@ -433,7 +433,7 @@ def render_consultation(
     state = consultation.status_at(now)
     calendar = calendar_for(service.lead_agency)
     forum = forum or forum_form(consultation)
-    adopt = adopt or AdoptForm(initial={"effective_date": consultations.local_today(service)})
+    adopt = adopt or AdoptForm(initial={"effective_date": service.day_of_filing()})
     error_forms = [f for f in (forum, adopt) if f.errors]
     counts = comment_counts(consultation)
     events = consultation.events.select_related("actor", "comment").order_by("pk")

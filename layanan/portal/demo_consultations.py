@@ -221,7 +221,7 @@ def play(story: Story, act: Act, service: Service, made: dict[str, Any], admin: 
             made["consultation"] = consultations.record_forum(
                 consultation=consultations.consultation_for(charter, by=admin),
                 by=admin,
-                forum_date=consultations.local_today(service),
+                forum_date=service.day_of_filing(),
                 forum_place=story.forum_place,
                 participants=PARTICIPANTS,
                 reasons={key: {"id": reasons[key], "en": ""} for key in changed},

@@ -12,7 +12,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -73,10 +72,6 @@ def key_for(invitation: Invitation) -> str:
     return salted_hmac("layanan.surveys.invitation", invitation.nonce).hexdigest()[:32]
 
 
-def local_date(moment: dt.datetime, agency: Agency) -> dt.date:
-    return moment.astimezone(ZoneInfo(agency.time_zone)).date()
-
-
 def unit_that_ended(application: Application) -> Unit | None:
     """The unit of the step that ended last (the decision or the product), else the unit of
     the step still open when the law decided (deemed approval)."""
@@ -108,7 +103,7 @@ def invite(*, application: Application, at: dt.datetime) -> Invitation | None:
         service=application.service,
         unit=unit_that_ended(application),
         nonce=nonce,
-        ended_on=local_date(application.ended_at or at, application.agency),
+        ended_on=application.agency.local_day(application.ended_at or at),
         expires_at=(application.ended_at or at) + dt.timedelta(days=settings.LAYANAN_SURVEY_DAYS),
     )
     invitation.key_hash = digest(key_for(invitation))
@@ -180,7 +175,7 @@ def answer_survey(
         service=invitation.service,
         unit=invitation.unit,
         channel=Response.Channel.ONLINE,
-        answered_on=local_date(at, invitation.agency),
+        answered_on=invitation.agency.local_day(at),
         **values,
         **extra,
     )

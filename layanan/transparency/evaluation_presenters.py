@@ -8,7 +8,6 @@ from typing import Any
 
 from layanan.cases.presenters import working_time_text
 from layanan.charters import components
-from layanan.charters.duties import local_day
 from layanan.charters.models import Duty
 from layanan.transparency.evaluation import COMPONENT_EVIDENCE
 
@@ -45,7 +44,7 @@ def duty_rows(duties: Iterable[Duty], *, now: dt.datetime) -> list[dict[str, Any
     return [
         {
             "duty": duty,
-            "overdue": duty.is_overdue(local_day(duty.agency, now)),
+            "overdue": duty.is_overdue(duty.agency.local_day(now)),
         }
         for duty in duties
     ]

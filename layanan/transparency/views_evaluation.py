@@ -137,7 +137,7 @@ def period_of(data: Any, today: Any) -> tuple[PeriodForm, Span | None]:
 def evaluate(request: HttpRequest, code: str) -> HttpResponse:
     service = access.administered_service(user_of(request), code)
     now = timezone.now()
-    today = duties.local_day(service.lead_agency, now)
+    today = service.lead_agency.local_day(now)
     source = request.POST if request.method == "POST" else request.GET
     period_form, span = period_of(source, today)
     form = EvaluationForm(request.POST if request.method == "POST" else None)

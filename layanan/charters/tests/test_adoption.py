@@ -8,11 +8,10 @@ from layanan.charters.actions import (
     CharterLocked,
     adopt_charter,
     charter_in_force,
-    open_consultation,
     save_draft,
 )
 from layanan.charters.models import Charter
-from layanan.test import BaseTestCase, charter_content
+from layanan.test import BaseTestCase, charter_content, published_consultation
 
 
 class AdoptionTests(BaseTestCase):
@@ -57,8 +56,7 @@ class AdoptionTests(BaseTestCase):
         )
 
     def test_a_draft_can_go_to_consultation_then_be_adopted(self) -> None:
-        draft, _ = save_draft(service=self.akta, content=charter_content(), by=self.root)
-        open_consultation(charter=draft, by=self.root)
+        draft = published_consultation(self.akta, by=self.root).charter
         self.assertEqual(draft.status, Charter.Status.CONSULTATION)
         self.assertEqual(adopt_charter(charter=draft, by=self.root).status, "adopted")
 

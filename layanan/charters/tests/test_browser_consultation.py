@@ -63,7 +63,7 @@ after = consultation.closes_at + dt.timedelta(minutes=1)
 consultations.adopt_consultation(
     consultation=consultation,
     by=admin,
-    effective_date=consultations.local_today(consultation.charter.service, after),
+    effective_date=consultation.charter.service.day_of_filing(after),
     now=after,
 )
 """

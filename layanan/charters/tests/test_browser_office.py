@@ -32,7 +32,6 @@ pytestmark = pytest.mark.browser
 PICK_SERVICE = """
 from layanan.accounts.models import User
 from layanan.agencies.models import OfficerRole, Role
-from layanan.charters.consultations import local_today
 from layanan.charters.models import Charter, Service
 for service in Service.objects.filter(active=True).order_by("code"):
     statuses = set(service.charters.values_list("status", flat=True))
@@ -43,7 +42,7 @@ for service in Service.objects.filter(active=True).order_by("code"):
             unit=service.lead_agency.units.order_by("pk").first(),
             role=Role.AGENCY_ADMIN,
         )
-        print(service.code, local_today(service).isoformat())
+        print(service.code, service.day_of_filing().isoformat())
         break
 """
 

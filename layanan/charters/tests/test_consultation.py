@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from layanan.charters import components, consultations
+from layanan.charters import actions, components, consultations
 from layanan.charters.actions import CharterLocked, charter_in_force, save_draft
 from layanan.charters.consultations import ConsultationConflict, ConsultationInvalid
 from layanan.charters.models import Charter, Comment, Consultation, ConsultationEvent, Stance
@@ -219,7 +219,10 @@ class ConsultationTests(BaseTestCase):
         # 1 April 00:30 WIB: the new version is in force for the next application
         with time_machine.travel(dt.datetime(2026, 3, 31, 17, 30, tzinfo=dt.UTC), tick=False):
             self.assertEqual(charter_in_force(self.akta), charter)
-            later = self.submitted()
+            later = self.submitted()  # before the worker has recorded the change
+            self.akta_v1.refresh_from_db()
+            self.assertEqual(self.akta_v1.status, Charter.Status.ADOPTED)  # a read wrote nothing
+            actions.run()  # the worker's job
         self.assertEqual(later.charter, charter)
         before.refresh_from_db()
         self.assertEqual(before.charter, self.akta_v1)

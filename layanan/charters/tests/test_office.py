@@ -359,7 +359,7 @@ class AdoptionTests(OfficeTestCase):
         consultation = published_consultation(self.akta, by=self.adi)
         self.login(self.adi)
         page = self.client.get(f"{BASE}konsultasi/{consultation.pk}/")
-        today = consultations.local_today(self.akta).isoformat()
+        today = self.akta.day_of_filing().isoformat()
         self.assertContains(page, f'name="effective_date" value="{today}"')  # a date box reads ISO
         response = self.set_standard(consultation, timezone.localdate())
         self.assertContains(response, "Masa tanggapan terbuka sampai", status_code=409)
@@ -414,7 +414,7 @@ class AdoptionTests(OfficeTestCase):
         cross["procedure"]["stages"][1]["steps"][0]["unit"] = "dpmptsp-perizinan"
         save_draft(service=self.akta, content=cross, by=self.adi, charter=consultation.charter)
         self.login(self.adi)
-        today = consultations.local_today(self.akta)
+        today = self.akta.day_of_filing()
         refused = self.set_standard(consultation, today)
         self.assertContains(refused, "lintas instansi", status_code=409)
         consultation.refresh_from_db()

@@ -772,7 +772,7 @@ class MatrixTestCase(BaseTestCase):
         consultations.adopt_consultation(
             consultation=set_one,
             by=cls.root,
-            effective_date=consultations.local_today(set_one.charter.service),
+            effective_date=set_one.charter.service.day_of_filing(),
         )
 
     def setUp(self) -> None:

@@ -17,6 +17,7 @@ Dates are counted on the lead agency's calendar (`layanan.lib.duty_dates`).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,9 +32,12 @@ from layanan.agencies.calendars import calendar_for
 from layanan.agencies.models import Agency
 from layanan.charters.models import Charter, Duty, Evaluation, Maklumat, Service
 from layanan.lib import duty_dates
+from layanan.lib.workdays import CalendarRangeError
 
 MAX_MAKLUMAT = 5000
 EVALUATION_KINDS = (Duty.Kind.YEARLY, Duty.Kind.REVIEW)
+
+logger = logging.getLogger("layanan.charters.duties")
 
 
 class DutyInvalid(Exception):
@@ -218,16 +222,22 @@ def open_missing(now: dt.datetime) -> int:
     """Evaluation duties for the versions in force that have none open (versions set before
     duties existed, or whose duty was closed without a successor)."""
     services = (
-        Service.objects.filter(charters__status=Charter.Status.ADOPTED)
+        # a withdrawn service is no longer delivered: nothing to evaluate
+        Service.objects.filter(active=True, charters__status=Charter.Status.ADOPTED)
         .exclude(duties__in=Duty.objects.filter(kind=Duty.Kind.YEARLY, closed_at__isnull=True))
         .select_related("lead_agency")
         .distinct()
     )
     opened = 0
     for service in services:
-        with transaction.atomic():
-            Service.objects.select_for_update().get(pk=service.pk)
-            opened += len(sync_evaluation_duties(service, now=now))
+        try:
+            with transaction.atomic():
+                Service.objects.select_for_update().get(pk=service.pk)
+                opened += len(sync_evaluation_duties(service, now=now))
+        except CalendarRangeError:
+            # e.g. a standard set before the calendar's first year: the other services (and
+            # the reminders after this pass) must not wait on it; said loudly in the log
+            logger.exception("no evaluation duty for %s: outside the calendar", service.code)
     return opened
 
 
@@ -236,9 +246,11 @@ def mark_breaches(now: dt.datetime) -> int:
     marked = 0
     # The latest zone (WIT) is at most a day ahead of UTC: these are the candidates.
     horizon = now.date() + dt.timedelta(days=1)
-    candidates = Duty.objects.filter(
-        breached_at__isnull=True, closed_at__isnull=True, due_on__lt=horizon
-    ).select_related("agency")
+    candidates = (
+        Duty.objects.filter(breached_at__isnull=True, closed_at__isnull=True, due_on__lt=horizon)
+        .exclude(service__active=False)
+        .select_related("agency")
+    )
     for duty in candidates:
         if duty.agency.local_day(now) > duty.due_on:
             marked += Duty.objects.filter(pk=duty.pk, breached_at__isnull=True).update(

@@ -20,7 +20,6 @@ The stored form holds only the rules declared, so a charter without rules reads 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
@@ -31,6 +30,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from layanan.charters.reader import Reader, join
+from layanan.lib.duty_dates import add_months
 
 TEXT_RULES = ("min_length", "max_length", "pattern", "message")
 RULES_BY_TYPE: dict[str, tuple[str, ...]] = {
@@ -46,15 +46,6 @@ TODAY = "today"
 
 
 # -- relative dates ------------------------------------------------------------------------
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (or earlier); the 31st becomes the month's last day."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    year = min(max(year, dt.MINYEAR), dt.MAXYEAR)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
 
 
 def parse_date_rule(value: Any) -> str | None:

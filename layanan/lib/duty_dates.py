@@ -20,9 +20,11 @@ from layanan.lib.workdays import WorkCalendar
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (the month's last day when it is shorter)."""
-    index = day.year * 12 + day.month - 1 + months
+    """The same day `months` later (or earlier); the 31st becomes the month's last day, and
+    the year stays within what a date can hold. (Also the date rules' `+6m`, `charters.rules`.)"""
+    index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
+    year = min(max(year, dt.MINYEAR), dt.MAXYEAR)
     last = gregorian.monthrange(year, month + 1)[1]
     return dt.date(year, month + 1, min(day.day, last))
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -11,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from layanan.agencies.models import Agency
-from layanan.charters.models import Charter, Service
+from layanan.charters import duties
+from layanan.charters.models import Charter, Duty, Service
 from layanan.transparency import periods
 from layanan.transparency.dashboard import dashboard_context
 from layanan.transparency.register import COLUMNS, register_rows
@@ -92,6 +94,9 @@ def filtered_rows(request: HttpRequest) -> tuple[RegisterFilter, list[dict[str, 
     return form, register_rows(agency=agency, year=year)
 
 
+MISSED_SHOWN = 200  # the latest missed duties on the page (the count says how many in all)
+
+
 def register(request: HttpRequest) -> HttpResponse:
     form, rows = filtered_rows(request)
     totals = {c: sum(int(r[c]) for r in rows) for c in COLUMNS[5:]}  # type: ignore[call-overload]
@@ -109,10 +114,22 @@ def register(request: HttpRequest) -> HttpResponse:
             )
             entry["missed"] = int(entry["missed"]) + int(row["complaint_deadlines_missed"])  # type: ignore[call-overload]
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    # the agencies' missed duties about their standards (maklumat, evaluations), same filter
+    data = form.cleaned_data if form.is_valid() else {}
+    agency = Agency.objects.filter(code=data.get("instansi") or "").first()
+    missed = (
+        duties.missed(agency=agency, year=data.get("tahun"))
+        if agency is not None or not data.get("instansi")
+        else Duty.objects.none()
+    )
     return render(
         request,
         "transparency/register.html",
         {
+            "missed_duties": list(missed[:MISSED_SHOWN]),
+            "missed_count": missed.count(),
+            "missed_shown": MISSED_SHOWN,
+            "maklumat_days": settings.LAYANAN_MAKLUMAT_DAYS,
             "form": form,
             "page_obj": page,
             "totals": totals,

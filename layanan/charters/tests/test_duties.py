@@ -149,6 +149,16 @@ class JobTests(DutyTestCase):
         self.assertNotIn("15 Juli 2026", other)
         self.assertNotIn("15 Juli 2026", year)
 
+    def test_a_withdrawn_service_owes_nothing_more(self) -> None:
+        self.akta.active = False
+        self.akta.save(update_fields=["active"])
+        self.run_job(wib(2026, 7, 16))
+        self.assertIsNone(self.duty(Duty.Kind.MAKLUMAT).breached_at)
+        with time_machine.travel(wib(2026, 7, 20), tick=False):
+            page = self.client.get("/jaminan/").content.decode()
+        self.assertIn("dalam 7 hari kerja", page)  # the configured period, told
+        self.assertNotIn("15 Juli 2026", page)
+
     def test_an_overdue_evaluation_is_announced_on_the_charter_page(self) -> None:
         with time_machine.travel(wib(2027, 7, 6, 15), tick=False):
             page = self.client.get("/layanan/akta-kelahiran/").content.decode()

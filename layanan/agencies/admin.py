@@ -54,9 +54,12 @@ class AgencyAdmin(AgencyScopedAdmin, admin.ModelAdmin):
     agency_admin_may = frozenset({"view", "change"})
 
     def get_readonly_fields(self, request: HttpRequest, obj: Agency | None = None) -> Any:
+        # the maklumat is published at /kantor/maklumat/ (or by the import), where it is kept
+        # in its history and does the duties owed; here it is shown only
+        maklumat = ("maklumat", "maklumat_date")
         if administered_agency_ids(request.user) is EVERYTHING:
-            return ()
-        return ("code", "parent")
+            return maklumat
+        return ("code", "parent", *maklumat)
 
 
 @admin.register(Unit)

@@ -178,11 +178,17 @@ def close(
 
 @transaction.atomic
 def publish_maklumat(
-    *, agency: Agency, text: str, by: User | None, now: dt.datetime | None = None
+    *,
+    agency: Agency,
+    text: str,
+    by: User | None,
+    now: dt.datetime | None = None,
+    declared_on: dt.date | None = None,
 ) -> Maklumat:
     """Publish the agency's maklumat pelayanan, or re-confirm it (the same text again). It
     declares service by every standard the agency leads that is set or in force, and does the
-    maklumat duties owed for the versions set until now."""
+    maklumat duties owed for the versions set until now. `declared_on` is the date a
+    maklumat declared outside Layanan bears (the import); by default today."""
     now = now or timezone.now()
     text = (text or "").strip().replace("\r\n", "\n")
     if not text:
@@ -205,7 +211,7 @@ def publish_maklumat(
         )
     )
     locked.maklumat = text
-    locked.maklumat_date = locked.local_day(now)
+    locked.maklumat_date = declared_on or locked.local_day(now)
     locked.save(update_fields=["maklumat", "maklumat_date"])
     for duty in Duty.objects.select_related("agency").filter(
         agency=locked, kind=Duty.Kind.MAKLUMAT, closed_at__isnull=True, opened_at__lte=now

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from layanan.accounts.models import User
 from layanan.agencies.models import Agency, CalendarDay, ServiceHours, Unit
+from layanan.charters import duties
 from layanan.charters.actions import CharterLocked, adopt_charter
 from layanan.charters.consultations import consultation_for
 from layanan.charters.models import Charter, Service
@@ -445,7 +446,9 @@ def upsert(model: Any, lookup: Mapping[str, Any], values: Mapping[str, Any]) -> 
 def apply_batch(batch: Batch, *, by: User | None) -> Report:
     report = Report()
     for spec in batch.agencies:
-        agency, what = upsert(Agency, {"code": spec.values["code"]}, spec.values)
+        # the maklumat is published through its own path below, after the standards it declares
+        values = {k: v for k, v in spec.values.items() if k not in ("maklumat", "maklumat_date")}
+        agency, what = upsert(Agency, {"code": spec.values["code"]}, values)
         report.note(f"agency {agency.code}: {what or 'unchanged'}", changed=bool(what))
         for unit in spec.units:
             row, what = upsert(
@@ -470,7 +473,26 @@ def apply_batch(batch: Batch, *, by: User | None) -> Report:
     apply_calendar(report, None, batch.national)
     for service in batch.services:
         apply_service(report, service, by=by)
+    for spec in batch.agencies:
+        apply_maklumat(report, spec.values, by=by)
     return report
+
+
+def apply_maklumat(report: Report, values: Mapping[str, Any], *, by: User | None) -> None:
+    """A new maklumat in an agency's file (or the first one Layanan records) is published
+    like one from the office page: kept in its history, doing the maklumat duties of the
+    standards set until now. The same text imported again is no declaration: it changes
+    nothing and does no duty (the agency re-confirms at /kantor/maklumat/)."""
+    text = str(values.get("maklumat") or "").strip()
+    if not text:
+        return
+    agency = Agency.objects.get(code=values["code"])
+    if text == agency.maklumat.strip() and agency.maklumat_history.exists():
+        return
+    duties.publish_maklumat(
+        agency=agency, text=text, by=by, declared_on=values.get("maklumat_date")
+    )
+    report.note(f"agency {agency.code}: maklumat published", changed=True)
 
 
 def apply_hours(report: Report, agency: Agency, hours: dict[int, tuple[dt.time, dt.time]]) -> None:

@@ -386,9 +386,10 @@ class OwnAgencyTests(ScopedAdminTestCase):
         response = self.client.post(change, data)
         self.assertEqual(response.status_code, 302, response.content.decode()[:3000])
         self.disdukcapil.refresh_from_db()
+        # the maklumat is published at /kantor/maklumat/, kept in its history, not here
         self.assertEqual(
             (self.disdukcapil.code, self.disdukcapil.maklumat),
-            ("disdukcapil", "Kami melayani dengan sepenuh hati."),
+            ("disdukcapil", "Kami siap melayani sesuai standar pelayanan."),
         )
         self.assertTrue(self.disdukcapil.units.filter(code="disdukcapil-arsip").exists())
         hours.refresh_from_db()

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from layanan.agencies.models import Agency, CalendarDay, ServiceHours, Unit
-from layanan.charters.models import Charter, Service
+from layanan.charters.models import Charter, Duty, Service
 from layanan.test import BaseTestCase, charter_content, published_consultation
 
 DPUPR: dict[str, Any] = {
@@ -193,6 +193,23 @@ class ImportCommandTests(ImportTestCase):
         )
         self.assertEqual(versions, {1: "adopted", 2: "scheduled"})
         self.assertIn("unchanged (v2)", self.run_import(agencies, self.write("p.yaml", changed)))
+
+    def test_a_maklumat_in_the_file_is_published_and_does_the_duty_of_the_standards_set(
+        self,
+    ) -> None:
+        agencies = self.write(
+            "a.yaml",
+            {**AGENCIES, "agencies": [{**DPUPR, "maklumat": "Kami melayani sepenuh hati."}]},
+        )
+        output = self.run_import(agencies, self.write("pbg.yaml", pbg(agency="dpupr")))
+        self.assertIn("agency dpupr: maklumat published", output)
+        dpupr = Agency.objects.get(code="dpupr")
+        self.assertEqual(dpupr.maklumat_history.get().text, "Kami melayani sepenuh hati.")
+        owed = Duty.objects.filter(agency=dpupr, kind=Duty.Kind.MAKLUMAT)
+        self.assertEqual([d.closed_at is not None for d in owed], [True])
+        again = self.run_import(agencies, self.write("pbg.yaml", pbg(agency="dpupr")))
+        self.assertNotIn("maklumat published", again)
+        self.assertEqual(dpupr.maklumat_history.count(), 1)
 
     def test_export_then_import_changes_nothing(self) -> None:
         self.run_import(self.write("a.yaml", AGENCIES), self.write("pbg.yaml", pbg()))

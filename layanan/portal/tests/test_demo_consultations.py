@@ -18,7 +18,7 @@ from layanan.accounts.models import User
 from layanan.accounts.tokens import issue_token
 from layanan.agencies.admin_scope import administered_agency_ids
 from layanan.agencies.models import Agency
-from layanan.charters.models import Charter, Consultation, Follow
+from layanan.charters.models import Charter, Consultation, Duty, Follow, Maklumat
 from layanan.notifications import consultations as consultation_messages
 from layanan.portal.tests.test_demo_data import load
 
@@ -112,6 +112,12 @@ class DemoConsultationTests(TestCase):
         )
         with time_machine.travel(LOADED_AT, tick=False):
             self.assertEqual(consultation_messages.plan_messages(), 0)
+
+    def test_the_demo_agencies_have_published_their_maklumat(self) -> None:
+        # the catalogue's agencies declare it: recorded, so no maklumat duty stays owed (the
+        # register would list the demo agencies as late a week after `make demo`)
+        self.assertFalse(Duty.objects.filter(kind=Duty.Kind.MAKLUMAT, closed_at__isnull=True))
+        self.assertTrue(Maklumat.objects.filter(agency__code="disdukcapil").exists())
 
     def test_loading_again_keeps_the_drafts_and_adds_nothing(self) -> None:
         statuses = dict(Charter.objects.values_list("pk", "status"))

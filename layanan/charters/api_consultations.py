@@ -24,7 +24,7 @@ from layanan.accounts.models import User
 from layanan.agencies.admin_scope import administered_agency_ids
 from layanan.charters import components, consultations
 from layanan.charters.actions import CharterBeyondAgency, CharterInvalid, CharterLocked
-from layanan.charters.models import Charter, Comment, Consultation
+from layanan.charters.models import Comment, Consultation
 from layanan.charters.spec import text_in
 from layanan.http_errors import ApiError, with_language
 
@@ -239,24 +239,6 @@ def summary(consultation: Consultation, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-def replaced_version(consultation: Consultation) -> Charter | None:
-    """The version the draft is compared with: the one in force while the draft is discussed;
-    once it is set, the version it replaced."""
-    charter = consultation.charter
-    if consultation.adopted_at is None:
-        # no version is scheduled while a draft is discussed (`start_draft`): the adopted one
-        # is in force, read without the write `charter_in_force` may make (a GET)
-        return charter.service.charters.filter(status=Charter.Status.ADOPTED).first()
-    return (
-        charter.service.charters.filter(
-            version__lt=charter.version,
-            status__in=(Charter.Status.ADOPTED, Charter.Status.SUPERSEDED),
-        )
-        .order_by("-version")
-        .first()
-    )
-
-
 def comment_view(comment: Comment) -> dict[str, Any]:
     hidden = comment.is_hidden
     return {
@@ -282,7 +264,7 @@ def comment_view(comment: Comment) -> dict[str, Any]:
 def detail(consultation: Consultation, now: dt.datetime) -> dict[str, Any]:
     language = get_language() or "id"
     draft = consultation.charter.content
-    before = replaced_version(consultation)
+    before = consultations.compared_version(consultation.charter)
     before_content = before.content if before is not None else None
     changed = set(components.changed(draft, before_content))
     counts: dict[tuple[str, str], int] = {}

@@ -242,6 +242,45 @@ def record_forum(
     return locked
 
 
+def compared_version(charter: Charter) -> Charter | None:
+    """The version a draft is compared with and would replace: the latest one set before it
+    (in force while the draft is discussed; once the draft is set, the one it replaced)."""
+    return (
+        charter.service.charters.filter(
+            version__lt=charter.version,
+            status__in=(
+                Charter.Status.ADOPTED,
+                Charter.Status.SCHEDULED,
+                Charter.Status.SUPERSEDED,
+            ),
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+def publication_blockers(charter: Charter, consultation: Consultation | None) -> list[str]:
+    """What stops the draft's publication now, each as a sentence: the reader's problems with
+    their path (it must be complete: it could be set as it is), a draft that changes nothing,
+    a changed component without its reason, the forum and its minutes not on record."""
+    normalised, problems = check_charter(charter.content)
+    found = [str(p) for p in problems]
+    before = compared_version(charter)
+    if before is not None:
+        changed = components.changed(normalised, before.content)
+        if not changed:
+            found.append(_("The draft changes nothing in the standard in force."))
+        missing = [k for k in changed if consultation is None or k not in consultation.reasons]
+        if missing:
+            found.append(
+                _("Give the reason for the change of: %(components)s.")
+                % {"components": ", ".join(str(components.BY_KEY[k].label) for k in missing)}
+            )
+    if consultation is None or consultation.forum_date is None or not consultation.minutes:
+        found.append(_("Record the public forum and its minutes before publishing the draft."))
+    return found
+
+
 def publish_deadline(consultation: Consultation) -> dt.date | None:
     """The last day to publish: `publish_days` working days after the forum's minutes."""
     if consultation.forum_date is None:
@@ -265,29 +304,12 @@ def publish_consultation(
     charter = Charter.objects.select_for_update().get(pk=locked.charter_id)
     if locked.published_at is not None or not charter.is_editable:
         raise ConsultationConflict(_("This consultation is already published."))
-    if locked.forum_date is None or not locked.minutes:
+    blockers = publication_blockers(charter, locked)
+    if blockers:
         raise ConsultationConflict(
-            _("Record the public forum and its minutes before publishing the draft.")
+            _("The draft cannot be published yet: %(why)s") % {"why": " ".join(blockers)}
         )
-    normalised, problems = check_charter(charter.content)
-    if problems:
-        raise ConsultationConflict(
-            _("The draft is not complete: %(problems)s")
-            % {"problems": "; ".join(str(p) for p in problems[:5])}
-        )
-    in_force = charter_in_force(charter.service)
-    missing = [
-        key
-        for key in components.changed(normalised, in_force.content if in_force else None)
-        if key not in locked.reasons
-    ]
-    if in_force is not None and missing:
-        raise ConsultationConflict(
-            _("Give the reason for the change of: %(components)s.")
-            % {"components": ", ".join(str(components.BY_KEY[k].label) for k in missing)}
-        )
-    if in_force is not None and not components.changed(normalised, in_force.content):
-        raise ConsultationConflict(_("The draft changes nothing in the standard in force."))
+    normalised, _problems = check_charter(charter.content)
     calendar = calendar_for(charter.service.lead_agency)
     locked.published_at = now
     locked.published_by = by
@@ -323,10 +345,8 @@ def require_open(consultation: Consultation, now: dt.datetime) -> None:
 
 def valid_target(consultation: Consultation, target: str) -> bool:
     charter = consultation.charter
-    in_force = charter_in_force(charter.service)
-    return target in components.targets(
-        charter.content, in_force.content if in_force else None, "id"
-    )
+    before = compared_version(charter)
+    return target in components.targets(charter.content, before.content if before else None, "id")
 
 
 @transaction.atomic

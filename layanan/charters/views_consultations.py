@@ -104,18 +104,6 @@ def period_sentence(consultation: Consultation) -> str:
     }
 
 
-def previous_version(charter: Charter) -> Charter | None:
-    """The version the draft is compared with: the latest one set before it."""
-    return (
-        charter.service.charters.filter(
-            version__lt=charter.version,
-            status__in=(Charter.Status.ADOPTED, Charter.Status.SUPERSEDED),
-        )
-        .order_by("-version")
-        .first()
-    )
-
-
 def target_choices(
     charter: Charter,
     before: Mapping[str, Any] | None,
@@ -148,7 +136,7 @@ def page_context(
     now = timezone.now()
     charter = consultation.charter
     service = charter.service
-    before = previous_version(charter)
+    before = consultations.compared_version(charter)
     before_content = before.content if before is not None else None
     language = get_language() or "id"
     targets = components.targets(charter.content, before_content, language)
@@ -268,7 +256,7 @@ def comment_write(request: HttpRequest, consultation_id: int, component: str) ->
     except ConsultationConflict as refused:
         return conflict(request, consultation, refused.message)
     charter = consultation.charter
-    before = previous_version(charter)
+    before = consultations.compared_version(charter)
     label = str(components.BY_KEY[component].label)
     choices = target_choices(
         charter, before.content if before else None, component, label, language
@@ -361,7 +349,7 @@ def report_page(request: HttpRequest, consultation_id: int) -> HttpResponse:
         raise Http404(_("The report is published when the standard is set."))
     report = consultation.report
     charter = consultation.charter
-    before = previous_version(charter)
+    before = consultations.compared_version(charter)
     language = get_language() or "id"
     targets = components.targets(charter.content, before.content if before else None, language)
     labels = dict(Consultation.PARTICIPANT_GROUPS)

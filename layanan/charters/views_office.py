@@ -36,7 +36,6 @@ from layanan.charters.actions import (
     CharterInvalid,
     CharterLocked,
     charter_in_force,
-    check_charter,
     save_draft,
 )
 from layanan.charters.consultations import ConsultationConflict, ConsultationInvalid
@@ -184,30 +183,9 @@ class ComponentsForm(forms.Form):
             raise forms.ValidationError(refused.message) from None
 
 
-def publication_blockers(charter: Charter, consultation: Consultation | None) -> list[str]:
-    """What would stop `publish_consultation` now, each as a sentence (the reader's problems
-    with their path, the forum, the reasons for the changes)."""
-    normalised, problems = check_charter(charter.content)
-    found = [str(p) for p in problems]
-    in_force = charter_in_force(charter.service)
-    if in_force is not None and in_force.pk != charter.pk:
-        changed = components.changed(normalised, in_force.content)
-        if not changed:
-            found.append(_("The draft changes nothing in the standard in force."))
-        missing = [k for k in changed if consultation is None or k not in consultation.reasons]
-        if missing:
-            found.append(
-                _("Give the reason for the change of: %(components)s.")
-                % {"components": ", ".join(str(components.BY_KEY[k].label) for k in missing)}
-            )
-    if consultation is None or consultation.forum_date is None or not consultation.minutes:
-        found.append(_("Record the public forum and its minutes before publishing the draft."))
-    return found
-
-
 def changed_components(charter: Charter) -> list[components.Component]:
-    in_force = charter_in_force(charter.service)
-    base = in_force.content if in_force is not None and in_force.pk != charter.pk else None
+    before = consultations.compared_version(charter)
+    base = before.content if before is not None else None
     return [components.BY_KEY[k] for k in components.changed(charter.content, base)]
 
 
@@ -262,7 +240,7 @@ def draft(request: HttpRequest, charter_id: int) -> HttpResponse:
             "locked": locked,
             "form": form,
             "error_forms": [form] if form.errors else [],
-            "blockers": publication_blockers(charter, consultation),
+            "blockers": consultations.publication_blockers(charter, consultation),
             "changed": changed_components(charter),
         },
         status=status,
@@ -452,7 +430,9 @@ def render_consultation(
             "error_forms": error_forms,
             "refusal": refusal,
             "unanswered_ids": unanswered_ids or [],
-            "blockers": publication_blockers(charter, consultation) if state == "preparing" else [],
+            "blockers": consultations.publication_blockers(charter, consultation)
+            if state == "preparing"
+            else [],
             "publish_deadline": consultations.publish_deadline(consultation),
             "would_close": calendar.add_working_days_at(now, consultation.comment_days),
             "participants": [
@@ -623,10 +603,10 @@ def render_comments(
     if show not in FILTERS:
         show = ""
     charter = consultation.charter
-    in_force = charter_in_force(charter.service)
+    before = consultations.compared_version(charter)
     names = components.targets(
         charter.content,
-        in_force.content if in_force is not None and in_force.pk != charter.pk else None,
+        before.content if before is not None else None,
         "id" if (request.LANGUAGE_CODE or "id") != "en" else "en",
     )
     everything = consultation.comments.prefetch_related("reports").select_related("author")

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +29,6 @@ from layanan.http_errors import ApiError, with_language
 
 router = Router(tags=["consultations"])
 
-RECENT = dt.timedelta(days=365)  # adopted consultations stay listed this long
 LARGEST_ID = 2**63 - 1  # beyond a database integer: no such row (and no overflow)
 
 
@@ -138,17 +136,10 @@ class ReportedOut(Schema):
 # -- who sees and who acts -------------------------------------------------------------------
 
 
-def public_consultations() -> QuerySet[Consultation]:
-    """Published ones only: a draft being prepared is not public."""
-    return Consultation.objects.filter(published_at__isnull=False).select_related(
-        "charter__service__lead_agency"
-    )
-
-
 def get_consultation(consultation_id: int) -> Consultation:
     if not 0 < consultation_id <= LARGEST_ID:
         raise Http404
-    consultation = public_consultations().filter(pk=consultation_id).first()
+    consultation = consultations.public().filter(pk=consultation_id).first()
     if consultation is None:
         raise Http404
     return consultation
@@ -310,9 +301,7 @@ def detail(consultation: Consultation, now: dt.datetime) -> dict[str, Any]:
 def list_consultations(request: HttpRequest) -> list[dict[str, Any]]:
     with_language(request)
     now = timezone.now()
-    rows = public_consultations().filter(
-        Q(adopted_at__isnull=True) | Q(adopted_at__gte=now - RECENT)
-    )
+    rows = consultations.listed(now)
     return [summary(c, now) for c in rows.order_by("-published_at", "-pk")]
 
 

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,6 +50,7 @@ from layanan.charters.models import (
 from layanan.lib.display import datetime_in_words
 
 MAX_COMMENT = 2000
+RECENT = dt.timedelta(days=365)  # a set standard's consultation stays listed this long
 MAX_ANSWER = 4000
 MAX_REASON = 2000
 
@@ -240,6 +241,19 @@ def record_forum(
     )
     log(locked, ConsultationEvent.Kind.PREPARED, actor=by, participants=counted)
     return locked
+
+
+def public() -> QuerySet[Consultation]:
+    """The consultations the public sees: published ones (a draft being prepared is not)."""
+    return Consultation.objects.filter(published_at__isnull=False).select_related(
+        "charter__service__lead_agency"
+    )
+
+
+def listed(now: dt.datetime) -> QuerySet[Consultation]:
+    """What /konsultasi/ and GET /api/v1/consultations list: published consultations not yet
+    set, and those set within the last year."""
+    return public().filter(Q(adopted_at__isnull=True) | Q(adopted_at__gte=now - RECENT))
 
 
 def compared_version(charter: Charter) -> Charter | None:

@@ -16,7 +16,6 @@ its field with 400, a closed period with a page that says so and 409.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from functools import wraps
@@ -26,7 +25,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -53,29 +52,17 @@ from layanan.charters.models import (
 from layanan.lib import display
 
 PAGE_SIZE = 20
-RECENT = dt.timedelta(days=365)
-
-
-def listed(now: dt.datetime) -> Any:
-    """Published consultations not yet set, and those set within the last year."""
-    return Consultation.objects.filter(published_at__isnull=False).filter(
-        Q(adopted_at__isnull=True) | Q(adopted_at__gte=now - RECENT)
-    )
 
 
 def get_public_consultation(consultation_id: int) -> Consultation:
     """A published consultation, or 404 (one being prepared is not public)."""
-    return get_object_or_404(
-        Consultation.objects.select_related("charter__service__lead_agency"),
-        pk=consultation_id,
-        published_at__isnull=False,
-    )
+    return get_object_or_404(consultations.public(), pk=consultation_id)
 
 
 def consultation_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     rows = (
-        listed(now)
+        consultations.listed(now)
         .select_related("charter__service__lead_agency")
         .defer("published_content", "report")
         .annotate(comment_count=comment_count("consultation"))

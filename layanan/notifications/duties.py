@@ -11,6 +11,7 @@ that nobody could be told.
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 from typing import Any
 
@@ -27,6 +28,8 @@ from layanan.charters.models import Duty
 from layanan.lib import display
 from layanan.lib.links import absolute_url
 from layanan.notifications.jobs import enqueue_sending, plan_once
+
+logger = logging.getLogger("layanan.notifications")
 
 
 def admin_addresses(duty: Duty) -> list[str]:
@@ -88,6 +91,11 @@ def run() -> None:
     now = timezone.now()
     duties.sweep(now)
     for duty in duties.due_reminders(now):
-        with transaction.atomic():
-            pending = remind(duty, now=now)
-            transaction.on_commit(partial(enqueue_sending, pending))
+        try:
+            with transaction.atomic():
+                pending = remind(duty, now=now)
+                transaction.on_commit(partial(enqueue_sending, pending))
+        except Exception:
+            # one duty that cannot be written (its claim rolled back: tried again next pass)
+            # must not hold back the reminders after it; said loudly in the log
+            logger.exception("the reminder of duty %s could not be planned", duty.pk)

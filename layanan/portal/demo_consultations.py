@@ -199,8 +199,14 @@ STORIES = (
 )
 
 
-def play(story: Story, act: Act, service: Service, made: dict[str, Any], admin: User) -> None:
-    people = {u.username: u for u in User.objects.filter(username__in=("warga", "warga2"))}
+def play(
+    story: Story,
+    act: Act,
+    service: Service,
+    made: dict[str, Any],
+    admin: User,
+    people: dict[str, User],
+) -> None:
     match act.action:
         case "follow":
             consultations.follow(service=service, citizen=people[act.args["citizen"]])
@@ -246,7 +252,7 @@ def play(story: Story, act: Act, service: Service, made: dict[str, Any], admin: 
                 consultation=made["consultation"],
                 citizen=people[act.args["citizen"]],
                 component=act.args["component"],
-                stance=Comment.Stance.SUPPORT,
+                stance=act.args.get("stance", Comment.Stance.SUPPORT),
             )
         case "answer":
             consultations.answer_comment(
@@ -255,6 +261,8 @@ def play(story: Story, act: Act, service: Service, made: dict[str, Any], admin: 
                 decision=act.args["decision"],
                 text=act.args["text"],
             )
+        case _:
+            raise ValueError(f"unknown demo act {act.action!r} of {service.code}")
 
 
 def ensure_sample_consultations() -> int:
@@ -262,7 +270,8 @@ def ensure_sample_consultations() -> int:
     if Consultation.objects.exists():
         return 0
     admin = User.objects.filter(username="admin").first()
-    if admin is None or User.objects.filter(username__in=("warga", "warga2")).count() != 2:
+    people = {u.username: u for u in User.objects.filter(username__in=("warga", "warga2"))}
+    if admin is None or len(people) != 2:
         return 0
     now = timezone.now()
     made = 0
@@ -278,6 +287,6 @@ def ensure_sample_consultations() -> int:
             hour, minute = (int(part) for part in act.time.split(":"))
             at = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=calendar.tz)
             with clock_at(min(at, now)):
-                play(story, act, service, state, admin)
+                play(story, act, service, state, admin, people)
         made += 1
     return made

@@ -76,20 +76,24 @@ def step_orders(services: list[Service]) -> dict[int, dict[str, tuple[int, str]]
     return orders
 
 
-def step_figures(*, agency: Agency, start: dt.datetime, end: dt.datetime) -> list[StepFigures]:
-    """One row per (service, step) of the steps `agency` did that ended in [start, end), in
-    the order of each service's procedure, services by name; bottleneck ranks filled in."""
+def step_figures(
+    *, agency: Agency, start: dt.datetime, end: dt.datetime, service: Service | None = None
+) -> list[StepFigures]:
+    """One row per (service, step) of the steps `agency` did that ended in [start, end) (of
+    one service only, when given), in the order of each service's procedure, services by
+    name; bottleneck ranks filled in among the rows returned."""
     calendar = calendar_for(agency)
-    rows = (
-        Step.objects.filter(
-            agency=agency,
-            ended_at__gte=start,
-            ended_at__lt=end,
-            state__in=ENDED,
-            started_at__isnull=False,
-        )
-        .order_by()
-        .values_list("application_id", "application__service_id", "key", "started_at", "ended_at")
+    steps = Step.objects.filter(
+        agency=agency,
+        ended_at__gte=start,
+        ended_at__lt=end,
+        state__in=ENDED,
+        started_at__isnull=False,
+    )
+    if service is not None:
+        steps = steps.filter(application__service=service)
+    rows = steps.order_by().values_list(
+        "application_id", "application__service_id", "key", "started_at", "ended_at"
     )
     minutes: dict[tuple[int, str], list[int]] = defaultdict(list)
     applications: dict[tuple[int, str], set[int]] = defaultdict(set)

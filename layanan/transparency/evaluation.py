@@ -116,9 +116,7 @@ def step_evidence(service: Service, start: dt.datetime, end: dt.datetime) -> lis
                 on_time=Count("pk", filter=Q(due_at__isnull=True) | Q(ended_at__lte=F("due_at"))),
             )
         }
-        for figures in step_figures(agency=agency, start=start, end=end):
-            if figures.service_code != service.code:
-                continue
+        for figures in step_figures(agency=agency, start=start, end=end, service=service):
             counted = on_time.get(figures.key, {"ended": 0, "on_time": 0})
             rows.append(
                 {

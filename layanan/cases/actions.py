@@ -366,7 +366,23 @@ def create_application(
                 raise
             continue  # a tracking-number collision: draw another
         break
-    application.steps_written = Step.objects.bulk_create(
+    application.steps_written = write_steps(application, procedure, units)
+    record_event(
+        application,
+        "created",
+        at=application.created_at,
+        actor=filed_by or citizen,
+        data={"charter_version": charter.version, "channel": channel},
+        new_chain=True,
+    )
+    return application, True
+
+
+def write_steps(
+    application: Application, procedure: engine.Procedure, units: dict[str, Unit]
+) -> list[Step]:
+    """The steps of a draft, as its charter's procedure names them (none started yet)."""
+    return Step.objects.bulk_create(
         Step(
             application=application,
             key=spec.key,
@@ -378,15 +394,72 @@ def create_application(
         for stage in procedure.stages
         for position, spec in enumerate(stage)
     )
-    record_event(
-        application,
-        "created",
-        at=application.created_at,
-        actor=filed_by or citizen,
-        data={"charter_version": charter.version, "channel": channel},
-        new_chain=True,
+
+
+def follow_standard_in_force(application: Application, *, actor: User) -> bool:
+    """Move a draft to the version of its service's standard now in force, if a later one
+    was set since the draft was started; return whether it moved.
+
+    The standard that binds an application is the one in force when it is handed in: one
+    submitted before a new version takes effect keeps its version to the end, a draft does
+    not (docs/consultation.md). Moving keeps the answers the new form still asks for and
+    still accepts, and the documents of requirements it still names; the steps are those of
+    the new procedure; an event on the timeline says so. Committed on its own, so that a
+    submission then refused for what the new version asks shows the new version's pages."""
+    if application.status != Status.DRAFT:
+        return False
+    later = application.service.charters.filter(
+        version__gt=application.charter.version,
+        status__in=(Charter.Status.ADOPTED, Charter.Status.SCHEDULED),
     )
-    return application, True
+    if not later.exists():  # the usual case: one small read
+        return False
+    current = charter_in_force(application.service)
+    if current is None or current.version <= application.charter.version:
+        return False  # set, but not in force yet
+    with transaction.atomic():
+        lock(application)
+        locked = Application.objects.select_related("charter", "service__lead_agency").get(
+            pk=application.pk
+        )
+        if locked.status != Status.DRAFT or locked.charter_id == current.pk:
+            return False
+        previous = locked.charter.version
+        given = open_answers(locked.answers)
+        asked = {field["key"] for field in current.content.get("form", [])}
+        kept = {key: value for key, value in given.items() if key in asked}
+        cleaned, errors = clean_answers(current, kept, partial=True)
+        if errors:
+            kept = {key: value for key, value in kept.items() if key not in errors}
+            cleaned, _errors = clean_answers(current, kept, partial=True)
+        locked.charter = current
+        locked.answers = merge_answers(current, {}, cleaned) or {}
+        locked.save(update_fields=["charter", "answers", "updated_at"])
+        named = {r["key"] for r in current.content["requirements"] if r["kind"] == "document"}
+        discard_documents(
+            locked,
+            [d for d in locked.documents.filter(replaced=False) if d.requirement not in named],
+        )
+        locked.steps.all().delete()
+        procedure = engine.Procedure.from_content(
+            current.content, lead_agency=locked.service.lead_agency.code
+        )
+        codes = {spec.unit for stage in procedure.stages for spec in stage}
+        units = {u.code: u for u in Unit.objects.select_related("agency").filter(code__in=codes)}
+        write_steps(locked, procedure, units)
+        record_event(
+            locked,
+            "standard_followed",
+            at=now(),
+            actor=actor,
+            data={
+                "from_version": previous,
+                "charter_version": current.version,
+                "answers_dropped": sorted(set(given) - set(cleaned)),
+            },
+        )
+    application.refresh_from_db()
+    return True
 
 
 def ensure_draft_allowed(citizen: User, *, filed_by: User | None) -> None:
@@ -663,18 +736,26 @@ def missing_requirements(
     return errors
 
 
-@transaction.atomic
 def submit_application(
     *, application: Application, citizen: User, calendars: AgencyCalendars | None = None
 ) -> Application:
-    """Hand a complete draft to the officers. `calendars` (here and in the other citizen
-    actions): the request's, which its answer reads again (see `run`)."""
+    """Hand a complete draft to the officers, under the version of the standard in force now
+    (`follow_standard_in_force`). `calendars` (here and in the other citizen actions): the
+    request's, which its answer reads again (see `run`)."""
     if application.status != "draft":
         raise NotAllowed(_("Only a draft can be submitted."))
-    missing = missing_requirements(application)
-    if missing:
-        raise InvalidInput(_("The application is not complete yet."), fields=missing)
-    return run(application, engine.submit, actor=citizen, calendars=calendars)
+    moved = follow_standard_in_force(application, actor=citizen)
+    with transaction.atomic():
+        missing = missing_requirements(application)
+        if missing:
+            message = _("The application is not complete yet.")
+            if moved:
+                message = _(
+                    "The standard of this service changed since you started: your application "
+                    "now follows version %(version)d. Check what it asks for."
+                ) % {"version": application.charter.version}
+            raise InvalidInput(message, fields=missing)
+        return run(application, engine.submit, actor=citizen, calendars=calendars)
 
 
 @transaction.atomic

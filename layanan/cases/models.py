@@ -76,6 +76,10 @@ class EventKind(models.TextChoices):
     DOCUMENT_REMOVED = "document_removed", _("Document removed")
     ITEM_RECEIVED = "item_received", _("Item received at the counter")
     ITEM_RECEIPT_CANCELLED = "item_receipt_cancelled", _("Receipt of an item cancelled")
+    STANDARD_FOLLOWED = (
+        "standard_followed",
+        _("Draft moved to the version of the standard now in force"),
+    )
     SUBMITTED = "submitted", _("Application submitted")
     STEP_STARTED = "step_started", _("Step started")
     STEP_APPROVED = "step_approved", _("Step completed")

@@ -428,10 +428,13 @@ def check_answers(request: HttpRequest, number: str) -> HttpResponse:
                 if application.status == "draft"
                 else actions.resubmit_application
             )
+            version = application.charter_id
             try:
                 function(application=application, citizen=user_of(request))
             except actions.CaseError as error:
                 missing = error.fields or {"": [error.message]}
+                if application.charter_id != version:  # moved to the standard now in force
+                    missing = {"": [error.message], **missing}
             else:
                 if on_behalf:
                     # The counter's own receipt, printed for the citizen (the `citizens` app

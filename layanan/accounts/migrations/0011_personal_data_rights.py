@@ -4,20 +4,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0010_api_complaint_place'),
+        ("accounts", "0010_api_complaint_place"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accountevent',
-            name='kind',
-            field=models.CharField(choices=[('registered', 'account created'), ('profile_changed', 'profile changed'), ('phone_cleared', 'phone number cleared'), ('setup_code_issued', 'password-setup code given at the counter'), ('password_set_with_code', 'password set with a counter code'), ('password_reset', 'password changed with an emailed link'), ('token_issued', 'API token issued'), ('token_revoked', 'API token revoked'), ('second_factor_enabled', 'two-step verification turned on'), ('second_factor_removed', 'two-step verification turned off'), ('recovery_code_used', 'recovery code used to sign in'), ('data_export_requested', 'copy of personal data requested'), ('rights_request_filed', 'personal-data request filed'), ('rights_request_answered', 'personal-data request answered'), ('rights_request_late', 'personal-data request not answered in time'), ('account_closed', 'account closed and personal data erased')], max_length=40, verbose_name='kind'),
+            model_name="accountevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("registered", "account created"),
+                    ("profile_changed", "profile changed"),
+                    ("phone_cleared", "phone number cleared"),
+                    ("setup_code_issued", "password-setup code given at the counter"),
+                    ("password_set_with_code", "password set with a counter code"),
+                    ("password_reset", "password changed with an emailed link"),
+                    ("token_issued", "API token issued"),
+                    ("token_revoked", "API token revoked"),
+                    ("second_factor_enabled", "two-step verification turned on"),
+                    ("second_factor_removed", "two-step verification turned off"),
+                    ("recovery_code_used", "recovery code used to sign in"),
+                    ("data_export_requested", "copy of personal data requested"),
+                    ("rights_request_filed", "personal-data request filed"),
+                    ("rights_request_answered", "personal-data request answered"),
+                    ("rights_request_late", "personal-data request not answered in time"),
+                    ("account_closed", "account closed and personal data erased"),
+                ],
+                max_length=40,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='dataaccess',
-            name='place',
-            field=models.CharField(choices=[('office_step', "An officer's page of a step of your application"), ('office_document', 'An officer downloaded one of your documents'), ('api_application', 'Your application read through the API'), ('compensations', "The supervisors' list of compensations owed"), ('counter_search', 'The counter found your account by your contact'), ('counter_filing', 'An application filed for you at the counter'), ('counter_receipt', 'The receipt printed at the counter'), ('admin_users', "The administrators' list of accounts"), ('admin_user', "The administrators' page of your account"), ('admin_account_events', "The administrators' account history"), ('admin_setup_codes', "The administrators' pages of counter codes"), ('admin_access_log', "The administrators' audit of this log"), ('admin_officers', "The administrators' pages of officer roles"), ('office_complaint', "The handling unit's page of your complaint"), ('complaint_export', "The handling unit's SP4N-LAPOR! export"), ('data_requests', "The data-protection officer's pages of your personal-data requests"), ('api_complaint', 'Your complaint read by the handling unit through the API')], max_length=30, verbose_name='where'),
+            model_name="dataaccess",
+            name="place",
+            field=models.CharField(
+                choices=[
+                    ("office_step", "An officer's page of a step of your application"),
+                    ("office_document", "An officer downloaded one of your documents"),
+                    ("api_application", "Your application read through the API"),
+                    ("compensations", "The supervisors' list of compensations owed"),
+                    ("counter_search", "The counter found your account by your contact"),
+                    ("counter_filing", "An application filed for you at the counter"),
+                    ("counter_receipt", "The receipt printed at the counter"),
+                    ("admin_users", "The administrators' list of accounts"),
+                    ("admin_user", "The administrators' page of your account"),
+                    ("admin_account_events", "The administrators' account history"),
+                    ("admin_setup_codes", "The administrators' pages of counter codes"),
+                    ("admin_access_log", "The administrators' audit of this log"),
+                    ("admin_officers", "The administrators' pages of officer roles"),
+                    ("office_complaint", "The handling unit's page of your complaint"),
+                    ("complaint_export", "The handling unit's SP4N-LAPOR! export"),
+                    (
+                        "data_requests",
+                        "The data-protection officer's pages of your personal-data requests",
+                    ),
+                    ("api_complaint", "Your complaint read by the handling unit through the API"),
+                ],
+                max_length=30,
+                verbose_name="where",
+            ),
         ),
     ]

@@ -65,7 +65,7 @@ def find_everywhere(needles: list[str], nik: str) -> list[str]:
                 if raw is None:
                     continue
                 try:
-                    texts = text_values(json.loads(raw)) if raw[:1] in "[{\"" else [raw]
+                    texts = text_values(json.loads(raw)) if raw[:1] in '[{"' else [raw]
                 except ValueError:
                     texts = [raw]
                 for text in texts:
@@ -255,12 +255,18 @@ class CloseThroughTheApiTests(ClosureTestCase):
         history = self.give_siti_a_history()
         headers = {"authorization": f"Bearer {history['token']}"}
         wrong = self.client.post(
-            "/api/v1/me/close", {"password": "nope"}, content_type="application/json", headers=headers
+            "/api/v1/me/close",
+            {"password": "nope"},
+            content_type="application/json",
+            headers=headers,
         )
         self.assertEqual(wrong.status_code, 400)
         self.assertIn("password", wrong.json()["fields"])
         response = self.client.post(
-            "/api/v1/me/close", {"password": PASSWORD}, content_type="application/json", headers=headers
+            "/api/v1/me/close",
+            {"password": PASSWORD},
+            content_type="application/json",
+            headers=headers,
         )
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json(), {"closed": True})

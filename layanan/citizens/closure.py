@@ -74,12 +74,12 @@ def password_problem(request: HttpRequest, citizen: User, password: str) -> tupl
 def close_account(*, citizen: User, at: dt.datetime | None = None) -> User:
     """Erase the citizen's personal data and close the account (see the module's text).
     The password has been checked by the caller."""
-    problem = closure_problem(citizen)
-    if problem:
-        raise ClosureRefused(problem)
     moment = at or timezone.now()
     with transaction.atomic():
         citizen = User.objects.select_for_update().get(pk=citizen.pk)
+        problem = closure_problem(citizen)
+        if problem:
+            raise ClosureRefused(problem)
         for path in settings.LAYANAN_PERSONAL_DATA_ERASERS:
             import_string(path)(citizen, at=moment)
         revoke_all_tokens(user=citizen, actor=citizen, reason="account closed")

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from layanan.accounts.models import User
+from layanan.citizens.exports import delete_export_files
 from layanan.citizens.models import DataExport, PasswordSetupCode, Profile, RightsRequest
 from layanan.lib.personal_data import plain, row
 
@@ -39,8 +40,6 @@ def export_section(citizen: User) -> dict[str, Any]:
 
 
 def erase(citizen: User, *, at: dt.datetime) -> None:
-    from layanan.citizens.exports import delete_export_files
-
     Profile.objects.filter(user=citizen).delete()
     PasswordSetupCode.objects.filter(user=citizen).delete()
     for export in DataExport.objects.filter(citizen=citizen):

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,6 +44,7 @@ from layanan.citizens.rights import (
 )
 from layanan.lib.display import datetime_in_words
 
+OFFICE_PAGE_SIZE = 50
 FORMATS = {"json": ("json_file", "application/json"), "html": ("html_file", "text/html")}
 
 
@@ -175,11 +177,13 @@ def officer_of(request: HttpRequest) -> User:
 def office_requests(request: HttpRequest) -> HttpResponse:
     officer = officer_of(request)
     moment = timezone.now()
-    open_requests = list(
+    page = Paginator(
         RightsRequest.objects.filter(answered_at__isnull=True)
         .select_related("citizen")
-        .order_by("due_at", "id")[:200]
-    )
+        .order_by("due_at", "id"),
+        OFFICE_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    open_requests = list(page.object_list)
     record_reads(
         reader=officer,
         place=DataAccess.Place.DATA_REQUESTS,
@@ -189,6 +193,7 @@ def office_requests(request: HttpRequest) -> HttpResponse:
         request,
         "citizens/office_requests.html",
         {
+            "page_obj": page,
             "rows": [
                 {
                     "request": item,
@@ -197,7 +202,7 @@ def office_requests(request: HttpRequest) -> HttpResponse:
                     "late": item.is_late_at(moment),
                 }
                 for item in open_requests
-            ]
+            ],
         },
     )
 

@@ -42,8 +42,9 @@ def export_section(citizen: User) -> dict[str, Any]:
 
 def erase(citizen: User, *, at: dt.datetime) -> None:
     messages_of(citizen).update(recipient="", body="", last_error="")
-    # a message about somebody else's case may still name the citizen (a counter officer's
-    # mail); its text goes too
+    # A message about somebody else's case may still name the citizen (a counter officer's
+    # mail); its text goes too. This reads the whole outbox, once per closure: closures are
+    # rare, and no index can find a name inside free text.
     named = Q()
     for text in contact_strings(citizen):
         named |= Q(body__icontains=text) | Q(subject__icontains=text)

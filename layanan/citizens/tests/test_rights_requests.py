@@ -13,11 +13,14 @@ from io import StringIO
 import time_machine
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
 from layanan.accounts.models import AccountEvent, DataAccess
 from layanan.accounts.tokens import issue_token
 from layanan.citizens.models import RightsRequest
+from layanan.citizens.rights import file_rights_request
 from layanan.test import BaseTestCase
 
 START = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)  # a Tuesday, 09.00 WIB
@@ -124,6 +127,19 @@ class AnswerTests(RightsRequestTestCase):
         self.login(self.siti)
         page = self.client.get("/profil/data/")
         self.assertContains(page, "Alamat sudah diperbaiki.")
+
+    def test_the_list_reads_as_many_queries_for_many_requests_as_for_one(self) -> None:
+        self.file()
+        self.login(self.root)
+        self.client.get("/kantor/data-pribadi/")  # the session is saved once, on the first
+        with CaptureQueriesContext(connection) as one:
+            self.client.get("/kantor/data-pribadi/")
+        for citizen in (self.agus, self.budi, self.charlie):
+            file_rights_request(citizen=citizen, kind="restriction", data="NIK", details="Batasi.")
+        with CaptureQueriesContext(connection) as four:
+            response = self.client.get("/kantor/data-pribadi/")
+        self.assertContains(response, "4 permintaan terbuka")
+        self.assertEqual(len(four), len(one))
 
     def test_a_refusal_needs_a_reason(self) -> None:
         request = self.file()

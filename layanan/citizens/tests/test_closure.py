@@ -6,6 +6,7 @@ citizen whose data stays."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,9 @@ from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.test import override_settings
+from django.utils import timezone
+from pypdf import PdfReader
 
 from layanan.accounts.actions import record_read
 from layanan.accounts.models import AccountEvent, ApiToken, DataAccess, User
@@ -27,6 +31,9 @@ from layanan.citizens.models import DataExport, Profile, RightsRequest
 from layanan.citizens.rights import file_rights_request
 from layanan.complaints import actions as complaint_actions
 from layanan.complaints.models import Category, Complaint
+from layanan.documents import issuing, keys
+from layanan.documents.models import IssuedDocument
+from layanan.documents.tests.helpers import SIGNING_DIR
 from layanan.lib.sealed import is_sealed
 from layanan.notifications import jobs as notifications
 from layanan.notifications.models import Message
@@ -83,7 +90,27 @@ def find_everywhere(needles: list[str], nik: str) -> list[str]:
     return found
 
 
+@override_settings(LAYANAN_SIGNING_DIR=SIGNING_DIR)
 class ClosureTestCase(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        with override_settings(LAYANAN_SIGNING_DIR=SIGNING_DIR):
+            keys.ensure_demo_certificates(now=timezone.now(), region="Kabupaten Contoh")
+
+    def issue_to_siti(self) -> IssuedDocument:
+        """A completed application of siti's and its signed product (the worker's pass)."""
+        application = self.submitted(self.siti)
+        for key in ("verifikasi", "terbit"):
+            application = actions.act_on_step(
+                application=application,
+                step=application.steps.get(key=key),
+                officer=self.budi,
+                action="approve",
+            )
+        issuing.run()
+        return IssuedDocument.objects.get(application=application)
+
     def give_siti_a_history(self) -> dict[str, Any]:
         """Everything a citizen leaves behind: a profile, applications (one withdrawn with a
         file, one draft), a complaint with contacts and an attachment, a message, a request
@@ -158,6 +185,7 @@ class ClosureTestCase(BaseTestCase):
 class CloseOnTheWebTests(ClosureTestCase):
     def test_nothing_of_siti_is_left_outside_the_retained_records(self) -> None:
         history = self.give_siti_a_history()
+        issued = self.issue_to_siti()
         needles = ["Siti Rahayu", "siti@example.test", PHONE, "0812-3456-7890", "081234567890"]
         # the scan finds them in columns, in sealed values, in JSON and in the private files
         before = "\n".join(find_everywhere(needles, NIK))
@@ -176,6 +204,13 @@ class CloseOnTheWebTests(ClosureTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Akun Anda sudah ditutup")
         self.assertEqual(find_everywhere([*needles, hashed], NIK), [])
+        # kept: the signed product, with the name printed on it (docs/privacy.md); the scan
+        # above does not see it, since a PDF's text is compressed: read it as text
+        issued.refresh_from_db()
+        self.assertEqual(issued.state, "issued")
+        with issued.file.open("rb") as handle:
+            text = PdfReader(io.BytesIO(handle.read())).pages[0].extract_text()
+        self.assertIn("Siti Rahayu", text)
         # the records kept: the applications, without answers or files; the closure event
         withdrawn = Application.objects.get(pk=history["withdrawn"].pk)
         self.assertEqual(withdrawn.answers, {})

@@ -100,8 +100,13 @@ def export_document(citizen: User, *, at: dt.datetime) -> dict[str, Any]:
 
 
 def request_export(*, citizen: User, language: str) -> DataExport:
-    """Queue the preparation of a copy; the worker builds it (`build_export`)."""
+    """Queue the preparation of a copy; the worker builds it (`build_export`). While one is
+    still being prepared, asking again returns that one instead of queueing another."""
     with transaction.atomic():
+        User.objects.select_for_update().filter(pk=citizen.pk).exists()
+        waiting = DataExport.objects.filter(citizen=citizen, state=DataExport.State.QUEUED).first()
+        if waiting is not None:
+            return waiting
         export = DataExport.objects.create(
             citizen=citizen,
             state=DataExport.State.QUEUED,

@@ -123,6 +123,8 @@ class WorkerPreparesTheCopyTests(ConcurrentTestCase):
         created = self.client.post("/api/v1/me/export", headers=headers)
         self.assertEqual(created.status_code, 202)
         export_id = created.json()["id"]
+        again = self.client.post("/api/v1/me/export", headers=headers)
+        self.assertEqual(again.json()["id"], export_id)  # one at a time while it is prepared
         pending = self.client.get(f"/api/v1/me/export/{export_id}", headers=headers)
         self.assertEqual(pending.status_code, 202)
         self.assertEqual(pending.json(), {"id": export_id, "state": "queued"})

@@ -440,6 +440,7 @@ LAYANAN_PERIODIC_JOBS = [
     ("layanan.transparency.forecast.run", 60),
     ("layanan.transparency.rollups.run", 60),
     ("layanan.documents.issuing.run", 15),
+    ("layanan.citizens.exports.delete_expired_exports", 15 * 60),
     # partitions for the next applications (PostgreSQL, once partitioned: docs/partitioning.md)
     ("layanan.portal.partitions.run", 24 * 60 * 60),
 ]
@@ -453,6 +454,31 @@ LAYANAN_APPLICATION_DETAIL = [
     "layanan.payments.api.application_payment",
     "layanan.documents.api.application_documents",
 ]
+# The citizen's rights under UU 27/2022 (docs/privacy.md; the contract of these two lists is in
+# layanan/lib/data_rights.py): each app's function giving its sections of a citizen's copy of
+# their data, and each app's function erasing its personal data when the account is closed.
+LAYANAN_PERSONAL_DATA_EXPORTERS = [
+    "layanan.accounts.personal_data.export_section",
+    "layanan.citizens.personal_data.export_section",
+    "layanan.cases.personal_data.export_section",
+    "layanan.documents.personal_data.export_section",
+    "layanan.payments.personal_data.export_section",
+    "layanan.guarantees.personal_data.export_section",
+    "layanan.complaints.personal_data.export_section",
+    "layanan.surveys.personal_data.export_section",
+    "layanan.charters.personal_data.export_section",
+    "layanan.notifications.personal_data.export_section",
+]
+LAYANAN_PERSONAL_DATA_ERASERS = [
+    "layanan.citizens.personal_data.erase",
+    "layanan.cases.personal_data.erase",
+    "layanan.complaints.personal_data.erase",
+    "layanan.charters.personal_data.erase",
+    "layanan.notifications.personal_data.erase",
+    "layanan.accounts.personal_data.erase",
+]
+# How long a prepared copy of a citizen's data can be downloaded before its files are deleted.
+LAYANAN_EXPORT_KEEP_HOURS = int(os.environ.get("LAYANAN_EXPORT_KEEP_HOURS", "72"))
 # The public league table ranks an agency only with at least this many decisions in the period.
 LAYANAN_LEAGUE_MIN_DECIDED = int(os.environ.get("LAYANAN_LEAGUE_MIN_DECIDED", "20"))
 AUTHENTICATION_BACKENDS = ["layanan.accounts.backends.UsernameEmailOrPhoneBackend"]

@@ -95,6 +95,11 @@ class AccountEvent(models.Model):
         SECOND_FACTOR_ENABLED = "second_factor_enabled", _("two-step verification turned on")
         SECOND_FACTOR_REMOVED = "second_factor_removed", _("two-step verification turned off")
         RECOVERY_CODE_USED = "recovery_code_used", _("recovery code used to sign in")
+        DATA_EXPORT_REQUESTED = "data_export_requested", _("copy of personal data requested")
+        RIGHTS_REQUEST_FILED = "rights_request_filed", _("personal-data request filed")
+        RIGHTS_REQUEST_ANSWERED = "rights_request_answered", _("personal-data request answered")
+        RIGHTS_REQUEST_LATE = "rights_request_late", _("personal-data request not answered in time")
+        ACCOUNT_CLOSED = "account_closed", _("account closed and personal data erased")
 
     user = models.ForeignKey(
         User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="account_events"
@@ -153,6 +158,10 @@ class DataAccess(models.Model):
         ADMIN_OFFICERS = "admin_officers", _("The administrators' pages of officer roles")
         OFFICE_COMPLAINT = "office_complaint", _("The handling unit's page of your complaint")
         COMPLAINT_EXPORT = "complaint_export", _("The handling unit's SP4N-LAPOR! export")
+        DATA_REQUESTS = (
+            "data_requests",
+            _("The data-protection officer's pages of your personal-data requests"),
+        )
         API_COMPLAINT = (
             "api_complaint",
             _("Your complaint read by the handling unit through the API"),

@@ -264,3 +264,121 @@ class Consent(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+class DataExport(models.Model):
+    """A copy of everything Layanan holds about a citizen (UU 27/2022: the right to a copy
+    of one's data), prepared by a task of the worker as a JSON file and a readable HTML page
+    in the private storage, downloadable by its owner until `expires_at`."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Being prepared")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Could not be prepared")
+        EXPIRED = "expired", _("Expired and deleted")
+
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("citizen"),
+        on_delete=models.CASCADE,
+        related_name="data_exports",
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    # The language the citizen asked in: the HTML page's headings are written in it.
+    language = models.CharField(_("language"), max_length=8)
+    requested_at = models.DateTimeField(_("requested"))
+    ready_at = models.DateTimeField(_("ready"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("available until"), null=True, blank=True)
+    json_file = models.CharField(_("JSON file"), max_length=200, blank=True)
+    html_file = models.CharField(_("HTML file"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("personal-data export")
+        verbose_name_plural = _("personal-data exports")
+        indexes = [
+            models.Index(fields=["citizen", "-requested_at"]),
+            # the periodic pass that deletes expired files
+            models.Index(
+                fields=["expires_at"],
+                condition=models.Q(state="ready"),
+                name="citizens_export_ready_expiry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citizen_id} {self.state} {self.requested_at:%Y-%m-%d %H:%M}"
+
+    def is_downloadable_at(self, moment: dt.datetime) -> bool:
+        return self.state == self.State.READY and (
+            self.expires_at is None or moment < self.expires_at
+        )
+
+
+class RightsRequest(models.Model):
+    """A citizen's request to correct their data or to restrict its processing (UU 27/2022),
+    answered by the platform's data-protection officer within 3 × 24 hours (`ANSWER_WITHIN`,
+    on the clock, not in working days). A missed answer is recorded once by the guarantee
+    sweep (`breached_at`) and escalated to every data-protection officer."""
+
+    ANSWER_WITHIN = dt.timedelta(hours=72)
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correct my data")
+        RESTRICTION = "restriction", _("Restrict the processing of my data")
+
+    class Outcome(models.TextChoices):
+        DONE = "done", _("Done")
+        PARTLY = "partly", _("Partly done")
+        REFUSED = "refused", _("Refused")
+
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("citizen"),
+        on_delete=models.CASCADE,
+        related_name="rights_requests",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    data = models.CharField(_("which data"), max_length=200)
+    details = models.TextField(_("what is wrong, or what to restrict"))
+    reason = models.TextField(_("reason"), blank=True)
+    filed_at = models.DateTimeField(_("filed"))
+    due_at = models.DateTimeField(_("answer due"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    breached_at = models.DateTimeField(_("answer missed (recorded)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("personal-data request")
+        verbose_name_plural = _("personal-data requests")
+        permissions = [("answer_rightsrequest", _("Can answer personal-data requests"))]
+        indexes = [
+            models.Index(fields=["citizen", "-filed_at"]),
+            # the officers' list and the sweep: the open requests, soonest due first
+            models.Index(
+                fields=["due_at", "id"],
+                condition=models.Q(answered_at__isnull=True),
+                name="citizens_rights_open_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citizen_id} {self.kind} {self.filed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def restriction_in_force(self) -> bool:
+        """A granted restriction (done or partly done) stands once answered."""
+        return self.kind == self.Kind.RESTRICTION and self.outcome in (
+            self.Outcome.DONE,
+            self.Outcome.PARTLY,
+        )
+
+    def is_late_at(self, moment: dt.datetime) -> bool:
+        return self.answered_at is None and moment >= self.due_at

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from layanan.citizens import views, views_counter
+from layanan.citizens import views, views_counter, views_rights
 
 app_name = "citizens"
 urlpatterns = [
@@ -8,6 +8,21 @@ urlpatterns = [
     path("daftar/terkirim/", views.sign_up_done, name="sign_up_done"),
     path("profil/", views.profile, name="profile"),
     path("profil/akses/", views.access_log, name="access_log"),
+    path("profil/data/", views_rights.data_rights, name="data_rights"),
+    path("profil/data/salinan/", views_rights.export_request, name="export_request"),
+    path(
+        "profil/data/salinan/<int:export_id>.<str:fmt>",
+        views_rights.export_download,
+        name="export_download",
+    ),
+    path("profil/data/permintaan/", views_rights.rights_request_new, name="rights_request_new"),
+    path("profil/data/tutup/", views_rights.account_close, name="account_close"),
+    path("kantor/data-pribadi/", views_rights.office_requests, name="office_requests"),
+    path(
+        "kantor/data-pribadi/<int:request_id>/",
+        views_rights.office_answer,
+        name="office_answer",
+    ),
     path("akun/kode/", views.setup_code, name="setup_code"),
     path("kantor/loket/", views_counter.counter, name="counter"),
     path(

@@ -34,6 +34,7 @@ from layanan.cases.events import ChainWriter, read_new_events
 from layanan.cases.models import Application, Event, Step
 from layanan.cases.presenters import per_day_compensation
 from layanan.charters.models import Charter
+from layanan.citizens.rights import sweep as rights_sweep
 from layanan.complaints.sweep import run as complaint_sweep
 from layanan.guarantees.actions import settle_waiver
 from layanan.guarantees.corrections import apply_calendar_corrections
@@ -64,6 +65,7 @@ class Summary:
     complaint_deadlines_missed: int = 0
     complaints_withdrawn: int = 0
     complaints_closed: int = 0
+    data_requests_missed: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -540,6 +542,8 @@ def sweep(at: dt.datetime | None = None) -> Summary:
     summary.complaint_deadlines_missed = complaints.missed
     summary.complaints_withdrawn = complaints.withdrawn
     summary.complaints_closed = complaints.closed
+    # and the 3 × 24-hour limit of the citizens' personal-data requests (UU 27/2022)
+    summary.data_requests_missed = rights_sweep(at).missed
     return summary
 
 

@@ -52,6 +52,7 @@ from schemathesis import APIOperation, GenerationMode
 from werkzeug.test import EnvironBuilder
 
 from layanan.charters import consultations
+from layanan.citizens.exports import build_export, request_export
 from layanan.test import PASSWORD, PDF, Scenario, otp_for, published_consultation
 from layanan.wsgi import application
 
@@ -66,6 +67,8 @@ APP_DIR = str(Path(__file__).resolve().parents[2])
 DRAFT, SUBMITTED = "draft-number", "submitted-number"
 # the open consultation on akta-kelahiran and agus's comment in it
 CONSULTATION, COMMENT = "consultation-id", "comment-id"
+# siti's copy of her data (ready)
+EXPORT = "export-id"
 KNOWN_TARGETS = [
     {
         "number": SUBMITTED,
@@ -75,6 +78,7 @@ KNOWN_TARGETS = [
         "consultation_id": CONSULTATION,
         "comment_id": COMMENT,
         "component": "facilities",
+        "export_id": EXPORT,
     },
     {"number": SUBMITTED, "key": "terbit", "code": "akta-kelahiran", "requirement": "surat_lahir"},
     {"number": DRAFT, "key": "verifikasi", "code": "akta-kelahiran", "requirement": "surat_lahir"},
@@ -132,6 +136,12 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
         "text": "Terima kasih.",
     },
     "POST /api/v1/consultations/{consultation_id}/adopt": {"effective_date": "2099-01-01"},
+    "POST /api/v1/me/rights-requests": {
+        "kind": "correction",
+        "data": "Alamat",
+        "details": "Nomor rumah salah.",
+    },
+    "POST /api/v1/me/close": {"password": PASSWORD},
 }
 # Text any client can send but generators draw rarely (NUL, which PostgreSQL refuses) or never
 # (a lone surrogate: valid JSON as "\ud800", yet not encodable as UTF-8), and text longer than
@@ -239,6 +249,8 @@ def world(db: None) -> Iterator[World]:
     comment = consultations.write_comment(
         consultation=consultation, author=FuzzScenario.agus, target="facilities", text="Sempit."
     )
+    export = request_export(citizen=FuzzScenario.siti, language="id")
+    build_export.call(export.pk)
     # Django logs every 4xx and 5xx; thousands of them would bury the failure these tests report.
     request_log = logging.getLogger("django.request")
     level = request_log.level
@@ -252,6 +264,7 @@ def world(db: None) -> Iterator[World]:
                 SUBMITTED: submitted,
                 CONSULTATION: str(consultation.pk),
                 COMMENT: str(comment.pk),
+                EXPORT: str(export.pk),
             },
         )
     finally:

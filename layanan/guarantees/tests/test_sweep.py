@@ -283,6 +283,7 @@ class ConsequenceTests(SweepTestCase):
                 "complaint_deadlines_missed",
                 "complaints_withdrawn",
                 "complaints_closed",
+                "data_requests_missed",
             },
         )
         self.assertGreater(summary["new_breaches"], 0)

@@ -38,6 +38,9 @@ from layanan.charters import consultations
 from layanan.charters.evaluations import record_evaluation
 from layanan.charters.models import Comment, Consultation, Evaluation
 from layanan.citizens.actions import file_at_counter, issue_password_setup_code
+from layanan.citizens.exports import build_export, request_export
+from layanan.citizens.models import DataExport, RightsRequest
+from layanan.citizens.rights import file_rights_request
 from layanan.complaints import actions as complaint_actions
 from layanan.complaints.models import Category, Complaint, HandlingRules, Open311Key
 from layanan.documents import issuing, keys
@@ -160,6 +163,12 @@ RULES: dict[str, dict[str, int]] = {
     # lead agency (rina for Disdukcapil) and superusers; the consultation is public, so others
     # signed in are refused (403), not told it does not exist
     "api-agency-admin": rule(403, anonymous=401, agency_admin=OK, superuser=OK),
+    # the platform's data-protection officer: the permission citizens.answer_rightsrequest
+    # (root holds every permission); other officers and citizens are refused
+    "data-protection-officer": rule(403, anonymous=LOGIN, superuser=OK),
+    # closing an account through the API: siti has applications under way and officers'
+    # accounts are closed by an administrator (409); agus may (rolled back afterwards)
+    "api-close": rule(409, anonymous=401, other_citizen=OK),
 }
 
 
@@ -217,6 +226,14 @@ WEB: dict[str, Route] = {
     "cases:mine": Route("login"),
     "citizens:profile": Route("login"),
     "citizens:access_log": Route("login"),  # each person sees the reads of their own data
+    # the rights under UU 27/2022: each person's own page, copies and requests
+    "citizens:data_rights": Route("login"),
+    "citizens:export_request": Route("login", ok=302, method="POST"),
+    "citizens:export_download": Route("applicant"),  # siti's copy; 404 to everyone else
+    "citizens:rights_request_new": Route("login"),
+    "citizens:account_close": Route("login"),  # the page; closing needs the password
+    "citizens:office_requests": Route("data-protection-officer"),
+    "citizens:office_answer": Route("data-protection-officer"),
     "cases:detail": Route("applicant"),
     "cases:receipt": Route("applicant"),
     "cases:withdraw": Route("applicant"),
@@ -463,6 +480,16 @@ API: dict[str, Route] = {
         },
     ),
     "GET /api/v1/complaints": Route("api-public"),
+    # the rights under UU 27/2022: every account its own; siti's copy is hers alone
+    "POST /api/v1/me/export": Route("api-token", ok=202),
+    "GET /api/v1/me/export/{export_id}": Route("api-applicant"),
+    "GET /api/v1/me/rights-requests": Route("api-token"),
+    "POST /api/v1/me/rights-requests": Route(
+        "api-token",
+        ok=201,
+        data={"kind": "correction", "data": "Alamat", "details": "Nomor rumah salah."},
+    ),
+    "POST /api/v1/me/close": Route("api-close", data={"password": PASSWORD}),
     "GET /api/v1/complaints/{number}": Route("api-complaint-confidential", sample="confidential"),
     "POST /api/v1/complaints/{number}/actions": Route(
         "api-unit-officer", sample="complaint", data={"action": "verify"}
@@ -538,6 +565,8 @@ class MatrixTestCase(BaseTestCase):
     consultations: dict[str, Consultation]
     consultation_comment: Comment
     api_comment: Comment
+    export: DataExport
+    rights_request: RightsRequest
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -768,6 +797,11 @@ class MatrixTestCase(BaseTestCase):
             target="facilities",
             text="Ruang tunggu terlalu sempit.",
         )
+        cls.export = request_export(citizen=cls.siti, language="id")
+        build_export.call(cls.export.pk)
+        cls.rights_request = file_rights_request(
+            citizen=cls.siti, kind="correction", data="Alamat", details="Nomor rumah salah."
+        )
         set_one = cls.consultations["consultation-set"]
         consultations.adopt_consultation(
             consultation=set_one,
@@ -882,6 +916,9 @@ class MatrixTestCase(BaseTestCase):
             "consultation_id": str(self.consultation.pk),
             "component": "fee",
             "comment_id": str(self.consultation_comment.pk),
+            "export_id": str(self.export.pk),  # siti's ready copy of her data
+            "fmt": "html",
+            "request_id": str(self.rights_request.pk),  # siti's correction request
         }
         if name.startswith("agencies:"):
             values["code"] = "disdukcapil"

@@ -265,6 +265,7 @@ class Consent(models.Model):
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
+
 class DataExport(models.Model):
     """A copy of everything Layanan holds about a citizen (UU 27/2022: the right to a copy
     of one's data), prepared by a task of the worker as a JSON file and a readable HTML page

@@ -453,6 +453,10 @@ LAYANAN_APPLICATION_DETAIL = [
     "layanan.payments.api.application_payment",
     "layanan.documents.api.application_documents",
 ]
+# The applicant's profile, for the application forms that take it, and what submitting does
+# with it (cases.prefill): the values, and the consent recorded on submission.
+LAYANAN_PROFILE_VALUES = ["layanan.citizens.prefill.profile_values"]
+LAYANAN_SUBMISSION_HOOKS = ["layanan.citizens.prefill.record_profile_consent"]
 # The public league table ranks an agency only with at least this many decisions in the period.
 LAYANAN_LEAGUE_MIN_DECIDED = int(os.environ.get("LAYANAN_LEAGUE_MIN_DECIDED", "20"))
 AUTHENTICATION_BACKENDS = ["layanan.accounts.backends.UsernameEmailOrPhoneBackend"]

@@ -31,7 +31,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from layanan.accounts.models import User
-from layanan.cases.answers import open_answers
+from layanan.cases.answers import clean_answers, open_answers
 from layanan.cases.models import Application
 from layanan.charters.models import Charter
 from layanan.lib.personal_data import profile_attribute_name
@@ -85,7 +85,11 @@ def answers_with_profile(charter: Charter, user: User, answers: dict[str, Any]) 
     filled = dict(answers)
     for key, attribute in profile_fields(charter).items():
         if key not in answers and attribute in values:
-            filled[key] = values[attribute]
+            # A profile value the field's own rules refuse (a charter may ask for a longer
+            # phone number) is left for the client to ask, not refused in the citizen's name.
+            _cleaned, errors = clean_answers(charter, {key: values[attribute]}, partial=True)
+            if not errors:
+                filled[key] = values[attribute]
     return filled
 
 

@@ -256,3 +256,24 @@ class ApiPrefillTests(ApiTestCase):
         )
         self.assertIsNotNone(old.withdrawn_at)
         self.assertEqual((new.fields, new.what, new.withdrawn_at), ({"nik": "nik"}, "NIK", None))
+
+    def test_a_profile_value_the_fields_rules_refuse_is_left_out(self) -> None:
+        strict = [dict(f) for f in FORM]
+        strict[3]["rules"] = {"min_length": 13}  # the phone: 13 digits or more
+        self.adopt(
+            self.skck,
+            charter_content(
+                form=strict,
+                requirements=[
+                    {"key": "keperluan", "name": "Keperluan", "kind": "field", "field": "keperluan"}
+                ],
+                procedure=STEPS,
+            ),
+        )
+        self.call("patch", "/api/v1/me", {"phone": "0812 0000 0001"})  # 12 digits
+        created = self.call("post", "/api/v1/applications", {"service": "skck", "prefill": True})
+        self.assertEqual(created.status_code, 201, created.content)
+        self.assertEqual(
+            created.json()["answers"],
+            {"nik": NIK, "nama": "Siti Rahayu", "lahir": "1995-01-25"},
+        )

@@ -282,6 +282,9 @@ def answer_page(request: HttpRequest, number: str, page: str) -> HttpResponse:
         # The citizen, or the officer filing for them at the counter: both see the NIK.
         form = form_class(initial=opened)
         status = 200
+    if request.method == "POST":
+        # shown again with the answers as sent: marked only where the profile's value stayed
+        from_profile = {k for k in from_profile if request.POST.get(k) == str(opened[k])}
     on_behalf = access.files_on_behalf(user_of(request), application)
     note = (
         _("Filled in from the citizen's profile. It may be changed for this application only.")
@@ -291,6 +294,7 @@ def answer_page(request: HttpRequest, number: str, page: str) -> HttpResponse:
     for key in from_profile:
         marked = form.fields[key]
         marked.help_text = f"{note} {marked.help_text}".strip()
+        form[key].help_text = marked.help_text  # a bound field made while cleaning copied it
     record_counter_read(request, application)
     return render(
         request,

@@ -155,6 +155,18 @@ class PrefillPageTests(PrefillTestCase):
         # every field now has its answer: nothing is marked as taken from the profile
         self.assertContains(page, "Diisi dari profil Anda. Anda boleh mengubahnya", count=0)
 
+    def test_a_page_refused_marks_only_what_still_comes_from_the_profile(self) -> None:
+        number = self.start()
+        response = self.save(number, nama="Siti R.", lahir="1995-13-45")
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(
+            response, "Tanggal lahir harus berupa tanggal yang benar", status_code=400
+        )
+        hinted = 'id="id_{key}_helptext" class="govuk-hint">Diisi dari profil Anda.'
+        self.assertContains(response, hinted.format(key="nik"), status_code=400)
+        self.assertNotContains(response, hinted.format(key="nama"), status_code=400)
+        self.assertEqual(Application.objects.get(number=number).answers, {})
+
     def test_an_optional_answer_cleared_is_not_filled_again(self) -> None:
         number = self.start()
         self.save(number, telepon="")

@@ -132,6 +132,8 @@ class MeApiTests(ApiTestCase):
 
 
 class ApiPrefillTests(ApiTestCase):
+    skck: Service
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

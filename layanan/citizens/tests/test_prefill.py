@@ -30,7 +30,7 @@ PROFILE = {
     "email": "siti@example.test",
 }
 
-FORM = [
+FORM: list[dict[str, Any]] = [
     {"key": "nik", "label": "NIK pemohon", "type": "nik", "profile": "nik"},
     {"key": "nama", "label": "Nama lengkap", "type": "text", "profile": "full_name"},
     {"key": "lahir", "label": "Tanggal lahir", "type": "date", "profile": "birth_date"},
@@ -43,7 +43,7 @@ FORM = [
     },
     {"key": "keperluan", "label": "Keperluan", "type": "text"},
 ]
-STEPS = {
+STEPS: dict[str, Any] = {
     "stages": [
         {
             "name": "Verifikasi",

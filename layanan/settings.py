@@ -479,6 +479,10 @@ LAYANAN_PERSONAL_DATA_ERASERS = [
 ]
 # How long a prepared copy of a citizen's data can be downloaded before its files are deleted.
 LAYANAN_EXPORT_KEEP_HOURS = int(os.environ.get("LAYANAN_EXPORT_KEEP_HOURS", "72"))
+# The applicant's profile, for the application forms that take it, and what submitting does
+# with it (cases.prefill): the values, and the consent recorded on submission.
+LAYANAN_PROFILE_VALUES = ["layanan.citizens.prefill.profile_values"]
+LAYANAN_SUBMISSION_HOOKS = ["layanan.citizens.prefill.record_profile_consent"]
 # The public league table ranks an agency only with at least this many decisions in the period.
 LAYANAN_LEAGUE_MIN_DECIDED = int(os.environ.get("LAYANAN_LEAGUE_MIN_DECIDED", "20"))
 AUTHENTICATION_BACKENDS = ["layanan.accounts.backends.UsernameEmailOrPhoneBackend"]

@@ -6,6 +6,7 @@ from layanan.cases.api import router as applications_router
 from layanan.cases.api import tracking_router
 from layanan.charters.api import router as services_router
 from layanan.charters.api_consultations import router as consultations_router
+from layanan.citizens.api_profile import router as profile_router
 from layanan.citizens.api_rights import router as rights_router
 from layanan.complaints.api import router as complaints_router
 from layanan.documents.api import router as documents_router
@@ -22,5 +23,6 @@ api.add_router("/complaints", complaints_router, auth=BearerToken())
 api.add_router("/verify", verify_router)
 api.add_router("/documents", documents_router, auth=BearerToken())
 api.add_router("/me", rights_router, auth=BearerToken())
+api.add_router("/me", profile_router, auth=BearerToken())
 
 urls = api.urls

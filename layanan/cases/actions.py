@@ -39,6 +39,7 @@ from layanan.cases.models import (
     Step,
     stored_name,
 )
+from layanan.cases.prefill import after_submission
 from layanan.cases.storage import StoreFull, files_problem, release_after_commit, store_file
 from layanan.cases.uploads import UploadRefused, check_upload
 from layanan.charters import fees
@@ -737,11 +738,17 @@ def missing_requirements(
 
 
 def submit_application(
-    *, application: Application, citizen: User, calendars: AgencyCalendars | None = None
+    *,
+    application: Application,
+    citizen: User,
+    calendars: AgencyCalendars | None = None,
+    channel: str = "web",
 ) -> Application:
     """Hand a complete draft to the officers, under the version of the standard in force now
     (`follow_standard_in_force`). `calendars` (here and in the other citizen actions): the
-    request's, which its answer reads again (see `run`)."""
+    request's, which its answer reads again (see `run`). `channel` (web or api; counter
+    whenever an officer files for the citizen) is told to the submission hooks
+    (`prefill.after_submission`: the consent to the profile data the answers carry)."""
     if application.status != "draft":
         raise NotAllowed(_("Only a draft can be submitted."))
     moved = follow_standard_in_force(application, actor=citizen)
@@ -755,19 +762,36 @@ def submit_application(
                     "now follows version %(version)d. Check what it asks for."
                 ) % {"version": application.charter.version}
             raise InvalidInput(message, fields=missing)
-        return run(application, engine.submit, actor=citizen, calendars=calendars)
+        submitted = run(application, engine.submit, actor=citizen, calendars=calendars)
+        after_submission(
+            submitted, by=citizen, channel=submission_channel(submitted, citizen, channel)
+        )
+        return submitted
 
 
 @transaction.atomic
 def resubmit_application(
-    *, application: Application, citizen: User, calendars: AgencyCalendars | None = None
+    *,
+    application: Application,
+    citizen: User,
+    calendars: AgencyCalendars | None = None,
+    channel: str = "web",
 ) -> Application:
     if application.status != "returned":
         raise NotAllowed(_("Only an application returned for correction can be resubmitted."))
     missing = missing_requirements(application)
     if missing:
         raise InvalidInput(_("The application is not complete yet."), fields=missing)
-    return run(application, engine.resubmit, actor=citizen, calendars=calendars)
+    resubmitted = run(application, engine.resubmit, actor=citizen, calendars=calendars)
+    after_submission(
+        resubmitted, by=citizen, channel=submission_channel(resubmitted, citizen, channel)
+    )
+    return resubmitted
+
+
+def submission_channel(application: Application, by: User, channel: str) -> str:
+    """web or api as the caller says, counter when someone files for the applicant."""
+    return "counter" if by.pk != application.applicant_id else channel
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from layanan.accounts.current import user_of
 from layanan.accounts.models import DataAccess, User
-from layanan.cases import access, actions, lookup_limit, snapshots
+from layanan.cases import access, actions, lookup_limit, prefill, snapshots
 from layanan.cases.answers import open_answers
 from layanan.cases.models import Application, Document, PublicSnapshot, Step
 from layanan.cases.paging import CappedPaginator
@@ -30,6 +31,7 @@ from layanan.cases.presenters import (
     status_sentence,
     step_name,
 )
+from layanan.charters.actions import charter_in_force
 from layanan.charters.models import Service
 from layanan.charters.presenters import fee_notice
 from layanan.http_errors import ApiError, with_language
@@ -44,6 +46,9 @@ JSON = "application/json; charset=utf-8"  # django-ninja's own
 class ApplicationIn(Schema):
     service: str
     answers: dict[str, Any] = {}
+    # Fill the form fields that declare a profile attribute, and are not in `answers`, from
+    # the citizen's profile (cases.prefill); the consent is recorded on submission.
+    prefill: bool = False
 
 
 class AnswersIn(Schema):
@@ -129,12 +134,21 @@ class IssuedDocumentOut(Schema):
     sha256: str
 
 
+class ProfileConsentOut(Schema):
+    fields: dict[str, str]  # form field key -> profile attribute
+    what: str
+    agencies: list[str]
+    purpose: str
+
+
 class ApplicationDetailOut(ApplicationOut):
     charter_version: int
     answers: dict[str, Any]
     steps: list[StepOut]
     documents: list[DocumentOut]
     missing: dict[str, list[str]]
+    # Before (re)submission, to the applicant: the consent submitting records, or null.
+    profile_consent: ProfileConsentOut | None = None
     status_label: str
     due_at_text: str
     due_explanation: str
@@ -319,7 +333,20 @@ def detail(
         "missing": actions.missing_requirements(application, documents=documents)
         if application.is_editable_by_citizen
         else {},
+        "profile_consent": profile_consent(application)
+        if is_applicant and application.is_editable_by_citizen
+        else None,
     }
+
+
+def profile_consent(application: Application) -> dict[str, Any] | None:
+    """The consent submitting will record, to show the applicant before they submit: the
+    answers that carry their profile's values, {field key: attribute}, with the data named,
+    the agencies that will see it and the purpose; null when no answer does."""
+    fields = prefill.from_profile(application)
+    if not fields:
+        return None
+    return {"fields": fields, **prefill.consent_terms(application, fields)}
 
 
 @router.post(
@@ -347,11 +374,15 @@ def create(request: HttpRequest, data: ApplicationIn) -> Status[dict[str, Any]]:
             404, "not_found", _("Unknown service."), {"service": [_("Unknown service.")]}
         )
     key = (request.headers.get("Idempotency-Key") or "").strip()[:100] or None
+    answers = data.answers
+    charter = charter_in_force(service)
+    if data.prefill and charter is not None:
+        answers = prefill.answers_with_profile(charter, user, answers)
     try:
         application, created = actions.create_application(
             citizen=user,
             service=service,
-            answers=data.answers,
+            answers=answers,
             channel="api",
             idempotency_key=key,
         )
@@ -490,8 +521,10 @@ def citizen_action(request: HttpRequest, number: str, function: Any) -> dict[str
     summary="Submit a draft",
 )
 def submit(request: HttpRequest, number: str) -> dict[str, Any]:
-    """Missing answers or documents give 400 listing each of them under `fields`."""
-    return citizen_action(request, number, actions.submit_application)
+    """Missing answers or documents give 400 listing each of them under `fields`. Answers
+    that carry the citizen's profile values record their consent (`profile_consent` of the
+    application's detail says what it will be)."""
+    return citizen_action(request, number, partial(actions.submit_application, channel="api"))
 
 
 @router.post(
@@ -500,7 +533,7 @@ def submit(request: HttpRequest, number: str) -> dict[str, Any]:
     summary="Send the corrections of a returned application",
 )
 def resubmit(request: HttpRequest, number: str) -> dict[str, Any]:
-    return citizen_action(request, number, actions.resubmit_application)
+    return citizen_action(request, number, partial(actions.resubmit_application, channel="api"))
 
 
 @router.post(

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from layanan.accounts.current import user_of
 from layanan.accounts.models import DataAccess
-from layanan.cases import access, actions
+from layanan.cases import access, actions, prefill
 from layanan.cases.answers import answers_form_class, open_answers
 from layanan.cases.forms import DeclarationForm, DocumentForm, ItemsForm
 from layanan.cases.models import Application, Document
@@ -259,6 +259,11 @@ def answer_page(request: HttpRequest, number: str, page: str) -> HttpResponse:
     if current is None:
         raise Http404
     form_class = answers_form_class(application.charter, keys=current["keys"])
+    # Never-answered fields that take the applicant's profile are offered filled from it,
+    # marked so (cases.prefill); saving the page makes them this application's answers.
+    opened, from_profile = prefill.prefill(
+        application, open_answers(application.answers), keys=current["keys"]
+    )
     if request.method == "POST":
         form = form_class(data=request.POST)
         if form.is_valid():
@@ -275,8 +280,21 @@ def answer_page(request: HttpRequest, number: str, page: str) -> HttpResponse:
         status = 400
     else:
         # The citizen, or the officer filing for them at the counter: both see the NIK.
-        form = form_class(initial=open_answers(application.answers))
+        form = form_class(initial=opened)
         status = 200
+    if request.method == "POST":
+        # shown again with the answers as sent: marked only where the profile's value stayed
+        from_profile = {k for k in from_profile if request.POST.get(k) == str(opened[k])}
+    on_behalf = access.files_on_behalf(user_of(request), application)
+    note = (
+        _("Filled in from the citizen's profile. It may be changed for this application only.")
+        if on_behalf
+        else _("Filled in from your profile. You may change it for this application only.")
+    )
+    for key in from_profile:
+        marked = form.fields[key]
+        marked.help_text = f"{note} {marked.help_text}".strip()
+        form[key].help_text = marked.help_text  # a bound field made while cleaning copied it
     record_counter_read(request, application)
     return render(
         request,
@@ -285,7 +303,8 @@ def answer_page(request: HttpRequest, number: str, page: str) -> HttpResponse:
             "application": application,
             "page": current,
             "form": form,
-            "on_behalf": access.files_on_behalf(user_of(request), application),
+            "from_profile": from_profile,
+            "on_behalf": on_behalf,
         },
         status=status,
     )
@@ -453,6 +472,17 @@ def check_answers(request: HttpRequest, number: str) -> HttpResponse:
                 return redirect("cases:detail", number=application.number)
     errors = missing_rows(application, missing)
     record_counter_read(request, application)
+    # What submitting consents to (cases.prefill): stated here, above the button that
+    # records it.
+    profile_fields = prefill.from_profile(application)
+    consent = (
+        {"fields": profile_fields, **prefill.consent_terms(application, profile_fields)}
+        if profile_fields
+        else None
+    )
+    rows = answer_rows(application, full_nik=True)
+    for row in rows:
+        row["from_profile"] = row["key"] in profile_fields
     if form.errors:
         errors += [
             {"message": str(m), "href": "#id_declaration"} for m in form.errors["declaration"]
@@ -463,7 +493,8 @@ def check_answers(request: HttpRequest, number: str) -> HttpResponse:
         {
             "application": application,
             # the citizen, or the officer filing for them at the counter: both are entitled
-            "rows": answer_rows(application, full_nik=True),
+            "rows": rows,
+            "consent": consent,
             "documents": document_requirements(application),
             "items": item_rows(application),
             "at_counter": at_counter,

@@ -49,6 +49,8 @@ class FieldOut(Schema):
     choices: list[ChoiceOut]
     unit: str
     rules: dict[str, Any]
+    # The applicant's profile attribute the field is pre-filled from ("" when none).
+    profile: str = ""
 
 
 class ConditionOut(Schema):
@@ -222,6 +224,7 @@ def service_detail(request: HttpRequest, code: str) -> dict[str, Any]:
                 ],
                 "unit": local(f.get("unit")),
                 "rules": published_rules(f, language, today=today),
+                "profile": f.get("profile", ""),
             }
             for f in content["form"]
         ],

@@ -22,6 +22,7 @@ from layanan.charters.fees import read_fee
 from layanan.charters.reader import Problem, Reader, index, join
 from layanan.charters.rules import read_rules
 from layanan.lib import document_text
+from layanan.lib.personal_data import PROFILE_ATTRIBUTES
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 CODE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -66,12 +67,24 @@ def read_time_limit(r: Reader, data: Any, path: str) -> dict[str, Any]:
 def read_form(r: Reader, data: Any, path: str) -> list[dict[str, Any]]:
     fields = []
     seen: set[str] = set()
+    taken: dict[str, str] = {}  # profile attribute -> the key of the field that takes it
     for i, raw in enumerate(r.items(data, path)):
         where = index(path, i)
         item = r.mapping(raw, where)
         r.unknown_keys(
             item,
-            {"key", "label", "type", "required", "help", "choices", "group", "unit", "rules"},
+            {
+                "key",
+                "label",
+                "type",
+                "required",
+                "help",
+                "choices",
+                "group",
+                "unit",
+                "rules",
+                "profile",
+            },
             where,
         )
         key = r.text(item, "key", where, required=True)
@@ -121,8 +134,51 @@ def read_form(r: Reader, data: Any, path: str) -> list[dict[str, Any]]:
         rules = read_rules(r, item.get("rules"), join(where, "rules"), kind=kind)
         if rules:
             spec["rules"] = rules
+        # Stored only when declared, like `unit`.
+        if item.get("profile") is not None:
+            attribute = read_profile_attribute(r, item, where, kind=kind, taken=taken)
+            if attribute:
+                spec["profile"] = attribute
         fields.append(spec)
     return fields
+
+
+def read_profile_attribute(
+    r: Reader, item: Mapping[str, Any], where: str, *, kind: str, taken: dict[str, str]
+) -> str:
+    """The applicant's profile attribute a form field is pre-filled from (`profile:`): one of
+    lib.personal_data.PROFILE_ATTRIBUTES, on a field of a type it can fill, and taken by one
+    field only (two fields asking the applicant the same thing would be one question twice)."""
+    path = join(where, "profile")
+    attribute = r.text(item, "profile", where)
+    if not attribute:
+        return ""
+    known = PROFILE_ATTRIBUTES.get(attribute)
+    if known is None:
+        r.error(
+            path,
+            _("unknown profile attribute '%(value)s'; use one of: %(choices)s")
+            % {"value": attribute, "choices": ", ".join(PROFILE_ATTRIBUTES)},
+        )
+        return ""
+    types = known["types"]
+    assert isinstance(types, tuple)
+    if kind not in types:
+        r.error(
+            path,
+            _("the profile attribute '%(value)s' fills a field of type %(types)s, not %(type)s")
+            % {"value": attribute, "types": ", ".join(types), "type": kind},
+        )
+        return ""
+    if attribute in taken:
+        r.error(
+            path,
+            _("the profile attribute '%(value)s' is already taken by the field '%(key)s'")
+            % {"value": attribute, "key": taken[attribute]},
+        )
+        return ""
+    taken[attribute] = str(item.get("key") or "")
+    return attribute
 
 
 def read_requirements(

@@ -10,6 +10,7 @@ leaves an audit row in `accounts.AccountEvent` (field names, never values). The 
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -162,41 +163,47 @@ def sign_up_citizen(
     return None
 
 
-@transaction.atomic
-def update_profile(
-    *,
-    citizen: User,
-    by: User,
-    full_name: str,
-    email: str,
-    phone: str,
-    nik: str,
-    address: str,
-) -> list[str]:
-    """Save what the citizen tells about themselves; return the names of the fields that
-    changed (nothing is written, and no audit row made, when none did).
+USER_ATTRIBUTES = ("full_name", "email", "phone")
+PROFILE_COLUMNS = ("nik", "kk_number", "birth_place", "birth_date", "address", "region_code")
 
-    Only the citizen changes their own profile; nobody else has a page for it."""
+
+@transaction.atomic
+def update_profile(*, citizen: User, by: User, **values: Any) -> list[str]:
+    """Save what the citizen tells about themselves (any of `USER_ATTRIBUTES` and
+    `PROFILE_COLUMNS`, already checked by `forms.ProfileForm`; those not given stay as they
+    are); return the names of the fields that changed (nothing is written, and no audit row
+    made, when none did).
+
+    Only the citizen changes their own profile; nobody else has a page for it. An application
+    already filled from the profile keeps its answers: the profile is not the application."""
     if by.pk != citizen.pk:
         raise PermissionDenied
-    phone = normalise(phone) if phone.strip() else ""
+    unknown = set(values) - set(USER_ATTRIBUTES) - set(PROFILE_COLUMNS)
+    if unknown:
+        raise TypeError(f"update_profile: unknown fields {sorted(unknown)}")
+    if "phone" in values:
+        values["phone"] = normalise(values["phone"]) if values["phone"].strip() else ""
     profile, _created = Profile.objects.select_for_update().get_or_create(user=citizen)
-    on_user = {"full_name": full_name, "email": email, "phone": phone}
-    on_profile = {"nik": nik, "address": address}
-    changed_user = [name for name, value in on_user.items() if getattr(citizen, name) != value]
+    changed_user = [
+        name
+        for name in USER_ATTRIBUTES
+        if name in values and getattr(citizen, name) != values[name]
+    ]
     changed_profile = [
-        name for name, value in on_profile.items() if getattr(profile, name) != value
+        name
+        for name in PROFILE_COLUMNS
+        if name in values and getattr(profile, name) != values[name]
     ]
     if changed_user:
         for name in changed_user:
-            setattr(citizen, name, on_user[name])
+            setattr(citizen, name, values[name])
         citizen.save(update_fields=changed_user)
     if changed_profile:
         for name in changed_profile:
-            setattr(profile, name, on_profile[name])
+            setattr(profile, name, values[name])
         written = list(changed_profile)
         if "nik" in changed_profile:
-            profile.nik_hash = nik_hash(nik)
+            profile.nik_hash = nik_hash(values["nik"])
             written.append("nik_hash")
         profile.save(update_fields=[*written, "updated_at"])
     changed = changed_user + changed_profile

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from layanan.accounts.fields import NIK_MESSAGES, NikField, PhoneField
 from layanan.accounts.identifiers import email_taken, phone_taken
 from layanan.accounts.models import User
+from layanan.lib.display import date_in_words
+from layanan.lib.kk import KkError, RegionCodeError, normalise_region_code, parse_kk
 from layanan.lib.nik import NikError, looks_like_nik, parse_nik
 from layanan.lib.phone import try_normalise
 
@@ -84,6 +86,135 @@ class ProfileFields(forms.Form):
                 "phone",
                 _("An account already uses this mobile number: sign in, or enter another number"),
             )
+        return data
+
+
+# Each lib.kk error, said next to its field.
+KK_MESSAGES = {
+    "length": _("A family card number has exactly 16 digits, like 3374 0112 0318 0042"),
+    "digits": _("A family card number has exactly 16 digits, like 3374 0112 0318 0042"),
+    "province": _("The first two digits of this family card number are not a province code"),
+    "regency": _("Digits 3–4 of this family card number are not a regency or city code"),
+    "district": _("Digits 5–6 of this family card number are not a district code"),
+    "date": _(
+        "Digits 7–12 of this family card number are not a valid date of issue (day, month, year)"
+    ),
+    "serial": _("The last four digits of this family card number cannot be 0000"),
+}
+REGION_MESSAGES = {
+    "form": _("Enter the region code as 10 digits, like 33.74.01.1001"),
+    "province": _("The first part of this region code is not a province code"),
+    "regency": _(
+        "The second part of this region code is not a regency (01–69) or city (71–99) code"
+    ),
+    "district": _("The third part of this region code is not a district code (01–99)"),
+    "village": _(
+        "The last part of this region code is not a village or urban ward code "
+        "(1001–1999 or 2001–2999)"
+    ),
+}
+
+
+class ProfileForm(ProfileFields):
+    """The whole profile (/profil/ and `PATCH /api/v1/me`): what sign-up asks, and what the
+    application forms may be pre-filled with (lib.personal_data.PROFILE_ATTRIBUTES)."""
+
+    kk_number = forms.CharField(
+        label=_("Family card (KK) number"),
+        required=False,
+        max_length=24,
+        help_text=_("16 digits, at the top of your family card."),
+        error_messages={"max_length": KK_MESSAGES["length"]},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+    )
+    birth_place = forms.CharField(
+        label=_("Place of birth"),
+        required=False,
+        max_length=100,
+        help_text=_("As on your KTP, for example Semarang."),
+        error_messages={"max_length": _("Place of birth must be 100 characters or fewer")},
+    )
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
+        error_messages={"invalid": _("Enter your date of birth as a real date")},
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+    )
+    region_code = forms.CharField(
+        label=_("Region code of your village or urban ward"),
+        required=False,
+        max_length=20,
+        help_text=_(
+            "The Kemendagri code, with or without dots, for example 33.74.01.1001 "
+            "(province, regency or city, district, village)."
+        ),
+        error_messages={"max_length": REGION_MESSAGES["form"]},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+    )
+
+    field_order = [
+        "full_name",
+        "nik",
+        "kk_number",
+        "birth_place",
+        "birth_date",
+        "address",
+        "region_code",
+        "phone",
+        "email",
+    ]
+
+    def clean_kk_number(self) -> str:
+        text = self.cleaned_data["kk_number"].strip()
+        if not text:
+            return ""
+        try:
+            return parse_kk(text, today=timezone.localdate()).number
+        except KkError as problem:
+            raise forms.ValidationError(KK_MESSAGES[problem.code], code="kk") from None
+
+    def clean_region_code(self) -> str:
+        text = self.cleaned_data["region_code"].strip()
+        if not text:
+            return ""
+        try:
+            return normalise_region_code(text)
+        except RegionCodeError as problem:
+            raise forms.ValidationError(REGION_MESSAGES[problem.code], code="region") from None
+
+    def clean_birth_date(self) -> Any:
+        born = self.cleaned_data["birth_date"]
+        if born is not None and born > timezone.localdate():
+            raise forms.ValidationError(_("Date of birth must be today or earlier"), code="future")
+        return born
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        nik, born = data.get("nik"), data.get("birth_date")
+        # The NIK carries the date of birth (digits 7–12): when they disagree one of them was
+        # mistyped, and an application pre-filled with both would be refused or, worse,
+        # processed with the wrong one. So it is an error, said on the date and naming both.
+        if nik and born and "birth_date" not in self.errors:
+            encoded = parse_nik(nik, today=timezone.localdate()).birth_date
+            # Compared without the century, which a NIK does not carry (someone of 100 or
+            # more is read a century too young).
+            if (encoded.day, encoded.month, encoded.year % 100) != (
+                born.day,
+                born.month,
+                born.year % 100,
+            ):
+                self.add_error(
+                    "birth_date",
+                    forms.ValidationError(
+                        _(
+                            "Your NIK gives %(date)s as your date of birth: check the date "
+                            "of birth and the NIK, one of them is probably mistyped"
+                        )
+                        % {"date": date_in_words(encoded)},
+                        code="nik_mismatch",
+                    ),
+                )
         return data
 
 

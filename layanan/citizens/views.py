@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,7 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from layanan.accounts import throttle
 from layanan.accounts.current import user_of
-from layanan.accounts.models import DataAccess
+from layanan.accounts.models import DataAccess, User
 from layanan.accounts.second_factor import account_security
 from layanan.agencies.models import OfficerRole
 from layanan.citizens import access
@@ -24,7 +26,7 @@ from layanan.citizens.actions import (
     sign_up_citizen,
     update_profile,
 )
-from layanan.citizens.forms import ProfileFields, SetupCodeForm, SignUpForm
+from layanan.citizens.forms import ProfileForm, SetupCodeForm, SignUpForm
 from layanan.citizens.models import Profile
 from layanan.citizens.presenters import access_rows
 
@@ -107,12 +109,29 @@ def sign_up_done(request: HttpRequest) -> HttpResponse:
     return render(request, "citizens/sign_up_done.html", {"sign_in": sign_in})
 
 
+def profile_initial(user: User, record: Profile) -> dict[str, Any]:
+    """The profile as its form shows it (and `GET /api/v1/me` gives it): every attribute."""
+    return {
+        "full_name": user.full_name,
+        "nik": record.nik,
+        "kk_number": record.kk_number,
+        "birth_place": record.birth_place,
+        "birth_date": record.birth_date,
+        "address": record.address,
+        "region_code": record.region_code,
+        "phone": user.phone,
+        "email": user.email,
+    }
+
+
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
+    """What the citizen tells once, for every application whose form takes it (each field of
+    a charter's form that declares `profile:`), and for nothing else."""
     user = user_of(request)
     record = Profile.objects.filter(user=user).first() or Profile(user=user)
     if request.method == "POST":
-        form = ProfileFields(request.POST)
+        form = ProfileForm(request.POST)
         form.user = user
         if form.is_valid():
             update_profile(citizen=user, by=user, **form.cleaned_data)
@@ -120,15 +139,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("citizens:profile")
         status = 400
     else:
-        form = ProfileFields(
-            initial={
-                "full_name": user.full_name,
-                "email": user.email,
-                "phone": user.phone,
-                "nik": record.nik,
-                "address": record.address,
-            }
-        )
+        form = ProfileForm(initial=profile_initial(user, record))
         status = 200
     context = {"form": form, **account_security(user)}
     return render(request, "citizens/profile.html", context, status=status)

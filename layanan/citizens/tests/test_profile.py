@@ -96,3 +96,102 @@ class ProfileTests(BaseTestCase):
         self.assertNotContains(response, "Kolom ini wajib diisi", status_code=400)
         self.siti.refresh_from_db()
         self.assertEqual(self.siti.full_name, "Siti Rahayu")
+
+
+# A woman born 25 January 1995 in Kota Semarang; a family card issued there on 12 March 2018.
+NIK = "3374016501950002"
+WHOLE = {
+    **SITI,
+    "nik": "3374 0165 0195 0002",
+    "kk_number": "3374 0112 0318 0042",
+    "birth_place": "Semarang",
+    "birth_date": "1995-01-25",
+    "address": "Jl. Pandanaran 1",
+    "region_code": "3374011001",
+    "phone": "0812 0000 0001",
+}
+
+
+class WholeProfileTests(BaseTestCase):
+    """Every attribute an application form may take from the profile."""
+
+    def setUp(self) -> None:
+        self.login(self.siti)
+
+    def save(self, **changes: Any) -> Any:
+        return self.client.post("/profil/", {**WHOLE, **changes})
+
+    def test_each_attribute_is_kept_in_one_form(self) -> None:
+        self.assertRedirects(self.save(), "/profil/", fetch_redirect_response=False)
+        profile = Profile.objects.get(user=self.siti)
+        self.assertEqual(
+            (
+                profile.nik,
+                profile.kk_number,
+                profile.birth_place,
+                str(profile.birth_date),
+                profile.region_code,
+            ),
+            (NIK, "3374011203180042", "Semarang", "1995-01-25", "33.74.01.1001"),
+        )
+        event = AccountEvent.objects.get(user=self.siti)
+        self.assertEqual(
+            sorted(event.fields),
+            sorted(
+                ["phone", "nik", "kk_number", "birth_place", "birth_date", "address", "region_code"]
+            ),
+        )
+        self.assertNotIn("3374011203180042", str(AccountEvent.objects.values().get()))
+        page = self.client.get("/profil/")
+        for shown in ('value="3374011203180042"', 'value="1995-01-25"', 'value="33.74.01.1001"'):
+            self.assertContains(page, shown)
+
+    def test_a_region_code_with_dots_is_the_same_code(self) -> None:
+        self.save()
+        self.save(region_code="33.74.01.1001")
+        self.assertEqual(AccountEvent.objects.filter(user=self.siti).count(), 1)
+
+    def test_each_wrong_attribute_is_said_next_to_it_and_nothing_is_written(self) -> None:
+        response = self.save(
+            kk_number="3374011213180042", region_code="33.70.01.1001", birth_date="2999-01-01"
+        )
+        self.assertEqual(response.status_code, 400)
+        errors = {field: list(e) for field, e in response.context["form"].errors.items()}
+        self.assertEqual(
+            errors,
+            {
+                "kk_number": [
+                    "Angka ke-7 sampai ke-12 nomor KK ini bukan tanggal terbit yang sah "
+                    "(hari, bulan, tahun)"
+                ],
+                "region_code": [
+                    "Bagian kedua kode wilayah ini bukan kode kabupaten (01–69) atau kota (71–99)"
+                ],
+                "birth_date": ["Tanggal lahir tidak boleh sesudah hari ini"],
+            },
+        )
+        self.assertContains(response, 'href="#id_kk_number"', status_code=400)
+        self.assertFalse(Profile.objects.filter(user=self.siti).exists())
+        self.assertFalse(AccountEvent.objects.exists())
+
+    def test_a_date_of_birth_the_nik_contradicts_is_refused(self) -> None:
+        response = self.save(birth_date="1995-01-26")
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(
+            response.context["form"].errors["birth_date"],
+            [
+                "Menurut NIK Anda, tanggal lahir Anda 25 Januari 1995: periksa tanggal lahir "
+                "dan NIK, kemungkinan salah satunya salah ketik"
+            ],
+        )
+        self.assertFalse(Profile.objects.filter(user=self.siti).exists())
+        # either alone is fine
+        self.assertEqual(self.save(birth_date="").status_code, 302)
+        self.assertEqual(self.save(nik="", birth_date="1995-01-26").status_code, 302)
+
+    def test_a_short_family_card_number_is_refused(self) -> None:
+        response = self.save(kk_number="3374 0112 0318")
+        self.assertEqual(
+            response.context["form"].errors["kk_number"],
+            ["Nomor KK terdiri atas tepat 16 angka, seperti 3374 0112 0318 0042"],
+        )

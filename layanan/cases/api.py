@@ -375,8 +375,7 @@ def create(request: HttpRequest, data: ApplicationIn) -> Status[dict[str, Any]]:
         )
     key = (request.headers.get("Idempotency-Key") or "").strip()[:100] or None
     answers = data.answers
-    charter = charter_in_force(service)
-    if data.prefill and charter is not None:
+    if data.prefill and (charter := charter_in_force(service)) is not None:
         answers = prefill.answers_with_profile(charter, user, answers)
     try:
         application, created = actions.create_application(

@@ -19,8 +19,9 @@ from layanan.test import ANSWERS, PDF
 # also takes the locks SQLite has no use for: the citizen's row at create and at upload, the
 # application's at upload, and the stored file's advisory lock (in its own savepoint). The
 # submission also asks whether a later version of the standard is in force (issue 13: a draft
-# is handed in under the version in force).
-QUERIES = {"create": 16, "upload": 10, "submit": 16}
+# is handed in under the version in force) and reads the application's consent to profile data
+# (issue 14: kept when the answers carry the same profile data, replaced when not).
+QUERIES = {"create": 16, "upload": 10, "submit": 17}
 LOCKS = {"create": 1, "upload": 5, "submit": 0}
 
 

@@ -453,6 +453,15 @@ LAYANAN_APPLICATION_DETAIL = [
     "layanan.payments.api.application_payment",
     "layanan.documents.api.application_documents",
 ]
+# What apps above `cases` offer on an application's documents page instead of an upload (see
+# cases.views_citizen.requirement_offers): the applicant's vault documents, with their consent.
+LAYANAN_REQUIREMENT_OFFERS = ["layanan.citizens.vault.offers_html"]
+# What POST /api/v1/applications/{number}/documents accepts as JSON besides a multipart upload
+# (see cases.api.upload): {"requirement", "vault_document": id}, recording the consent.
+LAYANAN_DOCUMENT_SOURCES = ["layanan.citizens.vault.attach_from_request"]
+# The document vault's limits per citizen (docs/privacy.md).
+LAYANAN_MAX_VAULT_FILES = int(os.environ.get("LAYANAN_MAX_VAULT_FILES", "30"))
+LAYANAN_MAX_VAULT_BYTES = int(os.environ.get("LAYANAN_MAX_VAULT_MB", "100")) * 1024 * 1024
 # The public league table ranks an agency only with at least this many decisions in the period.
 LAYANAN_LEAGUE_MIN_DECIDED = int(os.environ.get("LAYANAN_LEAGUE_MIN_DECIDED", "20"))
 AUTHENTICATION_BACKENDS = ["layanan.accounts.backends.UsernameEmailOrPhoneBackend"]

@@ -6,6 +6,8 @@ from layanan.cases.api import router as applications_router
 from layanan.cases.api import tracking_router
 from layanan.charters.api import router as services_router
 from layanan.charters.api_consultations import router as consultations_router
+from layanan.citizens.api_vault import router as vault_router
+from layanan.citizens.api_vault import types_router as document_types_router
 from layanan.complaints.api import router as complaints_router
 from layanan.documents.api import router as documents_router
 from layanan.documents.api import verify_router
@@ -20,5 +22,7 @@ api.add_router("/track", tracking_router)
 api.add_router("/complaints", complaints_router, auth=BearerToken())
 api.add_router("/verify", verify_router)
 api.add_router("/documents", documents_router, auth=BearerToken())
+api.add_router("/document-types", document_types_router)
+api.add_router("/me", vault_router, auth=BearerToken())
 
 urls = api.urls

@@ -440,6 +440,7 @@ LAYANAN_PERIODIC_JOBS = [
     ("layanan.transparency.forecast.run", 60),
     ("layanan.transparency.rollups.run", 60),
     ("layanan.documents.issuing.run", 15),
+    ("layanan.citizens.vault.run", 15),  # signed products enter their owner's vault
     # partitions for the next applications (PostgreSQL, once partitioned: docs/partitioning.md)
     ("layanan.portal.partitions.run", 24 * 60 * 60),
 ]

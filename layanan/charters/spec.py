@@ -491,7 +491,9 @@ def read_charter(
 
     product_map = r.mapping(data.get("product"), join(path, "product"))
     r.unknown_keys(
-        product_map, {"name", "description", "title", "body", "issued_as"}, join(path, "product")
+        product_map,
+        {"name", "description", "title", "body", "issued_as", "document_type"},
+        join(path, "product"),
     )
     product: dict[str, Any] = {
         "name": r.bilingual(product_map, "name", join(path, "product"), required=True),
@@ -510,6 +512,17 @@ def read_charter(
     )
     if issued_as != "generated":
         product["issued_as"] = issued_as
+    # The type the issued document has in its owner's vault (the shared list); stored only
+    # when given: without it the vault calls it "dokumen-layanan".
+    document_type = r.text(product_map, "document_type", join(path, "product"))
+    if document_type and document_type not in DOCUMENT_TYPES:
+        r.error(
+            join(path, "product.document_type"),
+            _("unknown document type '%(code)s'; the known types are %(known)s")
+            % {"code": document_type, "known": ", ".join(DOCUMENT_TYPES)},
+        )
+    elif document_type:
+        product["document_type"] = document_type
     if product.get("body"):
         form_keys = [field["key"] for field in form]
         unknown = document_text.unknown_names(str(product["body"]), form_keys)

@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -35,11 +35,13 @@ from django.utils.translation import gettext as _
 from layanan.accounts.models import User
 from layanan.cases import access, actions
 from layanan.cases.actions import InvalidInput, LimitReached, StorageFull
+from layanan.cases.events import read_new_events
 from layanan.cases.models import Application, Document
 from layanan.cases.storage import DISK_FULL_ERRORS, MB, StoreFull, ensure_room
 from layanan.cases.uploads import UploadRefused, check_upload
 from layanan.charters.spec import text_in
 from layanan.citizens.models import Consent, VaultDocument
+from layanan.documents.models import IssuedDocument
 from layanan.lib.personal_data import DOCUMENT_TYPES, document_type_name
 
 logger = logging.getLogger(__name__)
@@ -159,10 +161,12 @@ def keep(
     issued_code: str = "",
 ) -> VaultDocument:
     """Write checked content into the vault (inside the caller's transaction). The file gets
-    its own random name; it is deleted if the transaction rolls back."""
+    its own random name. The limits apply to what the citizen adds, not to what a service
+    issued them."""
     what = type_name(type)
     actions.hold_row(User, owner.pk)  # the limits count the owner's rows
-    if problem := vault_problem(owner, size=len(content), what=what):
+    limited = source != VaultDocument.Source.ISSUED
+    if limited and (problem := vault_problem(owner, size=len(content), what=what)):
         raise LimitReached(problem, fields={"file": [problem]})
     document = VaultDocument(
         owner=owner,
@@ -513,6 +517,11 @@ def erase(citizen: User, *, at: dt.datetime) -> None:
     transaction.on_commit(lambda: delete_files(names))
 
 
+def delete_after_commit(names: list[str]) -> None:
+    if names:
+        transaction.on_commit(lambda: delete_files(names))
+
+
 def delete_files(names: Iterable[str]) -> None:
     storage = vault_storage()
     for name in names:
@@ -520,3 +529,87 @@ def delete_files(names: Iterable[str]) -> None:
             storage.delete(name)
         except OSError:
             logger.exception("vault file %s could not be deleted", name)
+
+
+# -- products issued by Layanan ------------------------------------------------------------------
+
+ISSUED_CURSOR = "citizens.vault"
+ISSUED_KINDS = ("document_issued", "document_revoked")
+BATCH = 200
+
+
+def issued_type(application: Application) -> str:
+    """The vault type of an application's product: the charter's `product.document_type`,
+    else "dokumen-layanan"."""
+    declared = application.charter.content.get("product", {}).get("document_type", "")
+    return declared if declared in DOCUMENT_TYPES else "dokumen-layanan"
+
+
+def keep_issued(issued: IssuedDocument) -> VaultDocument | None:
+    """Put a signed product into its applicant's vault, once (the unique constraint on owner
+    and verification code makes a second pass a no-op). Returns the new row, or None."""
+    application = issued.application
+    owner = application.applicant
+    if not issued.is_valid or not issued.file.name:
+        return None
+    if VaultDocument.objects.filter(owner=owner, issued_code=issued.code).exists():
+        return None
+    with issued.file.open("rb") as handle:
+        content = handle.read()
+    issued_on = timezone.localdate(issued.issued_at) if issued.issued_at else None
+    try:
+        with transaction.atomic():
+            return keep(
+                owner=owner,
+                type=issued_type(application),
+                content=content,
+                content_type="application/pdf",
+                original_name=f"{issued.code}.pdf",
+                issued_on=issued_on,
+                expires_on=None,
+                added_by=owner,
+                source=VaultDocument.Source.ISSUED,
+                issued_code=issued.code,
+            )
+    except IntegrityError:
+        return None  # another pass kept it first
+
+
+def collect_issued(*, limit: int = BATCH) -> int:
+    """The worker's job: read the case events (cursor `citizens.vault`); each product signed
+    (`document_issued`) enters its applicant's vault, each product revoked
+    (`document_revoked`) leaves it — a revoked document is never offered again. Returns how
+    many documents entered."""
+    added = 0
+    while True:
+        with transaction.atomic():
+            events, done = read_new_events(ISSUED_CURSOR, limit=limit, now=timezone.now())
+            if not events:
+                return added
+            for event in events:
+                if event.kind not in ISSUED_KINDS or not event.data.get("code"):
+                    continue
+                issued = (
+                    IssuedDocument.objects.select_related(
+                        "application__applicant", "application__charter"
+                    )
+                    .filter(code=event.data["code"], application_id=event.application_id)
+                    .first()
+                )
+                if issued is None:
+                    continue
+                if event.kind == "document_issued":
+                    added += keep_issued(issued) is not None
+                else:
+                    revoked = VaultDocument.objects.filter(
+                        owner_id=issued.application.applicant_id, issued_code=issued.code
+                    )
+                    names = [name for name in revoked.values_list("file", flat=True) if name]
+                    revoked.delete()
+                    delete_after_commit(names)
+            done()
+
+
+def run() -> None:
+    """The periodic job (settings.LAYANAN_PERIODIC_JOBS)."""
+    collect_issued()

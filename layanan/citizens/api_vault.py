@@ -81,7 +81,7 @@ def fail(error: CaseError) -> ApiError:
 
 
 @types_router.get("", response=list[DocumentTypeOut], auth=None, summary="The document types")
-def document_types(request: HttpRequest) -> list[dict[str, Any]]:
+def vault_document_types(request: HttpRequest) -> list[dict[str, Any]]:
     """The shared list a charter's document requirement names its accepted types from
     (`document_types` in GET /services/{code}) and a vault document's `type` is one of."""
     with_language(request)
@@ -92,7 +92,7 @@ def document_types(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/documents", response=list[VaultDocumentOut], summary="My document vault")
-def my_documents(request: HttpRequest) -> list[dict[str, Any]]:
+def vault_documents(request: HttpRequest) -> list[dict[str, Any]]:
     with_language(request)
     on = vault.today()
     return [vault.vault_row(document, on=on) for document in vault.vault_of(user_of(request))]
@@ -116,7 +116,7 @@ def read_date(request: HttpRequest, key: str, problems: dict[str, list[str]]) ->
     response={201: VaultDocumentOut, 400: Error, 409: Error, 507: Error},
     summary="Add a document to my vault (multipart: type, file, issued_on?, expires_on?)",
 )
-def add_document(request: HttpRequest) -> Status[dict[str, Any]]:
+def vault_add_document(request: HttpRequest) -> Status[dict[str, Any]]:
     """The same checks as an application's upload (PDF, JPEG or PNG, at most 10 MB, the
     content matching the name). 400 `invalid` field by field; 409 `limit_reached` past the
     vault's limits; 507 `storage_full` when the disk has no room."""
@@ -151,7 +151,7 @@ def add_document(request: HttpRequest) -> Status[dict[str, Any]]:
     response={200: None, 404: Error},
     summary="The file of one of my vault documents",
 )
-def document_file(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def vault_document_file(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     """Only the owner: anybody else gets 404, officers included."""
     with_language(request)
     document = VaultDocument.objects.filter(pk=pk, owner=user_of(request)).first()
@@ -167,7 +167,7 @@ def document_file(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 @router.delete(
     "/documents/{pk}", response={204: None, 404: Error}, summary="Remove a vault document"
 )
-def remove_document(request: HttpRequest, pk: int) -> Status[None]:
+def vault_remove_document(request: HttpRequest, pk: int) -> Status[None]:
     """Copies already attached to applications stay with them."""
     with_language(request)
     if vault.remove_own_document(owner=user_of(request), pk=pk) is None:
@@ -182,7 +182,7 @@ def consent_out(consent: Consent) -> dict[str, Any]:
 
 
 @router.get("/consents", response=list[ConsentOut], summary="My consents, newest first")
-def my_consents(request: HttpRequest) -> list[dict[str, Any]]:
+def vault_consents(request: HttpRequest) -> list[dict[str, Any]]:
     with_language(request)
     consents = Consent.objects.filter(citizen=user_of(request)).select_related(
         "application", "given_by"
@@ -195,7 +195,7 @@ def my_consents(request: HttpRequest) -> list[dict[str, Any]]:
     response={200: ConsentOut, 404: Error, 409: Error},
     summary="Withdraw a consent (the data is detached; the application returns to draft)",
 )
-def withdraw_consent(request: HttpRequest, pk: int) -> dict[str, Any]:
+def vault_withdraw_consent(request: HttpRequest, pk: int) -> dict[str, Any]:
     """409 `not_allowed` once the agency started processing the application (or when the
     consent was already withdrawn), with the reason in `message`."""
     with_language(request)

@@ -42,6 +42,7 @@ from layanan.cases.uploads import UploadRefused, check_upload
 from layanan.charters.spec import text_in
 from layanan.citizens.models import Consent, VaultDocument
 from layanan.documents.models import IssuedDocument
+from layanan.lib.display import date_in_words
 from layanan.lib.personal_data import DOCUMENT_TYPES, document_type_name
 
 logger = logging.getLogger(__name__)
@@ -339,7 +340,7 @@ def attach_from_vault(
     if vault_document.is_expired(today()):
         message = _("%(type)s in the vault expired on %(date)s; upload a valid one") % {
             "type": type_name(vault_document.type),
-            "date": vault_document.expires_on,
+            "date": date_in_words(vault_document.expires_on),
         }
         raise InvalidInput(message, fields={"vault_document": [message]})
     types = accepted_types(application, requirement)

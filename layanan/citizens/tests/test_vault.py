@@ -289,6 +289,37 @@ class VaultApiTests(VaultTestCase):
         self.assertFalse(VaultDocument.objects.exists())
 
 
+class VaultLimitTests(VaultTestCase):
+    def test_past_the_vaults_limit_nothing_is_kept(self) -> None:
+        self.keep()
+        with self.settings(LAYANAN_MAX_VAULT_FILES=1):
+            response = self.call(
+                "post",
+                "/api/v1/me/documents",
+                "siti",
+                data={"type": "kk", "file": SimpleUploadedFile("kk.pdf", PDF)},
+            )
+        self.assertEqual(response.status_code, 409)
+        self.assertEqual(response.json()["code"], "limit_reached")
+        self.assertIn("sudah berisi 1 dokumen", response.json()["fields"]["file"][0])
+        self.assertEqual(VaultDocument.objects.count(), 1)
+
+    def test_removing_from_the_vault_leaves_the_applications_copy_and_the_consent(self) -> None:
+        ktp = self.keep()
+        number = self.apply("skd")
+        self.assertEqual(self.use(number, ktp).status_code, 201)
+        removed = self.call("delete", f"/api/v1/me/documents/{ktp.pk}", "siti")
+        self.assertEqual(removed.status_code, 204)
+        self.assertEqual(
+            self.call("delete", f"/api/v1/me/documents/{ktp.pk}", "siti").status_code, 404
+        )
+        copy = Document.objects.get(application__number=number)
+        self.assertTrue(copy.file.storage.exists(copy.file.name))
+        consent = Consent.objects.get()
+        self.assertIsNone(consent.vault_document)
+        self.assertEqual(consent.document, copy)
+
+
 class OnceOnlyTests(VaultTestCase):
     def test_one_ktp_for_two_agencies_with_two_consents(self) -> None:
         """Done when: the KTP kept once is attached to applications of two agencies, after

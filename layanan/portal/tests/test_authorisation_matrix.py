@@ -39,7 +39,7 @@ from layanan.charters.evaluations import record_evaluation
 from layanan.charters.models import Comment, Consultation, Evaluation
 from layanan.citizens import vault
 from layanan.citizens.actions import file_at_counter, issue_password_setup_code
-from layanan.citizens.models import Consent
+from layanan.citizens.models import Consent, VaultDocument
 from layanan.complaints import actions as complaint_actions
 from layanan.complaints.models import Category, Complaint, HandlingRules, Open311Key
 from layanan.documents import issuing, keys
@@ -560,6 +560,8 @@ class MatrixTestCase(BaseTestCase):
     compensation: Compensation
     evaluation: Evaluation
     document: IssuedDocument
+    vault_document: VaultDocument
+    consent: Consent
     rows: dict[str, str]
     survey_key: str
     consultation: Consultation

@@ -51,12 +51,14 @@ def _own_private_files() -> None:
     """The file fields' storage (documents, complaint attachments) was made from the settings
     before `pytest_configure` gave this process its own folder: point it there too."""
     from layanan.cases.models import Document, private_storage
+    from layanan.citizens.models import VaultDocument
     from layanan.complaints.models import Attachment
     from layanan.documents.models import IssuedDocument
 
     Document._meta.get_field("file").storage = private_storage()
     Attachment._meta.get_field("file").storage = private_storage()
     IssuedDocument._meta.get_field("file").storage = private_storage()
+    VaultDocument._meta.get_field("file").storage = private_storage()
 
 
 @pytest.fixture(scope="session")

@@ -441,6 +441,7 @@ LAYANAN_PERIODIC_JOBS = [
     ("layanan.transparency.rollups.run", 60),
     ("layanan.documents.issuing.run", 15),
     ("layanan.citizens.exports.delete_expired_exports", 15 * 60),
+    ("layanan.citizens.vault.run", 15),  # signed products enter their owner's vault
     # partitions for the next applications (PostgreSQL, once partitioned: docs/partitioning.md)
     ("layanan.portal.partitions.run", 24 * 60 * 60),
 ]
@@ -460,6 +461,7 @@ LAYANAN_APPLICATION_DETAIL = [
 LAYANAN_PERSONAL_DATA_EXPORTERS = [
     "layanan.accounts.personal_data.export_section",
     "layanan.citizens.personal_data.export_section",
+    "layanan.citizens.vault.export_section",
     "layanan.cases.personal_data.export_section",
     "layanan.documents.personal_data.export_section",
     "layanan.payments.personal_data.export_section",
@@ -470,6 +472,7 @@ LAYANAN_PERSONAL_DATA_EXPORTERS = [
     "layanan.notifications.personal_data.export_section",
 ]
 LAYANAN_PERSONAL_DATA_ERASERS = [
+    "layanan.citizens.vault.erase",  # before the profile's: its files go with its rows
     "layanan.citizens.personal_data.erase",
     "layanan.cases.personal_data.erase",
     "layanan.complaints.personal_data.erase",
@@ -483,6 +486,15 @@ LAYANAN_EXPORT_KEEP_HOURS = int(os.environ.get("LAYANAN_EXPORT_KEEP_HOURS", "72"
 # with it (cases.prefill): the values, and the consent recorded on submission.
 LAYANAN_PROFILE_VALUES = ["layanan.citizens.prefill.profile_values"]
 LAYANAN_SUBMISSION_HOOKS = ["layanan.citizens.prefill.record_profile_consent"]
+# What apps above `cases` offer on an application's documents page instead of an upload (see
+# cases.views_citizen.requirement_offers): the applicant's vault documents, with their consent.
+LAYANAN_REQUIREMENT_OFFERS = ["layanan.citizens.vault.offers_html"]
+# What POST /api/v1/applications/{number}/documents accepts as JSON besides a multipart upload
+# (see cases.api.upload): {"requirement", "vault_document": id}, recording the consent.
+LAYANAN_DOCUMENT_SOURCES = ["layanan.citizens.vault.attach_from_request"]
+# The document vault's limits per citizen (docs/privacy.md).
+LAYANAN_MAX_VAULT_FILES = int(os.environ.get("LAYANAN_MAX_VAULT_FILES", "30"))
+LAYANAN_MAX_VAULT_BYTES = int(os.environ.get("LAYANAN_MAX_VAULT_MB", "100")) * 1024 * 1024
 # The public league table ranks an agency only with at least this many decisions in the period.
 LAYANAN_LEAGUE_MIN_DECIDED = int(os.environ.get("LAYANAN_LEAGUE_MIN_DECIDED", "20"))
 AUTHENTICATION_BACKENDS = ["layanan.accounts.backends.UsernameEmailOrPhoneBackend"]

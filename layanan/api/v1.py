@@ -8,6 +8,8 @@ from layanan.charters.api import router as services_router
 from layanan.charters.api_consultations import router as consultations_router
 from layanan.citizens.api_profile import router as profile_router
 from layanan.citizens.api_rights import router as rights_router
+from layanan.citizens.api_vault import router as vault_router
+from layanan.citizens.api_vault import types_router as document_types_router
 from layanan.complaints.api import router as complaints_router
 from layanan.documents.api import router as documents_router
 from layanan.documents.api import verify_router
@@ -24,5 +26,7 @@ api.add_router("/verify", verify_router)
 api.add_router("/documents", documents_router, auth=BearerToken())
 api.add_router("/me", rights_router, auth=BearerToken())
 api.add_router("/me", profile_router, auth=BearerToken())
+api.add_router("/document-types", document_types_router)
+api.add_router("/me", vault_router, auth=BearerToken())
 
 urls = api.urls

@@ -578,26 +578,87 @@ def storage_full_message(what: str) -> str:
     ) % {"what": what}
 
 
+def document_requirement(application: Application, requirement: str) -> dict[str, Any]:
+    """The charter's document requirement `requirement` of the application; InvalidInput
+    (under `requirement`) when it names no document requirement."""
+    for spec in application.charter.content["requirements"]:
+        if spec["key"] == requirement and spec["kind"] == "document":
+            return dict(spec)
+    message = _("Select which document you are uploading")
+    raise InvalidInput(message, fields={"requirement": [message]})
+
+
+def ensure_documents_editable(application: Application) -> None:
+    if not application.is_editable_by_citizen:
+        raise NotAllowed(
+            _("Documents can only be added while the application is a draft or returned.")
+        )
+
+
 @transaction.atomic
 def attach_document(
     *, application: Application, user: User, requirement: str, upload: UploadedFile
 ) -> Document:
     """Add a document for a requirement; a file already given for it is replaced."""
-    if not application.is_editable_by_citizen:
-        raise NotAllowed(
-            _("Documents can only be added while the application is a draft or returned.")
-        )
-    documents = {
-        r["key"]: r for r in application.charter.content["requirements"] if r["kind"] == "document"
-    }
-    if requirement not in documents:
-        message = _("Select which document you are uploading")
-        raise InvalidInput(message, fields={"requirement": [message]})
+    ensure_documents_editable(application)
+    document_requirement(application, requirement)
     what = requirement_name(application, requirement)
     try:
         content_type, content = check_upload(upload, what=what)
     except UploadRefused as refused:
         raise InvalidInput(refused.message, fields={"file": [refused.message]}) from None
+    return keep_document(
+        application=application,
+        user=user,
+        requirement=requirement,
+        content=content,
+        content_type=content_type,
+        original_name=upload.name or "dokumen",
+    )
+
+
+@transaction.atomic
+def attach_copy(
+    *,
+    application: Application,
+    user: User,
+    requirement: str,
+    content: bytes,
+    content_type: str,
+    original_name: str,
+    source: str,
+) -> Document:
+    """Add, for a requirement, a copy of a file the platform already holds and checked when
+    it was received (a document of the citizen's vault: `source` "vault", recorded in the
+    event). The same rules as an upload: draft or returned only, the limits on files, a file
+    already given for the requirement replaced. The copy is the application's own: what the
+    agency received stays as it was, whatever happens to the original."""
+    ensure_documents_editable(application)
+    document_requirement(application, requirement)
+    return keep_document(
+        application=application,
+        user=user,
+        requirement=requirement,
+        content=content,
+        content_type=content_type,
+        original_name=original_name,
+        source=source,
+    )
+
+
+def keep_document(
+    *,
+    application: Application,
+    user: User,
+    requirement: str,
+    content: bytes,
+    content_type: str,
+    original_name: str,
+    source: str = "",
+) -> Document:
+    """Store checked content as the application's document for `requirement` (in the caller's
+    transaction)."""
+    what = requirement_name(application, requirement)
     lock_applicant(application)
     lock(application)
     digest = hashlib.sha256(content).hexdigest()
@@ -609,7 +670,7 @@ def attach_document(
     document = Document(
         application=application,
         requirement=requirement,
-        original_name=(upload.name or "dokumen")[:200],
+        original_name=original_name[:200],
         content_type=content_type,
         size=len(content),
         sha256=digest,
@@ -624,13 +685,10 @@ def attach_document(
     # A removal of the same bytes committed just before may delete the file after we found
     # it there; write it again, if it is gone, once this upload is committed.
     transaction.on_commit(lambda: store_file(document.file.name, content))
-    record_event(
-        application,
-        "document_added",
-        at=now(),
-        actor=user,
-        data={"requirement": requirement, "sha256": digest, "size": len(content)},
-    )
+    data: dict[str, Any] = {"requirement": requirement, "sha256": digest, "size": len(content)}
+    if source:
+        data["source"] = source
+    record_event(application, "document_added", at=now(), actor=user, data=data)
     return document
 
 
@@ -815,6 +873,117 @@ def release_documents(application: Application) -> None:
     names = set(stored.values_list("file", flat=True))
     stored.update(file="")
     release_after_commit(names)
+
+
+# -- back to draft (a consent withdrawn) -------------------------------------------------------
+
+# What a submission itself writes: until anything else happens to a submitted application,
+# no officer has worked on it.
+SUBMISSION_EVENT_KINDS = ("submitted", "step_started")
+
+
+def processing_started(application: Application) -> bool:
+    """Whether the agency has started processing the application, so that what the citizen
+    gave can no longer be taken back from it. Not started: a draft; or an application in
+    progress that was submitted once and to which nothing has happened since: every step
+    still waiting or just started, no event after the submission's own (no assignment,
+    comment, approval, return, fee, reminder or lateness) and no officer (other than the
+    one who filed it at the counter) has opened its data. Anything else — returned,
+    awaiting payment, ended — has started (or is over)."""
+    if application.status == Status.DRAFT:
+        return False
+    if application.status != Status.IN_PROGRESS or application.submitted_at is None:
+        return True
+    if application.steps.exclude(state__in=("active", "pending")).exists():
+        return True
+    if application.steps.exclude(assignee=None).exists():
+        return True
+    submission = (
+        application.events.filter(kind="submitted").order_by("-seq").values_list("seq", flat=True)
+    ).first()
+    if (
+        submission is None
+        or application.events.filter(seq__lt=submission, kind="submitted").exists()
+    ):
+        return True
+    if (
+        application.events.filter(seq__gt=submission)
+        .exclude(kind__in=SUBMISSION_EVENT_KINDS)
+        .exists()
+    ):
+        return True
+    readers = DataAccess.objects.filter(
+        application_number=application.number, at__gte=application.submitted_at
+    ).exclude(reader_id=application.applicant_id)
+    if application.filed_by_id:
+        readers = readers.exclude(reader_id=application.filed_by_id)
+    return readers.exists()
+
+
+@transaction.atomic
+def return_to_draft(
+    *, application: Application, by: User, reason: str, at: dt.datetime | None = None
+) -> Application:
+    """Put a submitted application that no officer has worked on back to draft (see
+    `processing_started`): its steps wait again, its clock and due dates are cleared (the
+    guarantees drop the alarms planned for them when they read the event), and the
+    applicant submits it again when ready. A draft stays as it is. NotAllowed otherwise."""
+    hold_row(Application, application.pk)
+    fresh = Application.objects.get(pk=application.pk)
+    if fresh.status == Status.DRAFT:
+        return fresh
+    if processing_started(fresh):
+        raise NotAllowed(
+            _("The agency has already started processing this application; it cannot go back.")
+        )
+    returned = run(fresh, engine.return_to_draft, actor=by, at=at, reason=reason)
+    record_expected_completion(application=returned, at=None, basis={})
+    return returned
+
+
+@transaction.atomic
+def detach_document(*, application: Application, document: Document, by: User, reason: str) -> None:
+    """Take a document out of a draft for good, whoever gave it and whenever (the citizen
+    withdrew the consent that put it there): the row goes, and the file once nothing else
+    refers to it. The event keeps the requirement and the SHA-256, not the file."""
+    lock(application)
+    fresh = Application.objects.get(pk=application.pk)
+    if fresh.status != Status.DRAFT:
+        raise NotAllowed(_("Only a draft can give a document back."))
+    current = fresh.documents.filter(pk=document.pk).first()
+    if current is None:
+        return
+    name = current.file.name
+    current.delete()
+    release_after_commit([name])
+    record_event(
+        fresh,
+        "document_removed",
+        at=now(),
+        actor=by,
+        note=reason,
+        data={"requirement": current.requirement, "sha256": current.sha256},
+    )
+
+
+@transaction.atomic
+def clear_answers(
+    *, application: Application, keys: Iterable[str], by: User, reason: str
+) -> list[str]:
+    """Empty the answers of form fields `keys` of a draft (the citizen withdrew the consent
+    that filled them from their profile). Returns the keys that held an answer."""
+    lock(application)
+    fresh = Application.objects.get(pk=application.pk)
+    if fresh.status != Status.DRAFT:
+        raise NotAllowed(_("Only a draft can give answers back."))
+    cleared = sorted(key for key in set(keys) if key in fresh.answers)
+    if cleared:
+        fresh.answers = {k: v for k, v in fresh.answers.items() if k not in cleared}
+        fresh.save(update_fields=["answers", "updated_at"])
+        record_event(
+            fresh, "answers_changed", at=now(), actor=by, note=reason, data={"fields": cleared}
+        )
+    return cleared
 
 
 # -- officer actions ----------------------------------------------------------------------------

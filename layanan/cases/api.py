@@ -12,8 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Router, Schema, Status
 from ninja.responses import NinjaJSONEncoder
 
 from layanan.accounts.current import user_of
@@ -34,7 +33,7 @@ from layanan.cases.presenters import (
 from layanan.charters.actions import charter_in_force
 from layanan.charters.models import Service
 from layanan.charters.presenters import fee_notice
-from layanan.http_errors import ApiError, with_language
+from layanan.http_errors import ApiError, parse_json_body, with_language
 
 router = Router(tags=["applications"])
 tracking_router = Router(tags=["tracking"])
@@ -134,10 +133,15 @@ class IssuedDocumentOut(Schema):
     sha256: str
 
 
+class ConsentAgencyOut(Schema):
+    code: str
+    name: str
+
+
 class ProfileConsentOut(Schema):
     fields: dict[str, str]  # form field key -> profile attribute
     what: str
-    agencies: list[str]
+    agencies: list[ConsentAgencyOut]  # the lead agency first, then each a step names
     purpose: str
 
 
@@ -446,26 +450,55 @@ def update(request: HttpRequest, number: str, data: AnswersIn) -> dict[str, Any]
 @router.post(
     "/{number}/documents",
     response={201: DocumentOut, 400: Error, 404: Error, 409: Error, 507: Error},
-    summary="Attach a document (multipart: requirement, file)",
+    summary="Attach a document (multipart: requirement, file; or JSON from another source)",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "requirement": {"type": "string"},
+                            "file": {"type": "string", "format": "binary"},
+                        },
+                        "required": ["requirement", "file"],
+                    }
+                },
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "requirement": {"type": "string"},
+                            "vault_document": {"type": "integer"},
+                            "agreed": {"type": "boolean"},
+                        },
+                        "required": ["requirement"],
+                    }
+                },
+            }
+        }
+    },
 )
-def upload(
-    request: HttpRequest,
-    number: str,
-    requirement: Form[str],
-    file: File[UploadedFile],
-) -> Status[dict[str, Any]]:
-    """PDF, JPEG or PNG, at most 10 MB (configurable); the content must match the name and
-    open fully (no JavaScript, launch actions or embedded files in a PDF). Past a limit on
-    files per application or per citizen: 409 `limit_reached`, the message under
-    `fields.file`. When the server's disk has no room for it: 507 `storage_full`, nothing
-    kept; the same upload may be tried again later."""
+def upload(request: HttpRequest, number: str) -> Status[dict[str, Any]]:
+    """Multipart `requirement` and `file`: PDF, JPEG or PNG, at most 10 MB (configurable);
+    the content must match the name and open fully (no JavaScript, launch actions or
+    embedded files in a PDF). Past a limit on files per application or per citizen: 409
+    `limit_reached`, the message under `fields.file`. When the server's disk has no room for
+    it: 507 `storage_full`, nothing kept; the same upload may be tried again later.
+
+    JSON `{"requirement", ...}`: a copy of a file the platform already holds, from a source
+    the apps above `cases` provide (settings.LAYANAN_DOCUMENT_SOURCES, dotted paths of
+    functions `(application, *, user, requirement, data) -> Document | None`; `citizens`
+    takes `"vault_document": id`, a document of the applicant's vault, and records the
+    consent)."""
     with_language(request)
     user = user_of(request)
     application = access.get_application_for_applicant(user, number)
     try:
-        document = actions.attach_document(
-            application=application, user=user, requirement=requirement, upload=file
-        )
+        if (request.content_type or "").startswith("application/json"):
+            document = attach_from_source(request, application, user)
+        else:
+            document = attach_upload(request, application, user)
     except actions.CaseError as error:
         raise fail(error) from None
     return Status(
@@ -478,6 +511,38 @@ def upload(
             "sha256": document.sha256,
         },
     )
+
+
+def attach_upload(request: HttpRequest, application: Application, user: User) -> Document:
+    problems: dict[str, list[str]] = {}
+    requirement = request.POST.get("requirement", "")
+    upload = request.FILES.get("file")
+    if not requirement:
+        problems["requirement"] = [_("Select which document you are uploading")]
+    if upload is None:
+        problems["file"] = [_("Select a file to upload")]
+    if problems:
+        raise actions.InvalidInput(_("Some details need correcting."), fields=problems)
+    assert upload is not None
+    return actions.attach_document(
+        application=application, user=user, requirement=requirement, upload=upload
+    )
+
+
+def attach_from_source(request: HttpRequest, application: Application, user: User) -> Document:
+    data = parse_json_body(request)
+    if not isinstance(data, dict):
+        raise actions.InvalidInput(_("The request body must be a JSON object."))
+    requirement = data.get("requirement")
+    if not isinstance(requirement, str) or not requirement:
+        message = _("Select which document you are uploading")
+        raise actions.InvalidInput(message, fields={"requirement": [message]})
+    for path in getattr(settings, "LAYANAN_DOCUMENT_SOURCES", []):
+        document = import_string(path)(application, user=user, requirement=requirement, data=data)
+        if document is not None:
+            return document
+    message = _("Send the file as multipart form data, or name a document to copy")
+    raise actions.InvalidInput(message, fields={"file": [message]})
 
 
 @router.delete(

@@ -92,6 +92,7 @@ __all__ = [
     "reject",
     "resubmit",
     "return_for_correction",
+    "return_to_draft",
     "submit",
     "withdraw",
 ]
@@ -609,6 +610,39 @@ def withdraw(
     change.end(Status.WITHDRAWN)
     change.emit("withdrawn", public=True, note=reason.strip())
     change.emit_extensions()
+    return change.result()
+
+
+def return_to_draft(
+    procedure: Procedure,
+    state: CaseState,
+    *,
+    at: datetime,
+    calendars: Calendars,
+    reason: str = "",
+) -> Outcome:
+    """A submitted application that no officer has worked on yet goes back to being a draft
+    (the citizen withdrew the consent that put some of its data there). Only while it is in
+    progress with no step ended; every step is pending again and the clock is cleared: no due
+    date, pause or start is left, so a later submission starts everything afresh."""
+    change = _Change(procedure, state, at, calendars)
+    if state.status != Status.IN_PROGRESS or any(
+        step.state not in (StepStatus.ACTIVE, StepStatus.PENDING) for step in state.steps
+    ):
+        raise InvalidAction(
+            "not_allowed", "Only an application no officer has worked on can return to draft."
+        )
+    change.steps = list(new_case(procedure).steps)
+    change.update(
+        status=Status.DRAFT,
+        submitted_at=None,
+        clock_started_at=None,
+        due_at=None,
+        paused_at=None,
+        paused_minutes=0,
+        ended_at=None,
+    )
+    change.emit("returned_to_draft", public=True, note=reason.strip())
     return change.result()
 
 

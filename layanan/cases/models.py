@@ -91,6 +91,10 @@ class EventKind(models.TextChoices):
     REJECTED = "rejected", _("Application rejected")
     COMPLETED = "completed", _("Application completed")
     WITHDRAWN = "withdrawn", _("Application withdrawn by the applicant")
+    RETURNED_TO_DRAFT = (
+        "returned_to_draft",
+        _("Back to draft: the applicant withdrew consent to use some of their data"),
+    )
     COMMENT = "comment", _("Internal comment")
     ASSIGNED = "assigned", _("Assigned to an officer")
     DATA_VIEWED = "data_viewed", _("Personal data viewed by an officer")

@@ -111,13 +111,13 @@ def from_profile(
     }
 
 
-def agency_names(application: Application) -> list[str]:
-    """Every agency the application's steps name, the lead agency first, each once."""
-    names = [application.agency.name]
-    for step in application.steps.select_related("agency").order_by("pk"):
-        if step.agency.name not in names:
-            names.append(step.agency.name)
-    return names
+def agencies_of(application: Application) -> list[dict[str, str]]:
+    """Every agency that will see the application: the lead agency and each agency a step of
+    its procedure names, in order, each once, by code and name (the form consents keep)."""
+    seen: dict[str, str] = {application.agency.code: application.agency.name}
+    for step in application.steps.select_related("agency").order_by("stage", "position"):
+        seen.setdefault(step.agency.code, step.agency.name)
+    return [{"code": code, "name": name} for code, name in seen.items()]
 
 
 def consent_terms(application: Application, fields: dict[str, str]) -> dict[str, Any]:
@@ -128,7 +128,7 @@ def consent_terms(application: Application, fields: dict[str, str]) -> dict[str,
     attributes = list(dict.fromkeys(fields.values()))
     return {
         "what": ", ".join(profile_attribute_name(a, language) for a in attributes),
-        "agencies": agency_names(application),
+        "agencies": agencies_of(application),
         "purpose": _("Application %(number)s for the service %(service)s")
         % {"number": application.number, "service": application.service.display_name},
     }

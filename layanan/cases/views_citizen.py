@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -17,6 +18,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -227,12 +230,25 @@ def tasks(request: HttpRequest, number: str) -> HttpResponse:
     returned = (
         application.steps.filter(state="returned") if application.status == "returned" else []
     )
+    # A submitted application that went back to draft (a consent withdrawn) says so and when.
+    back_to_draft = (
+        application.events.filter(kind__in=("submitted", "returned_to_draft"))
+        .order_by("-seq")
+        .first()
+        if application.status == "draft"
+        else None
+    )
     record_counter_read(request, application)
     return render(
         request,
         "cases/tasks.html",
         {
             "application": application,
+            "back_to_draft": (
+                back_to_draft
+                if back_to_draft and back_to_draft.kind == "returned_to_draft"
+                else None
+            ),
             "pages": pages,
             "documents": documents,
             "items": items,
@@ -317,8 +333,15 @@ def documents_page(
     form: DocumentForm | None = None,
     items_form: ItemsForm | None = None,
     status: int = 200,
+    offer_errors: dict[str, str] | None = None,
 ) -> HttpResponse:
     requirements = document_requirements(application)
+    for requirement, html in requirement_offers(
+        request, application, requirements, offer_errors or {}
+    ).items():
+        for row in requirements:
+            if row["key"] == requirement:
+                row["offers"] = html
     items = item_rows(application)
     at_counter = application.filed_by_id == request.user.pk
     if form is None:
@@ -343,9 +366,31 @@ def documents_page(
             "items_form": items_form,
             "at_counter": at_counter,
             "on_behalf": access.files_on_behalf(user_of(request), application),
+            "offer_errors": [
+                {"message": message, "href": f"#brankas-{key}"}
+                for key, message in (offer_errors or {}).items()
+            ],
         },
         status=status,
     )
+
+
+def requirement_offers(
+    request: HttpRequest,
+    application: Application,
+    requirements: list[dict[str, Any]],
+    errors: dict[str, str],
+) -> dict[str, str]:
+    """What the apps above `cases` offer instead of an upload, as HTML by requirement key
+    (settings.LAYANAN_REQUIREMENT_OFFERS, dotted paths of functions
+    `(request, application, requirements, errors) -> {requirement: html}`; `citizens` offers
+    the applicant's vault documents with their consent). `errors`: a refused offer's message
+    by requirement, shown with it."""
+    offers: dict[str, str] = {}
+    for path in getattr(settings, "LAYANAN_REQUIREMENT_OFFERS", []):
+        for key, html in import_string(path)(request, application, requirements, errors).items():
+            offers[key] = offers.get(key, "") + html
+    return {key: mark_safe(html) for key, html in offers.items()}  # noqa: S308 - rendered templates
 
 
 @login_required
@@ -475,11 +520,10 @@ def check_answers(request: HttpRequest, number: str) -> HttpResponse:
     # What submitting consents to (cases.prefill): stated here, above the button that
     # records it.
     profile_fields = prefill.from_profile(application)
-    consent = (
-        {"fields": profile_fields, **prefill.consent_terms(application, profile_fields)}
-        if profile_fields
-        else None
-    )
+    consent: dict[str, Any] | None = None
+    if profile_fields:
+        consent = {"fields": profile_fields, **prefill.consent_terms(application, profile_fields)}
+        consent["agency_names"] = [agency["name"] for agency in consent["agencies"]]
     rows = answer_rows(application, full_nik=True)
     for row in rows:
         row["from_profile"] = row["key"] in profile_fields

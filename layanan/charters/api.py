@@ -69,6 +69,9 @@ class RequirementOut(Schema):
     # the answers that make this requirement unnecessary, e.g. {"field": "desain",
     # "values": ["prototipe"]}; null when it is always needed (if required)
     not_needed_when: ConditionOut | None = None
+    # the codes of GET /api/v1/document-types a citizen's vault document may have to be
+    # attached for this requirement; empty when none is named (and for other kinds)
+    document_types: list[str] = []
 
 
 class StepOut(Schema):
@@ -242,6 +245,7 @@ def service_detail(request: HttpRequest, code: str) -> dict[str, Any]:
                     if r.get("not_needed_when")
                     else None
                 ),
+                "document_types": list(r.get("document_types", [])),
             }
             for r in content["requirements"]
         ],

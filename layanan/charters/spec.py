@@ -22,7 +22,7 @@ from layanan.charters.fees import read_fee
 from layanan.charters.reader import Problem, Reader, index, join
 from layanan.charters.rules import read_rules
 from layanan.lib import document_text
-from layanan.lib.personal_data import PROFILE_ATTRIBUTES
+from layanan.lib.personal_data import DOCUMENT_TYPES, PROFILE_ATTRIBUTES
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 CODE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -192,7 +192,17 @@ def read_requirements(
         item = r.mapping(raw, where)
         r.unknown_keys(
             item,
-            {"key", "name", "kind", "required", "field", "note", "where", "not_needed_when"},
+            {
+                "key",
+                "name",
+                "kind",
+                "required",
+                "field",
+                "note",
+                "where",
+                "not_needed_when",
+                "document_types",
+            },
             where,
         )
         key = r.text(item, "key", where, required=True)
@@ -232,6 +242,16 @@ def read_requirements(
             r.error(
                 join(where, "where"), _("only a requirement of kind 'item' says where to bring it")
             )
+        if item.get("document_types") is not None:
+            types = read_document_types(r, item["document_types"], join(where, "document_types"))
+            if kind != "document":
+                r.error(
+                    join(where, "document_types"),
+                    _("only a requirement of kind 'document' names the document types it accepts"),
+                )
+            elif types:
+                # Stored only when declared, so charters without them read back unchanged.
+                requirement["document_types"] = types
         if item.get("not_needed_when") is not None:
             condition = read_condition(
                 r, item["not_needed_when"], join(where, "not_needed_when"), form
@@ -240,6 +260,26 @@ def read_requirements(
                 requirement["not_needed_when"] = condition
         requirements.append(requirement)
     return requirements
+
+
+def read_document_types(r: Reader, data: Any, path: str) -> list[str]:
+    """The codes of the shared list (lib.personal_data.DOCUMENT_TYPES) a document requirement
+    accepts: a citizen's vault document of one of them can be attached instead of a new
+    upload. Each known code once, in the charter's order."""
+    types: list[str] = []
+    for i, raw in enumerate(r.items(data, path)):
+        code = str(raw).strip() if isinstance(raw, str | int) else ""
+        if code not in DOCUMENT_TYPES:
+            r.error(
+                index(path, i),
+                _("unknown document type '%(code)s'; the known types are %(known)s")
+                % {"code": code or raw, "known": ", ".join(DOCUMENT_TYPES)},
+            )
+        elif code in types:
+            r.error(index(path, i), _("document type '%(code)s' is named twice") % {"code": code})
+        else:
+            types.append(code)
+    return types
 
 
 def read_condition(
@@ -506,7 +546,9 @@ def read_charter(
 
     product_map = r.mapping(data.get("product"), join(path, "product"))
     r.unknown_keys(
-        product_map, {"name", "description", "title", "body", "issued_as"}, join(path, "product")
+        product_map,
+        {"name", "description", "title", "body", "issued_as", "document_type"},
+        join(path, "product"),
     )
     product: dict[str, Any] = {
         "name": r.bilingual(product_map, "name", join(path, "product"), required=True),
@@ -525,6 +567,17 @@ def read_charter(
     )
     if issued_as != "generated":
         product["issued_as"] = issued_as
+    # The type the issued document has in its owner's vault (the shared list); stored only
+    # when given: without it the vault calls it "dokumen-layanan".
+    document_type = r.text(product_map, "document_type", join(path, "product"))
+    if document_type and document_type not in DOCUMENT_TYPES:
+        r.error(
+            join(path, "product.document_type"),
+            _("unknown document type '%(code)s'; the known types are %(known)s")
+            % {"code": document_type, "known": ", ".join(DOCUMENT_TYPES)},
+        )
+    elif document_type:
+        product["document_type"] = document_type
     if product.get("body"):
         form_keys = [field["key"] for field in form]
         unknown = document_text.unknown_names(str(product["body"]), form_keys)

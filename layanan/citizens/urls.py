@@ -1,6 +1,6 @@
 from django.urls import path
 
-from layanan.citizens import views, views_counter, views_rights
+from layanan.citizens import views, views_counter, views_rights, views_vault
 
 app_name = "citizens"
 urlpatterns = [
@@ -22,6 +22,16 @@ urlpatterns = [
         "kantor/data-pribadi/<int:request_id>/",
         views_rights.office_answer,
         name="office_answer",
+    ),
+    path("profil/dokumen/", views_vault.documents, name="vault"),
+    path("profil/dokumen/<int:pk>/unduh/", views_vault.download, name="vault_download"),
+    path("profil/dokumen/<int:pk>/hapus/", views_vault.remove, name="vault_remove"),
+    path("profil/persetujuan/", views_vault.consents, name="consents"),
+    path("profil/persetujuan/<int:pk>/tarik/", views_vault.withdraw, name="consent_withdraw"),
+    path(
+        "permohonan/<str:number>/dari-brankas/",
+        views_vault.attach,
+        name="attach_from_vault",
     ),
     path("akun/kode/", views.setup_code, name="setup_code"),
     path("kantor/loket/", views_counter.counter, name="counter"),

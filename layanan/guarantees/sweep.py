@@ -52,6 +52,9 @@ PLAN_KINDS = (
     "due_recomputed",
 )
 END_KINDS = ("completed", "rejected", "withdrawn", "deemed_approved")
+# The application went back to draft (cases.actions.return_to_draft): its due dates are gone,
+# so are the alarms not fired yet; a new submission plans new ones.
+RESET_KINDS = ("returned_to_draft",)
 
 
 @dataclass
@@ -166,6 +169,9 @@ def plan_alarms() -> int:
                 return planned
             touched = {e.application_id for e in events if e.kind in PLAN_KINDS}
             ended = {e.application_id for e in events if e.kind in END_KINDS}
+            reset = {e.application_id for e in events if e.kind in RESET_KINDS}
+            if reset:
+                Alarm.objects.filter(application_id__in=reset, fired=False).delete()
             for event in events:
                 if event.kind == "fee_waived":
                     settle_waiver(application_id=event.application_id, at=event.at)

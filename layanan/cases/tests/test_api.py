@@ -117,6 +117,7 @@ class ServicesTests(ApiTestCase):
                 "note": "",
                 "where": "",
                 "not_needed_when": None,
+                "document_types": [],
             },
         )
         step = body["procedure"]["stages"][0]["steps"][0]

@@ -70,7 +70,10 @@ STEPS: dict[str, Any] = {
         },
     ]
 }
-AGENCIES = ["Dinas Kependudukan dan Pencatatan Sipil", "Dinas Penanaman Modal dan PTSP"]
+AGENCIES = [
+    {"code": "disdukcapil", "name": "Dinas Kependudukan dan Pencatatan Sipil"},
+    {"code": "dpmptsp", "name": "Dinas Penanaman Modal dan PTSP"},
+]
 WHAT = "NIK, Nama lengkap, Tanggal lahir, Nomor telepon"
 
 
@@ -200,7 +203,7 @@ class ConsentTests(PrefillTestCase):
         check = self.client.get(f"/permohonan/{number}/periksa/")
         self.assertContains(check, "Persetujuan memakai data dari profil")
         self.assertContains(check, f"Sebagian jawaban Anda diambil dari profil Anda: {WHAT}.")
-        self.assertContains(check, ", ".join(AGENCIES))
+        self.assertContains(check, ", ".join(agency["name"] for agency in AGENCIES))
         self.assertContains(
             check, f"hanya untuk permohonan {number} untuk layanan Surat Keterangan."
         )

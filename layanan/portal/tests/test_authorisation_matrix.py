@@ -37,9 +37,10 @@ from layanan.cases.models import Application
 from layanan.charters import consultations
 from layanan.charters.evaluations import record_evaluation
 from layanan.charters.models import Comment, Consultation, Evaluation
+from layanan.citizens import vault
 from layanan.citizens.actions import file_at_counter, issue_password_setup_code
 from layanan.citizens.exports import build_export, request_export
-from layanan.citizens.models import DataExport, RightsRequest
+from layanan.citizens.models import Consent, DataExport, RightsRequest, VaultDocument
 from layanan.citizens.rights import file_rights_request
 from layanan.complaints import actions as complaint_actions
 from layanan.complaints.models import Category, Complaint, HandlingRules, Open311Key
@@ -234,6 +235,21 @@ WEB: dict[str, Route] = {
     "citizens:account_close": Route("login"),  # the page; closing needs the password
     "citizens:office_requests": Route("data-protection-officer"),
     "citizens:office_answer": Route("data-protection-officer"),
+    # the document vault and the consents: each person's own; nobody else's, officers included
+    "citizens:vault": Route("login"),
+    "citizens:vault_download": Route("applicant", sample="vault"),
+    "citizens:vault_remove": Route("applicant", sample="vault"),
+    "citizens:consents": Route("login"),
+    "citizens:consent_withdraw": Route("applicant", sample="consent"),
+    # attaching from the vault: the applicant (or the officer filing it at the counter); the
+    # sample's requirement names no document types, so siti's attempt is refused on the page
+    "citizens:attach_from_vault": Route(
+        "applicant",
+        ok=400,
+        method="POST",
+        sample="returned",
+        data={"requirement": "surat_lahir", "vault_document": "1"},
+    ),
     "cases:detail": Route("applicant"),
     "cases:receipt": Route("applicant"),
     "cases:withdraw": Route("applicant"),
@@ -443,6 +459,17 @@ API: dict[str, Route] = {
     "POST /api/v1/auth/token": Route("api-public", data={"username": "siti", "password": PASSWORD}),
     "POST /api/v1/auth/logout": Route("api-token", ok=204),
     "GET /api/v1/services": Route("api-public"),
+    "GET /api/v1/document-types": Route("api-public"),
+    # the vault and consents: the caller's own; another person's does not exist (404)
+    "GET /api/v1/me/documents": Route("api-token"),
+    # "requirement" makes the matrix send a file (multipart); the vault ignores the key
+    "POST /api/v1/me/documents": Route(
+        "api-token", ok=201, data={"requirement": "-", "type": "kk"}
+    ),
+    "GET /api/v1/me/documents/{pk}/file": Route("api-applicant", sample="vault"),
+    "DELETE /api/v1/me/documents/{pk}": Route("api-applicant", ok=204, sample="vault"),
+    "GET /api/v1/me/consents": Route("api-token"),
+    "POST /api/v1/me/consents/{pk}/withdraw": Route("api-applicant", sample="consent"),
     "GET /api/v1/services/{code}": Route("api-public"),
     "GET /api/v1/track/{number}": Route("api-public"),
     "POST /api/v1/applications": Route("api-token", ok=201, data={"service": "akta-kelahiran"}),
@@ -559,6 +586,8 @@ class MatrixTestCase(BaseTestCase):
     compensation: Compensation
     evaluation: Evaluation
     document: IssuedDocument
+    vault_document: VaultDocument
+    consent: Consent
     rows: dict[str, str]
     survey_key: str
     consultation: Consultation
@@ -651,6 +680,21 @@ class MatrixTestCase(BaseTestCase):
             "counter": counter,
             "issued": completed,
         }
+        # siti's document vault, and a consent of hers on her draft
+        cls.vault_document = vault.add_document(
+            owner=cls.siti, type="kk", upload=SimpleUploadedFile("kk.pdf", PDF)
+        )
+        cls.consent = Consent.objects.create(
+            citizen=cls.siti,
+            application=draft,
+            kind=Consent.Kind.PROFILE,
+            what="Alamat dari profil Anda",
+            agencies=[{"code": "disdukcapil", "name": cls.disdukcapil.name}],
+            purpose="Permohonan akta kelahiran",
+            channel=Consent.Channel.WEB,
+            given_by=cls.siti,
+            given_at=timezone.now(),
+        )
         # a water test paid before the result is issued: one awaiting payment with its bill,
         # one paid (budi is the treasurer of Disdukcapil too)
         OfficerRole.objects.create(user=cls.budi, unit=cls.loket, role=Role.TREASURER)
@@ -926,6 +970,10 @@ class MatrixTestCase(BaseTestCase):
             values["pk"] = str(self.evaluation.pk)
         if route.sample == "issued":
             values["code"] = self.document.code
+        if route.sample == "vault":
+            values["pk"] = str(self.vault_document.pk)
+        if route.sample == "consent":
+            values["pk"] = str(self.consent.pk)
         values["slug"] = "root"
         if complaint is not None:
             values["number"] = complaint.number

@@ -65,6 +65,7 @@ PUBLIC = {
     "api:token",
     "api:list_services",
     "api:service_detail",
+    "api:vault_document_types",  # the shared list of document types: codes and names
     "api:track",
     # the satisfaction survey: its link's key is the credential
     "surveys:answer",

@@ -50,7 +50,7 @@ PLACE_PURPOSE: dict[str, Purpose] = {
 # What the reader did, completing "An officer of ... ___": without and with the row's `what`.
 ACTIONS: dict[str, tuple[Any, Any]] = {
     Place.OFFICE_STEP: (
-        gettext_lazy("opened your application"),
+        gettext_lazy("opened your data"),
         gettext_lazy("opened your application at “%(what)s”"),
     ),
     Place.OFFICE_DOCUMENT: (
@@ -58,7 +58,7 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         gettext_lazy("opened your document “%(what)s”"),
     ),
     Place.API_APPLICATION: (
-        gettext_lazy("read your application through the API"),
+        gettext_lazy("read your data through the API"),
         gettext_lazy("read your document “%(what)s” through the API"),
     ),
     Place.COMPENSATIONS: (
@@ -258,7 +258,9 @@ def defer_read(
     zone), for an investigation. Raises PermissionError when `by` does not administer the
     reading agency, DeferralRefused (with field messages) for a missing reason or a day
     outside the limit; nothing is written then."""
-    read = DataAccess.objects.select_for_update().select_related("agency").get(pk=read.pk)
+    read = (
+        DataAccess.objects.select_for_update(of=("self",)).select_related("agency").get(pk=read.pk)
+    )
     if not may_defer(by, read):
         raise PermissionError("not an administrator of the reading agency")
     assert read.agency is not None  # may_defer checked it

@@ -164,7 +164,7 @@ class TwoAgenciesTests(AccessLogCase):
         self.assertEqual(
             item["purpose"], "to process the step “Verifikasi berkas” of your application"
         )
-        self.assertIn("opened your application for application", item["sentence"])
+        self.assertIn("opened your data for application", item["sentence"])
 
     def test_the_row_keeps_the_unit_after_the_officers_roles_change(self) -> None:
         application = self.submitted()
@@ -312,6 +312,12 @@ class DeferralTests(AccessLogCase):
             self.assertEqual(response.status_code, 400, data)
             self.assertContains(response, f'id="id_{field}_error"', status_code=400)
         self.assertFalse(AccessDeferral.objects.exists())
+
+    def test_the_office_queue_links_administrators_to_the_reads(self) -> None:
+        self.login(self.adi)
+        self.assertContains(self.client.get("/kantor/"), 'href="/kantor/akses/"')
+        self.login(self.budi)
+        self.assertNotContains(self.client.get("/kantor/"), 'href="/kantor/akses/"')
 
     def test_only_an_administrator_of_the_reading_agency_may_defer(self) -> None:
         until = (self.today + dt.timedelta(days=3)).isoformat()

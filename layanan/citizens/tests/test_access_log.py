@@ -53,7 +53,7 @@ class OfficePagesTests(BaseTestCase):
         response = self.client.get(f"/permohonan/{application.number}/dokumen/{document.pk}/")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(reads(), [("budi", "siti", Place.OFFICE_DOCUMENT, application.number)])
-        self.assertEqual(DataAccess.objects.get().what, "lahir.pdf")
+        self.assertEqual(DataAccess.objects.get().what, "Surat keterangan lahir (lahir.pdf)")
         # The applicant downloading her own document is not a read by somebody else.
         self.login(self.siti)
         self.client.get(f"/permohonan/{application.number}/dokumen/{document.pk}/")

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib
 import io
 from typing import Any
 
 import time_machine
+from django.apps import apps as django_apps
 from django.test import override_settings
 from django.utils import timezone
 
@@ -90,8 +92,8 @@ class TwoAgenciesTests(AccessLogCase):
         self.assertContains(page, "2 kali data Anda dilihat")
         self.assertContains(
             page,
-            f"Petugas Disdukcapil, Loket Pelayanan, membuka dokumen Anda “lahir.pdf” pada "
-            f"permohonan {application.number} untuk memproses permohonan Anda",
+            "Petugas Disdukcapil, Loket Pelayanan, membuka dokumen Anda “Surat keterangan lahir "
+            f"(lahir.pdf)” pada permohonan {application.number} untuk memproses permohonan Anda",
         )
         self.assertContains(
             page, "Petugas Dinas Penanaman Modal dan PTSP, Bidang Perizinan, membuka dokumen"
@@ -145,11 +147,15 @@ class TwoAgenciesTests(AccessLogCase):
         )
         self.assertEqual((second["agency"], second["unit"]), ("Disdukcapil", "Loket Pelayanan"))
         self.assertEqual(second["purpose"], "to process your application")
-        self.assertEqual(second["what"], "An officer downloaded one of your documents: lahir.pdf")
+        self.assertEqual(
+            second["what"],
+            "An officer downloaded one of your documents: Surat keterangan lahir (lahir.pdf)",
+        )
         self.assertTrue(
             second["sentence"].startswith(
-                "An officer of Disdukcapil, Loket Pelayanan, opened your document “lahir.pdf” "
-                f"for application {application.number} to process your application, "
+                "An officer of Disdukcapil, Loket Pelayanan, opened your document “Surat "
+                f"keterangan lahir (lahir.pdf)” for application {application.number} to process "
+                "your application, "
             ),
             second["sentence"],
         )
@@ -181,6 +187,39 @@ class TwoAgenciesTests(AccessLogCase):
         self.assertEqual(item["purpose"], "to administer the accounts of Layanan")
         self.assertEqual(item["officer"], "Administrator")
         self.assertTrue(item["sentence"].startswith("An administrator of Layanan opened"))
+
+    def test_the_migration_names_the_agencies_of_earlier_reads_from_their_readers_roles(
+        self,
+    ) -> None:
+        migration = importlib.import_module(
+            "layanan.accounts.migrations.0011_access_log_who_and_why"
+        )
+        now = timezone.now()
+        rows = {
+            who: DataAccess.objects.create(
+                reader=who, citizen=self.siti, place=Place.OFFICE_STEP, at=now
+            )
+            for who in (self.budi, self.charlie, self.root)
+        }
+        kept = DataAccess.objects.create(
+            reader=self.budi,
+            citizen=self.siti,
+            place=Place.OFFICE_STEP,
+            at=now,
+            agency_name="Dinas Lama",
+            unit_name="Seksi Lama",
+        )
+        migration.name_the_agencies_of_earlier_reads(django_apps, None)
+        for row in (*rows.values(), kept):
+            row.refresh_from_db()
+        budi, charlie, root = rows.values()
+        self.assertEqual(
+            (budi.agency, budi.unit, budi.agency_name, budi.unit_name),
+            (self.disdukcapil, None, "Disdukcapil", "Bidang Pencatatan Sipil / Loket Pelayanan"),
+        )
+        self.assertEqual((charlie.unit, charlie.unit_name), (self.perizinan, "Bidang Perizinan"))
+        self.assertEqual((root.agency_name, root.unit_name), ("", ""))  # no roles: as it was
+        self.assertEqual((kept.agency_name, kept.unit_name), ("Dinas Lama", "Seksi Lama"))
 
     def test_nothing_read_yet(self) -> None:
         self.login(self.siti)

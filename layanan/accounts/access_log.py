@@ -66,16 +66,16 @@ ACTIONS: dict[str, tuple[Any, Any]] = {
         gettext_lazy("saw your name on the list of compensations owed"),
     ),
     Place.COUNTER_SEARCH: (
-        gettext_lazy("found your account by your contact details at the counter"),
-        gettext_lazy("found your account by your contact details at the counter"),
+        gettext_lazy("found your account by your contact details"),
+        gettext_lazy("found your account by your contact details"),
     ),
     Place.COUNTER_FILING: (
-        gettext_lazy("saw your application while filing it for you at the counter"),
-        gettext_lazy("saw your application while filing it for you at the counter"),
+        gettext_lazy("saw your application while filing it for you"),
+        gettext_lazy("saw your application while filing it for you"),
     ),
     Place.COUNTER_RECEIPT: (
-        gettext_lazy("printed your receipt at the counter"),
-        gettext_lazy("printed your receipt for “%(what)s” at the counter"),
+        gettext_lazy("printed your receipt"),
+        gettext_lazy("printed your receipt for “%(what)s”"),
     ),
     Place.ADMIN_USERS: (
         gettext_lazy("saw your account on the list of accounts"),

@@ -19,12 +19,15 @@ import time_machine
 from django.apps import apps as django_apps
 from django.test import override_settings
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from layanan.accounts.access_log import export_section, visible_reads
 from layanan.accounts.models import AccessDeferral, DataAccess, User
 from layanan.accounts.tokens import issue_token
 from layanan.agencies.models import OfficerRole, Role
 from layanan.cases.models import Application
+from layanan.citizens.views import spreadsheet_text
 from layanan.test import BaseTestCase, charter_content
 
 Place = DataAccess.Place
@@ -391,3 +394,10 @@ class DeferralTests(AccessLogCase):
             )
         self.assertEqual(again.status_code, 400)
         self.assertEqual(AccessDeferral.objects.count(), 1)
+
+
+@given(st.text())
+def test_a_csv_cell_never_starts_a_formula_and_keeps_its_text(text: str) -> None:
+    cell = spreadsheet_text(text)
+    assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r")
+    assert cell in (text, f"'{text}")

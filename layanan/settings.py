@@ -271,6 +271,9 @@ LAYANAN_MAX_APPLICATION_BYTES = (
     int(os.environ.get("LAYANAN_MAX_APPLICATION_MB", "50")) * 1024 * 1024
 )
 LAYANAN_MAX_FILES_PER_CITIZEN = int(os.environ.get("LAYANAN_MAX_FILES_PER_CITIZEN", "100"))
+# How long, at most, an agency may hold a read back from the citizen's access log for an
+# investigation, counted in days from the read (docs/privacy.md).
+LAYANAN_ACCESS_DEFERRAL_MAX_DAYS = int(os.environ.get("LAYANAN_ACCESS_DEFERRAL_MAX_DAYS", "90"))
 LAYANAN_MAX_CITIZEN_BYTES = int(os.environ.get("LAYANAN_MAX_CITIZEN_MB", "200")) * 1024 * 1024
 LAYANAN_MAX_OPEN_DRAFTS = int(os.environ.get("LAYANAN_MAX_OPEN_DRAFTS", "10"))
 # Uploads are refused (cleanly, in the user's language) when storing one would leave less than
@@ -460,6 +463,7 @@ LAYANAN_APPLICATION_DETAIL = [
 # their data, and each app's function erasing its personal data when the account is closed.
 LAYANAN_PERSONAL_DATA_EXPORTERS = [
     "layanan.accounts.personal_data.export_section",
+    "layanan.accounts.access_log.export_section",
     "layanan.citizens.personal_data.export_section",
     "layanan.citizens.vault.export_section",
     "layanan.cases.personal_data.export_section",

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from layanan.accounts import views as account_views
+from layanan.accounts import views_access
 from layanan.accounts.throttle import answer_refusals
 from layanan.accounts.views import LoginView
 from layanan.accounts.views_password import PasswordResetConfirmView, PasswordResetRequestView
@@ -25,6 +26,8 @@ urlpatterns = [
     path("kantor/standar/", include("layanan.charters.urls_office")),
     path("", include("layanan.transparency.urls")),
     path("", include("layanan.transparency.urls_evaluation")),  # maklumat, evaluations
+    path("kantor/akses/", views_access.reads, name="access_reads"),
+    path("kantor/akses/<int:pk>/tunda/", views_access.defer, name="access_defer"),
     path("kantor/", include("layanan.cases.urls_office")),
     path("layanan/", include("layanan.charters.urls")),
     path("konsultasi/", include("layanan.charters.urls_consultations")),

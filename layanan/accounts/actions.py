@@ -6,6 +6,7 @@ calls `record_reads`."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from layanan.accounts.access_log import PLACE_PURPOSE
 from layanan.accounts.models import AccountEvent, DataAccess, User
 from layanan.accounts.second_factor import (
     APP_DEVICE_NAME,
@@ -21,6 +23,7 @@ from layanan.accounts.second_factor import (
     RECOVERY_DEVICE_NAME,
     normalise_code,
 )
+from layanan.agencies.models import OfficerRole, Unit
 
 
 def record_account_event(
@@ -37,18 +40,63 @@ def record_account_event(
     )
 
 
+def acting_for(reader: User, unit: Unit | None = None) -> dict[str, Any]:
+    """For whom `reader` read, as the access-log row keeps it: the unit the call site names
+    (the unit of the step, of the complaint), or else the units of the reader's roles: one
+    unit, or the agency of several units (their names listed), or several agencies."""
+    if unit is not None:
+        agency = unit.agency
+        return {
+            "agency": agency,
+            "unit": unit,
+            "agency_name": (agency.short_name or agency.name)[:200],
+            "unit_name": unit.name[:200],
+        }
+    units = {
+        role.unit for role in OfficerRole.objects.filter(user=reader).select_related("unit__agency")
+    }
+    if len(units) == 1:
+        return acting_for(reader, units.pop())
+    agencies = {u.agency for u in units}
+    if len(agencies) == 1:
+        agency = agencies.pop()
+        return {
+            "agency": agency,
+            "unit": None,
+            "agency_name": (agency.short_name or agency.name)[:200],
+            "unit_name": " / ".join(sorted(u.name for u in units))[:200],
+        }
+    names = sorted(a.short_name or a.name for a in agencies)
+    return {"agency": None, "unit": None, "agency_name": ", ".join(names)[:200], "unit_name": ""}
+
+
 def record_reads(
-    *, reader: User, place: DataAccess.Place, shown: Iterable[tuple[int, str]], what: str = ""
+    *,
+    reader: User,
+    place: DataAccess.Place,
+    shown: Iterable[tuple[int, str]],
+    what: str = "",
+    unit: Unit | None = None,
+    purpose: DataAccess.Purpose | None = None,
+    purpose_detail: str = "",
 ) -> int:
     """`reader` was shown the data of several people at `place`: `shown` holds (person id,
     tracking number or "") for each row of the page. One access-log row per person and
     application, all in one insert, so that a list page does not make a query per row. A
-    person looking at their own data is not recorded. Returns how many rows were written."""
+    person looking at their own data is not recorded. Returns how many rows were written.
+
+    Each row keeps, as they are now, the agency and unit the reader acted for (`unit` when
+    the call site knows it, else the reader's roles: see `acting_for`) and why (`purpose`,
+    else the place's usual reason; `purpose_detail`: the step or complaint worked on)."""
     at = timezone.now()
     seen: dict[tuple[int, str], None] = {}
     for pk, number in shown:
         if pk != reader.pk:
             seen[(pk, number)] = None
+    if not seen:
+        return 0
+    who = acting_for(reader, unit)
+    why = purpose or PLACE_PURPOSE.get(place, DataAccess.Purpose.PROCESS)
     rows = [
         DataAccess(
             citizen_id=pk,
@@ -57,6 +105,9 @@ def record_reads(
             what=what[:200],
             application_number=number,
             at=at,
+            purpose=why,
+            purpose_detail=purpose_detail[:200],
+            **who,
         )
         for pk, number in seen
     ]
@@ -71,10 +122,19 @@ def record_read(
     place: DataAccess.Place,
     what: str = "",
     application_number: str = "",
+    unit: Unit | None = None,
+    purpose: DataAccess.Purpose | None = None,
+    purpose_detail: str = "",
 ) -> int:
     """`reader` was shown `citizen`'s data at `place` (see `record_reads`)."""
     return record_reads(
-        reader=reader, place=place, shown=[(citizen.pk, application_number)], what=what
+        reader=reader,
+        place=place,
+        shown=[(citizen.pk, application_number)],
+        what=what,
+        unit=unit,
+        purpose=purpose,
+        purpose_detail=purpose_detail,
     )
 
 

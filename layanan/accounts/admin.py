@@ -22,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from layanan.accounts.actions import remove_second_factor
 from layanan.accounts.admin_reads import RecordsReads
 from layanan.accounts.fields import PhoneField
-from layanan.accounts.models import AccountEvent, DataAccess, User
+from layanan.accounts.models import AccessDeferral, AccountEvent, DataAccess, User
 from layanan.agencies.admin_scope import EVERYTHING, AgencyScopedAdmin, administered_agency_ids
 from layanan.agencies.models import OfficerRole
 from layanan.lib.phone import national, try_normalise
@@ -172,9 +172,44 @@ class DataAccessAdmin(SuperuserOnly, RecordsReads, admin.ModelAdmin):
     search_fields = ("reader__username", "application_number")
     list_select_related = ("reader", "citizen")
     date_hierarchy = "at"
-    readonly_fields = ("citizen", "reader", "place", "what", "application_number", "at")
+    readonly_fields = (
+        "citizen",
+        "reader",
+        "place",
+        "what",
+        "application_number",
+        "at",
+        "agency",
+        "unit",
+        "agency_name",
+        "unit_name",
+        "purpose",
+        "purpose_detail",
+        "hidden_until",
+    )
     list_place = detail_place = DataAccess.Place.ADMIN_ACCESS_LOG
     person_field = "citizen"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(AccessDeferral)
+class AccessDeferralAdmin(SuperuserOnly, admin.ModelAdmin):
+    """Every deferral of a read, for the auditors (an agency's administrators see their
+    agency's on /kantor/akses/); written only by `access_log.defer_read`. It names no
+    citizen, so reading it is not itself a read of personal data."""
+
+    list_display = ("at", "agency", "by", "access", "until")
+    list_filter = ("agency",)
+    list_select_related = ("agency", "by")
+    readonly_fields = ("access", "by", "agency", "reason", "until", "at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

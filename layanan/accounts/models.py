@@ -167,6 +167,18 @@ class DataAccess(models.Model):
             _("Your complaint read by the handling unit through the API"),
         )
 
+    class Purpose(models.TextChoices):
+        """Why the data was read, as the person reads it (completing "... to ...")."""
+
+        PROCESS = "process", _("to process your application")
+        COUNTER = "counter", _("to serve you at the counter")
+        COMPLAINT = "complaint", _("to handle the complaint")
+        COMPLAINT_COUNTER = "complaint_counter", _("to take your complaint at the counter")
+        COMPLAINT_REPORT = "complaint_report", _("to report complaints to SP4N-LAPOR!")
+        COMPENSATION = "compensation", _("to settle the compensation owed to you")
+        ADMINISTER = "administer", _("to administer the accounts of Layanan")
+        AUDIT = "audit", _("to audit who read personal data")
+
     citizen = models.ForeignKey(
         User,
         verbose_name=_("whose data"),
@@ -185,6 +197,43 @@ class DataAccess(models.Model):
     )
     application_number = models.CharField(_("application"), max_length=16, blank=True)
     at = models.DateTimeField(_("time"))
+    # For whom the reader acted, kept as it was at the time of the read: an officer's roles
+    # change later, the row must not. The ids are kept for the agency's own audit (and to
+    # know whose administrator may defer it); the names are what the citizen reads.
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "agencies.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    agency_name = models.CharField(_("agency name"), max_length=200, blank=True)
+    unit_name = models.CharField(_("unit name"), max_length=200, blank=True)
+    purpose = models.CharField(
+        _("why"),
+        max_length=30,
+        blank=True,
+        choices=Purpose.choices,
+        help_text=_("Why the data was read; blank rows read as their place's usual reason."),
+    )
+    purpose_detail = models.CharField(
+        _("why (detail)"),
+        max_length=200,
+        blank=True,
+        help_text=_("The step or complaint the reader was working on, as named at the time."),
+    )
+    # Set by an administrator of the reading agency (`access_log.defer_read`): until then the
+    # citizen is not shown the row. The deferral itself is an `AccessDeferral` row.
+    hidden_until = models.DateTimeField(_("hidden from the citizen until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("data access")
@@ -202,6 +251,36 @@ class DataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reader_id} → {self.citizen_id} {self.place} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AccessDeferral(models.Model):
+    """An administrator of the reading agency held one read back from the person's page for
+    an investigation (`layanan.accounts.access_log.defer_read`): who, why, until when. Kept
+    for the administrators' and auditors' audit after the read is shown again."""
+
+    access = models.ForeignKey(
+        DataAccess,
+        verbose_name=_("read"),
+        on_delete=models.CASCADE,
+        related_name="deferrals",
+    )
+    by = models.ForeignKey(
+        User, verbose_name=_("deferred by"), on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    until = models.DateTimeField(_("hidden until"))
+    at = models.DateTimeField(_("deferred at"))
+
+    class Meta:
+        verbose_name = _("access-log deferral")
+        verbose_name_plural = _("access-log deferrals")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.access_id} until {self.until:%Y-%m-%d}"
 
 
 class AttemptCounter(models.Model):

@@ -1,6 +1,7 @@
 """Mount each app's router on the one API (the contract is in docs/api.md)."""
 
 from layanan.accounts.api import router as auth_router
+from layanan.accounts.api_access_log import router as access_log_router
 from layanan.api.core import BearerToken, api
 from layanan.cases.api import router as applications_router
 from layanan.cases.api import tracking_router
@@ -28,5 +29,6 @@ api.add_router("/me", rights_router, auth=BearerToken())
 api.add_router("/me", profile_router, auth=BearerToken())
 api.add_router("/document-types", document_types_router)
 api.add_router("/me", vault_router, auth=BearerToken())
+api.add_router("/me", access_log_router, auth=BearerToken())
 
 urls = api.urls

@@ -32,6 +32,7 @@ from layanan.cases.answers import clean_answers, merge_answers, open_answers
 from layanan.cases.events import EventEntry, record_event, record_events
 from layanan.cases.models import (
     OPEN_STATUSES,
+    QUEUED_STATES,
     Application,
     Document,
     Event,
@@ -1292,21 +1293,54 @@ def deem_application_approved(
 
 
 def record_access(
-    *, application: Application, officer: User, place: DataAccess.Place, what: str = ""
+    *,
+    application: Application,
+    officer: User,
+    place: DataAccess.Place,
+    what: str = "",
+    step: Step | None = None,
+    purpose: DataAccess.Purpose | None = None,
 ) -> None:
     """An officer looked at the applicant's personal data: a row in the access log
     (`accounts.DataAccess`), which the applicant reads on their own page (an officer
     looking at their own application is left out by `record_read`).
 
+    The row names the unit the officer acted for: the unit of `step` when the officer works
+    on one, else the unit of the application's step the officer holds a role in (the step in
+    progress first, then the latest), else the officer's roles; and, with a step, why ("to
+    process the step `what` of your application": the caller names the step in `what`).
+
     Before the access log, these reads were `data_viewed` events of the application; a
     migration of `citizens` copied them into the log."""
+    unit = step.unit if step is not None else unit_acting_on(application, officer)
     record_read(
         reader=officer,
         citizen=application.applicant,
         place=place,
         what=what,
         application_number=application.number,
+        unit=unit,
+        purpose=purpose,
+        purpose_detail=what if step is not None else "",
     )
+
+
+def unit_acting_on(application: Application, officer: User) -> Unit | None:
+    """The unit of `application` for which `officer` is reading it: of the steps whose unit
+    the officer holds a role in, the one in progress, else the latest started (one query)."""
+    if officer.pk == application.applicant_id:
+        return None
+    steps = (
+        application.steps.filter(unit__officer_roles__user=officer)
+        .select_related("unit__agency")
+        .order_by("-started_at", "-stage", "-position")
+    )
+    found = None
+    for candidate in steps:
+        if candidate.state in QUEUED_STATES:
+            return candidate.unit
+        found = found or candidate.unit
+    return found
 
 
 # What the apps above `cases` may add to an application's chain about its product

@@ -660,7 +660,9 @@ def download(request: HttpRequest, number: str, document_id: int) -> FileRespons
             application=application,
             officer=user,
             place=DataAccess.Place.OFFICE_DOCUMENT,
-            what=document.original_name,
+            # the requirement tells the applicant which document ("KTP-el"), the file which copy
+            what=f"{actions.requirement_name(application, document.requirement)} "
+            f"({document.original_name})",
         )
     return private_file_response(
         document.file.open("rb"),

@@ -362,6 +362,7 @@ def step_page_context(request: HttpRequest, step: Step) -> dict[str, Any]:
         officer=user,
         place=DataAccess.Place.OFFICE_STEP,
         what=str(step_name(application, step.key)),
+        step=step,
     )
     steps = list(application.steps.select_related("unit", "agency", "assignee"))
     events = application.events.select_related("actor").order_by("-seq")

@@ -32,6 +32,7 @@ from layanan.accounts.actions import record_account_event
 from layanan.accounts.models import AccountEvent, User
 from layanan.cases.models import private_storage
 from layanan.citizens.models import DataExport
+from layanan.lib.data_rights import plain
 
 logger = logging.getLogger("layanan.citizens")
 
@@ -52,7 +53,7 @@ SECTION_TITLES = {
     "messages": gettext_lazy("Messages sent to you"),
     "data_requests": gettext_lazy("Your correction and restriction requests"),
     "access_log": gettext_lazy("Who looked at your data"),
-    "vault": gettext_lazy("Your document vault"),
+    "vault_documents": gettext_lazy("Your document vault"),
     "consents": gettext_lazy("Your consents"),
 }
 
@@ -66,13 +67,14 @@ def keep_for() -> dt.timedelta:
 
 
 def collect_sections(citizen: User) -> dict[str, Any]:
-    """Every section of every exporter in settings, merged."""
+    """Every section of every exporter in settings, merged, each value made JSON-ready
+    (`plain`: an exporter may give dates and times as they are)."""
     sections: dict[str, Any] = {}
     for path in settings.LAYANAN_PERSONAL_DATA_EXPORTERS:
         for name, value in import_string(path)(citizen).items():
             if name in sections:
                 raise ExportError(f"section {name!r} is given twice (again by {path})")
-            sections[name] = value
+            sections[name] = plain(value)
     return sections
 
 

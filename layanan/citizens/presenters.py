@@ -11,13 +11,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from layanan.accounts import access_log
 from layanan.accounts.models import DataAccess, User
 from layanan.cases.models import Application
 from layanan.cases.presenters import local_time, public_view
 from layanan.charters.spec import is_needed, text_in
 from layanan.citizens.actions import may_get_setup_code
 from layanan.citizens.models import PasswordSetupCode, Profile
-from layanan.lib.display import datetime_in_words
 from layanan.lib.phone import national
 
 
@@ -106,22 +106,19 @@ def receipt_context(
 
 
 def access_rows(reads: list[DataAccess]) -> list[dict[str, Any]]:
-    """The rows of a citizen's access log in words: who (with the agencies they serve),
-    where, what, which application and when, in the time zone of the reader's agency.
-    `reads` come with their readers' roles prefetched, so no row makes a query."""
-    rows = []
-    for read in reads:
-        agencies = sorted(
-            {role.unit.agency for role in read.reader.officer_roles.all()}, key=lambda a: a.name
-        )
-        rows.append(
-            {
-                "read": read,
-                "reader": str(read.reader),
-                "agencies": ", ".join(a.short_name or a.name for a in agencies)
-                or (_("Administrator") if read.reader.is_staff else ""),
-                "place": read.get_place_display(),
-                "when": datetime_in_words(read.at, agencies[0].time_zone if agencies else None),
-            }
-        )
-    return rows
+    """The rows of a citizen's access log in words (`accounts.access_log`): each read as one
+    sentence, and its parts for the table. `reads` come from `access_log.visible_reads`,
+    their readers and agencies loaded, so no row makes a query."""
+    return [
+        {
+            "read": read,
+            "sentence": access_log.sentence(read),
+            "when": access_log.when_of(read),
+            "who": access_log.officer_of(read),
+            "agency": read.agency_name,
+            "unit": read.unit_name,
+            "what": access_log.what_of(read),
+            "purpose": access_log.purpose_of(read),
+        }
+        for read in reads
+    ]

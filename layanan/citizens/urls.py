@@ -33,6 +33,7 @@ urlpatterns = [
         views_vault.attach,
         name="attach_from_vault",
     ),
+    path("profil/akses/unduh/", views.access_log_csv, name="access_log_csv"),
     path("akun/kode/", views.setup_code, name="setup_code"),
     path("kantor/loket/", views_counter.counter, name="counter"),
     path(

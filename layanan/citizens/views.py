@@ -1,24 +1,26 @@
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from layanan.accounts import throttle
+from layanan.accounts.access_log import as_item, visible_reads
 from layanan.accounts.current import user_of
-from layanan.accounts.models import DataAccess, User
+from layanan.accounts.models import User
 from layanan.accounts.second_factor import account_security
-from layanan.agencies.models import OfficerRole
 from layanan.citizens import access
 from layanan.citizens.actions import (
     CodeRefused,
@@ -75,29 +77,66 @@ ACCESS_PAGE_SIZE = 25
 
 @login_required
 def access_log(request: HttpRequest) -> HttpResponse:
-    """Everyone who looked at the signed-in person's data, newest first, all of it, a page
-    at a time; `?permohonan=NUMBER` narrows it to one of their applications."""
+    """Everyone who looked at the signed-in person's data, newest first, all of it the
+    person may see now (`access_log.visible_reads`), a page at a time; `?permohonan=NUMBER`
+    narrows it to one of their applications."""
     user = user_of(request)
     number = request.GET.get("permohonan", "").strip()
     if number:
         number = access.get_own_application_number(user, number)
-    reads = DataAccess.objects.filter(citizen=user)
+    reads = visible_reads(user)
     if number:
         reads = reads.filter(application_number=number)
-    page = Paginator(
-        reads.select_related("reader").prefetch_related(
-            Prefetch(
-                "reader__officer_roles",
-                queryset=OfficerRole.objects.select_related("unit__agency"),
-            )
-        ),
-        ACCESS_PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    page = Paginator(reads, ACCESS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "citizens/access_log.html",
         {"page_obj": page, "rows": access_rows(list(page.object_list)), "number": number},
     )
+
+
+class _Line:
+    """What csv.writer writes to: hands each line back instead of keeping it."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+@login_required
+def access_log_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The whole access log the person may see, as CSV with a header row, streamed."""
+    user = user_of(request)
+    writer = csv.writer(_Line())
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
+        yield writer.writerow([str(label) for label in ACCESS_CSV_COLUMNS.values()])
+        for read in visible_reads(user).iterator(chunk_size=500):
+            item = as_item(read)
+            yield writer.writerow([spreadsheet_text(item[key]) for key in ACCESS_CSV_COLUMNS])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="akses-data-saya.csv"'
+    return response
+
+
+ACCESS_CSV_COLUMNS = {
+    "id": gettext_lazy("Reference"),
+    "at": gettext_lazy("Time"),
+    "agency": gettext_lazy("Agency"),
+    "unit": gettext_lazy("Unit"),
+    "officer": gettext_lazy("Officer"),
+    "what": gettext_lazy("What"),
+    "application": gettext_lazy("Application"),
+    "purpose": gettext_lazy("Why"),
+    "sentence": gettext_lazy("In words"),
+}
+
+
+def spreadsheet_text(value: object) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def sign_up_done(request: HttpRequest) -> HttpResponse:

@@ -30,6 +30,9 @@ def record_identity_read(
         citizen=complaint.complainant,  # type: ignore[arg-type]
         place=place,
         what=f"{complaint.number} {what}".strip(),
+        unit=complaint.unit,
+        purpose=DataAccess.Purpose.COMPLAINT,
+        purpose_detail=complaint.number,
     )
 
 

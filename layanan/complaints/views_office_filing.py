@@ -155,7 +155,10 @@ def file_for_citizen(request: HttpRequest) -> HttpResponse:
             else:
                 if complainant is not None:
                     record_read(
-                        reader=officer, citizen=complainant, place=DataAccess.Place.COUNTER_SEARCH
+                        reader=officer,
+                        citizen=complainant,
+                        place=DataAccess.Place.COUNTER_SEARCH,
+                        purpose=DataAccess.Purpose.COMPLAINT_COUNTER,
                     )
                 return redirect("complaints_office:receipt", number=complaint.number)
     return render(
@@ -200,6 +203,7 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
             citizen=complaint.complainant,
             place=DataAccess.Place.COUNTER_RECEIPT,
             what=complaint.number,
+            purpose=DataAccess.Purpose.COMPLAINT_COUNTER,
         )
     return render(
         request,

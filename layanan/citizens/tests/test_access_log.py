@@ -53,7 +53,7 @@ class OfficePagesTests(BaseTestCase):
         response = self.client.get(f"/permohonan/{application.number}/dokumen/{document.pk}/")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(reads(), [("budi", "siti", Place.OFFICE_DOCUMENT, application.number)])
-        self.assertEqual(DataAccess.objects.get().what, "lahir.pdf")
+        self.assertEqual(DataAccess.objects.get().what, "Surat keterangan lahir (lahir.pdf)")
         # The applicant downloading her own document is not a read by somebody else.
         self.login(self.siti)
         self.client.get(f"/permohonan/{application.number}/dokumen/{document.pk}/")
@@ -259,6 +259,8 @@ class AccessPageTests(BaseTestCase):
             what="Verifikasi berkas",
             application_number=number,
             at=timezone.now() - dt.timedelta(minutes=minutes),
+            agency_name="Disdukcapil",
+            unit_name="Bidang Pencatatan Sipil",
         )
 
     def test_every_read_newest_first_a_page_at_a_time(self) -> None:
@@ -267,7 +269,8 @@ class AccessPageTests(BaseTestCase):
         self.read(self.charlie, self.agus)  # agus's, not siti's
         self.login(self.siti)
         self.client.get("/profil/")  # the session's first save (idle timeout) is not the page's
-        with self.assertNumQueries(6):  # session, user, count, page, roles, agencies
+        # session, user, count, page (with readers and agencies), the header's roles
+        with self.assertNumQueries(5):
             first = self.client.get("/profil/akses/")
         self.assertEqual(first.status_code, 200)
         self.assertContains(first, "30 kali data Anda dilihat")
@@ -275,8 +278,8 @@ class AccessPageTests(BaseTestCase):
         self.assertEqual(len(rows), 25)
         times = [row["read"].at for row in rows]
         self.assertEqual(times, sorted(times, reverse=True))
-        self.assertContains(first, "Budi Santoso")
-        self.assertContains(first, "Disdukcapil")  # the agency the reader serves
+        self.assertNotContains(first, "Budi Santoso")  # officers' names are internal
+        self.assertContains(first, "Disdukcapil, Bidang Pencatatan Sipil")  # as at the read
         self.assertNotContains(first, "Charlie")
         second = self.client.get("/profil/akses/?page=2")
         self.assertEqual(len(second.context["rows"]), 5)

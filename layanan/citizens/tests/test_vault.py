@@ -22,6 +22,7 @@ from layanan.charters.actions import save_draft
 from layanan.charters.models import Service
 from layanan.citizens import vault
 from layanan.citizens.consents import withdraw
+from layanan.citizens.exports import build_export
 from layanan.citizens.models import Consent, VaultDocument
 from layanan.guarantees.models import Alarm
 from layanan.guarantees.sweep import plan_alarms
@@ -360,6 +361,45 @@ class OnceOnlyTests(VaultTestCase):
         office = self.client.get(f"/kantor/langkah/{second}/{step.key}/")
         self.assertContains(office, copies.get(application__number=second).original_name)
         self.assertEqual(self.client.get(f"/profil/dokumen/{ktp.pk}/unduh/").status_code, 404)
+
+    def test_both_agencies_reads_reach_the_access_log_and_the_export(self) -> None:
+        """Done when (issue 14), whole: the KTP kept once serves two agencies' applications
+        after consenting; when an officer of each opens it, both reads are in the citizen's
+        access log and in the copy of their data, with the vault and both consents."""
+        ktp = self.keep()
+        numbers = [self.apply("skd"), self.apply("izin")]
+        for number in numbers:
+            self.assertEqual(self.use(number, ktp).status_code, 201)
+            submitted = self.call("post", f"/api/v1/applications/{number}/submit", "siti")
+            self.assertEqual(submitted.status_code, 200, submitted.content)
+        for officer, number in zip((self.budi, self.charlie), numbers, strict=True):
+            self.login(officer)
+            copy = Document.objects.get(application__number=number)
+            download = self.client.get(f"/permohonan/{number}/dokumen/{copy.pk}/")
+            self.assertEqual(download.status_code, 200)
+        self.client.logout()
+        log = self.call(
+            "get", "/api/v1/me/access-log", "siti", headers={"Accept-Language": "id"}
+        ).json()
+        reads = {(r["application"], r["agency"]) for r in log["results"]}
+        self.assertEqual(
+            reads,
+            {
+                (numbers[0], "Disdukcapil"),  # its short name
+                (numbers[1], "Dinas Penanaman Modal dan PTSP"),
+            },
+        )
+        self.assertTrue(all("KTP-el pemohon" in r["what"] for r in log["results"]))
+        asked = self.call("post", "/api/v1/me/export", "siti")
+        self.assertEqual(asked.status_code, 202, asked.content)
+        build_export.call(asked.json()["id"])  # the worker's task
+        export = self.call("get", f"/api/v1/me/export/{asked.json()['id']}", "siti")
+        self.assertEqual(export.status_code, 200, export.content)
+        sections = export.json()["sections"]
+        self.assertEqual({(r["application"], r["agency"]) for r in sections["access_log"]}, reads)
+        self.assertEqual([d["type"] for d in sections["vault_documents"]], ["ktp-el"])
+        self.assertEqual(sorted(c["application"] for c in sections["consents"]), sorted(numbers))
+        self.assertEqual(sorted(a["number"] for a in sections["applications"]), sorted(numbers))
 
     def test_refusals(self) -> None:
         number = self.apply("izin")

@@ -58,7 +58,9 @@ class DetailPageTests(OfficeTestCase):
             self.assertIn(complaint.number, read.what)
         # siti sees the reads on her own page
         self.login(self.siti)
-        self.assertContains(self.client.get("/profil/akses/"), "Budi Santoso")
+        page = self.client.get("/profil/akses/")
+        self.assertContains(page, "Disdukcapil")  # the agency, not the officer's name
+        self.assertNotContains(page, "Budi Santoso")
 
     def test_another_agency_gets_404_a_citizen_403_a_visitor_the_sign_in(self) -> None:
         complaint = self.file(privacy=Privacy.CONFIDENTIAL)

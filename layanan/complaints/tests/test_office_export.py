@@ -105,13 +105,14 @@ class ExportTests(OfficeTestCase):
         self.file(privacy=Privacy.ANONYMOUS)
         self.login(self.budi)
         self.client.get(CSV)
-        # session, user, device, officer check, roles, complaints, their missed deadlines, one
-        # insert into the access log: eight, for one row or five.
-        with self.assertNumQueries(8):
+        # session, user, device, officer check, roles, complaints, their missed deadlines, the
+        # reader's units (named on the access-log rows), one insert into the access log: nine,
+        # for one row or five.
+        with self.assertNumQueries(9):
             self.assertEqual(self.client.get(CSV).status_code, 200)
         for _ in range(4):
             self.file(privacy=Privacy.ANONYMOUS, complainant=self.agus)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             self.assertEqual(self.client.get(JSON).status_code, 200)
 
     def test_citizens_and_visitors_are_refused(self) -> None:

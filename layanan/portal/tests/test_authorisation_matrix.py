@@ -29,6 +29,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from layanan.accounts.access_log import defer_read
 from layanan.accounts.models import DataAccess, User
 from layanan.accounts.tokens import issue_token
 from layanan.agencies.models import CalendarDay, OfficerRole, Role, ServiceHours
@@ -250,6 +251,11 @@ WEB: dict[str, Route] = {
         sample="returned",
         data={"requirement": "surat_lahir", "vault_document": "1"},
     ),
+    "citizens:access_log_csv": Route("login"),  # ... and downloads them
+    # the reads by an agency's officers, and holding one back: its administrators (rina may
+    # hold back budi's read of siti's application), and superusers
+    "access_reads": Route("standards-admin"),
+    "access_defer": Route("standards-admin"),
     "cases:detail": Route("applicant"),
     "cases:receipt": Route("applicant"),
     "cases:withdraw": Route("applicant"),
@@ -421,6 +427,7 @@ ADMIN_MODELS: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {
     "accounts.user": ("agency-model", frozenset(), frozenset({"add", "delete", "password"})),
     "accounts.accountevent": ("superuser-model", frozenset({"add", "delete"}), frozenset()),
     "accounts.dataaccess": ("superuser-model", frozenset({"add", "delete"}), frozenset()),
+    "accounts.accessdeferral": ("superuser-model", frozenset({"add", "delete"}), frozenset()),
     "agencies.agency": ("agency-model", frozenset(), frozenset({"add", "delete"})),
     "agencies.unit": ("agency-model", frozenset(), frozenset({"delete"})),
     "agencies.officerrole": ("agency-model", frozenset(), frozenset()),
@@ -474,6 +481,7 @@ API: dict[str, Route] = {
     "GET /api/v1/track/{number}": Route("api-public"),
     "POST /api/v1/applications": Route("api-token", ok=201, data={"service": "akta-kelahiran"}),
     "GET /api/v1/applications": Route("api-token"),
+    "GET /api/v1/me/access-log": Route("api-token"),  # the reads of the caller's own data
     "GET /api/v1/applications/{number}": Route("api-viewer"),
     "PATCH /api/v1/applications/{number}": Route(
         "api-applicant", sample="returned", data={"answers": {"nama_anak": "Putra"}}
@@ -625,6 +633,22 @@ class MatrixTestCase(BaseTestCase):
             officer=cls.budi,
             place=DataAccess.Place.OFFICE_STEP,
             what="answers",
+        )
+        # rina holds an older read back for an investigation: a deferral for the admin pages
+        held = DataAccess.objects.create(
+            citizen=cls.siti,
+            reader=cls.budi,
+            place=DataAccess.Place.OFFICE_DOCUMENT,
+            at=timezone.now(),
+            agency=cls.disdukcapil,
+            agency_name="Disdukcapil",
+        )
+        defer_read(
+            read=held,
+            by=cls.rina,
+            until=timezone.localdate() + dt.timedelta(days=1),
+            reason="Pemeriksaan",
+            now=timezone.now(),
         )
         returned = scenario.submitted()
         actions.act_on_step(
@@ -964,6 +988,9 @@ class MatrixTestCase(BaseTestCase):
             "fmt": "html",
             "request_id": str(self.rights_request.pk),  # siti's correction request
         }
+        if name == "access_defer":
+            read = DataAccess.objects.filter(agency=self.disdukcapil).values_list("pk", flat=True)
+            values["pk"] = str(read[0])
         if name.startswith("agencies:"):
             values["code"] = "disdukcapil"
         if route.sample == "evaluation":

@@ -25,6 +25,7 @@ from layanan.accounts.nik_store import nik_hash, open_nik
 from layanan.accounts.tokens import issue_token
 from layanan.cases import actions
 from layanan.cases.models import Application, Document
+from layanan.citizens import vault
 from layanan.citizens.actions import update_profile
 from layanan.citizens.exports import build_export, request_export
 from layanan.citizens.models import DataExport, Profile, RightsRequest
@@ -124,7 +125,25 @@ class ClosureTestCase(BaseTestCase):
             nik=NIK,
             address="Jl. Melati 5, Kota Contoh",
         )
+        update_profile(
+            citizen=self.siti,
+            by=self.siti,
+            kk_number="3374011203180042",
+            birth_place="Semarang",
+            region_code="33.74.01.1001",
+        )
         self.siti.refresh_from_db()
+        # a document kept in her vault, her name in its file name
+        vault.keep(
+            owner=self.siti,
+            type="ktp-el",
+            content=PDF,
+            content_type="application/pdf",
+            original_name="KTP Siti Rahayu.pdf",
+            issued_on=None,
+            expires_on=None,
+            added_by=self.siti,
+        )
         answers = {"nama_anak": "Putri Siti Rahayu", "nik_ibu": NIK, "jenis_kelamin": "p"}
         withdrawn, _ = actions.create_application(
             citizen=self.siti, service=self.akta, answers=answers
@@ -195,6 +214,7 @@ class CloseOnTheWebTests(ClosureTestCase):
             "cases.Application.answers",
             "django_tasks_database.DBTaskResult.args_kwargs",
             "exports/",
+            "citizens.VaultDocument.original_name",
         ):
             self.assertIn(place, before)
         hashed = nik_hash(NIK)

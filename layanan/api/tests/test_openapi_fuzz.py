@@ -79,6 +79,7 @@ KNOWN_TARGETS = [
         "comment_id": COMMENT,
         "component": "facilities",
         "export_id": EXPORT,
+        "pk": "1",  # a vault document or consent id: nobody's here, so 404 once it is valid
     },
     {"number": SUBMITTED, "key": "terbit", "code": "akta-kelahiran", "requirement": "surat_lahir"},
     {"number": DRAFT, "key": "verifikasi", "code": "akta-kelahiran", "requirement": "surat_lahir"},

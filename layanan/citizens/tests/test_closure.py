@@ -28,7 +28,7 @@ from layanan.cases.models import Application, Document
 from layanan.citizens import vault
 from layanan.citizens.actions import update_profile
 from layanan.citizens.exports import build_export, request_export
-from layanan.citizens.models import DataExport, Profile, RightsRequest
+from layanan.citizens.models import DataExport, Profile, RightsRequest, VaultDocument
 from layanan.citizens.rights import file_rights_request
 from layanan.complaints import actions as complaint_actions
 from layanan.complaints.models import Category, Complaint
@@ -143,6 +143,7 @@ class ClosureTestCase(BaseTestCase):
             issued_on=None,
             expires_on=None,
             added_by=self.siti,
+            source=VaultDocument.Source.UPLOAD,
         )
         answers = {"nama_anak": "Putri Siti Rahayu", "nik_ibu": NIK, "jenis_kelamin": "p"}
         withdrawn, _ = actions.create_application(

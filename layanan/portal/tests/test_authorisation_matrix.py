@@ -468,6 +468,9 @@ API: dict[str, Route] = {
     "GET /api/v1/services": Route("api-public"),
     "GET /api/v1/document-types": Route("api-public"),
     # the vault and consents: the caller's own; another person's does not exist (404)
+    # the caller's own profile
+    "GET /api/v1/me": Route("api-token"),
+    "PATCH /api/v1/me": Route("api-token", data={"birth_place": "Semarang"}),
     "GET /api/v1/me/documents": Route("api-token"),
     # "requirement" makes the matrix send a file (multipart); the vault ignores the key
     "POST /api/v1/me/documents": Route(

@@ -10,6 +10,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 
+def upload_field() -> forms.FileField:
+    """The file of an upload, as every upload form asks it. An empty file is refused by the
+    action (`uploads.check_upload`), with the same message as over the API."""
+    return forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("A PDF, JPEG or PNG file of at most 10 MB."),
+        allow_empty_file=True,
+        error_messages={
+            "required": gettext_lazy("Select a file to upload"),
+            "invalid": gettext_lazy("Select a file to upload"),
+        },
+    )
+
+
 class DocumentForm(forms.Form):
     use_required_attribute = False
     requirement = forms.ChoiceField(
@@ -20,16 +34,7 @@ class DocumentForm(forms.Form):
             "invalid_choice": gettext_lazy("Select which document you are uploading"),
         },
     )
-    # An empty file is refused by the action, with the same message as over the API.
-    file = forms.FileField(
-        label=gettext_lazy("File"),
-        help_text=gettext_lazy("A PDF, JPEG or PNG file of at most 10 MB."),
-        allow_empty_file=True,
-        error_messages={
-            "required": gettext_lazy("Select a file to upload"),
-            "invalid": gettext_lazy("Select a file to upload"),
-        },
-    )
+    file = upload_field()
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

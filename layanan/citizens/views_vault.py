@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from layanan.accounts.current import user_of
 from layanan.cases import access as cases_access
 from layanan.cases.actions import CaseError
+from layanan.cases.forms import upload_field
 from layanan.cases.storage import private_file_response
 from layanan.cases.views_citizen import documents_page
 from layanan.citizens import consents as consent_actions
@@ -35,15 +36,7 @@ class VaultForm(forms.Form):
             "invalid_choice": gettext_lazy("Choose the type of document"),
         },
     )
-    file = forms.FileField(
-        label=gettext_lazy("File"),
-        help_text=gettext_lazy("A PDF, JPEG or PNG file of at most 10 MB."),
-        allow_empty_file=True,
-        error_messages={
-            "required": gettext_lazy("Select a file to upload"),
-            "invalid": gettext_lazy("Select a file to upload"),
-        },
-    )
+    file = upload_field()
     issued_on = forms.DateField(
         label=gettext_lazy("Date of issue (optional)"),
         required=False,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +56,12 @@ def text_values(value: Any) -> list[str]:
     return []
 
 
-def find_everywhere(needles: list[str], nik: str) -> list[str]:
+def find_everywhere(needles: list[str], nik: str, *, since: float) -> list[str]:
     """Where any needle (case-insensitive) or the NIK (also inside a sealed value) is found:
-    every text and JSON column of every table, and every file in the private storage."""
+    every text and JSON column of every table, and every file in the private storage that a
+    row names or that was written since `since` (a timestamp: the test's start). Older files
+    nothing names are other tests' leftovers in the same test process (their rows were rolled
+    back), not this citizen's."""
     lowered = [needle.lower() for needle in needles]
     found = []
     for model in apps.get_models(include_auto_created=True):
@@ -82,9 +86,19 @@ def find_everywhere(needles: list[str], nik: str) -> list[str]:
                         found.append(f"{model._meta.label}.{column} #{pk}")
                     elif is_sealed(text) and open_nik(text) == nik:
                         found.append(f"{model._meta.label}.{column} #{pk} (sealed NIK)")
+    named = {
+        name
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.FileField)
+        for name in model._base_manager.values_list(field.attname, flat=True)
+        if name
+    }
     root = Path(settings.PRIVATE_FILES_ROOT)
     for path in root.rglob("*") if root.exists() else []:
-        if path.is_file():
+        if path.is_file() and (
+            str(path.relative_to(root)) in named or path.stat().st_mtime >= since
+        ):
             content = path.read_bytes().decode("utf-8", "ignore").lower()
             if any(needle in content for needle in lowered) or nik in content:
                 found.append(str(path.relative_to(root)))
@@ -98,6 +112,10 @@ class ClosureTestCase(BaseTestCase):
         super().setUpTestData()
         with override_settings(LAYANAN_SIGNING_DIR=SIGNING_DIR):
             keys.ensure_demo_certificates(now=timezone.now(), region="Kabupaten Contoh")
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.started = time.time() - 2  # file times may be coarser than a second
 
     def issue_to_siti(self) -> IssuedDocument:
         """A completed application of siti's and its signed product (the worker's pass)."""
@@ -208,7 +226,7 @@ class CloseOnTheWebTests(ClosureTestCase):
         issued = self.issue_to_siti()
         needles = ["Siti Rahayu", "siti@example.test", PHONE, "0812-3456-7890", "081234567890"]
         # the scan finds them in columns, in sealed values, in JSON and in the private files
-        before = "\n".join(find_everywhere(needles, NIK))
+        before = "\n".join(find_everywhere(needles, NIK, since=self.started))
         for place in (
             "accounts.User.full_name",
             "citizens.Profile.nik #",
@@ -224,7 +242,7 @@ class CloseOnTheWebTests(ClosureTestCase):
         response = self.client.post("/profil/data/tutup/", {"password": PASSWORD})
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Akun Anda sudah ditutup")
-        self.assertEqual(find_everywhere([*needles, hashed], NIK), [])
+        self.assertEqual(find_everywhere([*needles, hashed], NIK, since=self.started), [])
         # kept: the signed product, with the name printed on it (docs/privacy.md); the scan
         # above does not see it, since a PDF's text is compressed: read it as text
         issued.refresh_from_db()
@@ -334,7 +352,7 @@ class CloseThroughTheApiTests(ClosureTestCase):
         )
         self.assertNotEqual(token.status_code, 200)
         needles = ["Siti Rahayu", "siti@example.test", PHONE, "0812-3456-7890", nik_hash(NIK)]
-        self.assertEqual(find_everywhere(needles, NIK), [])
+        self.assertEqual(find_everywhere(needles, NIK, since=self.started), [])
 
     def test_an_open_application_answers_409(self) -> None:
         self.submitted(self.siti)

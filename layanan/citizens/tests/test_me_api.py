@@ -9,7 +9,7 @@ from typing import Any
 from layanan.accounts.models import AccountEvent
 from layanan.charters.models import Service
 from layanan.citizens.models import Consent, Profile
-from layanan.citizens.tests.test_prefill import AGENCIES, FORM, NIK, STEPS
+from layanan.citizens.tests.test_prefill import AGENCIES, FORM, NIK, STEPS, skck_service
 from layanan.test import PASSWORD, BaseTestCase, charter_content, otp_for
 
 EMPTY = {
@@ -137,23 +137,7 @@ class ApiPrefillTests(ApiTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.skck = Service.objects.create(
-            code="skck",
-            name="Surat Keterangan",
-            lead_agency=cls.disdukcapil,
-            category=Service.Category.CIVIL_REGISTRY,
-            channels=["online", "loket"],
-        )
-        cls.adopt(
-            cls.skck,
-            charter_content(
-                form=FORM,
-                requirements=[
-                    {"key": "keperluan", "name": "Keperluan", "kind": "field", "field": "keperluan"}
-                ],
-                procedure=STEPS,
-            ),
-        )
+        cls.skck = skck_service(cls)
 
     def setUp(self) -> None:
         super().setUp()

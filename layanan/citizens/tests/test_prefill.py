@@ -14,7 +14,7 @@ from layanan.agencies.models import OfficerRole, Role
 from layanan.cases.models import Application
 from layanan.charters.models import Service
 from layanan.citizens.models import Consent, Profile
-from layanan.test import BaseTestCase, charter_content
+from layanan.test import BaseTestCase, Scenario, charter_content
 
 # A woman born 25 January 1995 in Kota Semarang (33.74), district 01.
 NIK = "3374016501950002"
@@ -77,29 +77,36 @@ AGENCIES = [
 WHAT = "NIK, Nama lengkap, Tanggal lahir, Nomor telepon"
 
 
+def skck_service(scenario: type[Scenario]) -> Service:
+    """A statement letter of Disdukcapil whose form takes the applicant's own data from the
+    profile (FORM) and whose steps run in both agencies (STEPS)."""
+    service = Service.objects.create(
+        code="skck",
+        name="Surat Keterangan",
+        lead_agency=scenario.disdukcapil,
+        category=Service.Category.CIVIL_REGISTRY,
+        channels=["online", "loket"],
+    )
+    scenario.adopt(
+        service,
+        charter_content(
+            form=FORM,
+            requirements=[
+                {"key": "keperluan", "name": "Keperluan", "kind": "field", "field": "keperluan"}
+            ],
+            procedure=STEPS,
+        ),
+    )
+    return service
+
+
 class PrefillTestCase(BaseTestCase):
     skck: Service
 
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.skck = Service.objects.create(
-            code="skck",
-            name="Surat Keterangan",
-            lead_agency=cls.disdukcapil,
-            category=Service.Category.CIVIL_REGISTRY,
-            channels=["online", "loket"],
-        )
-        cls.adopt(
-            cls.skck,
-            charter_content(
-                form=FORM,
-                requirements=[
-                    {"key": "keperluan", "name": "Keperluan", "kind": "field", "field": "keperluan"}
-                ],
-                procedure=STEPS,
-            ),
-        )
+        cls.skck = skck_service(cls)
         OfficerRole.objects.create(user=cls.charlie, unit=cls.perizinan, role=Role.APPROVER)
 
     def setUp(self) -> None:

@@ -143,6 +143,7 @@ class ClosureTestCase(BaseTestCase):
             issued_on=None,
             expires_on=None,
             added_by=self.siti,
+            source="upload",
         )
         answers = {"nama_anak": "Putri Siti Rahayu", "nik_ibu": NIK, "jenis_kelamin": "p"}
         withdrawn, _ = actions.create_application(

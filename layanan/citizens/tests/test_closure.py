@@ -55,6 +55,16 @@ def text_values(value: Any) -> list[str]:
     return []
 
 
+def private_files() -> set[Path]:
+    root = Path(settings.PRIVATE_FILES_ROOT)
+    return {path for path in root.rglob("*") if path.is_file()} if root.exists() else set()
+
+
+# Files other test modules left in this process's private storage before the closure tests
+# (an export of another "Siti Rahayu" in test_vault): not the closed account's, not scanned.
+LEFT_BY_OTHERS: set[Path] = set()
+
+
 def find_everywhere(needles: list[str], nik: str) -> list[str]:
     """Where any needle (case-insensitive) or the NIK (also inside a sealed value) is found:
     every text and JSON column of every table, and every file in the private storage."""
@@ -83,7 +93,7 @@ def find_everywhere(needles: list[str], nik: str) -> list[str]:
                     elif is_sealed(text) and open_nik(text) == nik:
                         found.append(f"{model._meta.label}.{column} #{pk} (sealed NIK)")
     root = Path(settings.PRIVATE_FILES_ROOT)
-    for path in root.rglob("*") if root.exists() else []:
+    for path in sorted(private_files() - LEFT_BY_OTHERS):
         if path.is_file():
             content = path.read_bytes().decode("utf-8", "ignore").lower()
             if any(needle in content for needle in lowered) or nik in content:
@@ -93,6 +103,11 @@ def find_everywhere(needles: list[str], nik: str) -> list[str]:
 
 @override_settings(LAYANAN_SIGNING_DIR=SIGNING_DIR)
 class ClosureTestCase(BaseTestCase):
+    @classmethod
+    def setUpClass(cls) -> None:
+        LEFT_BY_OTHERS.update(private_files())
+        super().setUpClass()
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

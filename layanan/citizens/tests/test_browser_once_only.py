@@ -53,7 +53,8 @@ def check_page(page: Page, name: str) -> None:
 def test_a_citizen_gives_her_data_once_and_sees_who_looked_at_her_ktp(
     site: str, browser: Browser, tmp_path: Path
 ) -> None:
-    # An Indonesian phone: the browser's own controls (date and file inputs) speak Indonesian.
+    # An Indonesian phone's locale. The headless browser's own controls (the file and date
+    # inputs' "Choose File", "mm/dd/yyyy") keep its English UI: they are not the page's text.
     home = browser.new_context(viewport=PHONE, locale="id-ID")
     citizen = home.new_page()
 

@@ -341,6 +341,23 @@ def attach_from_vault(
             "type": type_name(vault_document.type),
         }
         raise InvalidInput(message, fields={"vault_document": [message]})
+    # Pressed again (the documents page still offers the document once it is attached):
+    # the copy and the consent already given stand; a second pair would replace the copy and
+    # leave two consents in force, one naming a copy that is gone.
+    given = (
+        Consent.objects.filter(
+            application=application,
+            kind=Consent.Kind.DOCUMENT,
+            requirement=requirement,
+            vault_document=vault_document,
+            withdrawn_at=None,
+        )
+        .exclude(document=None)
+        .select_related("document")
+        .first()
+    )
+    if given is not None and given.document is not None:
+        return given.document, given
     with vault_document.file.open("rb") as handle:
         content = handle.read()
     copy = actions.attach_copy(

@@ -38,13 +38,13 @@ class VaultForm(forms.Form):
     )
     file = upload_field()
     issued_on = forms.DateField(
-        label=gettext_lazy("Date of issue (optional)"),
+        label=gettext_lazy("Date of issue"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": gettext_lazy("Enter a real date, for example 2024-03-17")},
     )
     expires_on = forms.DateField(
-        label=gettext_lazy("Valid until (optional)"),
+        label=gettext_lazy("Valid until"),
         help_text=gettext_lazy("Leave it empty when the document does not expire (a KTP-el)."),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -9,6 +9,7 @@ counter's front office), charlie of DPMPTSP.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -210,6 +211,18 @@ class VaultPageTests(VaultTestCase):
         self.assertContains(page, "1 Mei 2021")
         self.assertContains(page, "Kedaluwarsa", count=1)
 
+    def test_the_optional_dates_say_optional_once(self) -> None:
+        # The page marks a field that is not required "(tidak wajib)" itself: a label that
+        # said it too read "Tanggal terbit (tidak wajib) (tidak wajib)" (seen on a phone).
+        self.login(self.siti)
+        page = self.client.get("/profil/dokumen/").content.decode()
+        labels = [
+            " ".join(text.split()) for text in re.findall(r"<label[^>]*>(.*?)</label>", page, re.S)
+        ]
+        self.assertIn("Tanggal terbit (tidak wajib)", labels)
+        self.assertIn("Berlaku sampai (tidak wajib)", labels)
+        self.assertNotIn("(tidak wajib) (tidak wajib)", " ".join(page.split()))
+
     def test_a_bad_upload_is_refused_next_to_its_field_and_nothing_is_kept(self) -> None:
         self.login(self.siti)
         response = self.client.post(
@@ -361,6 +374,24 @@ class OnceOnlyTests(VaultTestCase):
         office = self.client.get(f"/kantor/langkah/{second}/{step.key}/")
         self.assertContains(office, copies.get(application__number=second).original_name)
         self.assertEqual(self.client.get(f"/profil/dokumen/{ktp.pk}/unduh/").status_code, 404)
+
+    def test_pressing_use_again_records_no_second_consent(self) -> None:
+        # After attaching, the documents page still offers the same document (seen on a
+        # phone): pressing again, or twice in a hurry, replaced the copy and left two
+        # consents in force for one document, the first naming a copy that no longer was.
+        ktp = self.keep()
+        number = self.apply("skd")
+        self.login(self.siti)
+        for _ in range(2):
+            response = self.client.post(
+                f"/permohonan/{number}/dari-brankas/",
+                {"requirement": "ktp", "vault_document": ktp.pk},
+            )
+            self.assertEqual(response.status_code, 302)
+        consent = Consent.objects.get(application__number=number)
+        copy = Document.objects.get(application__number=number)
+        self.assertEqual(consent.document, copy)
+        self.assertEqual(len(self.call("get", "/api/v1/me/consents", "siti").json()), 1)
 
     def test_both_agencies_reads_reach_the_access_log_and_the_export(self) -> None:
         """Done when (issue 14), whole: the KTP kept once serves two agencies' applications

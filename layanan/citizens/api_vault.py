@@ -175,9 +175,9 @@ def vault_remove_document(request: HttpRequest, pk: int) -> Status[None]:
     return Status(204, None)
 
 
-def consent_out(consent: Consent) -> dict[str, Any]:
+def consent_out(consent: Consent, *, problem: str | None) -> dict[str, Any]:
     row = vault.consent_row(consent)
-    row["can_withdraw"] = consent_actions.withdrawal_problem(consent) is None
+    row["can_withdraw"] = problem is None
     return row
 
 
@@ -187,7 +187,9 @@ def vault_consents(request: HttpRequest) -> list[dict[str, Any]]:
     consents = Consent.objects.filter(citizen=user_of(request)).select_related(
         "application", "given_by"
     )
-    return [consent_out(consent) for consent in consents]
+    rows = list(consents)
+    problems = consent_actions.withdrawal_problems(rows)
+    return [consent_out(consent, problem=problems[consent.pk]) for consent in rows]
 
 
 @router.post(
@@ -208,4 +210,4 @@ def vault_withdraw_consent(request: HttpRequest, pk: int) -> dict[str, Any]:
     except CaseError as error:
         raise fail(error) from None
     withdrawn = Consent.objects.select_related("application", "given_by").get(pk=withdrawn.pk)
-    return consent_out(withdrawn)
+    return consent_out(withdrawn, problem=consent_actions.withdrawal_problem(withdrawn))

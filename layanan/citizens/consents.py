@@ -28,8 +28,24 @@ class WithdrawalRefused(CaseError):
     code = "not_allowed"
 
 
-def withdrawal_problem(consent: Consent) -> str | None:
-    """Why `consent` cannot be withdrawn now, or None."""
+def withdrawal_problems(consents: list[Consent]) -> dict[int, str | None]:
+    """`withdrawal_problem` of each consent of a list, by its id, asking whether processing
+    started once per application (an application usually has a document and a profile
+    consent), not once per consent."""
+    started: dict[int, bool] = {}
+    problems: dict[int, str | None] = {}
+    for consent in consents:
+        if consent.application_id not in started and not consent.is_withdrawn:
+            started[consent.application_id] = actions.processing_started(consent.application)
+        problems[consent.pk] = withdrawal_problem(
+            consent, started=started.get(consent.application_id)
+        )
+    return problems
+
+
+def withdrawal_problem(consent: Consent, *, started: bool | None = None) -> str | None:
+    """Why `consent` cannot be withdrawn now, or None. `started`: whether processing of its
+    application started, when the caller has asked already."""
     if consent.is_withdrawn:
         return _("This consent was already withdrawn.")
     application = consent.application
@@ -37,7 +53,7 @@ def withdrawal_problem(consent: Consent) -> str | None:
         return _("Application %(number)s has ended; its record is kept as the law requires.") % {
             "number": application.number
         }
-    if actions.processing_started(application):
+    if actions.processing_started(application) if started is None else started:
         return _(
             "The agency has already started processing application %(number)s, so this "
             "consent can no longer be withdrawn. Contact the agency if the data must be "

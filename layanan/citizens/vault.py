@@ -39,7 +39,6 @@ from layanan.cases.events import read_new_events
 from layanan.cases.models import Application, Document
 from layanan.cases.storage import DISK_FULL_ERRORS, MB, StoreFull, ensure_room
 from layanan.cases.uploads import UploadRefused, check_upload
-from layanan.charters.spec import text_in
 from layanan.citizens.models import Consent, VaultDocument
 from layanan.documents.models import IssuedDocument
 from layanan.lib.display import date_in_words
@@ -238,6 +237,12 @@ def accepted_types(application: Application, requirement: str) -> list[str]:
     return []
 
 
+def unexpired(owner: User, *, on: dt.date | None = None) -> QuerySet[VaultDocument]:
+    """The owner's vault documents that have not expired (only those are ever offered)."""
+    on = on or today()
+    return vault_of(owner).filter(Q(expires_on=None) | Q(expires_on__gte=on))
+
+
 def offered(
     application: Application, requirement: str, *, on: dt.date | None = None
 ) -> list[VaultDocument]:
@@ -246,23 +251,15 @@ def offered(
     types = accepted_types(application, requirement)
     if not types:
         return []
-    on = on or today()
-    return list(
-        vault_of(application.applicant)
-        .filter(type__in=types)
-        .filter(Q(expires_on=None) | Q(expires_on__gte=on))
-    )
-
-
-def requirement_title(application: Application, requirement: str) -> str:
-    for spec in application.charter.content["requirements"]:
-        if spec["key"] == requirement:
-            return text_in(spec["name"], language())
-    return requirement
+    return list(unexpired(application.applicant, on=on).filter(type__in=types))
 
 
 def document_terms(
-    application: Application, vault_document: VaultDocument, requirement: str
+    application: Application,
+    vault_document: VaultDocument,
+    requirement: str,
+    *,
+    agencies: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """What the citizen agrees to when attaching `vault_document`, in the current language:
     the words frozen in the Consent. They name the document by its type, never by its file
@@ -272,9 +269,9 @@ def document_terms(
         "what": _("%(type)s from your document vault, as “%(requirement)s”")
         % {
             "type": type_name(vault_document.type),
-            "requirement": requirement_title(application, requirement),
+            "requirement": actions.requirement_name(application, requirement),
         },
-        "agencies": prefill.agencies_of(application),
+        "agencies": prefill.agencies_of(application) if agencies is None else agencies,
         "purpose": _("To examine and decide application %(number)s for the service “%(service)s”")
         % {"number": application.number, "service": service},
     }
@@ -337,7 +334,7 @@ def attach_from_vault(
     types = accepted_types(application, requirement)
     if vault_document.type not in types:
         message = _("%(requirement)s does not accept %(type)s") % {
-            "requirement": requirement_title(application, requirement),
+            "requirement": actions.requirement_name(application, requirement),
             "type": type_name(vault_document.type),
         }
         raise InvalidInput(message, fields={"vault_document": [message]})
@@ -403,13 +400,20 @@ def offers_html(
     assert isinstance(user, User)
     on_behalf = access.files_on_behalf(user, application)
     html: dict[str, str] = {}
+    accepting = {r["key"]: accepted_types(application, r["key"]) for r in requirements}
+    if not any(accepting.values()):
+        return html
+    # one read of the vault and of the agencies for the whole page, not one per requirement
+    # and document
+    kept = list(unexpired(application.applicant))
+    agencies = prefill.agencies_of(application)
     for requirement in requirements:
-        documents = offered(application, requirement["key"])
+        documents = [d for d in kept if d.type in accepting[requirement["key"]]]
         if not documents:
             continue
         rows = []
         for document in documents:
-            terms = document_terms(application, document, requirement["key"])
+            terms = document_terms(application, document, requirement["key"], agencies=agencies)
             rows.append(
                 {
                     "document": document,

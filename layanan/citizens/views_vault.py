@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from layanan.accounts.current import user_of
 from layanan.cases import access as cases_access
+from layanan.cases import actions
 from layanan.cases.actions import CaseError
 from layanan.cases.forms import upload_field
 from layanan.cases.storage import private_file_response
@@ -159,28 +161,37 @@ def attach(request: HttpRequest, number: str) -> HttpResponse:
             "%(requirement)s was attached from the vault. The consent is listed on your "
             "page of consents."
         )
-        % {"requirement": vault.requirement_title(application, document.requirement)},
+        % {"requirement": actions.requirement_name(application, document.requirement)},
     )
     del consent
     return redirect("cases:documents", number=application.number)
+
+
+CONSENTS_PAGE_SIZE = 20
 
 
 @login_required
 def consents(request: HttpRequest) -> HttpResponse:
     """Every consent the citizen gave (or a counter officer recorded for them)."""
     user = user_of(request)
+    page = Paginator(
+        Consent.objects.filter(citizen=user).select_related(
+            "application", "given_by", "withdrawn_by"
+        ),
+        CONSENTS_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    consents = list(page.object_list)
+    problems = consent_actions.withdrawal_problems(consents)
     rows = [
         {
             "consent": consent,
             "recorded_by": vault.recorder_name(consent),
             "agencies": ", ".join(agency["name"] for agency in consent.agencies),
-            "problem": consent_actions.withdrawal_problem(consent),
+            "problem": problems[consent.pk],
         }
-        for consent in Consent.objects.filter(citizen=user).select_related(
-            "application", "given_by", "withdrawn_by"
-        )
+        for consent in consents
     ]
-    return render(request, "citizens/consents.html", {"rows": rows})
+    return render(request, "citizens/consents.html", {"rows": rows, "page_obj": page})
 
 
 @login_required

@@ -13,6 +13,8 @@ import re
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from layanan.agencies.models import OfficerRole, Role
@@ -523,6 +525,37 @@ class WithdrawalTests(VaultTestCase):
             response = self.call("post", f"/api/v1/applications/{number}/submit", "siti")
             self.assertEqual(response.status_code, 200, response.content)
         return number, Consent.objects.get(application__number=number)
+
+    def test_the_consents_page_is_paged_and_asks_each_application_once(self) -> None:
+        number, consent = self.consented()
+        copies = [
+            Consent(
+                citizen=consent.citizen,
+                application=consent.application,
+                kind=consent.kind,
+                what=consent.what,
+                agencies=consent.agencies,
+                purpose=consent.purpose,
+                channel=consent.channel,
+                given_by=consent.given_by,
+                given_at=consent.given_at,
+            )
+            for _ in range(20)
+        ]
+        self.login(self.siti)
+        Consent.objects.bulk_create(copies[:1])
+        self.client.get("/profil/persetujuan/")  # the session's first page reads more
+        with CaptureQueriesContext(connection) as two:
+            self.client.get("/profil/persetujuan/")
+        Consent.objects.bulk_create(copies[1:])  # 21 consents of one application now
+        with CaptureQueriesContext(connection) as twenty:
+            first = self.client.get("/profil/persetujuan/")
+        self.assertContains(first, "Tarik persetujuan", count=20)
+        # a page of one application's consents costs what a page of two did
+        self.assertEqual(len(twenty), len(two))
+        second = self.client.get("/profil/persetujuan/?page=2")
+        self.assertContains(second, "Tarik persetujuan", count=1)
+        self.assertContains(second, number)
 
     def test_withdrawn_before_processing_detaches_and_returns_to_draft(self) -> None:
         number, consent = self.consented()

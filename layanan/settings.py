@@ -334,6 +334,22 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or str(DATA_DIR / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "layanan@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who is alerted when a channel's provider refuses the installation (notifications.health),
+# besides the superusers with an address: "Name <a@b>, c@d".
+ADMINS = [("", address) for address in env_list("LAYANAN_ADMINS", "")]
+
+# Message channels (docs/channels.md): which class sends by each. WhatsApp and SMS print to
+# the console like email until their provider is configured.
+WHATSAPP_API_BASE = os.environ.get("WHATSAPP_API_BASE", "https://graph.facebook.com/v21.0")
+WHATSAPP_TOKEN = os.environ.get("WHATSAPP_TOKEN", "")
+WHATSAPP_PHONE_NUMBER_ID = os.environ.get("WHATSAPP_PHONE_NUMBER_ID", "")
+WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET", "")
+WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
+LAYANAN_CHANNELS = {
+    "email": "layanan.notifications.channels.email.EmailChannel",
+    "whatsapp": "layanan.notifications.channels.console.ConsoleWhatsApp",
+    "sms": "layanan.notifications.channels.console.ConsoleSms",
+}
 
 # Security. Behind a reverse proxy that terminates TLS (the recommended production set-up,
 # see docs/operations.md), LAYANAN_BEHIND_TLS_PROXY=1 trusts its X-Forwarded-Proto header,

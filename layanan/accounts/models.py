@@ -17,6 +17,13 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    # The channels the person chose for messages (notifications): WhatsApp and SMS go to
+    # `phone`, email to `email`. A reply "BERHENTI" by WhatsApp or SMS turns that one off.
+    notify_whatsapp = models.BooleanField(_("messages by WhatsApp"), default=False)
+    notify_sms = models.BooleanField(_("messages by SMS"), default=False)
+    notify_email = models.BooleanField(_("messages by email"), default=True)
+    # The language of their messages: "" is the installation's (settings.LANGUAGE_CODE).
+    language = models.CharField(_("language of messages"), max_length=8, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -38,6 +45,16 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def chosen_channels(self) -> list[str]:
+        """The channels this person chose that can reach them, in the order they are tried:
+        WhatsApp, SMS (both need a phone number), email (needs an address)."""
+        chosen = [
+            ("whatsapp", self.notify_whatsapp and bool(self.phone)),
+            ("sms", self.notify_sms and bool(self.phone)),
+            ("email", self.notify_email and bool(self.email)),
+        ]
+        return [name for name, usable in chosen if usable]
 
     @property
     def sign_in_name(self) -> str:
@@ -100,6 +117,13 @@ class AccountEvent(models.Model):
         RIGHTS_REQUEST_ANSWERED = "rights_request_answered", _("personal-data request answered")
         RIGHTS_REQUEST_LATE = "rights_request_late", _("personal-data request not answered in time")
         ACCOUNT_CLOSED = "account_closed", _("account closed and personal data erased")
+        CHANNELS_CHANGED = "channels_changed", _("message channels changed")
+        CHANNEL_STOPPED = "channel_stopped", _("messages stopped by a reply BERHENTI")
+        PHONE_CODE_SENT = "phone_code_sent", _("password-reset code sent to the phone")
+        PASSWORD_RESET_BY_PHONE = (
+            "password_reset_by_phone",
+            _("password changed with a code sent to the phone"),
+        )
 
     user = models.ForeignKey(
         User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="account_events"
@@ -305,3 +329,44 @@ class AttemptCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.attempts}"
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent by WhatsApp or SMS to reset the password of an account that has a
+    phone number (accounts.views_phone_reset). Only a salted hash is stored; the code works
+    once, within `VALID_FOR`, for at most `MAX_TRIES` wrong guesses, and only the newest one
+    of an account works."""
+
+    VALID_FOR = dt.timedelta(minutes=10)
+    MAX_TRIES = 5
+
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="phone_codes"
+    )
+    channel = models.CharField(_("sent by"), max_length=10)  # "whatsapp" or "sms"
+    code_hash = models.CharField(_("code (hashed)"), max_length=128)
+    issued_at = models.DateTimeField(_("issued"))
+    expires_at = models.DateTimeField(_("expires"))
+    wrong_tries = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    replaced_at = models.DateTimeField(_("replaced by a newer code"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone reset code")
+        verbose_name_plural = _("phone reset codes")
+        indexes = [models.Index(fields=["user", "-issued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.issued_at:%Y-%m-%d %H:%M})"
+
+    def state_at(self, moment: dt.datetime) -> str:
+        """usable, used, replaced, expired or exhausted (too many wrong tries)."""
+        if self.used_at is not None:
+            return "used"
+        if self.replaced_at is not None:
+            return "replaced"
+        if moment >= self.expires_at:
+            return "expired"
+        if self.wrong_tries >= self.MAX_TRIES:
+            return "exhausted"
+        return "usable"

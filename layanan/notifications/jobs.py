@@ -16,7 +16,6 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,7 +29,10 @@ from layanan.cases.presenters import completion, explain_due, local_time, step_n
 from layanan.charters.presenters import fee_notice
 from layanan.lib.links import absolute_url
 from layanan.lib.money import rupiah
-from layanan.notifications.models import Message
+from layanan.notifications import health
+from layanan.notifications.channels import ProviderRefused, Undeliverable, channel
+from layanan.notifications.channels.email import message_id_header as message_id_header
+from layanan.notifications.models import Conversation, InboundMessage, Message
 
 logger = logging.getLogger("layanan.notifications")
 
@@ -295,49 +297,258 @@ def claim(message: Message) -> bool:
     )
 
 
-def message_id_header(message: Message) -> str:
-    """The Message-ID of an outbox row, the same at every attempt: sending is at least once (a
-    worker killed between the mail server's acceptance and the `sent` mark sends it again ten
-    minutes later), and receiving mail systems and clients drop a second copy by this header."""
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "localhost"
-    return f"<outbox.{message.pk}.{int(message.created_at.timestamp())}@{domain}>"
-
-
 def send_message_now(message_id: int) -> str:
     """Send one outbox message if it is due and nobody else took it; what the task runs.
 
-    Returns what happened: "sent", "failed" (kept, tried again after a backoff by a task
-    queued for then), or "not taken" (sent, being sent, not due, or gone)."""
-    message = Message.objects.filter(pk=message_id).first()
+    Returns what happened: "sent"; "retry" (kept, tried again after a backoff by a task queued
+    for then); "failed" (undeliverable, or the channel's last attempt failed: the next channel
+    the person allows carries it, `plan_fallback`); "stopped" (the recipient replied BERHENTI
+    on this channel); or "not taken" (sent, being sent, not due, or gone)."""
+    message = Message.objects.filter(pk=message_id).select_related("user").first()
     if message is None or not claim(message):
         return "not taken"
+    if message.channel != Message.Channel.EMAIL and is_stopped(message.channel, message.recipient):
+        Message.objects.filter(pk=message.pk).update(status=Message.Status.STOPPED)
+        return "stopped"
+    sender = channel(message.channel)
+    attempts = message.attempts + 1
     try:
-        EmailMessage(
-            message.subject,
-            message.body,
-            to=[message.recipient],
-            headers={"Message-ID": message_id_header(message)},
-        ).send()
-    except Exception as error:  # any transport failure: keep the message, try later
-        attempts = message.attempts + 1
+        provider_id = sender.send(message)
+    except Undeliverable as error:
+        fail(message, attempts=attempts, error=error)
+        return "failed"
+    except Exception as error:  # any other failure: keep the message, try later
+        if isinstance(error, ProviderRefused):
+            health.refused(message.channel, error)
+        if sender.max_attempts is not None and attempts >= sender.max_attempts:
+            fail(message, attempts=attempts, error=error)
+            return "failed"
         retry_at = timezone.now() + backoff(attempts)
         with transaction.atomic():
             Message.objects.filter(pk=message.pk).update(
                 status=Message.Status.PENDING,
                 attempts=attempts,
                 next_attempt_at=retry_at,
-                last_error=f"{type(error).__name__}: {error}"[:1000],
+                last_error=describe(error),
             )
             transaction.on_commit(partial(enqueue_sending, [message.pk], retry_at))
         logger.warning("message %s not sent (attempt %d): %s", message.pk, attempts, error)
-        return "failed"
+        return "retry"
     Message.objects.filter(pk=message.pk).update(
         status=Message.Status.SENT,
-        attempts=message.attempts + 1,
+        attempts=attempts,
         sent_at=timezone.now(),
+        provider_id=provider_id[:128],
         last_error="",
     )
+    health.succeeded(message.channel)
     return "sent"
+
+
+def describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:1000]
+
+
+def is_stopped(channel_name: str, address: str) -> bool:
+    """Whether `address` replied BERHENTI on this channel (and not MULAI since)."""
+    return Conversation.objects.filter(
+        channel=channel_name, address=address, stopped_at__isnull=False
+    ).exists()
+
+
+# The order channels are tried in, and so the order of fallbacks.
+CHANNEL_ORDER = (Message.Channel.WHATSAPP, Message.Channel.SMS, Message.Channel.EMAIL)
+# What a row is about, copied onto its fallback.
+ABOUT_FIELDS = (
+    "event",
+    "application",
+    "complaint_event",
+    "complaint",
+    "survey_invitation",
+    "consultation_event",
+    "duty",
+    "inbound",
+)
+
+
+def address_on(user: User, channel_name: str) -> str:
+    return user.email if channel_name == Message.Channel.EMAIL else user.phone
+
+
+def fail(message: Message, *, attempts: int | None = None, error: object = "") -> int | None:
+    """Mark `message` failed (for good: undeliverable, or its channel's last attempt failed,
+    or the provider reported it failed) and plan its fallback; returns the fallback's id."""
+    moment = timezone.now()
+    with transaction.atomic():
+        changes: dict[str, Any] = {
+            "status": Message.Status.FAILED,
+            "failed_at": moment,
+            "last_error": describe(error) if isinstance(error, BaseException) else str(error),
+        }
+        if attempts is not None:
+            changes["attempts"] = attempts
+        updated = (
+            Message.objects.filter(pk=message.pk)
+            .exclude(status=Message.Status.FAILED)
+            .update(**changes)
+        )
+        if not updated:
+            return None
+        fallback = plan_fallback(message, now=moment)
+        if fallback is not None:
+            transaction.on_commit(partial(enqueue_sending, [fallback]))
+    logger.warning(
+        "message %s by %s failed for good (%s); fallback: %s",
+        message.pk,
+        message.channel,
+        changes["last_error"],
+        fallback or "none",
+    )
+    return fallback
+
+
+def plan_fallback(message: Message, *, now: dt.datetime) -> int | None:
+    """The row that carries a failed message on: the next channel after its own, in
+    `CHANNEL_ORDER`, that its person chose and can be reached on. None when there is none, or
+    when that channel carries the same thing already (an email sent beside the WhatsApp
+    message), or for a one-time code (asked for again on the page, not resent elsewhere)."""
+    user = message.user
+    if user is None or message.kind == "phone_code":
+        return None
+    chosen = user.chosen_channels()
+    later = CHANNEL_ORDER[CHANNEL_ORDER.index(Message.Channel(message.channel)) + 1 :]
+    for name in later:
+        if name not in chosen:
+            continue
+        recipient = address_on(user, name)
+        about = {field: getattr(message, f"{field}_id") for field in ABOUT_FIELDS}
+        about = {f"{field}_id": value for field, value in about.items() if value is not None}
+        if Message.objects.filter(channel=name, recipient=recipient, **about).exists():
+            return None  # this channel carries it already
+        try:
+            with transaction.atomic():
+                fallback = Message.objects.create(
+                    channel=name,
+                    recipient=recipient,
+                    user=user,
+                    kind=message.kind,
+                    language=message.language,
+                    subject=message.subject,
+                    body=message.body,
+                    params=message.params,
+                    buttons=message.buttons,
+                    fallback_for=message,
+                    status=Message.Status.PENDING,
+                    next_attempt_at=now,
+                    **about,
+                )
+        except IntegrityError:
+            return None
+        return fallback.pk
+    return None
+
+
+# Delivery statuses a provider reports, in the order they happen.
+PROGRESS = {Message.Status.SENT: 1, Message.Status.DELIVERED: 2, Message.Status.READ: 3}
+
+
+def record_status(
+    *, channel_name: str, provider_id: str, status: str, at: dt.datetime, error: str = ""
+) -> Message | None:
+    """What a provider's callback reports of a sent message (`status`: sent, delivered, read
+    or failed), matched by the provider's id. A status only moves forward (callbacks come in
+    any order, and more than once); "failed" fails the row and plans its fallback. Returns the
+    row, or None when no row has this id (a callback for another installation's message)."""
+    message = Message.objects.filter(channel=channel_name, provider_id=provider_id).first()
+    if message is None or not provider_id:
+        return None
+    if status == Message.Status.FAILED:
+        if message.status in (Message.Status.DELIVERED, Message.Status.READ):
+            return message  # delivered is delivered: a late failure report changes nothing
+        fail(message, error=error or "reported failed by the provider")
+        message.refresh_from_db()
+        return message
+    rank = PROGRESS.get(Message.Status(status)) if status in PROGRESS else None
+    if rank is None:
+        return message
+    changes: dict[str, Any] = {}
+    if status in (Message.Status.DELIVERED, Message.Status.READ) and message.delivered_at is None:
+        changes["delivered_at"] = at
+    if status == Message.Status.READ and message.read_at is None:
+        changes["read_at"] = at
+    if PROGRESS.get(Message.Status(message.status), 0) < rank:
+        changes["status"] = status
+    if message.sent_at is None:
+        changes["sent_at"] = at
+    if changes:
+        Message.objects.filter(pk=message.pk).update(**changes)
+        message.refresh_from_db()
+    return message
+
+
+def plan_reply(
+    inbound: InboundMessage,
+    text: str,
+    *,
+    kind: str = "reply",
+    buttons: list[dict[str, str]] | None = None,
+    language: str = "",
+) -> int:
+    """Queue the answer to a message a person sent, on the channel it came by, once this
+    transaction commits; returns the row's id."""
+    message = Message.objects.create(
+        inbound=inbound,
+        user=inbound.user,
+        kind=kind,
+        language=language,
+        channel=inbound.channel,
+        recipient=inbound.sender,
+        subject=text.splitlines()[0][:200] if text else kind,
+        body=text,
+        buttons=buttons or [],
+        status=Message.Status.PENDING,
+        next_attempt_at=timezone.now(),
+    )
+    transaction.on_commit(partial(enqueue_sending, [message.pk]))
+    return message.pk
+
+
+def send_code_now(*, user: User, channel_name: str, text: str, stored: str) -> bool:
+    """Send a one-time code to `user`'s phone now, while they wait on the page: `text` is sent,
+    `stored` (the same without the code) is what the outbox keeps. True when the provider took
+    it; on failure the row says why and the page offers the other channel."""
+    message = Message.objects.create(
+        user=user,
+        kind="phone_code",
+        language=user.language,
+        channel=channel_name,
+        recipient=user.phone,
+        subject=stored.splitlines()[0][:200],
+        body=stored,
+        status=Message.Status.SENDING,
+        next_attempt_at=timezone.now(),
+    )
+    try:
+        provider_id = channel(channel_name).send(message, text=text)
+    except Exception as error:
+        if isinstance(error, ProviderRefused):
+            health.refused(channel_name, error)
+        Message.objects.filter(pk=message.pk).update(
+            status=Message.Status.FAILED,
+            attempts=1,
+            failed_at=timezone.now(),
+            last_error=describe(error),
+        )
+        logger.warning("code to %s by %s not sent: %s", user.pk, channel_name, error)
+        return False
+    Message.objects.filter(pk=message.pk).update(
+        status=Message.Status.SENT,
+        attempts=1,
+        sent_at=timezone.now(),
+        provider_id=provider_id[:128],
+    )
+    health.succeeded(channel_name)
+    return True
 
 
 def release_stuck(older_than: dt.timedelta = STUCK_AFTER) -> int:

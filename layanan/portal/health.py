@@ -3,6 +3,9 @@
 Cheap, index-backed queries only, no personal data, no login, and exempt from the HTTPS
 redirect (settings.SECURE_REDIRECT_EXEMPT) so that a probe over plain HTTP gets an answer.
 It answers 200 when the database answers and the worker's heartbeat is recent, else 503.
+A message channel whose provider refuses the installation (an expired WhatsApp token …) is
+listed under "channels" with ok false and its error, and "alerts" names it: the site still
+serves (so the probe stays 200), but a monitor reading the body sees it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from layanan.guarantees.models import Alarm
+from layanan.notifications import health as channel_health
 from layanan.notifications.models import Message
 from layanan.portal.models import WorkerHeartbeat
 
@@ -34,6 +38,7 @@ def report(now: dt.datetime) -> tuple[bool, dict[str, Any]]:
             cursor.execute("SELECT 1")
         last_seen = WorkerHeartbeat.objects.aggregate(last=Max("last_seen"))["last"]
         pending = Message.objects.filter(status=Message.Status.PENDING).count()
+        channels = channel_health.report()
         oldest_alarm = Alarm.objects.filter(fired=False, fire_at__lte=now).aggregate(
             first=Min("fire_at")
         )["first"]
@@ -43,6 +48,8 @@ def report(now: dt.datetime) -> tuple[bool, dict[str, Any]]:
             "worker": {"last_seen": None, "ok": False},
             "pending_messages": None,
             "oldest_unfired_alarm": None,
+            "channels": {},
+            "alerts": [],
         }
     stale_after = dt.timedelta(seconds=settings.LAYANAN_WORKER_STALE_SECONDS)
     worker_ok = last_seen is not None and now - last_seen <= stale_after
@@ -51,6 +58,10 @@ def report(now: dt.datetime) -> tuple[bool, dict[str, Any]]:
         "worker": {"last_seen": iso(last_seen), "ok": worker_ok},
         "pending_messages": pending,
         "oldest_unfired_alarm": iso(oldest_alarm),
+        "channels": channels,
+        "alerts": [
+            f"{name}: {state['last_error']}" for name, state in channels.items() if not state["ok"]
+        ],
     }
 
 

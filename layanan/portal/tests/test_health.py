@@ -29,7 +29,7 @@ class HealthTests(BaseTestCase):
     def test_healthy_when_the_worker_beat_recently(self) -> None:
         Worker().beat(time.monotonic())
         self.traveller.shift(dt.timedelta(seconds=30))
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(5):  # + the channels' health
             response = self.client.get("/sehat/")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(
@@ -39,6 +39,8 @@ class HealthTests(BaseTestCase):
                 "worker": {"last_seen": "2026-12-01T03:00:00+00:00", "ok": True},
                 "pending_messages": 0,
                 "oldest_unfired_alarm": None,
+                "channels": {},
+                "alerts": [],
             },
         )
         self.assertEqual(response["Cache-Control"][:8], "max-age=")

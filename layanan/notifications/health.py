@@ -1,0 +1,99 @@
+"""Whether each channel's provider takes our messages, kept loudly.
+
+A provider that refuses the installation itself (`channels.ProviderRefused`: an expired token,
+a wrong number id) marks its channel failing: the administrators are told once by email
+(settings.ADMINS and the superusers with an address) and in the error log, and /sehat/ shows the
+channel failing with its last error until a send on it succeeds again. Nothing stops silently.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from layanan.accounts.models import User
+from layanan.notifications.models import ChannelHealth
+
+logger = logging.getLogger("layanan.notifications")
+
+
+def administrators() -> list[str]:
+    addresses = [address for _name, address in settings.ADMINS]
+    addresses += (
+        User.objects.filter(is_superuser=True, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    return sorted(set(addresses))
+
+
+def refused(channel_name: str, error: Exception) -> None:
+    """The provider refused the installation: mark the channel failing and alert once."""
+    moment = timezone.now()
+    with transaction.atomic():
+        health, _created = ChannelHealth.objects.select_for_update().get_or_create(
+            channel=channel_name
+        )
+        first = health.ok or health.alerted_at is None
+        health.ok = False
+        health.failing_since = health.failing_since or moment
+        health.last_error = str(error)[:1000]
+        if first:
+            health.alerted_at = moment
+        health.save()
+    logger.error("the %s provider refuses our messages: %s", channel_name, error)
+    if first and channel_name != "email":
+        alert(channel_name, error)
+
+
+def alert(channel_name: str, error: Exception) -> None:
+    """Tell the administrators by email (a failing email channel is only in the log and on
+    /sehat/: a mail about it would not arrive)."""
+    recipients = administrators()
+    if not recipients:
+        logger.error(
+            "no administrator has an email address to alert of the %s failure", channel_name
+        )
+        return
+    try:
+        send_mail(
+            f"[Layanan] {channel_name}: messages are not going out",
+            (
+                f"The {channel_name} provider refuses the messages of this installation:\n\n"
+                f"  {error}\n\n"
+                "Messages on this channel are kept, tried again with a growing pause, and fall "
+                "back to the next channel each citizen allows after the last try. Renew the "
+                f"credentials (docs/channels.md); /sehat/ shows {channel_name} failing until a "
+                "message goes out again."
+            ),
+            None,
+            recipients,
+        )
+    except Exception:
+        logger.exception("the alert of the %s failure could not be mailed", channel_name)
+
+
+def succeeded(channel_name: str) -> None:
+    """A send went through: a failing channel is healthy again (cheap when it already is)."""
+    moment = timezone.now()
+    updated = ChannelHealth.objects.filter(channel=channel_name, ok=False).update(
+        ok=True, failing_since=None, alerted_at=None, last_success_at=moment
+    )
+    if updated:
+        logger.warning("the %s provider takes our messages again", channel_name)
+
+
+def report() -> dict[str, dict[str, object]]:
+    """Per channel that ever failed or succeeded: ok, failing since, last error."""
+    return {
+        row.channel: {
+            "ok": row.ok,
+            "failing_since": row.failing_since.isoformat() if row.failing_since else None,
+            "last_error": row.last_error if not row.ok else "",
+        }
+        for row in ChannelHealth.objects.order_by("channel")
+    }

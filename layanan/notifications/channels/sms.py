@@ -8,6 +8,7 @@ names https://api.twilio.com, so its HTTP client rewrites that prefix.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     from layanan.notifications.models import Message
 
 TWILIO_HOST = "https://api.twilio.com"
+# The SDK logs every request and response at INFO; ours say what matters (jobs.py).
+QUIET_LOGGER = logging.getLogger("layanan.notifications.twilio")
+QUIET_LOGGER.setLevel(logging.WARNING)
 TIMEOUT = 10.0  # seconds
 STATUS_CALLBACK_PATH = "/webhooks/sms/status/"
 
@@ -52,7 +56,7 @@ class RelocatedHttpClient(TwilioHttpClient):
     """The SDK's client with a short timeout, sending to `TWILIO_API_BASE`."""
 
     def __init__(self, base: str) -> None:
-        super().__init__(timeout=TIMEOUT)
+        super().__init__(timeout=TIMEOUT, logger=QUIET_LOGGER)
         self.base = base.rstrip("/")
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
@@ -62,7 +66,7 @@ class RelocatedHttpClient(TwilioHttpClient):
 
 
 def error_of(error: TwilioRestException) -> Exception:
-    detail = str(error.msg or f"HTTP {error.status}")
+    detail = str(error.msg or f"HTTP {error.status}").removeprefix("Unable to create record: ")
     label = str(error.code or error.status)
     if error.code in UNDELIVERABLE_CODES:
         return Undeliverable(detail, code=label)

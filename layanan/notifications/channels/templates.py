@@ -22,3 +22,11 @@ def template_for(kind: str, language: str) -> tuple[str, str]:
     languages = {**DEFAULT_LANGUAGES, **(configured.get("languages") or {})}
     wanted = language or settings.LANGUAGE_CODE
     return name, str(languages.get(wanted) or languages[settings.LANGUAGE_CODE])
+
+
+def has_template(kind: str) -> bool:
+    """Whether a message of `kind` has a template to go in outside the window: every kind of
+    `notifications.short`, the one-time code, and any kind `WHATSAPP_TEMPLATES` names."""
+    from layanan.notifications.short import SHORT
+
+    return kind in SHORT or kind == "phone_code" or kind in settings.WHATSAPP_TEMPLATES

@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from layanan.notifications.channels import ProviderRefused, TryLater, Undeliverable
-from layanan.notifications.channels.templates import template_for
+from layanan.notifications.channels.templates import has_template, template_for
 
 if TYPE_CHECKING:
     from layanan.notifications.models import Message
@@ -158,6 +158,13 @@ def payload(message: Message, *, text: str | None = None, now: dt.datetime | Non
     recipient = message.recipient.lstrip("+")
     common = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": recipient}
     if not within_window(message.recipient, now=now):
+        if not has_template(message.kind):
+            # a reply or a survey question, whose person stopped writing a day ago: Meta would
+            # refuse free text, and no template says it; the next channel carries it
+            raise Undeliverable(
+                f"outside the 24-hour window, and no template for kind {message.kind!r}",
+                code="131047",
+            )
         return {**common, **template_payload(message, list(message.params or []))}
     if message.buttons:
         with translation.override(message.language or settings.LANGUAGE_CODE):

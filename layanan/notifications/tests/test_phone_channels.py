@@ -142,8 +142,6 @@ class ChosenChannelTests(PhoneChannelTestCase):
                     body="Seberapa mudah persyaratannya?",
                     buttons=buttons,
                     next_attempt_at=dt.datetime.now(dt.UTC),
-                    duty=None,
-                    inbound=None,
                     event=self.submitted().events.first(),
                 )
                 self.assertEqual(jobs.send_message_now(row.pk), "sent")
@@ -157,6 +155,44 @@ class ChosenChannelTests(PhoneChannelTestCase):
         self.assertEqual([r["id"] for r in rows], [f"s{n}" for n in range(5)])
         self.assertTrue(all(len(r["title"]) <= 24 for r in rows))
         self.assertEqual(list_sent["action"]["button"], "Pilih")
+
+    def test_a_one_time_code_outside_the_window_goes_in_the_authentication_template(
+        self,
+    ) -> None:
+        self.choose("whatsapp")
+        with provider_channels() as (cloud, _twilio):
+            sent = jobs.send_code_now(
+                user=self.siti,
+                channel_name="whatsapp",
+                text="Kode Layanan Anda: 482913",
+                stored="Kode Layanan Anda: ******",
+            )
+        self.assertTrue(sent)
+        template = cloud.sent[0]["template"]
+        self.assertEqual(template["name"], "layanan_phone_code")
+        body, button = template["components"]
+        self.assertEqual(body["parameters"], [{"type": "text", "text": "482913"}])
+        self.assertEqual((button["type"], button["parameters"][0]["text"]), ("button", "482913"))
+        row = Message.objects.get(kind="phone_code")
+        self.assertNotIn("482913", row.body + str(row.params))
+
+    def test_a_reply_outside_the_window_is_not_sent_without_a_template(self) -> None:
+        self.choose("whatsapp")
+        with provider_channels() as (cloud, _twilio):
+            row = Message.objects.create(
+                kind="survey_question",
+                channel="whatsapp",
+                recipient=SITI_PHONE,
+                user=self.siti,
+                subject="Survei",
+                body="Seberapa mudah persyaratannya?",
+                next_attempt_at=dt.datetime.now(dt.UTC),
+                event=self.submitted().events.first(),
+            )
+            self.assertEqual(jobs.send_message_now(row.pk), "failed")
+        self.assertEqual(cloud.requests, [])
+        row.refresh_from_db()
+        self.assertIn("24-hour window", row.last_error)
 
     def test_sms_goes_through_twilio_with_the_status_callback(self) -> None:
         self.choose("sms", "email")

@@ -422,3 +422,23 @@ class WorkerEndToEndTests(WorkerTestCase):
         self.assertEqual(len(mail.outbox), 1)
         whatsapp = Message.objects.get(channel="whatsapp")
         self.assertEqual(whatsapp.status, "sent")
+
+
+class SurveyInvitationTests(PhoneChannelTestCase):
+    def test_the_survey_invitation_goes_by_the_chosen_phone_channel_too(self) -> None:
+        from layanan.notifications.surveys import plan_messages as plan_survey_messages
+        from layanan.surveys.tests.helpers import make_invitation
+
+        self.choose("sms", "email")
+        application = self.submitted()
+        key = make_invitation(application)
+        with provider_channels() as (_cloud, twilio):
+            plan_survey_messages()
+            for pk in due_rows():
+                jobs.send_message_now(pk)
+        sms = Message.objects.get(channel="sms", kind="survey_invitation")
+        self.assertEqual(sms.status, "sent")
+        (form,) = twilio.sent
+        self.assertIn(application.number, form["Body"])
+        self.assertIn(key, form["Body"])
+        self.assertTrue(Message.objects.filter(channel="email", kind="survey_invitation"))

@@ -133,7 +133,8 @@ def template_payload(message: Message, params: list[str]) -> dict[str, Any]:
         components.append(
             {
                 "type": "body",
-                "parameters": [{"type": "text", "text": str(value)} for value in params],
+                # Meta refuses an empty parameter (a bill without its code yet …)
+                "parameters": [{"type": "text", "text": str(value) or "-"} for value in params],
             }
         )
     if message.kind == "phone_code" and params:

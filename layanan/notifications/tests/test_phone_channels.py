@@ -350,6 +350,48 @@ class ProviderFailureTests(PhoneChannelTestCase):
                 self.assertIsInstance(error_of(response), expected)
 
 
+class TwilioMappingTests(PhoneChannelTestCase):
+    def test_twilio_error_codes_map_to_what_the_sender_does(self) -> None:
+        from twilio.base.exceptions import TwilioRestException
+
+        from layanan.notifications.channels.sms import error_of as twilio_error_of
+
+        cases = {
+            (401, 20003): ProviderRefused,
+            (400, 21606): ProviderRefused,  # the sender is not ours to use
+            (400, 21211): Undeliverable,
+            (400, 21614): Undeliverable,
+            (400, 21610): Undeliverable,
+            (429, 20429): TryLater,
+            (500, 20500): TryLater,
+            (503, None): TryLater,
+        }
+        for (status, code), expected in cases.items():
+            error = TwilioRestException(status, "/Messages.json", msg="m", code=code)
+            with self.subTest(status=status, code=code):
+                self.assertIsInstance(twilio_error_of(error), expected)
+
+    def test_a_messaging_service_sends_instead_of_a_number(self) -> None:
+        self.choose("sms")
+        with provider_channels(TWILIO_MESSAGING_SERVICE_SID="MG" + "1" * 32) as (_cloud, twilio):
+            self.submitted()
+            self.assertEqual(self.deliver(), ["sent"])
+        (form,) = twilio.sent
+        self.assertEqual(form["MessagingServiceSid"], "MG" + "1" * 32)
+        self.assertNotIn("From", form)
+
+    def test_a_provider_that_does_not_answer_is_tried_later(self) -> None:
+        self.choose("whatsapp", "sms")
+        with provider_channels() as providers:
+            providers.cloud.stop()  # nothing listens there any more
+            providers.twilio.stop()
+            self.submitted()
+            self.assertEqual(self.deliver(), ["retry"])
+        row = self.row("whatsapp")
+        self.assertEqual((row.status, row.attempts), ("pending", 1))
+        self.assertIn("ConnectionError", row.last_error)
+
+
 class ShortTextProperties(SimpleTestCase):
     @settings(max_examples=40, deadline=None)
     @given(

@@ -4,6 +4,7 @@ Every value an operator may change is an environment variable documented in
 docs/configuration.md. Defaults give a working single-machine install on SQLite.
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -345,10 +346,37 @@ WHATSAPP_TOKEN = os.environ.get("WHATSAPP_TOKEN", "")
 WHATSAPP_PHONE_NUMBER_ID = os.environ.get("WHATSAPP_PHONE_NUMBER_ID", "")
 WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET", "")
 WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
+# Outside the 24-hour window WhatsApp takes only approved templates: the template of a message
+# kind is named WHATSAPP_TEMPLATE_PREFIX + kind (layanan_submitted …) in Meta's language "id"
+# or "en_US", unless WHATSAPP_TEMPLATES (JSON) names it otherwise per kind.
+WHATSAPP_TEMPLATE_PREFIX = os.environ.get("WHATSAPP_TEMPLATE_PREFIX", "layanan_")
+try:
+    WHATSAPP_TEMPLATES: dict[str, dict[str, Any]] = json.loads(
+        os.environ.get("WHATSAPP_TEMPLATES") or "{}"
+    )
+except ValueError as error:
+    raise ImproperlyConfigured(f"WHATSAPP_TEMPLATES is not valid JSON: {error}") from error
+# SMS through Twilio: the account, and the sender (a number, or a messaging service's SID);
+# TWILIO_API_BASE points the SDK elsewhere (tests and the demo use a local server).
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM = os.environ.get("TWILIO_FROM", "")
+TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
+TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "https://api.twilio.com")
+# The one switch of which class sends by each channel: the provider once it is configured,
+# else the console.
 LAYANAN_CHANNELS = {
     "email": "layanan.notifications.channels.email.EmailChannel",
-    "whatsapp": "layanan.notifications.channels.console.ConsoleWhatsApp",
-    "sms": "layanan.notifications.channels.console.ConsoleSms",
+    "whatsapp": (
+        "layanan.notifications.channels.whatsapp.CloudApiWhatsApp"
+        if WHATSAPP_TOKEN
+        else "layanan.notifications.channels.console.ConsoleWhatsApp"
+    ),
+    "sms": (
+        "layanan.notifications.channels.sms.TwilioSms"
+        if TWILIO_ACCOUNT_SID
+        else "layanan.notifications.channels.console.ConsoleSms"
+    ),
 }
 
 # Security. Behind a reverse proxy that terminates TLS (the recommended production set-up,

@@ -13,13 +13,13 @@ applications (`jobs.py`), with their own cursor, and sent by the same task.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from layanan.accounts.models import User
 from layanan.cases.access import CASE_ROLES
@@ -27,7 +27,17 @@ from layanan.cases.presenters import local_time
 from layanan.complaints.actions import access_key_for, feedback_key_for
 from layanan.complaints.models import Complaint, ComplaintEvent, Status
 from layanan.lib.links import absolute_url
-from layanan.notifications.jobs import PASS_EVENTS, PASS_SECONDS, drain, plan_once
+from layanan.lib.phone import try_normalise
+from layanan.notifications.jobs import (
+    PASS_EVENTS,
+    PASS_SECONDS,
+    Draft,
+    drain,
+    in_language,
+    plan_for,
+    reachable,
+)
+from layanan.notifications.short import short_text
 
 CURSOR = "notifications.complaints"
 # Public events the complainant is told of.
@@ -50,9 +60,22 @@ OUTCOME_KINDS = ("resolved", "closed", "rejected")
 OFFICER_KINDS = ("escalated", "forwarded", "reopened")
 
 
-def complainant_address(complaint: Complaint) -> str:
-    person = complaint.complainant
-    return (person.email if person is not None else "") or complaint.contact_email
+# A person told of a complaint: (account, email, phone) — the account's own choices decide
+# its channels; someone without one is written to at the address and phone they left.
+Person = tuple[User | None, str, str]
+
+
+def complainant_of(complaint: Complaint) -> Person:
+    if complaint.complainant is not None:
+        return (complaint.complainant, "", "")
+    phone = try_normalise(complaint.contact_phone) if complaint.contact_phone else None
+    return (None, complaint.contact_email, phone or "")
+
+
+def same_person(one: Person, other: Person) -> bool:
+    if one[0] is not None or other[0] is not None:
+        return one[0] is not None and other[0] is not None and one[0].pk == other[0].pk
+    return (one[1], one[2]) == (other[1], other[2])
 
 
 def complainant_link(complaint: Complaint) -> str:
@@ -71,7 +94,7 @@ def feedback_links(complaint: Complaint) -> dict[str, str]:
     }
 
 
-def officer_addresses(event: ComplaintEvent) -> list[str]:
+def officers_of(event: ComplaintEvent) -> list[Person]:
     complaint = event.complaint
     if event.kind == "escalated":
         usernames = (event.data or {}).get("officers") or []
@@ -79,32 +102,43 @@ def officer_addresses(event: ComplaintEvent) -> list[str]:
     elif complaint.unit_id is not None:
         users = User.objects.filter(
             officer_roles__unit_id=complaint.unit_id, officer_roles__role__in=CASE_ROLES
-        )
+        ).distinct()
     else:
         return []
-    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+    return [(user, "", "") for user in reachable(users)]
 
 
-def duplicates_addresses(complaint: Complaint) -> list[str]:
-    addresses = {
-        complainant_address(duplicate)
-        for duplicate in complaint.duplicates.select_related("complainant")
-    }
-    addresses.discard("")
-    addresses.discard(complainant_address(complaint))
-    return sorted(addresses)
+def duplicates_people(complaint: Complaint) -> list[Person]:
+    """The complainants of the duplicates, each once, without the complaint's own."""
+    people: list[Person] = []
+    for duplicate in complaint.duplicates.select_related("complainant").order_by("pk"):
+        person = complainant_of(duplicate)
+        if person[0] is None and not (person[1] or person[2]):
+            continue
+        if same_person(person, complainant_of(complaint)):
+            continue
+        if not any(same_person(person, known) for known in people):
+            people.append(person)
+    return people
 
 
-def render(template: str, context: dict[str, Any]) -> tuple[str, str]:
-    with translation.override(settings.LANGUAGE_CODE):
+def drafter(template: str, kind: str, context: dict[str, Any]) -> Callable[[str], Draft]:
+    """The message from `notifications/complaints/<template>` and the short text of `kind`."""
+
+    def render() -> Draft:
         subject = render_to_string(f"notifications/complaints/{template}_subject.txt", context)
         body = render_to_string(f"notifications/complaints/{template}.txt", context)
-    return subject.strip()[:200], body
+        short, params = short_text(
+            kind, {"number": context["complaint"].number, "link": context.get("link", "")}
+        )
+        return Draft(subject.strip()[:200], body, short, params)
+
+    return in_language(render)
 
 
-def messages_for(event: ComplaintEvent) -> list[tuple[str, str, str]]:
-    """(recipient, subject, body) of each message an event calls for; "" as the recipient
-    records that the complainant left no address."""
+def messages_for(event: ComplaintEvent) -> list[tuple[str, Callable[[str], Draft], list[Person]]]:
+    """(kind, draft, people) of each message an event calls for; a complainant who left no
+    address is recorded as a skipped row."""
     complaint = event.complaint
     zone = complaint.agency.time_zone
     context: dict[str, Any] = {
@@ -113,20 +147,28 @@ def messages_for(event: ComplaintEvent) -> list[tuple[str, str, str]]:
         "data": event.data or {},
         "due_text": local_time(complaint.due_at, zone) if complaint.due_at else "",
     }
-    planned: list[tuple[str, str, str]] = []
+    planned: list[tuple[str, Callable[[str], Draft], list[Person]]] = []
     if event.public and event.kind in COMPLAINANT_KINDS:
-        context["link"] = complainant_link(complaint)
-        context["feedback"] = feedback_links(complaint) if event.kind == "resolved" else {}
-        subject, body = render(event.kind, context)
-        planned.append((complainant_address(complaint), subject, body))
+        mine = {
+            **context,
+            "link": complainant_link(complaint),
+            "feedback": feedback_links(complaint) if event.kind == "resolved" else {},
+        }
+        kind = f"complaint_{event.kind}"
+        planned.append((kind, drafter(event.kind, kind, mine), [complainant_of(complaint)]))
     if event.kind in OUTCOME_KINDS and complaint.duplicates.exists():
-        for address in duplicates_addresses(complaint):
-            subject, body = render("duplicate_outcome", {**context, "link": "", "feedback": {}})
-            planned.append((address, subject, body))
+        people = duplicates_people(complaint)
+        if people:
+            kind = "complaint_duplicate_outcome"
+            theirs = {**context, "link": "", "feedback": {}}
+            planned.append((kind, drafter("duplicate_outcome", kind, theirs), people))
     if event.kind in OFFICER_KINDS:
-        context["link"] = absolute_url(reverse("complaints_office:detail", args=[complaint.number]))
-        subject, body = render(f"officer_{event.kind}", context)
-        planned.extend((address, subject, body) for address in officer_addresses(event))
+        link = absolute_url(reverse("complaints_office:detail", args=[complaint.number]))
+        kind = f"complaint_officer_{event.kind}"
+        people = officers_of(event)
+        if people:
+            draft = drafter(f"officer_{event.kind}", kind, {**context, "link": link})
+            planned.append((kind, draft, people))
     return planned
 
 
@@ -134,17 +176,18 @@ def plan_batch(events: list[ComplaintEvent]) -> list[int]:
     pending: list[int] = []
     now = timezone.now()
     for event in events:
-        for recipient, subject, body in messages_for(event):
-            planned = plan_once(
-                complaint_event=event,
-                complaint=event.complaint,
-                recipient=recipient,
-                subject=subject,
-                body=body,
-                now=now,
-            )
-            if planned is not None:
-                pending.append(planned)
+        for kind, draft, people in messages_for(event):
+            for user, email, phone in people:
+                pending += plan_for(
+                    user=user,
+                    email=email,
+                    phone=phone,
+                    kind=kind,
+                    draft=draft,
+                    now=now,
+                    complaint_event=event,
+                    complaint=event.complaint,
+                )
     return pending
 
 

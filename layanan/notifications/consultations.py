@@ -10,17 +10,27 @@ like the other readers) and sent by the same task as every other message.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from layanan.accounts.models import User
 from layanan.cases.presenters import local_time
 from layanan.charters.models import Comment, Consultation, ConsultationEvent
 from layanan.lib.links import absolute_url
-from layanan.notifications.jobs import PASS_EVENTS, PASS_SECONDS, drain, plan_once
+from layanan.notifications.jobs import (
+    PASS_EVENTS,
+    PASS_SECONDS,
+    Draft,
+    drain,
+    in_language,
+    plan_for,
+    reachable,
+)
+from layanan.notifications.short import short_text
 
 CURSOR = "notifications.consultations"
 NOTIFIED_KINDS = (ConsultationEvent.Kind.ANSWERED, ConsultationEvent.Kind.PUBLISHED)
@@ -31,74 +41,79 @@ def consultation_link(consultation: Consultation) -> str:
     return absolute_url(reverse("consultations:detail", args=[consultation.pk]))
 
 
-def render(template: str, context: dict[str, Any]) -> tuple[str, str]:
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"notifications/consultations/{template}_subject.txt", context)
-        body = render_to_string(f"notifications/consultations/{template}.txt", context)
-    return " ".join(subject.split())[:200], body
-
-
-def messages_for(event: ConsultationEvent) -> list[tuple[str, str, str]]:
-    """(recipient, subject, body) of each message an event calls for; "" as the recipient
-    records that a commenter has no address."""
-    if event.kind not in NOTIFIED_KINDS:
-        return []
+def drafter(
+    template: str, event: ConsultationEvent, extra: Callable[[], dict[str, Any]]
+) -> Callable[[str], Draft]:
+    """The message from `notifications/consultations/<template>` in each language asked for;
+    `extra` adds what the template needs beyond the common context (in that language)."""
     consultation = event.consultation
     service = consultation.charter.service
-    agency = service.lead_agency
-    with translation.override(settings.LANGUAGE_CODE):
+
+    def render() -> Draft:
         context: dict[str, Any] = {
             "service": service.display_name,
-            "agency": agency.name,
+            "agency": service.lead_agency.name,
             "version": consultation.charter.version,
             "link": consultation_link(consultation),
+            **extra(),
         }
+        subject = render_to_string(f"notifications/consultations/{template}_subject.txt", context)
+        body = render_to_string(f"notifications/consultations/{template}.txt", context)
+        short, params = short_text(f"consultation_{template}", {"link": context["link"]})
+        return Draft(" ".join(subject.split())[:200], body, short, params)
+
+    return in_language(render)
+
+
+Planned = tuple[str, Callable[[str], Draft], list[User]]
+
+
+def messages_for(event: ConsultationEvent) -> Planned | None:
+    """(kind, draft, people) of the message an event calls for, if any."""
+    if event.kind not in NOTIFIED_KINDS:
+        return None
+    consultation = event.consultation
     if event.kind == ConsultationEvent.Kind.ANSWERED:
         comment = event.comment
         if comment is None:
-            return []
+            return None
         data = event.data or {}
         decision = str(data.get("decision") or comment.decision)
-        with translation.override(settings.LANGUAGE_CODE):
-            decision_label = str(Comment.Decision(decision).label)
-        subject, body = render(
-            "answered",
-            {
-                **context,
+
+        def answered() -> dict[str, Any]:
+            return {
                 "first": bool(data.get("first", True)),
-                "decision": decision_label,
+                "decision": str(Comment.Decision(decision).label),
                 "answer": comment.answer,
-            },
-        )
-        return [(comment.author.email, subject, body)]
-    closes_text = (
-        local_time(consultation.closes_at, agency.time_zone) if consultation.closes_at else ""
+            }
+
+        return "consultation_answered", drafter("answered", event, answered), [comment.author]
+    agency = consultation.charter.service.lead_agency
+
+    def opened() -> dict[str, Any]:
+        closes = consultation.closes_at
+        return {"closes_text": local_time(closes, agency.time_zone) if closes else ""}
+
+    followers = reachable(
+        User.objects.filter(
+            is_active=True, followed_services__service=consultation.charter.service
+        ).distinct()
     )
-    subject, body = render("opened", {**context, "closes_text": closes_text})
-    addresses = sorted(
-        set(
-            service.followers.exclude(citizen__email="")
-            .filter(citizen__is_active=True)
-            .values_list("citizen__email", flat=True)
-        )
-    )
-    return [(address, subject, body) for address in addresses]
+    return "consultation_opened", drafter("opened", event, opened), followers
 
 
 def plan_batch(events: list[ConsultationEvent]) -> list[int]:
     pending: list[int] = []
     now = timezone.now()
     for event in events:
-        for recipient, subject, body in messages_for(event):
-            planned = plan_once(
-                consultation_event=event,
-                recipient=recipient,
-                subject=subject,
-                body=body,
-                now=now,
+        planned = messages_for(event)
+        if planned is None:
+            continue
+        kind, draft, people = planned
+        for user in people:
+            pending += plan_for(
+                user=user, kind=kind, draft=draft, now=now, consultation_event=event
             )
-            if planned is not None:
-                pending.append(planned)
     return pending
 
 

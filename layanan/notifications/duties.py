@@ -15,11 +15,10 @@ import logging
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from layanan.accounts.models import User
 from layanan.agencies.models import Role
@@ -27,21 +26,22 @@ from layanan.charters import duties
 from layanan.charters.models import Duty
 from layanan.lib import display
 from layanan.lib.links import absolute_url
-from layanan.notifications.jobs import enqueue_sending, plan_once
+from layanan.notifications.jobs import Draft, enqueue_sending, in_language, plan_for, reachable
+from layanan.notifications.short import short_text
 
 logger = logging.getLogger("layanan.notifications")
 
 
-def admin_addresses(duty: Duty) -> list[str]:
+def administrators_of(duty: Duty) -> list[User]:
     """The active staff administrators of the duty's agency (as `administered_agency_ids`
-    counts them) who have an address."""
+    counts them) who chose a channel that reaches them."""
     users = User.objects.filter(
         is_active=True,
         is_staff=True,
         officer_roles__role=Role.AGENCY_ADMIN,
         officer_roles__unit__agency_id=duty.agency_id,
-    ).exclude(email="")
-    return sorted(set(users.values_list("email", flat=True)))
+    ).distinct()
+    return reachable(users)
 
 
 def link_of(duty: Duty) -> str:
@@ -50,20 +50,21 @@ def link_of(duty: Duty) -> str:
     return absolute_url(reverse("evaluation:evaluate", args=[duty.service.code]))
 
 
-def render(duty: Duty) -> tuple[str, str]:
-    with translation.override(settings.LANGUAGE_CODE):
-        context: dict[str, Any] = {
-            "duty": duty,
-            "agency": duty.agency.name,
-            "service": duty.service.display_name,
-            "version": duty.charter.version,
-            "basis": display.date_in_words(duty.basis_on),
-            "due": display.date_in_words(duty.due_on),
-            "link": link_of(duty),
-        }
-        subject = render_to_string(f"notifications/duties/{duty.kind}_subject.txt", context)
-        body = render_to_string(f"notifications/duties/{duty.kind}.txt", context)
-    return subject.strip()[:200], body
+def draft_of(duty: Duty) -> Draft:
+    """The reminder in the active language."""
+    context: dict[str, Any] = {
+        "duty": duty,
+        "agency": duty.agency.name,
+        "service": duty.service.display_name,
+        "version": duty.charter.version,
+        "basis": display.date_in_words(duty.basis_on),
+        "due": display.date_in_words(duty.due_on),
+        "link": link_of(duty),
+    }
+    subject = render_to_string(f"notifications/duties/{duty.kind}_subject.txt", context)
+    body = render_to_string(f"notifications/duties/{duty.kind}.txt", context)
+    short, params = short_text(f"duty_{duty.kind}", context)
+    return Draft(subject.strip()[:200], body, short, params)
 
 
 def remind(duty: Duty, *, now: Any) -> list[int]:
@@ -72,17 +73,10 @@ def remind(duty: Duty, *, now: Any) -> list[int]:
     pending: list[int] = []
     if not duties.claim_reminder(duty, now=now):
         return pending
-    subject, body = render(duty)
-    for recipient in admin_addresses(duty) or [""]:
-        planned = plan_once(
-            duty=duty,
-            recipient=recipient,
-            subject=subject,
-            body=body,
-            now=now,
-        )
-        if planned is not None:
-            pending.append(planned)
+    draft = in_language(partial(draft_of, duty))
+    people: list[User | None] = [*administrators_of(duty)] or [None]
+    for user in people:
+        pending += plan_for(user=user, kind=f"duty_{duty.kind}", draft=draft, now=now, duty=duty)
     return pending
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -33,6 +35,7 @@ from layanan.notifications import health
 from layanan.notifications.channels import ProviderRefused, Undeliverable, channel
 from layanan.notifications.channels.email import message_id_header as message_id_header
 from layanan.notifications.models import Conversation, InboundMessage, Message
+from layanan.notifications.short import short_text
 
 logger = logging.getLogger("layanan.notifications")
 
@@ -61,16 +64,22 @@ def backoff(attempts: int) -> dt.timedelta:
 OFFICER_KINDS = ("escalated", "reminder")
 
 
-def recipients_of(event: Event) -> list[str]:
-    """Who is told of an event: the applicant, or for officer events the officers concerned
-    (the supervisors escalated to, the head of the agency's address, the step's assignee or
-    the processing officers of its unit)."""
+def reachable(users: Any) -> list[User]:
+    """Those of `users` who chose a channel that can reach them, in a stable order."""
+    return [user for user in users.order_by("pk") if user.chosen_channels()]
+
+
+def people_of(event: Event) -> list[tuple[User | None, str]]:
+    """Who is told of an event, each as (account, address when there is no account): the
+    applicant, or for officer events the officers concerned (the supervisors escalated to,
+    the head of the agency's address, the step's assignee or the processing officers of its
+    unit). [(None, "")] when nobody can be reached: the row is kept, skipped."""
     application = event.application
     if event.kind not in OFFICER_KINDS:
-        return [application.applicant.email]
+        return [(application.applicant, "")]
     data = event.data or {}
     if event.kind == "escalated" and data.get("to") == "agency_head":
-        return [application.agency.email]
+        return [(None, application.agency.email)]
     if event.kind == "escalated":
         usernames = data.get("officers") or []
     elif data.get("to"):
@@ -81,13 +90,8 @@ def recipients_of(event: Event) -> list[str]:
                 unit__code=data.get("unit", ""), role=Role.PROCESSOR
             ).values_list("user__username", flat=True)
         )
-    return sorted(
-        set(
-            User.objects.filter(username__in=usernames)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-    )
+    officers = reachable(User.objects.filter(username__in=usernames))
+    return [(officer, "") for officer in officers] or [(None, "")]
 
 
 def parse_instant(value: object) -> dt.datetime | None:
@@ -243,6 +247,98 @@ def plan_once(
     return message.pk if recipient else None
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A message in one language: the email's subject and whole text, and the short text
+    (and its WhatsApp template parameters) for a phone."""
+
+    subject: str
+    body: str
+    short: str
+    params: list[str]
+
+
+def in_language(render: Callable[[], Draft]) -> Callable[[str], Draft]:
+    """`render` run inside each language asked for, once per language."""
+    drafts: dict[str, Draft] = {}
+
+    def draft(language: str) -> Draft:
+        if language not in drafts:
+            with translation.override(language):
+                drafts[language] = render()
+        return drafts[language]
+
+    return draft
+
+
+def language_of(user: User | None) -> str:
+    return (user.language if user is not None else "") or settings.LANGUAGE_CODE
+
+
+def plan_for(
+    *,
+    user: User | None,
+    kind: str,
+    draft: Callable[[str], Draft],
+    now: dt.datetime,
+    email: str = "",
+    phone: str = "",
+    **about: Any,
+) -> list[int]:
+    """The rows that tell one person of one thing, in their language: for an account, by
+    email when they chose it and on the first phone channel they chose (WhatsApp before SMS,
+    the short text); for someone without one, to the `email` and by SMS to the `phone` they
+    left. A person nobody can reach gets a skipped email row. Returns the ids to send."""
+    language = language_of(user)
+    phone_channel = "sms" if phone else ""
+    if user is not None:
+        chosen = user.chosen_channels()
+        email = user.email if Message.Channel.EMAIL in chosen else ""
+        phone_channel = next((name for name in chosen if name != Message.Channel.EMAIL), "")
+        phone = user.phone if phone_channel else ""
+    text = draft(language)
+    rows: list[tuple[str, str, str, list[str]]] = []
+    if email or not phone:
+        rows.append((Message.Channel.EMAIL, email, text.body, []))
+    if phone:
+        rows.append((phone_channel, phone, text.short, text.params))
+    pending: list[int] = []
+    for channel_name, recipient, body, params in rows:
+        planned = plan_once(
+            channel=channel_name,
+            recipient=recipient,
+            subject=text.subject,
+            body=body,
+            params=params,
+            user=user,
+            kind=kind,
+            language=language,
+            now=now,
+            **about,
+        )
+        if planned is not None:
+            pending.append(planned)
+    return pending
+
+
+def event_draft(event: Event) -> Draft:
+    """The message of an application's event, in the active language."""
+    context = message_context(event)
+    subject = render_to_string(f"notifications/{event.kind}_subject.txt", context).strip()
+    body = render_to_string(f"notifications/{event.kind}.txt", context)
+    bill = context.get("bill") or {}
+    short, params = short_text(
+        event.kind,
+        {
+            "number": event.application.number,
+            "link": context["link"],
+            "amount": bill.get("amount", ""),
+            "code": bill.get("code", ""),
+        },
+    )
+    return Draft(subject, body, short, params)
+
+
 def plan_batch(events: list[Event]) -> list[int]:
     """The outbox rows for a batch of events; returns the ids of those waiting to be sent."""
     pending: list[int] = []
@@ -251,22 +347,17 @@ def plan_batch(events: list[Event]) -> list[int]:
         wanted = (event.kind in NOTIFIED_KINDS and event.public) or event.kind in OFFICER_KINDS
         if not wanted:
             continue
-        application = event.application
-        with translation.override(settings.LANGUAGE_CODE):
-            context = message_context(event)
-            subject = render_to_string(f"notifications/{event.kind}_subject.txt", context).strip()
-            body = render_to_string(f"notifications/{event.kind}.txt", context)
-        for recipient in recipients_of(event) or [""]:
-            planned = plan_once(
-                event=event,
-                application=application,
-                recipient=recipient,
-                subject=subject,
-                body=body,
+        draft = in_language(partial(event_draft, event))
+        for user, email in people_of(event):
+            pending += plan_for(
+                user=user,
+                email=email,
+                kind=event.kind,
+                draft=draft,
                 now=now,
+                event=event,
+                application=event.application,
             )
-            if planned is not None:
-                pending.append(planned)
     return pending
 
 
@@ -513,10 +604,14 @@ def plan_reply(
     return message.pk
 
 
-def send_code_now(*, user: User, channel_name: str, text: str, stored: str) -> bool:
+def send_code_now(*, user: User, channel_name: str, text: str, stored: str, code: str = "") -> bool:
     """Send a one-time code to `user`'s phone now, while they wait on the page: `text` is sent,
     `stored` (the same without the code) is what the outbox keeps. True when the provider took
-    it; on failure the row says why and the page offers the other channel."""
+    it; on failure the row says why and the page offers the other channel.
+
+    Outside WhatsApp's 24-hour window the code goes in the authentication template, whose one
+    parameter is the code: `code`, or else the first run of 4–8 digits of `text` that is not
+    in `stored`. It is given to the channel on the unsaved row only, never stored."""
     message = Message.objects.create(
         user=user,
         kind="phone_code",
@@ -528,6 +623,7 @@ def send_code_now(*, user: User, channel_name: str, text: str, stored: str) -> b
         status=Message.Status.SENDING,
         next_attempt_at=timezone.now(),
     )
+    message.params = [code or code_in(text, stored)]
     try:
         provider_id = channel(channel_name).send(message, text=text)
     except Exception as error:
@@ -549,6 +645,13 @@ def send_code_now(*, user: User, channel_name: str, text: str, stored: str) -> b
     )
     health.succeeded(channel_name)
     return True
+
+
+def code_in(text: str, stored: str) -> str:
+    for digits in re.findall(r"\d{4,8}", text):
+        if digits not in stored:
+            return digits
+    return ""
 
 
 def release_stuck(older_than: dt.timedelta = STUCK_AFTER) -> int:

@@ -1,4 +1,4 @@
-"""The survey invitation message: one email to the applicant per invitation, with the link.
+"""The survey invitation message to the applicant, with the link, by the channels they chose.
 
 Planned from the invitation rows that `surveys` writes (cursor `notifications.surveys`, read
 in id order and gap-safe like the event readers), and sent by the same task as every other
@@ -7,23 +7,32 @@ message. An invitation answered or expired before its message was planned is not
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from layanan.cases.presenters import local_time
 from layanan.lib.links import absolute_url
-from layanan.notifications.jobs import PASS_EVENTS, PASS_SECONDS, drain, plan_once
+from layanan.notifications.jobs import (
+    PASS_EVENTS,
+    PASS_SECONDS,
+    Draft,
+    drain,
+    in_language,
+    plan_for,
+)
+from layanan.notifications.short import short_text
 from layanan.surveys.actions import key_for
 from layanan.surveys.models import Invitation
 
 CURSOR = "notifications.surveys"
 
 
-def render(invitation: Invitation) -> tuple[str, str]:
+def draft_of(invitation: Invitation) -> Draft:
+    """The invitation in the active language."""
     application = invitation.application
     context: dict[str, Any] = {
         "application": application,
@@ -32,10 +41,12 @@ def render(invitation: Invitation) -> tuple[str, str]:
         "link": absolute_url(reverse("surveys:answer", args=[key_for(invitation)])),
         "expires_text": local_time(invitation.expires_at, invitation.agency.time_zone),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("notifications/survey_invitation_subject.txt", context)
-        body = render_to_string("notifications/survey_invitation.txt", context)
-    return subject.strip()[:200], body
+    subject = render_to_string("notifications/survey_invitation_subject.txt", context)
+    body = render_to_string("notifications/survey_invitation.txt", context)
+    short, params = short_text(
+        "survey_invitation", {"number": application.number, "link": context["link"]}
+    )
+    return Draft(subject.strip()[:200], body, short, params)
 
 
 def plan_batch(invitations: list[Invitation]) -> list[int]:
@@ -44,18 +55,14 @@ def plan_batch(invitations: list[Invitation]) -> list[int]:
     for invitation in invitations:
         if not invitation.is_open(now):
             continue
-        recipient = invitation.application.applicant.email
-        subject, body = render(invitation)
-        planned = plan_once(
+        pending += plan_for(
+            user=invitation.application.applicant,
+            kind="survey_invitation",
+            draft=in_language(partial(draft_of, invitation)),
+            now=now,
             survey_invitation=invitation,
             application=invitation.application,
-            recipient=recipient,
-            subject=subject,
-            body=body,
-            now=now,
         )
-        if planned is not None:
-            pending.append(planned)
     return pending
 
 

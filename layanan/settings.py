@@ -345,6 +345,8 @@ WHATSAPP_TOKEN = os.environ.get("WHATSAPP_TOKEN", "")
 WHATSAPP_PHONE_NUMBER_ID = os.environ.get("WHATSAPP_PHONE_NUMBER_ID", "")
 WHATSAPP_APP_SECRET = os.environ.get("WHATSAPP_APP_SECRET", "")
 WHATSAPP_VERIFY_TOKEN = os.environ.get("WHATSAPP_VERIFY_TOKEN", "")
+# Twilio's auth token, which also signs its calls to /webhooks/sms/ (docs/messages-by-phone.md)
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
 LAYANAN_CHANNELS = {
     "email": "layanan.notifications.channels.email.EmailChannel",
     "whatsapp": "layanan.notifications.channels.console.ConsoleWhatsApp",

@@ -214,6 +214,8 @@ LAYANAN_SIGN_IN_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_SIGN_IN_ADDRESS_LIMI
 LAYANAN_SIGN_UP_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_SIGN_UP_ADDRESS_LIMIT", "10"))
 LAYANAN_COMPLAINT_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_COMPLAINT_ADDRESS_LIMIT", "5"))
 LAYANAN_VERIFY_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_VERIFY_ADDRESS_LIMIT", "30"))
+# messages one number may send by WhatsApp or by SMS in an hour before they go unanswered
+LAYANAN_INBOUND_SENDER_LIMIT = int(os.environ.get("LAYANAN_INBOUND_SENDER_LIMIT", "30"))
 
 # The cache holds the limits on tracking look-ups and on complaints filed without a token and
 # the marks of numbers a client was shown. A folder in the data dir serves one machine; several

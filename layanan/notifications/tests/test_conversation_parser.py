@@ -118,3 +118,42 @@ def test_any_json_reads_as_messages_and_statuses_without_raising(payload):
         assert "\x00" not in message.text
     for report in reports:
         assert report.status in ("sent", "delivered", "read", "failed")
+
+
+def test_each_kind_of_whatsapp_message_is_read():
+    def message(**item):
+        return {"from": "6281234567890", "id": f"wamid.{item['type']}", "timestamp": "1", **item}
+
+    payload = {
+        "entry": [
+            {
+                "changes": [
+                    {
+                        "value": {
+                            "messages": [
+                                message(type="text", text={"body": "STATUS"}),
+                                message(
+                                    type="interactive",
+                                    interactive={
+                                        "type": "list_reply",
+                                        "list_reply": {"id": "3", "title": "Sesuai"},
+                                    },
+                                ),
+                                message(type="button", button={"payload": "SURVEI", "text": "Isi"}),
+                                message(type="image", image={"id": "1"}),
+                            ],
+                            "statuses": [{"id": "wamid.out", "status": "deleted"}],
+                        }
+                    }
+                ]
+            }
+        ]
+    }
+    received, reports, unread = read_whatsapp(payload)
+    assert [(m.sender, m.text, m.payload) for m in received] == [
+        ("+6281234567890", "STATUS", ""),
+        ("+6281234567890", "Sesuai", "3"),
+        ("+6281234567890", "Isi", "SURVEI"),
+        ("+6281234567890", "", ""),
+    ]
+    assert (reports, unread) == ([], 1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
@@ -89,6 +89,26 @@ class SignatureTests(InboundTestCase):
             headers={"X-Hub-Signature-256": signature(body)},
         )
         self.assertEqual(response.status_code, 400)
+
+    def test_a_provider_needs_no_csrf_token_nor_session(self):
+        payload = whatsapp_text(SITI_PHONE, "halo")
+        body = json.dumps(payload).encode()
+        provider = Client(enforce_csrf_checks=True)
+        response = provider.post(
+            "/webhooks/whatsapp/",
+            body,
+            content_type="application/json",
+            headers={"X-Hub-Signature-256": signature(body)},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("sessionid", response.cookies)
+        fields = {"From": SITI_PHONE, "Body": "halo", "MessageSid": "SMcsrf"}
+        signed = RequestValidator(AUTH_TOKEN).compute_signature(
+            absolute_url("/webhooks/sms/"), fields
+        )
+        response = provider.post("/webhooks/sms/", fields, headers={"X-Twilio-Signature": signed})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(InboundMessage.objects.count(), 2)
 
     def test_a_signed_payload_we_do_not_read_is_still_accepted(self):
         with self.assertLogs("layanan.notifications.webhooks", "INFO"):

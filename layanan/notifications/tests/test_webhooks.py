@@ -205,6 +205,25 @@ class SmsTests(InboundTestCase):
         inbound = InboundMessage.objects.get()
         self.assertEqual((inbound.text, inbound.sender), ("halo", SITI_PHONE))
 
+    @override_settings(
+        LAYANAN_SITE_URL="https://layanan.example.go.id",
+        SECURE_SSL_REDIRECT=True,
+        SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"),
+    )
+    def test_behind_a_tls_proxy_the_public_address_is_what_twilio_signed(self):
+        fields = {"From": SITI_PHONE, "Body": "halo", "MessageSid": "SMproxy"}
+        signed = RequestValidator(AUTH_TOKEN).compute_signature(
+            "https://layanan.example.go.id/webhooks/sms/", fields
+        )
+        # the proxy passes the call on as plain HTTP to its own host name
+        response = self.client.post(
+            "/webhooks/sms/",
+            fields,
+            headers={"X-Twilio-Signature": signed, "X-Forwarded-Proto": "https"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(InboundMessage.objects.get().provider_id, "SMproxy")
+
     def test_an_unsigned_or_forged_sms_is_refused(self):
         fields = {"From": "+6281234567890", "Body": "BERHENTI", "MessageSid": "SM0002"}
         with self.assertLogs("layanan.notifications.webhooks", "WARNING"):

@@ -215,6 +215,8 @@ LAYANAN_SIGN_IN_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_SIGN_IN_ADDRESS_LIMI
 LAYANAN_SIGN_UP_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_SIGN_UP_ADDRESS_LIMIT", "10"))
 LAYANAN_COMPLAINT_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_COMPLAINT_ADDRESS_LIMIT", "5"))
 LAYANAN_VERIFY_ADDRESS_LIMIT = int(os.environ.get("LAYANAN_VERIFY_ADDRESS_LIMIT", "30"))
+# messages one number may send by WhatsApp or by SMS in an hour before they go unanswered
+LAYANAN_INBOUND_SENDER_LIMIT = int(os.environ.get("LAYANAN_INBOUND_SENDER_LIMIT", "30"))
 
 # The cache holds the limits on tracking look-ups and on complaints filed without a token and
 # the marks of numbers a client was shown. A folder in the data dir serves one machine; several
@@ -359,6 +361,7 @@ except ValueError as error:
 # SMS through Twilio: the account, and the sender (a number, or a messaging service's SID);
 # TWILIO_API_BASE points the SDK elsewhere (tests and the demo use a local server).
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+# TWILIO_AUTH_TOKEN also signs Twilio's calls to /webhooks/sms/ (docs/messages-by-phone.md).
 TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
 TWILIO_FROM = os.environ.get("TWILIO_FROM", "")
 TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")

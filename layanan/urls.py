@@ -77,6 +77,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", v1.urls),
     path("open311/v2/", include("layanan.complaints.urls_open311")),
+    # WhatsApp and SMS providers' calls: signed, not signed in (docs/messages-by-phone.md)
+    path("webhooks/", include("layanan.notifications.urls")),
 ]
 
 if settings.LAYANAN_BENCH_FLOOR:

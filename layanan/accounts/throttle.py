@@ -103,6 +103,13 @@ VERIFY_ADDRESS = Rule(
     "verify:address", 30, 15 * MINUTE, 15 * MINUTE, HOUR, False, "LAYANAN_VERIFY_ADDRESS_LIMIT"
 )
 
+# Messages received by WhatsApp or SMS (notifications.webhooks), per sending number and
+# channel: every message counts, so that a loop between two automatic responders (or a flood)
+# cannot fill the outbox with replies.
+INBOUND_SENDER = Rule(
+    "inbound:sender", 30, HOUR, HOUR, 6 * HOUR, False, "LAYANAN_INBOUND_SENDER_LIMIT"
+)
+
 
 def now() -> dt.datetime:
     return timezone.now()
@@ -347,6 +354,12 @@ def begin_verification(request: HttpRequest) -> Attempt:
     """One file checked on the public verification page or `POST /api/v1/verify`, counted by
     the client address (the caller reports it `failed`: each check spends)."""
     return begin([(VERIFY_ADDRESS, client_address(request))])
+
+
+def begin_inbound(channel_name: str, sender: str) -> Attempt:
+    """One message received from `sender` on a channel (the caller reports it `failed`: each
+    message spends)."""
+    return begin([(INBOUND_SENDER, f"{channel_name}:{sender}")])
 
 
 def answer_refusals(

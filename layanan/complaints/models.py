@@ -85,6 +85,9 @@ class Channel(models.TextChoices):
     API = "api", _("API")
     OPEN311 = "open311", _("Open311")
     LAPOR = "lapor", _("SP4N-LAPOR!")
+    # by messages to the installation's number (notifications.conversation)
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    SMS = "sms", _("SMS")
 
 
 class LaporLink(models.TextChoices):

@@ -398,7 +398,11 @@ def send_message_now(message_id: int) -> str:
     message = Message.objects.filter(pk=message_id).select_related("user").first()
     if message is None or not claim(message):
         return "not taken"
-    if message.channel != Message.Channel.EMAIL and is_stopped(message.channel, message.recipient):
+    if (
+        message.channel != Message.Channel.EMAIL
+        and message.kind != STOP_CONFIRMATION
+        and is_stopped(message.channel, message.recipient)
+    ):
         Message.objects.filter(pk=message.pk).update(status=Message.Status.STOPPED)
         return "stopped"
     sender = channel(message.channel)
@@ -438,6 +442,11 @@ def send_message_now(message_id: int) -> str:
 
 def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:1000]
+
+
+# The one message a stopped number still gets: the confirmation of its BERHENTI, queued in
+# the same transaction that marks it stopped (notifications.conversation).
+STOP_CONFIRMATION = "stop_confirmation"
 
 
 def is_stopped(channel_name: str, address: str) -> bool:

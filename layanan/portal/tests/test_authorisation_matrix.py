@@ -412,6 +412,11 @@ WEB: dict[str, Route] = {
     "open311:token": Route("public", sample="complaint"),
     "open311:not_found": Route("public", ok=404),  # the specification's 404 body
     "open311:root": Route("public", ok=404),
+    # the providers' webhooks: a signature, not a session, lets a call in; unsigned (as
+    # here) they refuse everyone alike (notifications.tests.test_webhooks signs them)
+    "webhooks:whatsapp": Route("public", ok=403),
+    "webhooks:sms": Route("public", ok=403, method="POST"),
+    "webhooks:sms_status": Route("public", ok=403, method="POST"),
 }
 
 # The admin's model pages: who may use them (rule), the views that are refused to everyone

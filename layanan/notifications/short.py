@@ -59,7 +59,10 @@ SHORT: dict[str, tuple[Promise, tuple[str, ...]]] = {
     ),
     # the survey invitation
     "survey_invitation": (
-        _("Layanan: how was the service for application {number}? Tell us here: {link}"),
+        _(
+            "Layanan: how was the service for application {number}? Reply SURVEI to answer "
+            "by message, or here: {link}"
+        ),
         ("number", "link"),
     ),
     # a complaint's events, to the complainant

@@ -88,12 +88,19 @@ def succeeded(channel_name: str) -> None:
 
 
 def report() -> dict[str, dict[str, object]]:
-    """Per channel that ever failed or succeeded: ok, failing since, last error."""
-    return {
-        row.channel: {
-            "ok": row.ok,
-            "failing_since": row.failing_since.isoformat() if row.failing_since else None,
-            "last_error": row.last_error if not row.ok else "",
+    """Every configured channel: which class sends by it (the console until a provider is
+    configured), whether its provider takes our messages, since when it fails and why."""
+    rows = {row.channel: row for row in ChannelHealth.objects.all()}
+    states: dict[str, dict[str, object]] = {}
+    for name, dotted in sorted(settings.LAYANAN_CHANNELS.items()):
+        row = rows.get(name)
+        failing = row is not None and not row.ok
+        states[name] = {
+            "ok": not failing,
+            "via": dotted.rpartition(".")[2],
+            "failing_since": row.failing_since.isoformat()
+            if failing and row is not None and row.failing_since
+            else None,
+            "last_error": row.last_error if failing and row is not None else "",
         }
-        for row in ChannelHealth.objects.order_by("channel")
-    }
+    return states

@@ -8,6 +8,7 @@ import time
 from unittest import mock
 
 import time_machine
+from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
@@ -39,7 +40,15 @@ class HealthTests(BaseTestCase):
                 "worker": {"last_seen": "2026-12-01T03:00:00+00:00", "ok": True},
                 "pending_messages": 0,
                 "oldest_unfired_alarm": None,
-                "channels": {},
+                "channels": {
+                    name: {
+                        "ok": True,
+                        "via": dotted.rpartition(".")[2],
+                        "failing_since": None,
+                        "last_error": "",
+                    }
+                    for name, dotted in sorted(settings.LAYANAN_CHANNELS.items())
+                },
                 "alerts": [],
             },
         )

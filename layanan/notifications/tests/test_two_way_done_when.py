@@ -1,0 +1,100 @@
+"""Issue 15's "done when", end to end through both local providers (`notifications.testing`)
+and the signed webhooks, as a citizen and the providers see it:
+
+- a citizen whose profile chooses WhatsApp receives a message naming the tracking number when
+  she submits; a signed "STATUS <number>" from her phone gets a reply with the status; an
+  unsigned one is refused (403);
+- a failed delivery falls back to the next channel, and a provider failure shows on /sehat/.
+"""
+
+from __future__ import annotations
+
+import json
+
+from layanan.cases.presenters import status_sentence
+from layanan.notifications import jobs
+from layanan.notifications.models import InboundMessage, Message
+from layanan.notifications.testing import provider_channels
+from layanan.notifications.tests.inbound import (
+    SITI_PHONE,
+    InboundTestCase,
+    whatsapp_status,
+    whatsapp_text,
+)
+from layanan.notifications.tests.test_phone_channels import due_rows
+
+
+class DoneWhenTests(InboundTestCase):
+    def deliver(self) -> None:
+        """The worker's turn: plan from new events, send every due row."""
+        jobs.plan_messages()
+        for pk in due_rows():
+            jobs.send_message_now(pk)
+
+    def test_submit_then_ask_status_by_whatsapp_and_an_unsigned_message_is_refused(self) -> None:
+        with provider_channels() as (cloud, twilio):
+            application = self.submitted()
+            self.deliver()
+            (submitted,) = cloud.sent
+            self.assertEqual(submitted["to"], SITI_PHONE.lstrip("+"))
+            self.assertIn(application.number, json.dumps(submitted))
+
+            response = self.post_whatsapp(whatsapp_text(SITI_PHONE, f"status {application.number}"))
+            self.assertEqual(response.status_code, 200)
+            self.deliver()
+            reply = cloud.sent[-1]
+            # she wrote a moment ago: the answer goes as free text inside the 24-hour window
+            self.assertEqual(reply["type"], "text")
+            self.assertEqual(reply["to"], SITI_PHONE.lstrip("+"))
+            application.refresh_from_db()
+            self.assertIn(application.number, reply["text"]["body"])
+            self.assertIn(str(status_sentence(application)), reply["text"]["body"])
+
+            received = InboundMessage.objects.count()
+            for signed in ("", "sha256=" + "0" * 64):
+                response = self.post_whatsapp(
+                    whatsapp_text(SITI_PHONE, f"STATUS {application.number}"), signed=signed
+                )
+                self.assertEqual(response.status_code, 403)
+            self.assertEqual(InboundMessage.objects.count(), received, "nothing stored")
+            self.assertEqual(len(cloud.sent), 2, "and nothing answered")
+            self.assertEqual(twilio.sent, [])
+
+    def test_a_failed_delivery_falls_back_and_a_provider_failure_shows_on_sehat(self) -> None:
+        self.siti.notify_sms = True
+        self.siti.save(update_fields=["notify_sms"])
+        with provider_channels() as (cloud, twilio):
+            application = self.submitted()
+            self.deliver()
+            whatsapp = Message.objects.get(channel="whatsapp", kind="submitted")
+            self.assertEqual(whatsapp.status, "sent")
+            self.assertEqual(twilio.sent, [])
+
+            # Meta reports the message failed (the phone left WhatsApp): SMS carries it
+            failed = whatsapp_status(
+                whatsapp.provider_id,
+                "failed",
+                errors=[{"code": 131026, "title": "Message undeliverable"}],
+            )
+            self.assertEqual(self.post_whatsapp(failed).status_code, 200)
+            self.deliver()
+            whatsapp.refresh_from_db()
+            self.assertEqual(whatsapp.status, "failed")
+            (sms,) = twilio.sent
+            self.assertEqual(sms["To"], SITI_PHONE)
+            self.assertIn(application.number, sms["Body"])
+            self.assertEqual(Message.objects.get(channel="sms").fallback_for, whatsapp)
+
+            # the token expires: the next message is kept for later, and /sehat/ says why
+            self.assertTrue(self.client.get("/sehat/").json()["channels"]["whatsapp"]["ok"])
+            cloud.fail_with("expired_token")
+            self.submitted()
+            self.deliver()
+            health = self.client.get("/sehat/").json()
+            self.assertFalse(health["channels"]["whatsapp"]["ok"])
+            self.assertIn("190", health["channels"]["whatsapp"]["last_error"])
+            self.assertEqual(len(health["alerts"]), 1)
+            self.assertTrue(health["alerts"][0].startswith("whatsapp: "))
+            self.assertEqual(
+                Message.objects.filter(channel="whatsapp", status="pending").count(), 1
+            )

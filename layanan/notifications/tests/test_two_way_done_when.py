@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import json
 
+from django.test import SimpleTestCase, override_settings
+
 from layanan.cases.presenters import status_sentence
 from layanan.notifications import jobs
+from layanan.notifications.checks import channels_configured
 from layanan.notifications.models import InboundMessage, Message
 from layanan.notifications.testing import provider_channels
 from layanan.notifications.tests.inbound import (
@@ -98,3 +101,27 @@ class DoneWhenTests(InboundTestCase):
             self.assertEqual(
                 Message.objects.filter(channel="whatsapp", status="pending").count(), 1
             )
+
+
+class DeployCheckTests(SimpleTestCase):
+    """What `layanan check --deploy` adds about the channels (its other checks need a
+    database, so the channels' check is called as the check framework calls it)."""
+
+    def warnings(self) -> list[str]:
+        return [warning.id or "" for warning in channels_configured()]
+
+    def test_a_channel_left_on_the_console_or_deaf_to_replies_is_warned_of(self) -> None:
+        with override_settings(
+            LAYANAN_CHANNELS={
+                "email": "layanan.notifications.channels.email.EmailChannel",
+                "whatsapp": "layanan.notifications.channels.console.ConsoleWhatsApp",
+                "sms": "layanan.notifications.channels.console.ConsoleSms",
+            }
+        ):
+            self.assertEqual(
+                self.warnings(), ["layanan.notifications.W001", "layanan.notifications.W002"]
+            )
+        with provider_channels(WHATSAPP_APP_SECRET="", WHATSAPP_VERIFY_TOKEN=""):
+            self.assertEqual(self.warnings(), ["layanan.notifications.W003"])
+        with provider_channels(WHATSAPP_APP_SECRET="s", WHATSAPP_VERIFY_TOKEN="v"):
+            self.assertEqual(self.warnings(), [])

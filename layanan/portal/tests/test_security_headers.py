@@ -111,6 +111,15 @@ PRODUCTION = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "layanan.example.go.id",
     "LAYANAN_BEHIND_TLS_PROXY": "1",
+    # the message channels' providers, or `check --deploy` warns that WhatsApp and SMS are
+    # only printed on the console (notifications.checks)
+    "WHATSAPP_TOKEN": "token",
+    "WHATSAPP_PHONE_NUMBER_ID": "100200300",
+    "WHATSAPP_APP_SECRET": "app-secret",
+    "WHATSAPP_VERIFY_TOKEN": "verify-token",
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_AUTH_TOKEN": "twilio-token",
+    "TWILIO_FROM": "+15005550006",
 }
 
 

@@ -10,6 +10,7 @@ leaves an audit row in `accounts.AccountEvent` (field names, never values). The 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -38,6 +39,7 @@ from layanan.citizens.access import (
     ensure_front_office,
     find_citizen,
 )
+from layanan.citizens.actions_channels import set_message_channels
 from layanan.citizens.models import PasswordSetupCode, Profile
 from layanan.lib.links import absolute_url
 from layanan.lib.nik import looks_like_nik
@@ -76,6 +78,10 @@ def register_citizen(
         phone=phone,
         full_name=full_name,
         password=password,  # None sets an unusable password
+        # Messages go by email when there is an address, else by SMS (any phone takes one);
+        # the citizen may choose WhatsApp in their profile, or with the counter officer.
+        notify_email=bool(email),
+        notify_sms=not email and bool(phone),
     )
     # The NIK is sealed by its column; the keyed hash beside it is what look-ups use.
     Profile.objects.create(user=user, nik=nik, nik_hash=nik_hash(nik), address=address)
@@ -214,6 +220,25 @@ def update_profile(*, citizen: User, by: User, **values: Any) -> list[str]:
     return changed
 
 
+@transaction.atomic
+def save_profile(
+    *,
+    citizen: User,
+    by: User,
+    values: dict[str, Any],
+    channels: Iterable[str] | None,
+    language: str = "",
+) -> list[str]:
+    """The profile page's one form: the profile, then the channels (when given) checked
+    against the contact details just saved; all or nothing."""
+    changed = update_profile(citizen=citizen, by=by, **values)
+    if channels is None:
+        return changed
+    return changed + set_message_channels(
+        citizen=citizen, by=by, channels=channels, language=language
+    )
+
+
 # -- the counter ---------------------------------------------------------------------------------
 
 
@@ -273,12 +298,20 @@ def _new_citizen(*, officer: User, contact: str, full_name: str, nik: str) -> Us
 
 @transaction.atomic
 def file_at_counter(
-    *, officer: User, service: Service, contact: str, full_name: str = "", nik: str = ""
+    *,
+    officer: User,
+    service: Service,
+    contact: str,
+    full_name: str = "",
+    nik: str = "",
+    channels: list[str] | None = None,
+    language: str = "",
 ) -> Application:
     """Open a draft application for a walk-in citizen, found by `contact` (email, user name,
     phone number in any usual writing, or the NIK of their KTP-el) or, when nobody has it,
     given a new account without a password. The officer then fills the pages as the citizen
-    would online."""
+    would online. `channels` and `language`, when given, are the message channels the citizen
+    chose with the officer (`set_message_channels`)."""
     ensure_front_office(officer)
     by_nik = looks_like_nik(contact)
     named = citizens_with_nik(contact) if by_nik else citizens_named(contact)
@@ -322,6 +355,13 @@ def file_at_counter(
     else:
         # The contact named an existing account: the officer now sees its name and data.
         found = True
+    if channels or language:
+        set_message_channels(
+            citizen=citizen,
+            by=officer,
+            channels=channels or citizen.chosen_channels(),
+            language=language,
+        )
     application, _created = case_actions.create_application(
         citizen=citizen, service=service, answers={}, channel=Channel.COUNTER, filed_by=officer
     )

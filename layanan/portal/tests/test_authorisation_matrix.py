@@ -220,6 +220,10 @@ WEB: dict[str, Route] = {
     "password_reset_done": Route("public"),
     "password_reset_confirm": Route("public"),
     "password_reset_complete": Route("public"),
+    # forgotten password by phone: the same answer for everyone; the code page sends back to
+    # the first page until a number was given there
+    "phone_reset": Route("public"),
+    "phone_reset_confirm": Route("public", ok=302),
     "api:openapi-json": Route("public"),
     "api:openapi-view": Route("public"),
     "api:api-root": Route("public", ok=404),  # django-ninja's own prefix: a JSON 404

@@ -228,25 +228,27 @@ def profile(request: HttpRequest) -> HttpResponse:
             initial=channels_initial(user), phone=user.phone, email=user.email
         )
         status = 200
+    context = {"form": form, **channels_context(user, channels_form), **account_security(user)}
+    return render(request, "citizens/profile.html", context, status=status)
+
+
+def channels_context(user: User, channels_form: ChannelsForm) -> dict[str, Any]:
+    """The profile page's messages section: each box with its hint, the section's errors for
+    the summary at the top of the page, and why no channel reaches the person, if none does."""
     hints = channel_hints(user)
-    context = {
-        "form": form,
+    errors = [
+        {"message": message, "href": f"#id_{name}_0"}
+        for name in ("channels", "language")
+        for message in channels_form.errors.get(name, [])
+    ]
+    return {
         "channels_form": channels_form,
         "channel_options": [
             (option, hints[option.data["value"]]) for option in channels_form["channels"]
         ],
-        "channel_errors": [
-            {"message": message, "href": "#id_channels_0"}
-            for message in channels_form.errors.get("channels", [])
-        ]
-        + [
-            {"message": message, "href": "#id_language_0"}
-            for message in channels_form.errors.get("language", [])
-        ],
+        "channel_errors": errors,
         "unreachable": unreachable_reason(user),
-        **account_security(user),
     }
-    return render(request, "citizens/profile.html", context, status=status)
 
 
 @never_cache

@@ -12,8 +12,8 @@ from ninja import Body, Router, Schema
 
 from layanan.accounts.current import user_of
 from layanan.accounts.models import User
-from layanan.citizens.actions import save_profile
 from layanan.citizens.actions_channels import CHANNELS, LANGUAGES, language_of
+from layanan.citizens.actions_profile import save_profile
 from layanan.citizens.forms import ChannelsForm, ProfileForm
 from layanan.citizens.models import Profile
 from layanan.citizens.views import profile_initial

@@ -288,6 +288,15 @@ class CounterForm(forms.Form):
         error_messages={"max_length": _("Full name must be 200 characters or fewer")},
     )
     nik = NikField(label=_("NIK (for a new account)"), required=False)
+    phone = PhoneField(
+        label=_("Mobile number (for a new account made with an email address)"),
+        what=_("the citizen's mobile number"),
+        required=False,
+        help_text=_(
+            "For messages by WhatsApp or SMS, and to reset the password by phone. An existing "
+            "account's number is changed only by the citizen, in their profile."
+        ),
+    )
     channels = forms.MultipleChoiceField(
         label=_("Messages to the citizen by"),
         choices=CHANNEL_CHOICES,

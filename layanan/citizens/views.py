@@ -25,10 +25,10 @@ from layanan.citizens import access
 from layanan.citizens.actions import (
     CodeRefused,
     redeem_password_setup_code,
-    save_profile,
     sign_up_citizen,
 )
 from layanan.citizens.actions_channels import language_of, unreachable_reason
+from layanan.citizens.actions_profile import save_profile
 from layanan.citizens.forms import ChannelsForm, ProfileForm, SetupCodeForm, SignUpForm
 from layanan.citizens.models import Profile
 from layanan.citizens.presenters import access_rows

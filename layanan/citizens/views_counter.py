@@ -51,6 +51,7 @@ def counter(request: HttpRequest) -> HttpResponse:
                 contact=data["contact"],
                 full_name=data["full_name"],
                 nik=data["nik"],
+                phone=data["phone"],
                 channels=data["channels"],
                 language=data["language"],
             )

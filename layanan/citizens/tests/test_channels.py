@@ -149,6 +149,26 @@ class CounterChannelTests(BaseTestCase):
         self.assertFalse(User.objects.filter(phone="+6281299990000").exists())
         self.assertFalse(Application.objects.exists())
 
+    def test_a_new_account_by_email_takes_a_phone_for_whatsapp(self) -> None:
+        response = self.file(
+            contact="wati@example.test",
+            full_name="Wati",
+            phone="0812-7777-0002",
+            channels=["whatsapp", "email"],
+        )
+        self.assertEqual(response.status_code, 302)
+        wati = User.objects.get(email="wati@example.test")
+        self.assertEqual(
+            (wati.phone, wati.chosen_channels()), ("+6281277770002", ["whatsapp", "email"])
+        )
+
+    def test_the_counter_never_changes_an_existing_accounts_number(self) -> None:
+        response = self.file(contact="siti@example.test", phone="0812 7777 0003")
+        self.assertContains(response, "di profilnya", status_code=400)
+        self.siti.refresh_from_db()
+        self.assertEqual(self.siti.phone, "")
+        self.assertFalse(Application.objects.exists())
+
     def test_ticking_nothing_keeps_the_choice(self) -> None:
         self.assertEqual(self.file(contact="siti@example.test").status_code, 302)
         self.assertEqual(channel_events(self.siti), [])

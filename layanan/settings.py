@@ -381,6 +381,9 @@ LAYANAN_CHANNELS = {
         else "layanan.notifications.channels.console.ConsoleSms"
     ),
 }
+# How accounts sends a password-reset code to a phone while the person waits
+# (accounts.phone_reset; accounts sits below notifications, hence a dotted path).
+LAYANAN_PHONE_CODE_SENDER = "layanan.notifications.jobs.send_code_now"
 
 # Security. Behind a reverse proxy that terminates TLS (the recommended production set-up,
 # see docs/operations.md), LAYANAN_BEHIND_TLS_PROXY=1 trusts its X-Forwarded-Proto header,

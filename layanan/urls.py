@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from layanan.accounts import views as account_views
-from layanan.accounts import views_access
+from layanan.accounts import views_access, views_phone_reset
 from layanan.accounts.throttle import answer_refusals
 from layanan.accounts.views import LoginView
 from layanan.accounts.views_password import PasswordResetConfirmView, PasswordResetRequestView
@@ -55,6 +55,8 @@ urlpatterns = [
         PasswordResetRequestView.as_view(),
         name="password_reset",
     ),
+    path("masuk/lupa-sandi/telepon/", views_phone_reset.ask, name="phone_reset"),
+    path("masuk/lupa-sandi/telepon/kode/", views_phone_reset.confirm, name="phone_reset_confirm"),
     path(
         "masuk/lupa-sandi/terkirim/",
         auth_views.PasswordResetDoneView.as_view(),

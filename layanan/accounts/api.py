@@ -8,6 +8,14 @@ from ninja.security import HttpBearer
 from layanan.accounts import throttle
 from layanan.accounts.backends import UsernameEmailOrPhoneBackend
 from layanan.accounts.models import ApiToken
+from layanan.accounts.phone_reset import (
+    PHONE_CHANNELS,
+    CodeNotSent,
+    CodeRefused,
+    not_sent_message,
+    reset_password_by_phone,
+    send_reset_code,
+)
 from layanan.accounts.second_factor import (
     TooManyCodes,
     has_second_factor,
@@ -16,6 +24,7 @@ from layanan.accounts.second_factor import (
 )
 from layanan.accounts.tokens import issue_token, revoke_token, token_row
 from layanan.http_errors import ApiError, with_language
+from layanan.lib.phone import try_normalise
 
 router = Router(tags=["auth"])
 
@@ -116,4 +125,98 @@ def logout(request: HttpRequest) -> Status[None]:
     Other tokens of the account keep working (revoke them on the profile page)."""
     row: ApiToken = request.auth  # type: ignore[attr-defined]
     revoke_token(token=row, actor=row.user)
+    return Status(204, None)
+
+
+class PhoneResetRequest(Schema):
+    phone: str = Field(
+        description="The account's mobile number in any usual writing (0812 3456 7890, +62 …)",
+        max_length=40,
+    )
+    channel: str = Field(description='"whatsapp" or "sms"', max_length=10)
+
+
+class PhoneResetConfirm(Schema):
+    phone: str = Field(max_length=40)
+    code: str = Field(description="The 6 digits of the message", max_length=12)
+    password: str = Field(description="The new password", max_length=4096)
+
+
+class Sent(Schema):
+    message: str
+
+
+def _phone_or_400(text: str) -> str:
+    number = try_normalise(text)
+    if number is None:
+        raise ApiError(
+            400,
+            "invalid",
+            _("Some answers need correcting."),
+            {"phone": [_("Enter a mobile number starting with 0 or +62, like 0812 3456 7890")]},
+        )
+    return number
+
+
+@router.post(
+    "/password-reset/phone",
+    response={202: Sent},
+    auth=None,
+    summary="Send a password-reset code to a phone",
+)
+def phone_reset_request(request: HttpRequest, body: PhoneResetRequest) -> Status[dict[str, str]]:
+    """Send a 6-digit code by WhatsApp or SMS to a citizen's account that has this number
+    (docs/account-recovery.md). The answer is 202 whether or not an account has the number
+    (an officer's account never gets a code). The code works once, for 10 minutes, for at
+    most 5 wrong tries, and only the newest one works.
+
+    400 `invalid` (`fields.phone`, `fields.channel`); 429 `rate_limited` after 3 requests for
+    one number or 10 from one address in an hour; 503 `not_sent` when the provider of the
+    chosen channel did not take the message (`fields.channel` suggests the other one; nothing
+    was changed, an earlier code still works)."""
+    with_language(request)
+    if body.channel not in PHONE_CHANNELS:
+        problem = {"channel": [_("Choose WhatsApp or SMS")]}
+        raise ApiError(400, "invalid", _("Some answers need correcting."), problem)
+    phone = _phone_or_400(body.phone)
+    attempt = throttle.begin_phone_reset(request, phone)
+    if attempt.refused:
+        raise ApiError(429, "rate_limited", attempt.message(), retry_after=attempt.retry_after)
+    attempt.failed()  # every request spends one: it may send a message
+    try:
+        send_reset_code(phone=phone, channel=body.channel)
+    except CodeNotSent:
+        message = not_sent_message(body.channel)
+        raise ApiError(503, "not_sent", message, {"channel": [message]}) from None
+    sent = _("If an account has this number, a code was sent to it. It works for 10 minutes.")
+    return Status(202, {"message": sent})
+
+
+@router.post(
+    "/password-reset/phone/confirm",
+    response={204: None},
+    auth=None,
+    summary="Choose a new password with the code sent to the phone",
+)
+def phone_reset_confirm(request: HttpRequest, body: PhoneResetConfirm) -> Status[None]:
+    """Set a new password with the newest code sent to `phone`. 204: done; every API token of
+    the account is revoked and its sign-in limits cleared; sign in with `POST /auth/token`.
+    400 `invalid` with the reason under `fields.code` (wrong, used, replaced by a newer code,
+    expired, too many wrong tries) or `fields.password` (too weak); 429 `rate_limited` after 20
+    codes typed from one address in 15 minutes."""
+    with_language(request)
+    phone = _phone_or_400(body.phone)
+    attempt = throttle.begin_phone_code_check(request)
+    if attempt.refused:
+        raise ApiError(429, "rate_limited", attempt.message(), retry_after=attempt.retry_after)
+    try:
+        reset_password_by_phone(phone=phone, code=body.code, password=body.password)
+    except CodeRefused as refusal:
+        if refusal.code == "password":
+            attempt.refund()
+        else:
+            attempt.failed()
+        field = "password" if refusal.field == "password1" else refusal.field
+        raise ApiError(400, "invalid", refusal.message, {field: [refusal.message]}) from None
+    attempt.succeeded()
     return Status(204, None)

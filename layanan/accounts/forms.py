@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from layanan.accounts.fields import PhoneField
 from layanan.accounts.identifiers import MAX_IDENTIFIER_LENGTH
 from layanan.accounts.mail import mail_after_commit
 
@@ -145,3 +146,71 @@ class AppCodeForm(forms.Form):
             }
         ),
     )
+
+
+PHONE_CHANNEL_CHOICES = [("whatsapp", _("WhatsApp")), ("sms", _("SMS"))]
+
+
+class PhoneResetRequestForm(forms.Form):
+    """Forgotten password, by phone: the number of the account and how to send the code."""
+
+    use_required_attribute = False
+    phone = PhoneField(
+        label=_("Mobile number"),
+        what=_("the mobile number of your account"),
+        help_text=_("The number you sign in with, for example 0812 3456 7890."),
+    )
+    channel = forms.ChoiceField(
+        label=_("Send the code by"),
+        choices=PHONE_CHANNEL_CHOICES,
+        initial="whatsapp",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose WhatsApp or SMS"),
+            "invalid_choice": _("Choose WhatsApp or SMS"),
+        },
+    )
+
+
+class PhoneResetConfirmForm(forms.Form):
+    """The code sent to the phone, and the new password twice."""
+
+    use_required_attribute = False
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=12,
+        help_text=_("The 6 digits in the message we sent you."),
+        error_messages={
+            "required": _("Enter the 6-digit code from the message"),
+            "max_length": _("Enter the 6-digit code from the message"),
+        },
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "govuk-input--width-5",
+            }
+        ),
+    )
+    password1 = forms.CharField(
+        label=_("New password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+        error_messages={"required": _("Enter a new password")},
+    )
+    password2 = forms.CharField(
+        label=_("New password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        error_messages={"required": _("Enter the new password again")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two new passwords are not the same"))
+        return data

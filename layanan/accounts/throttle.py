@@ -87,6 +87,12 @@ SECOND_FACTOR_ACCOUNT = Rule("second-factor:account", 5, 5 * MINUTE, 5 * MINUTE,
 # Requests that send mail: every one counts (the caller reports each as spent).
 RESET_ACCOUNT = Rule("reset:account", 3, HOUR, HOUR, 6 * HOUR, False)
 RESET_ADDRESS = Rule("reset:address", 10, HOUR, HOUR, 6 * HOUR, False)
+# Codes sent to a phone to reset a password (accounts.phone_reset): every request counts, per
+# number (all its writings, whether or not an account has it) and per client address.
+PHONE_RESET_NUMBER = Rule("phone-reset:number", 3, HOUR, HOUR, 6 * HOUR, False)
+PHONE_RESET_ADDRESS = Rule(
+    "phone-reset:address", 10, HOUR, HOUR, 6 * HOUR, False, "LAYANAN_PHONE_RESET_ADDRESS_LIMIT"
+)
 SIGN_UP_NAME = Rule("sign-up:name", 3, HOUR, HOUR, 6 * HOUR, False)
 SIGN_UP_ADDRESS = Rule(
     "sign-up:address", 10, HOUR, HOUR, 6 * HOUR, False, "LAYANAN_SIGN_UP_ADDRESS_LIMIT"
@@ -259,8 +265,21 @@ def _give_back(key: str) -> None:
     AttemptCounter.objects.filter(key=key, attempts__gt=0).update(attempts=F("attempts") - 1)
 
 
-ACCOUNT_RULES = (SIGN_IN_ACCOUNT, CODE_ACCOUNT, SECOND_FACTOR_ACCOUNT, RESET_ACCOUNT)
-ADDRESS_RULES = (SIGN_IN_ADDRESS, CODE_ADDRESS, RESET_ADDRESS, SIGN_UP_ADDRESS, COMPLAINT_ADDRESS)
+ACCOUNT_RULES = (
+    SIGN_IN_ACCOUNT,
+    CODE_ACCOUNT,
+    SECOND_FACTOR_ACCOUNT,
+    RESET_ACCOUNT,
+    PHONE_RESET_NUMBER,
+)
+ADDRESS_RULES = (
+    SIGN_IN_ADDRESS,
+    CODE_ADDRESS,
+    RESET_ADDRESS,
+    PHONE_RESET_ADDRESS,
+    SIGN_UP_ADDRESS,
+    COMPLAINT_ADDRESS,
+)
 
 
 def clear_account(user: User) -> None:
@@ -336,6 +355,23 @@ def begin_reset_request(request: HttpRequest, email: str) -> Attempt:
             (RESET_ADDRESS, client_address(request)),
         ]
     )
+
+
+def begin_phone_reset(request: HttpRequest, phone: str) -> Attempt:
+    """One request for a code sent to `phone`: the caller reports it `failed` (each one spends,
+    as each may send a message), whether or not an account has the number."""
+    return begin(
+        [
+            (PHONE_RESET_NUMBER, account_subject(phone)),
+            (PHONE_RESET_ADDRESS, client_address(request)),
+        ]
+    )
+
+
+def begin_phone_code_check(request: HttpRequest) -> Attempt:
+    """One phone code typed, counted by the client address only: each code itself takes at
+    most `PhoneCode.MAX_TRIES` wrong guesses, and a number gets few codes an hour."""
+    return begin([(CODE_ADDRESS, client_address(request))])
 
 
 def begin_sign_up(request: HttpRequest, names: list[str]) -> Attempt:

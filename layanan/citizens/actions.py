@@ -10,19 +10,18 @@ leaves an audit row in `accounts.AccountEvent` (field names, never values). The 
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from layanan.accounts.actions import record_account_event, record_read
-from layanan.accounts.identifiers import accounts_using
+from layanan.accounts.identifiers import accounts_using, phone_taken
 from layanan.accounts.mail import mail_after_commit
 from layanan.accounts.models import AccountEvent, DataAccess, User
 from layanan.accounts.nik_store import nik_hash
@@ -38,6 +37,7 @@ from layanan.citizens.access import (
     ensure_front_office,
     find_citizen,
 )
+from layanan.citizens.actions_channels import set_message_channels
 from layanan.citizens.models import PasswordSetupCode, Profile
 from layanan.lib.links import absolute_url
 from layanan.lib.nik import looks_like_nik
@@ -76,6 +76,10 @@ def register_citizen(
         phone=phone,
         full_name=full_name,
         password=password,  # None sets an unusable password
+        # Messages go by email when there is an address, else by SMS (any phone takes one);
+        # the citizen may choose WhatsApp in their profile, or with the counter officer.
+        notify_email=bool(email),
+        notify_sms=not email and bool(phone),
     )
     # The NIK is sealed by its column; the keyed hash beside it is what look-ups use.
     Profile.objects.create(user=user, nik=nik, nik_hash=nik_hash(nik), address=address)
@@ -163,61 +167,10 @@ def sign_up_citizen(
     return None
 
 
-USER_ATTRIBUTES = ("full_name", "email", "phone")
-PROFILE_COLUMNS = ("nik", "kk_number", "birth_place", "birth_date", "address", "region_code")
-
-
-@transaction.atomic
-def update_profile(*, citizen: User, by: User, **values: Any) -> list[str]:
-    """Save what the citizen tells about themselves (any of `USER_ATTRIBUTES` and
-    `PROFILE_COLUMNS`, already checked by `forms.ProfileForm`; those not given stay as they
-    are); return the names of the fields that changed (nothing is written, and no audit row
-    made, when none did).
-
-    Only the citizen changes their own profile; nobody else has a page for it. An application
-    already filled from the profile keeps its answers: the profile is not the application."""
-    if by.pk != citizen.pk:
-        raise PermissionDenied
-    unknown = set(values) - set(USER_ATTRIBUTES) - set(PROFILE_COLUMNS)
-    if unknown:
-        raise TypeError(f"update_profile: unknown fields {sorted(unknown)}")
-    if "phone" in values:
-        values["phone"] = normalise(values["phone"]) if values["phone"].strip() else ""
-    profile, _created = Profile.objects.select_for_update().get_or_create(user=citizen)
-    changed_user = [
-        name
-        for name in USER_ATTRIBUTES
-        if name in values and getattr(citizen, name) != values[name]
-    ]
-    changed_profile = [
-        name
-        for name in PROFILE_COLUMNS
-        if name in values and getattr(profile, name) != values[name]
-    ]
-    if changed_user:
-        for name in changed_user:
-            setattr(citizen, name, values[name])
-        citizen.save(update_fields=changed_user)
-    if changed_profile:
-        for name in changed_profile:
-            setattr(profile, name, values[name])
-        written = list(changed_profile)
-        if "nik" in changed_profile:
-            profile.nik_hash = nik_hash(values["nik"])
-            written.append("nik_hash")
-        profile.save(update_fields=[*written, "updated_at"])
-    changed = changed_user + changed_profile
-    if changed:
-        record_account_event(
-            user=citizen, actor=by, kind=AccountEvent.Kind.PROFILE_CHANGED, fields=changed
-        )
-    return changed
-
-
 # -- the counter ---------------------------------------------------------------------------------
 
 
-def _new_citizen(*, officer: User, contact: str, full_name: str, nik: str) -> User:
+def _new_citizen(*, officer: User, contact: str, full_name: str, nik: str, phone: str) -> User:
     if looks_like_nik(contact):
         raise InvalidInput(
             _("Check the citizen's contact."),
@@ -243,11 +196,29 @@ def _new_citizen(*, officer: User, contact: str, full_name: str, nik: str) -> Us
             },
         )
     email = contact.lower() if "@" in contact else ""
-    phone = "" if email else try_normalise(contact)
-    if not email and phone is None:
+    typed = try_normalise(contact) if not email else None
+    if not email and typed is None:
         raise InvalidInput(
             _("Check the citizen's contact."),
             fields={"contact": [_("Enter the citizen's email address or mobile phone number")]},
+        )
+    if typed is not None and phone and phone != typed:
+        raise InvalidInput(
+            _("Check the citizen's mobile number."),
+            fields={"phone": [_("The contact is already a mobile number: leave this empty")]},
+        )
+    phone = typed or phone
+    if email and phone and phone_taken(phone):
+        raise InvalidInput(
+            _("Check the citizen's mobile number."),
+            fields={
+                "phone": [
+                    _(
+                        "An account already has this mobile number: enter it as the citizen's "
+                        "contact to file for that account"
+                    )
+                ]
+            },
         )
     if not full_name.strip():
         raise InvalidInput(
@@ -261,7 +232,7 @@ def _new_citizen(*, officer: User, contact: str, full_name: str, nik: str) -> Us
     try:
         with transaction.atomic():
             return register_citizen(
-                full_name=full_name.strip(), email=email, phone=phone or "", nik=nik, by=officer
+                full_name=full_name.strip(), email=email, phone=phone, nik=nik, by=officer
             )
     except IntegrityError:
         # Another counter made the same account a moment ago: use it.
@@ -273,12 +244,23 @@ def _new_citizen(*, officer: User, contact: str, full_name: str, nik: str) -> Us
 
 @transaction.atomic
 def file_at_counter(
-    *, officer: User, service: Service, contact: str, full_name: str = "", nik: str = ""
+    *,
+    officer: User,
+    service: Service,
+    contact: str,
+    full_name: str = "",
+    nik: str = "",
+    phone: str = "",
+    channels: list[str] | None = None,
+    language: str = "",
 ) -> Application:
     """Open a draft application for a walk-in citizen, found by `contact` (email, user name,
     phone number in any usual writing, or the NIK of their KTP-el) or, when nobody has it,
     given a new account without a password. The officer then fills the pages as the citizen
-    would online."""
+    would online. `phone` (E.164) is a mobile number for a new account made with an email
+    address; the counter never changes an existing account's number (with it, the password can
+    be reset). `channels` and `language`, when given, are the message channels the citizen
+    chose with the officer (`set_message_channels`)."""
     ensure_front_office(officer)
     by_nik = looks_like_nik(contact)
     named = citizens_with_nik(contact) if by_nik else citizens_named(contact)
@@ -309,7 +291,9 @@ def file_at_counter(
     citizen = named[0] if named else None
     found = False
     if citizen is None:
-        citizen = _new_citizen(officer=officer, contact=contact, full_name=full_name, nik=nik)
+        citizen = _new_citizen(
+            officer=officer, contact=contact, full_name=full_name, nik=nik, phone=phone
+        )
     elif citizen.pk == officer.pk:
         raise InvalidInput(
             _("Check the citizen's contact."),
@@ -322,6 +306,25 @@ def file_at_counter(
     else:
         # The contact named an existing account: the officer now sees its name and data.
         found = True
+        if phone and phone != citizen.phone:
+            raise InvalidInput(
+                _("Check the citizen's mobile number."),
+                fields={
+                    "phone": [
+                        _(
+                            "The citizen already has an account: they add or change its mobile "
+                            "number in their profile, the counter does not"
+                        )
+                    ]
+                },
+            )
+    if channels or language:
+        set_message_channels(
+            citizen=citizen,
+            by=officer,
+            channels=channels or citizen.chosen_channels(),
+            language=language,
+        )
     application, _created = case_actions.create_application(
         citizen=citizen, service=service, answers={}, channel=Channel.COUNTER, filed_by=officer
     )

@@ -10,10 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from layanan.accounts.fields import NIK_MESSAGES, NikField, PhoneField
 from layanan.accounts.identifiers import email_taken, phone_taken
 from layanan.accounts.models import User
+from layanan.citizens.actions_channels import channel_problems
 from layanan.lib.display import date_in_words
 from layanan.lib.kk import KkError, RegionCodeError, normalise_region_code, parse_kk
 from layanan.lib.nik import NikError, looks_like_nik, parse_nik
 from layanan.lib.phone import try_normalise
+
+CHANNEL_CHOICES = [("whatsapp", _("WhatsApp")), ("sms", _("SMS")), ("email", _("Email"))]
+LANGUAGE_CHOICES = [("id", "Bahasa Indonesia"), ("en", "English")]
 
 
 class ProfileFields(forms.Form):
@@ -284,9 +288,39 @@ class CounterForm(forms.Form):
         error_messages={"max_length": _("Full name must be 200 characters or fewer")},
     )
     nik = NikField(label=_("NIK (for a new account)"), required=False)
+    phone = PhoneField(
+        label=_("Mobile number (for a new account made with an email address)"),
+        what=_("the citizen's mobile number"),
+        required=False,
+        help_text=_(
+            "For messages by WhatsApp or SMS, and to reset the password by phone. An existing "
+            "account's number is changed only by the citizen, in their profile."
+        ),
+    )
+    channels = forms.MultipleChoiceField(
+        label=_("Messages to the citizen by"),
+        choices=CHANNEL_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Choose with the citizen. WhatsApp and SMS go to the mobile number of their "
+            "account, email to its address. Tick none to keep their current choice (a new "
+            "account gets email, or SMS when it has only a phone number)."
+        ),
+        error_messages={"invalid_choice": _("Choose WhatsApp, SMS or email")},
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the citizen's messages"),
+        choices=LANGUAGE_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Leave it unchosen to keep the current language."),
+        error_messages={"invalid_choice": _("Choose Bahasa Indonesia or English")},
+    )
 
     def __init__(self, *args: Any, services: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["channels"].hide_optional = True  # type: ignore[attr-defined]
         self.fields["service"].choices = [("", _("Choose a service")), *services]  # type: ignore[attr-defined]
 
     def clean_contact(self) -> str:
@@ -361,4 +395,47 @@ class SetupCodeForm(forms.Form):
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("The two new passwords are not the same"))
+        return data
+
+
+class ChannelsForm(forms.Form):
+    """How a citizen receives messages about their applications and complaints, checked
+    against the contact details they will have (`phone`, `email`: those just typed on the
+    profile page, or the account's). The rules are citizens.actions_channels'."""
+
+    use_required_attribute = False
+    channels = forms.MultipleChoiceField(
+        label=_("Send me messages by"),
+        choices=CHANNEL_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Messages about your applications and complaints: received, returned for "
+            "correction, finished, reminders. Choose at least one."
+        ),
+        error_messages={"invalid_choice": _("Choose WhatsApp, SMS or email")},
+    )
+    language = forms.ChoiceField(
+        label=_("Language of messages"),
+        choices=LANGUAGE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the language of your messages"),
+            "invalid_choice": _("Choose Bahasa Indonesia or English"),
+        },
+    )
+
+    def __init__(self, *args: Any, phone: str, email: str, own: bool = True, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.phone, self.email, self.own = phone, email, own
+        self.fields["channels"].hide_optional = True  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "channels" in self.errors:
+            return data
+        for problem in channel_problems(
+            data.get("channels") or [], phone=self.phone, email=self.email, own=self.own
+        ):
+            self.add_error("channels", problem)
         return data

@@ -26,11 +26,13 @@ from layanan.citizens.actions import (
     CodeRefused,
     redeem_password_setup_code,
     sign_up_citizen,
-    update_profile,
 )
-from layanan.citizens.forms import ProfileForm, SetupCodeForm, SignUpForm
+from layanan.citizens.actions_channels import language_of, unreachable_reason
+from layanan.citizens.actions_profile import save_profile
+from layanan.citizens.forms import ChannelsForm, ProfileForm, SetupCodeForm, SignUpForm
 from layanan.citizens.models import Profile
 from layanan.citizens.presenters import access_rows
+from layanan.lib.phone import national
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:
@@ -163,25 +165,90 @@ def profile_initial(user: User, record: Profile) -> dict[str, Any]:
     }
 
 
+SECTION_SHOWN = "message_channels"
+
+
+def channels_initial(user: User) -> dict[str, Any]:
+    """The message channels as the profile form shows them: those that can reach the person."""
+    return {"channels": user.chosen_channels(), "language": language_of(user)}
+
+
+def channel_hints(user: User) -> dict[str, str]:
+    """Under each box, where its messages go, or what it needs."""
+    phone = national(user.phone) if user.phone else ""
+    to_phone = (
+        _("To your mobile number %(phone)s.") % {"phone": phone}
+        if phone
+        else _("Needs a mobile number on your account.")
+    )
+    return {
+        "whatsapp": to_phone,
+        "sms": to_phone,
+        "email": _("To %(email)s.") % {"email": user.email}
+        if user.email
+        else _("Needs an email address on your account."),
+    }
+
+
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     """What the citizen tells once, for every application whose form takes it (each field of
-    a charter's form that declares `profile:`), and for nothing else."""
+    a charter's form that declares `profile:`), and for nothing else; and how they receive
+    messages (checked against the contact details of the same form)."""
     user = user_of(request)
     record = Profile.objects.filter(user=user).first() or Profile(user=user)
     if request.method == "POST":
         form = ProfileForm(request.POST)
         form.user = user
-        if form.is_valid():
-            update_profile(citizen=user, by=user, **form.cleaned_data)
+        profile_ok = form.is_valid()
+        contact = form.cleaned_data if profile_ok else {"phone": user.phone, "email": user.email}
+        # A page without the messages section (one opened before it existed) keeps the choice.
+        data = request.POST if SECTION_SHOWN in request.POST else None
+        channels_form = ChannelsForm(
+            data,
+            initial=channels_initial(user),
+            phone=contact.get("phone", ""),
+            email=contact.get("email", ""),
+        )
+        if profile_ok and (data is None or channels_form.is_valid()):
+            chosen = channels_form.cleaned_data if data is not None else {}
+            save_profile(
+                citizen=user,
+                by=user,
+                values=form.cleaned_data,
+                channels=chosen.get("channels"),
+                language=chosen.get("language", ""),
+            )
             messages.success(request, _("Your profile was saved."))
             return redirect("citizens:profile")
         status = 400
     else:
         form = ProfileForm(initial=profile_initial(user, record))
+        channels_form = ChannelsForm(
+            initial=channels_initial(user), phone=user.phone, email=user.email
+        )
         status = 200
-    context = {"form": form, **account_security(user)}
+    context = {"form": form, **channels_context(user, channels_form), **account_security(user)}
     return render(request, "citizens/profile.html", context, status=status)
+
+
+def channels_context(user: User, channels_form: ChannelsForm) -> dict[str, Any]:
+    """The profile page's messages section: each box with its hint, the section's errors for
+    the summary at the top of the page, and why no channel reaches the person, if none does."""
+    hints = channel_hints(user)
+    errors = [
+        {"message": message, "href": f"#id_{name}_0"}
+        for name in ("channels", "language")
+        for message in channels_form.errors.get(name, [])
+    ]
+    return {
+        "channels_form": channels_form,
+        "channel_options": [
+            (option, hints[option.data["value"]]) for option in channels_form["channels"]
+        ],
+        "channel_errors": errors,
+        "unreachable": unreachable_reason(user),
+    }
 
 
 @never_cache

@@ -51,6 +51,9 @@ def counter(request: HttpRequest) -> HttpResponse:
                 contact=data["contact"],
                 full_name=data["full_name"],
                 nik=data["nik"],
+                phone=data["phone"],
+                channels=data["channels"],
+                language=data["language"],
             )
         except CaseError as error:
             for field, problems in (error.fields or {"service": [error.message]}).items():
@@ -108,7 +111,13 @@ def counter_receipt(request: HttpRequest, number: str) -> HttpResponse:
         sign_in_url=request.build_absolute_uri(reverse("login")),
         code_url=request.build_absolute_uri(reverse("citizens:setup_code")),
     )
-    context.update({"code": code, "problem": problem})
+    context.update(
+        {
+            "code": code,
+            "problem": problem,
+            "phone_reset_url": request.build_absolute_uri(reverse("phone_reset")),
+        }
+    )
     # The receipt shows the citizen's name, contact and application.
     record_read(
         reader=officer,

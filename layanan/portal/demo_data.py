@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from layanan.accounts.actions import install_demo_second_factor
-from layanan.accounts.models import User
+from layanan.accounts.models import AccountEvent, User
 from layanan.agencies.models import OfficerRole, Role, Unit
 from layanan.cases.events import skip_events
 from layanan.cases.models import Event
@@ -53,6 +53,8 @@ class DemoAccount:
     roles: tuple[str, ...] = ()
     superuser: bool = False
     phone: str = ""  # E.164; citizens also sign in with it, written any usual way
+    # The channels of their messages (docs/channels.md); officers get theirs by email.
+    channels: tuple[str, ...] = ("email",)
 
     @property
     def officer(self) -> bool:
@@ -61,8 +63,10 @@ class DemoAccount:
 
 
 ACCOUNTS = (
-    DemoAccount("warga", "Siti Rahayu", "citizen", phone="+6281200000001"),
-    DemoAccount("warga2", "Budi Santoso", "citizen", phone="+6281200000002"),
+    DemoAccount(
+        "warga", "Siti Rahayu", "citizen", phone="+6281200000001", channels=("whatsapp", "email")
+    ),
+    DemoAccount("warga2", "Budi Santoso", "citizen", phone="+6281200000002", channels=("email",)),
     DemoAccount(
         "petugas",
         "Dewi Lestari",
@@ -162,6 +166,23 @@ def last_consultation_event_id() -> int:
     return ConsultationEvent.objects.aggregate(last=Max("id"))["last"] or 0
 
 
+def choose_demo_channels(user: User, account: DemoAccount) -> bool:
+    """The demo account's channels, unless somebody chose others in the demo since."""
+    if user.account_events.filter(kind=AccountEvent.Kind.CHANNELS_CHANGED).exists():
+        return False
+    flags = {
+        "notify_whatsapp": "whatsapp" in account.channels,
+        "notify_sms": "sms" in account.channels,
+        "notify_email": "email" in account.channels,
+    }
+    changed = [name for name, value in flags.items() if getattr(user, name) != value]
+    for name in changed:
+        setattr(user, name, flags[name])
+    if changed:
+        user.save(update_fields=changed)
+    return bool(changed)
+
+
 def ensure_accounts() -> int:
     changes = 0
     units = list(Unit.objects.filter(active=True))
@@ -188,6 +209,7 @@ def ensure_accounts() -> int:
             user.phone = account.phone
             user.save(update_fields=["phone"])
             changes += 1
+        changes += int(choose_demo_channels(user, account))
         for role in account.roles:
             for unit in units:
                 _role, made = OfficerRole.objects.get_or_create(user=user, unit=unit, role=role)

@@ -93,6 +93,8 @@ KNOWN_BODY_VALUES: dict[str, list[Any]] = {
     "component": ["facilities", "requirements.surat_lahir"],
     "stance": ["support", "oppose"],
     "decision": ["accepted", "partly", "rejected"],
+    "channel": ["whatsapp", "sms"],
+    "phone": ["0812 0000 0001"],
 }
 # Answers to the form of akta-kelahiran: right keys, values of any JSON type.
 ANSWER_SETS = st.dictionaries(
@@ -113,6 +115,13 @@ ANSWER_SETS = st.dictionaries(
 VALID_TARGET = KNOWN_TARGETS[0]
 VALID_BODIES: dict[str, dict[str, Any]] = {
     "POST /api/v1/auth/token": {"username": "siti", "password": PASSWORD},
+    "POST /api/v1/auth/password-reset/phone": {"phone": "0812 0000 0001", "channel": "sms"},
+    "POST /api/v1/auth/password-reset/phone/confirm": {
+        "phone": "0812 0000 0001",
+        "code": "123456",
+        "password": PASSWORD,
+    },
+    "PATCH /api/v1/me": {"channels": ["email"], "language": "en"},
     "POST /api/v1/applications": {"service": "akta-kelahiran", "answers": ANSWERS},
     "PATCH /api/v1/applications/{number}": {"answers": ANSWERS},
     "POST /api/v1/applications/{number}/documents": {"requirement": "surat_lahir", "file": PDF},

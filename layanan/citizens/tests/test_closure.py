@@ -27,7 +27,7 @@ from layanan.accounts.tokens import issue_token
 from layanan.cases import actions
 from layanan.cases.models import Application, Document
 from layanan.citizens import vault
-from layanan.citizens.actions import update_profile
+from layanan.citizens.actions_profile import update_profile
 from layanan.citizens.exports import build_export, request_export
 from layanan.citizens.models import DataExport, Profile, RightsRequest, VaultDocument
 from layanan.citizens.rights import file_rights_request

@@ -19,7 +19,7 @@ from django.test import override_settings
 from layanan.accounts.actions import record_read
 from layanan.accounts.models import DataAccess
 from layanan.accounts.tokens import issue_token
-from layanan.citizens.actions import update_profile
+from layanan.citizens.actions_profile import update_profile
 from layanan.citizens.exports import (
     ExportError,
     build_export,

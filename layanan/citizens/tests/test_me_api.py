@@ -22,6 +22,8 @@ EMPTY = {
     "region_code": "",
     "phone": "",
     "email": "siti@example.test",
+    "channels": ["email"],
+    "language": "id",
 }
 
 

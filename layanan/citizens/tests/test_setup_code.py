@@ -63,6 +63,7 @@ class IssueTests(SetupCodeTestCase):
         before = self.client.get(receipt).content.decode()
         self.assertIn("Berikan kode sekali pakai untuk kata sandi", before)
         self.assertIn("Anda belum punya kata sandi", before)
+        self.assertIn("http://testserver/masuk/lupa-sandi/telepon/", before)
         response = self.client.post(receipt, follow=True)
         self.assertRedirects(response, receipt + "#setup-code")
         page = response.content.decode()

@@ -220,6 +220,10 @@ WEB: dict[str, Route] = {
     "password_reset_done": Route("public"),
     "password_reset_confirm": Route("public"),
     "password_reset_complete": Route("public"),
+    # forgotten password by phone: the same answer for everyone; the code page sends back to
+    # the first page until a number was given there
+    "phone_reset": Route("public"),
+    "phone_reset_confirm": Route("public", ok=302),
     "api:openapi-json": Route("public"),
     "api:openapi-view": Route("public"),
     "api:api-root": Route("public", ok=404),  # django-ninja's own prefix: a JSON 404
@@ -470,6 +474,16 @@ API: dict[str, Route] = {
     ),
     "POST /api/v1/auth/token": Route("api-public", data={"username": "siti", "password": PASSWORD}),
     "POST /api/v1/auth/logout": Route("api-token", ok=204),
+    # forgotten password by phone: anyone may ask, and the answer is the same for everyone
+    # (no account has this number); no code was sent to it, so confirming is 400 for all
+    "POST /api/v1/auth/password-reset/phone": Route(
+        "api-public", ok=202, data={"phone": "0812 0000 0009", "channel": "sms"}
+    ),
+    "POST /api/v1/auth/password-reset/phone/confirm": Route(
+        "api-public",
+        ok=400,
+        data={"phone": "0812 0000 0009", "code": "123456", "password": PASSWORD},
+    ),
     "GET /api/v1/services": Route("api-public"),
     "GET /api/v1/document-types": Route("api-public"),
     # the vault and consents: the caller's own; another person's does not exist (404)

@@ -4,12 +4,14 @@ and the signed webhooks, as a citizen and the providers see it:
 - a citizen whose profile chooses WhatsApp receives a message naming the tracking number when
   she submits; a signed "STATUS <number>" from her phone gets a reply with the status; an
   unsigned one is refused (403);
-- a failed delivery falls back to the next channel, and a provider failure shows on /sehat/.
+- a failed delivery falls back to the next channel, and a provider failure shows on /sehat/;
+- a citizen with only a phone number resets their password by a code sent to that phone.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 from django.test import SimpleTestCase, override_settings
 
@@ -25,6 +27,7 @@ from layanan.notifications.tests.inbound import (
     whatsapp_text,
 )
 from layanan.notifications.tests.test_phone_channels import due_rows
+from layanan.test import BaseTestCase
 
 
 class DoneWhenTests(InboundTestCase):
@@ -101,6 +104,41 @@ class DoneWhenTests(InboundTestCase):
             self.assertEqual(
                 Message.objects.filter(channel="whatsapp", status="pending").count(), 1
             )
+
+
+class PhoneOnlyResetTests(BaseTestCase):
+    def test_a_citizen_with_only_a_phone_number_resets_the_password_by_sms(self) -> None:
+        agus = self.agus
+        agus.email, agus.phone = "", "+6285712345678"
+        agus.save(update_fields=["email", "phone"])
+        with provider_channels() as (cloud, twilio):
+            response = self.client.post(
+                "/masuk/lupa-sandi/telepon/", {"phone": "0857-1234-5678", "channel": "sms"}
+            )
+            self.assertRedirects(response, "/masuk/lupa-sandi/telepon/kode/")
+            (sent,) = twilio.sent
+            self.assertEqual(sent["To"], "+6285712345678")
+            code = re.search(r"\b\d{6}\b", sent["Body"])
+            assert code is not None, sent["Body"]
+            self.assertEqual(cloud.sent, [])
+            # the outbox keeps that a code went, never the code itself
+            self.assertNotIn(code[0], Message.objects.get(kind="phone_code").body)
+
+        new_password = "kopi-tubruk-di-alun-alun"
+        response = self.client.post(
+            "/masuk/lupa-sandi/telepon/kode/",
+            {"code": code[0], "password1": new_password, "password2": new_password},
+        )
+        self.assertRedirects(response, "/masuk/", fetch_redirect_response=False)
+        self.assertTrue(self.client.login(username=agus.username, password=new_password))
+        self.client.logout()
+        again = self.client.post(
+            "/masuk/lupa-sandi/telepon/kode/",
+            {"code": code[0], "password1": "lain-lagi-123!", "password2": "lain-lagi-123!"},
+        )
+        # a code works once: the page asks for a number again, the password stays
+        self.assertRedirects(again, "/masuk/lupa-sandi/telepon/")
+        self.assertTrue(self.client.login(username=agus.username, password=new_password))
 
 
 class DeployCheckTests(SimpleTestCase):

@@ -344,6 +344,8 @@ class PhoneCode(models.Model):
         User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="phone_codes"
     )
     channel = models.CharField(_("sent by"), max_length=10)  # "whatsapp" or "sms"
+    # the number it went to: a code works only while the account still has that number
+    sent_to = models.CharField(_("sent to"), max_length=20, blank=True)
     code_hash = models.CharField(_("code (hashed)"), max_length=128)
     issued_at = models.DateTimeField(_("issued"))
     expires_at = models.DateTimeField(_("expires"))

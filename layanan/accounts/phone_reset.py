@@ -114,6 +114,7 @@ def send_reset_code(*, phone: str, channel: str) -> None:
         PhoneCode.objects.create(
             user=user,
             channel=channel,
+            sent_to=user.phone,
             code_hash=code_hash,
             issued_at=moment,
             expires_at=moment + PhoneCode.VALID_FOR,
@@ -176,7 +177,13 @@ def reset_password_by_phone(*, phone: str, code: str, password: str) -> User:
         check_password(typed, _NOBODY)
         raise _refused("wrong")
     moment = timezone.now()
-    recent = list(PhoneCode.objects.filter(user=user).order_by("-issued_at")[:CODES_CHECKED])
+    # only codes sent to the number the account has now: a code that went to its former
+    # number opens nothing
+    recent = list(
+        PhoneCode.objects.filter(user=user, sent_to=user.phone).order_by("-issued_at")[
+            :CODES_CHECKED
+        ]
+    )
     if not recent:
         check_password(typed, _NOBODY)
         raise _refused("wrong")

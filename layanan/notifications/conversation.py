@@ -58,6 +58,11 @@ VERBS: dict[str, tuple[str, ...]] = {
     "help": ("BANTUAN", "HELP", "MENU"),
 }
 WORDS = {word: verb for verb, words in VERBS.items() for word in words}
+# Commands that take nothing after them: a message that only starts with one of their words
+# ("Stop pungli di kelurahan", "Mulai kemarin jalan rusak") is text, never an unsubscription.
+ALONE = frozenset({"stop", "start", "cancel", "help", "survey", "complaint"})
+# What interrupts a complaint or a survey under way; anything else is its next answer.
+INTERRUPTING = frozenset({"stop", "start", "cancel"})
 TEXT = "text"  # not a command: an answer within a conversation, or something to help with
 
 _FIRST_WORD = re.compile(r"[\W_]*([^\W\d_]+)(.*)", re.DOTALL)
@@ -95,6 +100,8 @@ def parse_command(text: str) -> Command:
     again = _FIRST_WORD.fullmatch(rest)
     if again and WORDS.get(again.group(1).upper()) == verb and not again.group(2)[:1].isalnum():
         rest = again.group(2).strip(_EDGES)
+    if verb in ALONE and rest:
+        return Command(TEXT, cleaned)
     return Command(verb, rest)
 
 
@@ -178,6 +185,9 @@ def dispatch(exchange: Exchange, command: Command) -> str:
         return stop_messages(exchange)
     if command.verb == "cancel":
         return cancel_topic(exchange)
+    if conversation.topic and command.verb not in INTERRUPTING:
+        # a complaint or survey under way: "STATUS …" or "LAPOR" typed now is its answer
+        command = Command(TEXT, clean(exchange.inbound.payload or exchange.inbound.text))
     if command.verb == "status":
         return tell_status(exchange, command.argument)
     if command.verb == "correct":

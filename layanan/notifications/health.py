@@ -9,6 +9,7 @@ channel failing with its last error until a send on it succeeds again. Nothing s
 from __future__ import annotations
 
 import logging
+import re
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -19,6 +20,14 @@ from layanan.accounts.models import User
 from layanan.notifications.models import ChannelHealth
 
 logger = logging.getLogger("layanan.notifications")
+
+# A phone number in a provider's error text ("The number +62812… is unverified"): /sehat/ is
+# public, so such a run of digits is cut out of what it shows.
+_NUMBER = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+
+
+def without_numbers(text: str) -> str:
+    return _NUMBER.sub("…", text)
 
 
 def administrators() -> list[str]:
@@ -41,7 +50,7 @@ def refused(channel_name: str, error: Exception) -> None:
         first = health.ok or health.alerted_at is None
         health.ok = False
         health.failing_since = health.failing_since or moment
-        health.last_error = str(error)[:1000]
+        health.last_error = without_numbers(str(error))[:1000]
         if first:
             health.alerted_at = moment
         health.save()

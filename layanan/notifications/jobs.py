@@ -513,7 +513,7 @@ def plan_fallback(message: Message, *, now: dt.datetime) -> int | None:
     when that channel carries the same thing already (an email sent beside the WhatsApp
     message), or for a one-time code (asked for again on the page, not resent elsewhere)."""
     user = message.user
-    if user is None or message.kind == "phone_code":
+    if user is None or message.kind in ("phone_code", STOP_CONFIRMATION):
         return None
     chosen = user.chosen_channels()
     later = CHANNEL_ORDER[CHANNEL_ORDER.index(Message.Channel(message.channel)) + 1 :]
@@ -576,7 +576,12 @@ def record_status(
         changes["delivered_at"] = at
     if status == Message.Status.READ and message.read_at is None:
         changes["read_at"] = at
-    if PROGRESS.get(Message.Status(message.status), 0) < rank:
+    # a failed row stays failed: its fallback is on its way, and a late report of delivery
+    # must not count it twice
+    if (
+        message.status != Message.Status.FAILED
+        and PROGRESS.get(Message.Status(message.status), 0) < rank
+    ):
         changes["status"] = status
     if message.sent_at is None:
         changes["sent_at"] = at
@@ -664,10 +669,16 @@ def code_in(text: str, stored: str) -> str:
 
 
 def release_stuck(older_than: dt.timedelta = STUCK_AFTER) -> int:
-    """A worker that died while sending leaves a message 'sending'; put it back in the queue."""
-    return Message.objects.filter(
+    """A worker that died while sending leaves a message 'sending'; put it back in the queue.
+    Not a one-time code: its row holds the text without the code (sent while the person
+    waited, `send_code_now`), so a second send would carry nothing; it is marked failed."""
+    stuck = Message.objects.filter(
         status=Message.Status.SENDING, next_attempt_at__lt=timezone.now() - older_than
-    ).update(status=Message.Status.PENDING)
+    )
+    stuck.filter(kind="phone_code").update(
+        status=Message.Status.FAILED, failed_at=timezone.now(), last_error="interrupted"
+    )
+    return stuck.exclude(kind="phone_code").update(status=Message.Status.PENDING)
 
 
 def requeue_lost(older_than: dt.timedelta = STUCK_AFTER) -> int:

@@ -197,7 +197,11 @@ def receive(channel_name: str, message: Received) -> str:
     except IntegrityError:
         return "repeat"
     attempt = begin_inbound(channel_name, message.sender)
-    if attempt.refused:
+    if attempt.refused and conversation.parse_command(message.payload or message.text).verb not in (
+        "stop",
+        "start",
+    ):
+        # over the limit: not answered; but BERHENTI and MULAI always take effect
         InboundMessage.objects.filter(pk=inbound.pk).update(outcome="throttled")
         logger.warning(
             "%s message %s not answered: its sender is over the limit of received messages",
@@ -205,7 +209,8 @@ def receive(channel_name: str, message: Received) -> str:
             inbound.pk,
         )
         return "throttled"
-    attempt.failed()  # each message spends
+    if not attempt.refused:
+        attempt.failed()  # each message spends
     try:
         return conversation.answer(inbound)
     except Exception:
@@ -246,7 +251,9 @@ def whatsapp_signed(request: HttpRequest) -> str:
     if not given.startswith("sha256="):
         return "no X-Hub-Signature-256"
     wanted = hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(given.removeprefix("sha256=").lower(), wanted):
+    # as bytes: a header with characters outside ASCII is a wrong signature, not an error
+    typed = given.removeprefix("sha256=").lower().encode("utf-8", "replace")
+    if not hmac.compare_digest(typed, wanted.encode()):
         return "wrong X-Hub-Signature-256"
     return ""
 
@@ -265,7 +272,8 @@ def whatsapp(request: HttpRequest) -> HttpResponse:
         return HttpResponse("not JSON", status=400, content_type="text/plain")
     received, reports, unread = read_whatsapp(payload)
     if unread or not (received or reports):
-        logger.info("webhook %s: %d items not read in %.500s", request.path, unread, payload)
+        # counts only: the payload holds phone numbers, names and what people wrote
+        logger.info("webhook %s: %d items not read", request.path, unread)
     for report in reports:
         record(Message.Channel.WHATSAPP, report)
     for message in received:

@@ -78,6 +78,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("channel", models.CharField(max_length=10, verbose_name="sent by")),
+                ("sent_to", models.CharField(blank=True, max_length=20, verbose_name="sent to")),
                 ("code_hash", models.CharField(max_length=128, verbose_name="code (hashed)")),
                 ("issued_at", models.DateTimeField(verbose_name="issued")),
                 ("expires_at", models.DateTimeField(verbose_name="expires")),

@@ -210,6 +210,15 @@ class PhoneResetApiTests(PhoneResetTestCase):
         token = self.post("/api/v1/auth/token", signed_in)
         self.assertEqual(token.status_code, 200, secret)
 
+    def test_a_code_sent_to_a_former_number_opens_nothing(self) -> None:
+        self.request_code("081211112222")
+        code = self.last_code()  # in the hands of whoever has +6281211112222
+        User.objects.filter(pk=self.tono.pk).update(phone="+6281255556666")
+        body = {"phone": "081255556666", "code": code, "password": NEW_PASSWORD}
+        answer = self.post(CONFIRM, body)
+        self.assertEqual((answer.status_code, list(answer.json()["fields"])), (400, ["code"]))
+        self.assertFalse(self.client.login(username="+6281211112222", password=NEW_PASSWORD))
+
     def test_unknown_number_same_answer_and_bad_input_named(self) -> None:
         known = self.request_code("081211112222", "whatsapp")
         unknown = self.request_code("081299990000", "whatsapp")

@@ -10,7 +10,7 @@ from layanan.cases import actions
 from layanan.complaints.actions import ensure_builtin_categories
 from layanan.complaints.models import Complaint
 from layanan.lib import tracking
-from layanan.notifications.jobs import plan_reply, send_message_now
+from layanan.notifications.jobs import fail, plan_reply, send_message_now
 from layanan.notifications.models import Conversation, InboundMessage, Message
 from layanan.notifications.tests.inbound import (
     SITI_PHONE,
@@ -177,7 +177,8 @@ class ComplaintTests(InboundTestCase):
         self.assertIn("Disdukcapil", topics.body)
         self.assertIn("minimal", self.say("1").body)  # the first topic; now: what happened
         self.assertIn("10", self.say("uang").body)  # too short: asked again
-        self.say("Petugas loket meminta uang tambahan untuk mempercepat akta.")
+        # a description that starts with a command word is the description
+        self.say("Lapor: petugas loket meminta uang tambahan untuk mempercepat akta.")
         filed = self.say("2")  # anonymous
         complaint = Complaint.objects.get()
         self.assertEqual(
@@ -233,6 +234,19 @@ class StopTests(InboundTestCase):
         self.siti.refresh_from_db()
         self.assertTrue(self.siti.notify_whatsapp)
         self.assertEqual(send_message_now(resumed.pk), "sent")
+
+    def test_a_sentence_that_starts_with_stop_is_no_unsubscription(self):
+        for text in ("Stop pungli di kantor kelurahan", "Mulai kemarin jalan rusak"):
+            self.assertEqual(self.say(text).kind, "reply")
+        self.assertIsNone(Conversation.objects.get(address=SITI_PHONE).stopped_at)
+        self.siti.refresh_from_db()
+        self.assertTrue(self.siti.notify_whatsapp)
+        self.assertEqual(InboundMessage.objects.latest("pk").outcome, "help")
+
+    def test_the_stop_confirmation_never_falls_back(self):
+        confirmation = self.say("BERHENTI")
+        self.assertIsNone(fail(Message.objects.get(pk=confirmation.pk), error="undeliverable"))
+        self.assertEqual(Message.objects.filter(fallback_for=confirmation).count(), 0)
 
     def test_stop_from_a_number_without_an_account(self):
         self.say("STOP", phone=STRANGER_PHONE)

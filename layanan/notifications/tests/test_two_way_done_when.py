@@ -13,10 +13,13 @@ from __future__ import annotations
 import json
 import re
 
+import time_machine
 from django.test import SimpleTestCase, override_settings
+from django.utils import timezone
 
 from layanan.cases.presenters import status_sentence
-from layanan.notifications import jobs
+from layanan.notifications import health, jobs
+from layanan.notifications.channels import ProviderRefused
 from layanan.notifications.checks import channels_configured
 from layanan.notifications.models import InboundMessage, Message
 from layanan.notifications.testing import provider_channels
@@ -139,6 +142,35 @@ class PhoneOnlyResetTests(BaseTestCase):
         # a code works once: the page asks for a number again, the password stays
         self.assertRedirects(again, "/masuk/lupa-sandi/telepon/")
         self.assertTrue(self.client.login(username=agus.username, password=new_password))
+
+
+class LoudButDiscreetTests(BaseTestCase):
+    def test_sehat_shows_a_providers_refusal_without_the_phone_number_in_it(self) -> None:
+        health.refused(
+            "sms", ProviderRefused("The number +6281234567890 is unverified", code="21608")
+        )
+        body = self.client.get("/sehat/").json()
+        self.assertFalse(body["channels"]["sms"]["ok"])
+        self.assertIn("21608", body["channels"]["sms"]["last_error"])
+        self.assertNotIn("6281234567890", json.dumps(body))
+
+    def test_an_interrupted_code_is_failed_not_sent_again_without_its_code(self) -> None:
+        with time_machine.travel(timezone.now(), tick=False) as traveller:
+            code = Message.objects.create(
+                user=self.siti,
+                kind="phone_code",
+                channel="sms",
+                recipient="+6281234567890",
+                subject="Kode",
+                body="Kode Layanan Anda: ••••••",
+                status=Message.Status.SENDING,
+                next_attempt_at=timezone.now(),
+            )
+            traveller.shift(jobs.STUCK_AFTER * 2)
+            jobs.release_stuck()
+        code.refresh_from_db()
+        self.assertEqual(code.status, Message.Status.FAILED)
+        self.assertEqual(jobs.requeue_lost(), 0)
 
 
 class DeployCheckTests(SimpleTestCase):

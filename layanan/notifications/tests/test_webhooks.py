@@ -66,6 +66,12 @@ class SignatureTests(InboundTestCase):
         self.assertFalse(Message.objects.exists())
         self.assertFalse(Conversation.objects.exists())
 
+    def test_a_signature_header_outside_ascii_is_refused_not_an_error(self):
+        for signed in ("sha256=\u00ff" + "0" * 63, "sha256=\u0661" * 2):
+            response = self.post_whatsapp(whatsapp_text(SITI_PHONE, "halo"), signed=signed)
+            self.assertEqual(response.status_code, 403)
+        self.assertFalse(InboundMessage.objects.exists())
+
     def test_a_wrong_signature_is_refused(self):
         payload = whatsapp_text(SITI_PHONE, "STATUS")
         forged = signature(json.dumps(payload).encode(), secret="bukan-rahasianya")
@@ -144,6 +150,11 @@ class ReceivedTests(InboundTestCase):
         self.assertEqual(Message.objects.filter(inbound__sender=SITI_PHONE).count(), 2)
         # another number is counted on its own
         self.say("halo", phone=STRANGER_PHONE)
+        # over the limit, BERHENTI still takes effect (an opt-out is never lost)
+        self.post_whatsapp(whatsapp_text(SITI_PHONE, "BERHENTI"))
+        self.assertIsNotNone(Conversation.objects.get(address=SITI_PHONE).stopped_at)
+        self.siti.refresh_from_db()
+        self.assertFalse(self.siti.notify_whatsapp)
 
 
 class DeliveryStatusTests(InboundTestCase):
@@ -178,6 +189,14 @@ class DeliveryStatusTests(InboundTestCase):
         self.assertIn("131026", reply.last_error)
         fallback = Message.objects.get(fallback_for=reply)
         self.assertEqual((fallback.channel, fallback.recipient), ("email", self.siti.email))
+
+    def test_a_late_delivered_report_leaves_a_failed_message_failed(self):
+        reply = self.sent_reply("wamid.keluar3")
+        self.post_whatsapp(whatsapp_status("wamid.keluar3", "failed"))
+        self.post_whatsapp(whatsapp_status("wamid.keluar3", "delivered"))
+        reply.refresh_from_db()
+        self.assertEqual(reply.status, Message.Status.FAILED)
+        self.assertEqual(Message.objects.filter(fallback_for=reply).count(), 1)
 
     def test_a_status_for_a_message_of_nobody_changes_nothing(self):
         response = self.post_whatsapp(whatsapp_status("wamid.lain", "delivered"))

@@ -100,9 +100,10 @@ class DemoConsultationTests(TestCase):
         self.assertEqual(adopted.status_code, 200, adopted.content)
         self.assertEqual(adopted.json()["status"], "adopted")
         self.assertEqual(Charter.objects.get(pk=ended.charter_id).status, Charter.Status.SCHEDULED)
-        # the answers are news: warga and warga2 are each told of theirs
+        # the answers are news: warga (by email and WhatsApp) and warga2 (by email) are each
+        # told of theirs
         with time_machine.travel(LOADED_AT + dt.timedelta(minutes=6), tick=False):
-            self.assertEqual(consultation_messages.plan_messages(), 2)
+            self.assertEqual(consultation_messages.plan_messages(), 3)
 
     def test_warga_follows_a_service_and_nothing_of_the_past_is_mailed(self) -> None:
         self.assertTrue(

@@ -200,10 +200,11 @@ class DemoDataTests(DemoTestCase):
         with time_machine.travel(LOADED_AT, tick=False):
             self.assertEqual(jobs.plan_messages(), 0)
             warga = self.return_one_to_warga()
-            self.assertEqual(jobs.plan_messages(), 1)
+            # warga chose WhatsApp and email: one message on each
+            self.assertEqual(jobs.plan_messages(), 2)
         self.assertEqual(
-            list(Message.objects.values_list("event__kind", "recipient")),
-            [("returned", warga.email)],
+            sorted(Message.objects.values_list("event__kind", "channel", "recipient")),
+            [("returned", "email", warga.email), ("returned", "whatsapp", warga.phone)],
         )
 
     def test_history_is_skipped_only_when_nothing_was_waiting(self) -> None:
@@ -212,7 +213,7 @@ class DemoDataTests(DemoTestCase):
             waiting = Event.objects.latest("id").pk
             # a later load (or anything else) must not skip an event the planner has not read
             self.assertFalse(jobs.skip_history(after_id=waiting, up_to_id=waiting + 10))
-            self.assertEqual(jobs.plan_messages(), 1)
+            self.assertEqual(jobs.plan_messages(), 2)  # by email and by WhatsApp
 
     def test_an_open_sample_shows_when_it_is_expected_to_be_completed(self) -> None:
         """demo-4 (a practice licence under review) gets its estimate from the three recent

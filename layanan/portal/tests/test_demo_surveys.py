@@ -82,8 +82,10 @@ class DemoSurveyTests(TestCase):
                     )
                     break
             invite_ended_applications()
-            self.assertEqual(plan_survey_messages(), 1)
-        message = Message.objects.get(survey_invitation__application=application)
+            # by email, and by WhatsApp for warga, who chose it
+            expected = 1 + (application.applicant.username == "warga")
+            self.assertEqual(plan_survey_messages(), expected)
+        message = Message.objects.get(survey_invitation__application=application, channel="email")
         self.assertEqual(message.recipient, application.applicant.email)
         link = "/survei/" + message.body.split("/survei/")[1].split("/")[0] + "/"
         answers = {f"u{i}": "1" for i in range(1, 10)}

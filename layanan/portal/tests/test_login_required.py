@@ -52,6 +52,8 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "phone_reset",  # forgotten password, by a code sent to the phone
+    "phone_reset_confirm",
     "admin:login",
     "admin_login",  # the same page, answered 429 when the attempt limit refuses
     # the second step of signing in, and setting up the app, before the session is signed in
@@ -63,6 +65,8 @@ PUBLIC = {
     "api:openapi-view",
     "api:api-root",  # django-ninja's own prefix: a JSON 404 for everyone
     "api:token",
+    "api:phone_reset_request",
+    "api:phone_reset_confirm",
     "api:list_services",
     "api:service_detail",
     "api:vault_document_types",  # the shared list of document types: codes and names

@@ -67,6 +67,10 @@ SKIPPED = {
     "second_factor_enrol": "setting up an authenticator app; no complaint is read there",
     "citizens:setup_code": "choosing a password with a counter code; no complaint is read",
     "api:token": "issues API tokens (POST); no complaint is read there",
+    "api:phone_reset_request": "sends a password-reset code to a phone (POST); no complaint is "
+    "read there",
+    "api:phone_reset_confirm": "sets a password with a code sent to the phone (POST); no "
+    "complaint is read there",
     "api:api-root": "django-ninja's prefix: a JSON 404 for everyone",
     "evaluation:public_detail": "a recorded evaluation of a standard: its conclusions and "
     "figures, complaints only as counts by category (none recorded here)",

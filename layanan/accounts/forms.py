@@ -172,28 +172,12 @@ class PhoneResetRequestForm(forms.Form):
     )
 
 
-class PhoneResetConfirmForm(forms.Form):
-    """The code sent to the phone, and the new password twice."""
+class NewPasswordTwiceForm(forms.Form):
+    """A new password typed twice, for the pages that set one with a one-time code (the code
+    sent to the phone here, the counter's printed code in citizens); the code's field comes
+    first (`field_order`)."""
 
     use_required_attribute = False
-    code = forms.CharField(
-        label=_("Code"),
-        max_length=12,
-        help_text=_("The 6 digits in the message we sent you."),
-        error_messages={
-            "required": _("Enter the 6-digit code from the message"),
-            "max_length": _("Enter the 6-digit code from the message"),
-        },
-        widget=forms.TextInput(
-            attrs={
-                "autofocus": True,
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "spellcheck": "false",
-                "class": "govuk-input--width-5",
-            }
-        ),
-    )
     password1 = forms.CharField(
         label=_("New password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -214,3 +198,27 @@ class PhoneResetConfirmForm(forms.Form):
         if first and second and first != second:
             self.add_error("password2", _("The two new passwords are not the same"))
         return data
+
+
+class PhoneResetConfirmForm(NewPasswordTwiceForm):
+    """The code sent to the phone, and the new password twice."""
+
+    field_order = ["code", "password1", "password2"]
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=12,
+        help_text=_("The 6 digits in the message we sent you."),
+        error_messages={
+            "required": _("Enter the 6-digit code from the message"),
+            "max_length": _("Enter the 6-digit code from the message"),
+        },
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "govuk-input--width-5",
+            }
+        ),
+    )

@@ -331,11 +331,35 @@ class AttemptCounter(models.Model):
         return f"{self.key}: {self.attempts}"
 
 
-class PhoneCode(models.Model):
+class OneTimeCode(models.Model):
+    """A one-time code for choosing a password: only a salted hash is kept; it works once,
+    until `expires_at`, and only while no newer code replaced it. Its owner and how it was
+    given are the concrete model's (PhoneCode here, citizens.PasswordSetupCode)."""
+
+    code_hash = models.CharField(_("code (hashed)"), max_length=128)
+    issued_at = models.DateTimeField(_("issued"))
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    replaced_at = models.DateTimeField(_("replaced by a newer code"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def state_at(self, moment: dt.datetime) -> str:
+        """usable, used, replaced or expired."""
+        if self.used_at is not None:
+            return "used"
+        if self.replaced_at is not None:
+            return "replaced"
+        if moment >= self.expires_at:
+            return "expired"
+        return "usable"
+
+
+class PhoneCode(OneTimeCode):
     """A one-time code sent by WhatsApp or SMS to reset the password of an account that has a
-    phone number (accounts.views_phone_reset). Only a salted hash is stored; the code works
-    once, within `VALID_FOR`, for at most `MAX_TRIES` wrong guesses, and only the newest one
-    of an account works."""
+    phone number (accounts.views_phone_reset). It works within `VALID_FOR`, for at most
+    `MAX_TRIES` wrong guesses, and only the newest one of an account works."""
 
     VALID_FOR = dt.timedelta(minutes=10)
     MAX_TRIES = 5
@@ -346,12 +370,7 @@ class PhoneCode(models.Model):
     channel = models.CharField(_("sent by"), max_length=10)  # "whatsapp" or "sms"
     # the number it went to: a code works only while the account still has that number
     sent_to = models.CharField(_("sent to"), max_length=20, blank=True)
-    code_hash = models.CharField(_("code (hashed)"), max_length=128)
-    issued_at = models.DateTimeField(_("issued"))
-    expires_at = models.DateTimeField(_("expires"))
     wrong_tries = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
-    used_at = models.DateTimeField(_("used"), null=True, blank=True)
-    replaced_at = models.DateTimeField(_("replaced by a newer code"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("phone reset code")
@@ -362,13 +381,8 @@ class PhoneCode(models.Model):
         return f"{self.user} ({self.issued_at:%Y-%m-%d %H:%M})"
 
     def state_at(self, moment: dt.datetime) -> str:
-        """usable, used, replaced, expired or exhausted (too many wrong tries)."""
-        if self.used_at is not None:
-            return "used"
-        if self.replaced_at is not None:
-            return "replaced"
-        if moment >= self.expires_at:
-            return "expired"
-        if self.wrong_tries >= self.MAX_TRIES:
+        """As any one-time code's, or exhausted (too many wrong tries)."""
+        state = super().state_at(moment)
+        if state == "usable" and self.wrong_tries >= self.MAX_TRIES:
             return "exhausted"
-        return "usable"
+        return state

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from layanan.accounts.fields import NIK_MESSAGES, NikField, PhoneField
+from layanan.accounts.forms import NewPasswordTwiceForm
 from layanan.accounts.identifiers import email_taken, phone_taken
 from layanan.accounts.models import User
 from layanan.citizens.actions_channels import channel_problems
@@ -354,10 +355,10 @@ class CounterForm(forms.Form):
         return phone
 
 
-class SetupCodeForm(forms.Form):
+class SetupCodeForm(NewPasswordTwiceForm):
     """Choose a password with the one-time code printed on a counter receipt."""
 
-    use_required_attribute = False
+    field_order = ["identifier", "code", "password1", "password2"]
     identifier = forms.CharField(
         label=_("Email address or mobile phone number"),
         max_length=254,
@@ -376,26 +377,6 @@ class SetupCodeForm(forms.Form):
             "max_length": _("Enter the code printed on your receipt: 8 letters and digits"),
         },
     )
-    password1 = forms.CharField(
-        label=_("New password"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        strip=False,
-        help_text=_("At least 8 characters, not only digits, not a common password."),
-        error_messages={"required": _("Enter a new password")},
-    )
-    password2 = forms.CharField(
-        label=_("New password again"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        strip=False,
-        error_messages={"required": _("Enter the new password again")},
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        first, second = data.get("password1"), data.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("The two new passwords are not the same"))
-        return data
 
 
 class ChannelsForm(forms.Form):

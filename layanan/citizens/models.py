@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from layanan.accounts.models import OneTimeCode
 from layanan.accounts.nik_store import SealedNikField
 from layanan.cases.models import Application, Document, private_storage
 from layanan.lib.nik import NikError, mask_nik
@@ -51,12 +52,12 @@ class Profile(models.Model):
             return "*" * len(self.nik)
 
 
-class PasswordSetupCode(models.Model):
+class PasswordSetupCode(OneTimeCode):
     """A one-time code a counter officer gives a citizen whose account has no password yet
     (made at the counter, perhaps with only a phone number and so no reset by email).
 
-    Only a salted hash of the code is stored; the code itself is shown once, on the printed
-    receipt. It works once, within `VALID_FOR`, and only the newest one of a citizen works.
+    The code itself is shown once, on the printed receipt (a `OneTimeCode`: hashed, once,
+    within `VALID_FOR`, the newest only).
     """
 
     VALID_FOR = dt.timedelta(hours=72)
@@ -67,7 +68,6 @@ class PasswordSetupCode(models.Model):
         on_delete=models.CASCADE,
         related_name="password_setup_codes",
     )
-    code_hash = models.CharField(_("code (hashed)"), max_length=128)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("issued by"),
@@ -82,10 +82,6 @@ class PasswordSetupCode(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    issued_at = models.DateTimeField(_("issued"))
-    expires_at = models.DateTimeField(_("expires"))
-    used_at = models.DateTimeField(_("used"), null=True, blank=True)
-    replaced_at = models.DateTimeField(_("replaced by a newer code"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("password-setup code")
@@ -94,16 +90,6 @@ class PasswordSetupCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.issued_at:%Y-%m-%d %H:%M})"
-
-    def state_at(self, moment: dt.datetime) -> str:
-        """usable, used, replaced or expired."""
-        if self.used_at is not None:
-            return "used"
-        if self.replaced_at is not None:
-            return "replaced"
-        if moment >= self.expires_at:
-            return "expired"
-        return "usable"
 
 
 def vault_path(document: VaultDocument, filename: str) -> str:

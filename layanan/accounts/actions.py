@@ -15,7 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from layanan.accounts.access_log import PLACE_PURPOSE
-from layanan.accounts.models import AccountEvent, DataAccess, User
+from layanan.accounts.models import CHANNEL_FLAGS, AccountEvent, DataAccess, User
 from layanan.accounts.second_factor import (
     APP_DEVICE_NAME,
     DEMO_KEY,
@@ -24,6 +24,20 @@ from layanan.accounts.second_factor import (
     normalise_code,
 )
 from layanan.agencies.models import OfficerRole, Unit
+
+
+def switch_channel(
+    *, user: User, channel: str, on: bool, kind: AccountEvent.Kind, note: str = ""
+) -> bool:
+    """Turn one of `user`'s message channels on or off by their own request (a reply BERHENTI
+    or MULAI), with an audit row; False when it already was."""
+    flag = CHANNEL_FLAGS[channel]
+    if getattr(user, flag) == on:
+        return False
+    setattr(user, flag, on)
+    user.save(update_fields=[flag])
+    record_account_event(user=user, actor=user, kind=kind, fields=[flag], note=note)
+    return True
 
 
 def record_account_event(

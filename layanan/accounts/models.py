@@ -1,11 +1,16 @@
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from layanan.lib.phone import national
+
+# Each message channel and the flag on User that says the person chose it, in the order the
+# channels are tried (notifications falls back along it).
+CHANNEL_FLAGS = {"whatsapp": "notify_whatsapp", "sms": "notify_sms", "email": "notify_email"}
 
 
 class User(AbstractUser):
@@ -49,12 +54,16 @@ class User(AbstractUser):
     def chosen_channels(self) -> list[str]:
         """The channels this person chose that can reach them, in the order they are tried:
         WhatsApp, SMS (both need a phone number), email (needs an address)."""
-        chosen = [
-            ("whatsapp", self.notify_whatsapp and bool(self.phone)),
-            ("sms", self.notify_sms and bool(self.phone)),
-            ("email", self.notify_email and bool(self.email)),
+        return [
+            name
+            for name, flag in CHANNEL_FLAGS.items()
+            if getattr(self, flag) and (self.email if name == "email" else self.phone)
         ]
-        return [name for name, usable in chosen if usable]
+
+    @property
+    def message_language(self) -> str:
+        """The language of this person's messages: theirs, else the installation's."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def sign_in_name(self) -> str:

@@ -68,7 +68,7 @@ def new_code() -> str:
 
 def code_message(*, code: str, language: str) -> str:
     """The text sent, short and in the person's language of messages."""
-    with translation.override(language or settings.LANGUAGE_CODE):
+    with translation.override(language):
         return _(
             "Your %(site)s code: %(code)s. Valid for %(minutes)d minutes. Do not give it to anyone."
         ) % {
@@ -102,8 +102,8 @@ def send_reset_code(*, phone: str, channel: str) -> None:
     user = account_for_phone(phone)
     if user is None:
         return
-    text = code_message(code=code, language=user.language)
-    stored = code_message(code="•" * CODE_DIGITS, language=user.language)
+    text = code_message(code=code, language=user.message_language)
+    stored = code_message(code="•" * CODE_DIGITS, language=user.message_language)
     if not sender()(user=user, channel_name=channel, text=text, stored=stored):
         raise CodeNotSent(channel)
     with transaction.atomic():

@@ -13,19 +13,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from layanan.accounts.actions import record_account_event
-from layanan.accounts.models import AccountEvent, User
+from layanan.accounts.models import CHANNEL_FLAGS, AccountEvent, User
 from layanan.cases.actions import InvalidInput
 from layanan.citizens.access import ensure_front_office
 
-CHANNELS = ("whatsapp", "sms", "email")
+CHANNELS = tuple(CHANNEL_FLAGS)
 LANGUAGES = ("id", "en")
 PHONE_NAMES = {"whatsapp": "WhatsApp", "sms": "SMS"}
-FLAGS = {"whatsapp": "notify_whatsapp", "sms": "notify_sms", "email": "notify_email"}
 
 
 def channel_problems(
@@ -76,11 +74,6 @@ def channel_problems(
     return problems
 
 
-def language_of(user: User) -> str:
-    """The language of the person's messages: theirs, else the installation's."""
-    return user.language or settings.LANGUAGE_CODE
-
-
 def unreachable_reason(user: User) -> str:
     """Why no message can reach `user` now ("" when one can): what the profile page says."""
     if user.chosen_channels():
@@ -114,7 +107,7 @@ def set_message_channels(
     )
     if problems:
         raise InvalidInput(_("Check the message channels."), fields={"channels": problems})
-    values: dict[str, Any] = {flag: name in chosen for name, flag in FLAGS.items()}
+    values: dict[str, Any] = {flag: name in chosen for name, flag in CHANNEL_FLAGS.items()}
     if language:
         values["language"] = language
     changed = [name for name, value in values.items() if getattr(citizen, name) != value]

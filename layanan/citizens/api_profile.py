@@ -12,7 +12,7 @@ from ninja import Body, Router, Schema
 
 from layanan.accounts.current import user_of
 from layanan.accounts.models import User
-from layanan.citizens.actions_channels import CHANNELS, LANGUAGES, language_of
+from layanan.citizens.actions_channels import CHANNELS, LANGUAGES
 from layanan.citizens.actions_profile import save_profile
 from layanan.citizens.forms import ChannelsForm, ProfileForm
 from layanan.citizens.models import Profile
@@ -51,7 +51,7 @@ def profile_of(user: User) -> dict[str, Any]:
         "nik": values["nik"] or "",
         "kk_number": values["kk_number"] or "",
         "channels": user.chosen_channels(),
-        "language": language_of(user),
+        "language": user.message_language,
     }
 
 
@@ -113,7 +113,7 @@ def patch_profile(request: HttpRequest, data: dict[str, Any] = Body(...)) -> dic
     contact_changes = bool(chosen) and ("phone" in data or "email" in data)
     if changes_channels or contact_changes:
         checked = ChannelsForm(
-            data={"channels": chosen, "language": language or language_of(user)},
+            data={"channels": chosen, "language": language or user.message_language},
             phone=form.cleaned_data.get("phone", user.phone),
             email=form.cleaned_data.get("email", user.email),
         )

@@ -27,7 +27,7 @@ from layanan.citizens.actions import (
     redeem_password_setup_code,
     sign_up_citizen,
 )
-from layanan.citizens.actions_channels import language_of, unreachable_reason
+from layanan.citizens.actions_channels import unreachable_reason
 from layanan.citizens.actions_profile import save_profile
 from layanan.citizens.forms import ChannelsForm, ProfileForm, SetupCodeForm, SignUpForm
 from layanan.citizens.models import Profile
@@ -170,7 +170,7 @@ SECTION_SHOWN = "message_channels"
 
 def channels_initial(user: User) -> dict[str, Any]:
     """The message channels as the profile form shows them: those that can reach the person."""
-    return {"channels": user.chosen_channels(), "language": language_of(user)}
+    return {"channels": user.chosen_channels(), "language": user.message_language}
 
 
 def channel_hints(user: User) -> dict[str, str]:

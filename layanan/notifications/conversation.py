@@ -36,14 +36,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from layanan.accounts.actions import record_account_event
+from layanan.accounts.actions import switch_channel
 from layanan.accounts.models import AccountEvent, User
 from layanan.cases.access import canonical_number
 from layanan.cases.models import Application, Status, StepState
 from layanan.cases.presenters import local_time, status_sentence, step_name
 from layanan.lib.links import absolute_url
 from layanan.notifications import jobs
-from layanan.notifications.models import Conversation, InboundMessage, Message
+from layanan.notifications.models import Conversation, InboundMessage
 
 # -- the pure core --------------------------------------------------------------------------
 
@@ -151,10 +151,6 @@ class Exchange:
         self.conversation.save(update_fields=["topic", "state", "updated_at"])
 
 
-def language_of(user: User | None) -> str:
-    return (user.language if user is not None else "") or settings.LANGUAGE_CODE
-
-
 @transaction.atomic
 def answer(inbound: InboundMessage) -> str:
     """Answer a received message (already stored, its sender matched to an account); returns
@@ -166,7 +162,12 @@ def answer(inbound: InboundMessage) -> str:
         filter(None, [conversation.last_inbound_at, inbound.received_at])
     )
     conversation.save(update_fields=["last_inbound_at", "updated_at"])
-    exchange = Exchange(inbound, conversation, inbound.user, language_of(inbound.user))
+    exchange = Exchange(
+        inbound,
+        conversation,
+        inbound.user,
+        inbound.user.message_language if inbound.user else settings.LANGUAGE_CODE,
+    )
     with translation.override(exchange.language):
         outcome = dispatch(exchange, parse_command(inbound.payload or inbound.text))
     InboundMessage.objects.filter(pk=inbound.pk).update(outcome=outcome[:40])
@@ -334,9 +335,6 @@ def cancel_topic(exchange: Exchange) -> str:
     return "cancelled"
 
 
-CHANNEL_FIELDS = {Message.Channel.WHATSAPP: "notify_whatsapp", Message.Channel.SMS: "notify_sms"}
-
-
 def stop_messages(exchange: Exchange) -> str:
     """BERHENTI: the confirmation is queued first (a kind `send_message_now` sends to a
     stopped number), then the number is marked stopped and the account's choice of this
@@ -349,16 +347,12 @@ def stop_messages(exchange: Exchange) -> str:
     conversation.stopped_at = timezone.now()
     conversation.topic, conversation.state = "", {}
     conversation.save(update_fields=["stopped_at", "topic", "state", "updated_at"])
-    field = CHANNEL_FIELDS.get(Message.Channel(exchange.inbound.channel))
-    user = exchange.user
-    if user is not None and field and getattr(user, field):
-        setattr(user, field, False)
-        user.save(update_fields=[field])
-        record_account_event(
-            user=user,
-            actor=user,
+    if exchange.user is not None:
+        switch_channel(
+            user=exchange.user,
+            channel=exchange.inbound.channel,
+            on=False,
             kind=AccountEvent.Kind.CHANNEL_STOPPED,
-            fields=[field],
             note=exchange.inbound.channel,
         )
     return "stop"
@@ -370,16 +364,12 @@ def start_messages(exchange: Exchange) -> str:
     if conversation.stopped_at is not None:
         conversation.stopped_at = None
         conversation.save(update_fields=["stopped_at", "updated_at"])
-    field = CHANNEL_FIELDS.get(Message.Channel(exchange.inbound.channel))
-    user = exchange.user
-    if user is not None and field and not getattr(user, field):
-        setattr(user, field, True)
-        user.save(update_fields=[field])
-        record_account_event(
-            user=user,
-            actor=user,
+    if exchange.user is not None:
+        switch_channel(
+            user=exchange.user,
+            channel=exchange.inbound.channel,
+            on=True,
             kind=AccountEvent.Kind.CHANNELS_CHANGED,
-            fields=[field],
             note=exchange.inbound.channel,
         )
     exchange.reply(_("Messages are on again. Send BERHENTI to stop them."))

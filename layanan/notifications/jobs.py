@@ -271,10 +271,6 @@ def in_language(render: Callable[[], Draft]) -> Callable[[str], Draft]:
     return draft
 
 
-def language_of(user: User | None) -> str:
-    return (user.language if user is not None else "") or settings.LANGUAGE_CODE
-
-
 def plan_for(
     *,
     user: User | None,
@@ -289,7 +285,7 @@ def plan_for(
     email when they chose it and on the first phone channel they chose (WhatsApp before SMS,
     the short text); for someone without one, to the `email` and by SMS to the `phone` they
     left. A person nobody can reach gets a skipped email row. Returns the ids to send."""
-    language = language_of(user)
+    language = user.message_language if user is not None else settings.LANGUAGE_CODE
     phone_channel = "sms" if phone else ""
     if user is not None:
         chosen = user.chosen_channels()
@@ -629,7 +625,7 @@ def send_code_now(*, user: User, channel_name: str, text: str, stored: str, code
     message = Message.objects.create(
         user=user,
         kind="phone_code",
-        language=user.language,
+        language=user.message_language,
         channel=channel_name,
         recipient=user.phone,
         subject=stored.splitlines()[0][:200],

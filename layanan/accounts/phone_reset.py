@@ -23,9 +23,7 @@ import secrets
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -33,11 +31,10 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from layanan.accounts import throttle
 from layanan.accounts.actions import record_account_event
 from layanan.accounts.models import AccountEvent, PhoneCode, User
+from layanan.accounts.one_time_codes import CodeRefused, check_new_password, set_password_with_code
 from layanan.accounts.second_factor import is_officer
-from layanan.accounts.tokens import revoke_all_tokens
 from layanan.lib.phone import try_normalise
 
 CODE_DIGITS = 6
@@ -137,15 +134,6 @@ def not_sent_message(channel: str) -> str:
     )
 
 
-class CodeRefused(Exception):
-    """`field` names the form field the message belongs to; `code` says why for machines:
-    wrong, used, replaced, expired, exhausted, password."""
-
-    def __init__(self, code: str, field: str, message: str) -> None:
-        super().__init__(message)
-        self.code, self.field, self.message = code, field, message
-
-
 REFUSALS = {
     "wrong": gettext_lazy("The code is not correct. Check the last code we sent you"),
     "used": gettext_lazy("This code was already used. Ask for a new code"),
@@ -196,10 +184,7 @@ def reset_password_by_phone(*, phone: str, code: str, password: str) -> User:
         if any(check_password(typed, older.code_hash) for older in recent[1:]):
             raise _refused("replaced")
         raise _refused("exhausted" if newest.wrong_tries + 1 >= PhoneCode.MAX_TRIES else "wrong")
-    try:
-        password_validation.validate_password(password, user)
-    except ValidationError as problems:
-        raise CodeRefused("password", "password1", " ".join(problems.messages)) from None
+    check_new_password(password, user)
     with transaction.atomic():
         claimed = PhoneCode.objects.filter(
             pk=newest.pk,
@@ -210,15 +195,11 @@ def reset_password_by_phone(*, phone: str, code: str, password: str) -> User:
         ).update(used_at=moment)
         if claimed != 1:
             raise _refused("used")
-        user.set_password(password)
-        user.save(update_fields=["password"])
-        record_account_event(
-            user=user,
-            actor=user,
+        set_password_with_code(
+            user,
+            password,
             kind=AccountEvent.Kind.PASSWORD_RESET_BY_PHONE,
-            fields=["password"],
+            reason="password reset by phone",
             note=newest.channel,
         )
-        revoke_all_tokens(user=user, actor=user, reason="password reset by phone")
-        throttle.clear_account(user)
     return user

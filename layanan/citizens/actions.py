@@ -12,9 +12,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,8 +23,8 @@ from layanan.accounts.identifiers import accounts_using, phone_taken
 from layanan.accounts.mail import mail_after_commit
 from layanan.accounts.models import AccountEvent, DataAccess, User
 from layanan.accounts.nik_store import nik_hash
+from layanan.accounts.one_time_codes import CodeRefused, check_new_password, set_password_with_code
 from layanan.accounts.second_factor import is_officer
-from layanan.accounts.tokens import revoke_all_tokens
 from layanan.cases import actions as case_actions
 from layanan.cases.actions import InvalidInput, NotAllowed, now
 from layanan.cases.models import Application, Channel
@@ -404,15 +402,6 @@ def is_current_code(citizen: User, code: str) -> bool:
     )
 
 
-class CodeRefused(Exception):
-    """`field` names the form field the message belongs to; `code` says why for machines:
-    wrong, used, replaced, expired, password."""
-
-    def __init__(self, code: str, field: str, message: str) -> None:
-        super().__init__(message)
-        self.code, self.field, self.message = code, field, message
-
-
 REFUSALS = {
     "used": gettext_lazy(
         "This code was already used. Sign in with your password, or ask at the counter for a "
@@ -448,22 +437,16 @@ def redeem_password_setup_code(*, identifier: str, code: str, password: str) -> 
     state = match.state_at(moment)
     if state != "usable":
         raise CodeRefused(state, "code", str(REFUSALS[state]))
-    try:
-        password_validation.validate_password(password, citizen)
-    except ValidationError as problems:
-        raise CodeRefused("password", "password1", " ".join(problems.messages)) from None
+    check_new_password(password, citizen)
     claimed = PasswordSetupCode.objects.filter(
         pk=match.pk, used_at__isnull=True, replaced_at__isnull=True
     ).update(used_at=moment)
     if claimed != 1:
         raise CodeRefused("used", "code", str(REFUSALS["used"]))
-    citizen.set_password(password)
-    citizen.save(update_fields=["password"])
-    record_account_event(
-        user=citizen,
-        actor=citizen,
+    set_password_with_code(
+        citizen,
+        password,
         kind=AccountEvent.Kind.PASSWORD_SET_WITH_CODE,
-        fields=["password"],
+        reason="password set with a counter code",
     )
-    revoke_all_tokens(user=citizen, actor=citizen, reason="password set with a counter code")
     return citizen

@@ -101,7 +101,7 @@ def send_reset_code(*, phone: str, channel: str) -> None:
         return
     text = code_message(code=code, language=user.message_language)
     stored = code_message(code="•" * CODE_DIGITS, language=user.message_language)
-    if not sender()(user=user, channel_name=channel, text=text, stored=stored):
+    if not sender()(user=user, channel_name=channel, text=text, stored=stored, code=code):
         raise CodeNotSent(channel)
     with transaction.atomic():
         moment = timezone.now()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -614,14 +613,13 @@ def plan_reply(
     return message.pk
 
 
-def send_code_now(*, user: User, channel_name: str, text: str, stored: str, code: str = "") -> bool:
+def send_code_now(*, user: User, channel_name: str, text: str, stored: str, code: str) -> bool:
     """Send a one-time code to `user`'s phone now, while they wait on the page: `text` is sent,
     `stored` (the same without the code) is what the outbox keeps. True when the provider took
     it; on failure the row says why and the page offers the other channel.
 
     Outside WhatsApp's 24-hour window the code goes in the authentication template, whose one
-    parameter is the code: `code`, or else the first run of 4–8 digits of `text` that is not
-    in `stored`. It is given to the channel on the unsaved row only, never stored."""
+    parameter is `code`: it is given to the channel on the unsaved row only, never stored."""
     message = Message.objects.create(
         user=user,
         kind="phone_code",
@@ -633,7 +631,7 @@ def send_code_now(*, user: User, channel_name: str, text: str, stored: str, code
         status=Message.Status.SENDING,
         next_attempt_at=timezone.now(),
     )
-    message.params = [code or code_in(text, stored)]
+    message.params = [code]
     try:
         provider_id = channel(channel_name).send(message, text=text)
     except Exception as error:
@@ -655,13 +653,6 @@ def send_code_now(*, user: User, channel_name: str, text: str, stored: str, code
     )
     health.succeeded(channel_name)
     return True
-
-
-def code_in(text: str, stored: str) -> str:
-    for digits in re.findall(r"\d{4,8}", text):
-        if digits not in stored:
-            return digits
-    return ""
 
 
 def release_stuck(older_than: dt.timedelta = STUCK_AFTER) -> int:

@@ -166,6 +166,7 @@ class ChosenChannelTests(PhoneChannelTestCase):
                 channel_name="whatsapp",
                 text="Kode Layanan Anda: 482913",
                 stored="Kode Layanan Anda: ******",
+                code="482913",
             )
         self.assertTrue(sent)
         template = cloud.sent[0]["template"]

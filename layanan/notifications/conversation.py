@@ -294,22 +294,21 @@ def detail_link(application: Application) -> str:
 # -- corrections ------------------------------------------------------------------------------
 
 
-def returned_applications(user: User | None) -> list[Application]:
+def returned_applications(user: User | None, number: str | None = None) -> list[Application]:
+    """The sender's applications waiting for their corrections, the newest three (or the one
+    numbered `number`, however old)."""
     if user is None:
         return []
-    return list(
-        Application.objects.filter(applicant=user, status=Status.RETURNED).order_by(
-            "-submitted_at"
-        )[:3]
-    )
+    waiting = Application.objects.filter(applicant=user, status=Status.RETURNED)
+    if number is not None:
+        waiting = waiting.filter(number=number)
+    return list(waiting.order_by("-submitted_at")[:3])
 
 
 def send_correction_links(exchange: Exchange, typed: str) -> str:
     """The link to correct each of the sender's returned applications (or the one named)."""
-    waiting = returned_applications(exchange.user)
-    if typed:
-        number = canonical_number(typed.replace(" ", ""))
-        waiting = [application for application in waiting if application.number == number]
+    number = canonical_number(typed.replace(" ", "")) if typed else None
+    waiting = [] if typed and number is None else returned_applications(exchange.user, number)
     if not waiting:
         exchange.reply(
             _("None of your applications waits for corrections. Send STATUS <number> to ask.")

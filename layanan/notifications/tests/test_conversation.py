@@ -100,6 +100,17 @@ class CorrectionTests(InboundTestCase):
         reply = self.say(f"PERBAIKI {application.number}")
         self.assertIn(f"/permohonan/{application.number}/", reply.body)
 
+    def test_perbaiki_finds_an_older_returned_application_by_its_number(self):
+        oldest, *newer = [self.returned() for _ in range(4)]
+        reply = self.say(f"PERBAIKI {oldest.number}")
+        self.assertIn(f"/permohonan/{oldest.number}/", reply.body)
+        for application in newer:
+            self.assertNotIn(application.number, reply.body)
+        # without a number, the three newest
+        listed = self.say("PERBAIKI").body
+        self.assertNotIn(oldest.number, listed)
+        self.assertEqual(sum(a.number in listed for a in newer), 3)
+
     def test_someone_else_gets_no_link(self):
         application = self.returned()
         reply = self.say(f"PERBAIKI {application.number}", phone=STRANGER_PHONE)

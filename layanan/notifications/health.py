@@ -47,12 +47,10 @@ def refused(channel_name: str, error: Exception) -> None:
         health, _created = ChannelHealth.objects.select_for_update().get_or_create(
             channel=channel_name
         )
-        first = health.ok or health.alerted_at is None
+        first = health.ok  # the administrators hear of a failure once, when it starts
         health.ok = False
         health.failing_since = health.failing_since or moment
         health.last_error = without_numbers(str(error))[:1000]
-        if first:
-            health.alerted_at = moment
         health.save()
     logger.error("the %s provider refuses our messages: %s", channel_name, error)
     if first and channel_name != "email":
@@ -87,12 +85,10 @@ def alert(channel_name: str, error: Exception) -> None:
 
 
 def succeeded(channel_name: str) -> None:
-    """A send went through: a failing channel is healthy again (cheap when it already is)."""
-    moment = timezone.now()
-    updated = ChannelHealth.objects.filter(channel=channel_name, ok=False).update(
-        ok=True, failing_since=None, alerted_at=None, last_success_at=moment
-    )
-    if updated:
+    """A send went through: a failing channel is healthy again. A read first, so that the
+    usual case (healthy already) writes nothing on the send's path."""
+    failing = ChannelHealth.objects.filter(channel=channel_name, ok=False)
+    if failing.exists() and failing.update(ok=True, failing_since=None):
         logger.warning("the %s provider takes our messages again", channel_name)
 
 

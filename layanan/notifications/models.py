@@ -217,8 +217,6 @@ class ChannelHealth(models.Model):
     ok = models.BooleanField(default=True)
     failing_since = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
-    last_success_at = models.DateTimeField(null=True, blank=True)
-    alerted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

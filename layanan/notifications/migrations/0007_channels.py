@@ -36,8 +36,6 @@ class Migration(migrations.Migration):
                 ("ok", models.BooleanField(default=True)),
                 ("failing_since", models.DateTimeField(blank=True, null=True)),
                 ("last_error", models.TextField(blank=True)),
-                ("last_success_at", models.DateTimeField(blank=True, null=True)),
-                ("alerted_at", models.DateTimeField(blank=True, null=True)),
                 ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
